@@ -1,0 +1,7 @@
+"""Optimizers as pure (init, update) pairs, and simulate() that runs them vectorized."""
+
+from optimizers.base import Optimizer
+from optimizers.registry import OPTIMIZERS, get_optimizer
+from optimizers.simulate import Run, simulate
+
+__all__ = ["OPTIMIZERS", "Optimizer", "Run", "get_optimizer", "simulate"]

@@ -1,0 +1,351 @@
+"""simulate(): advance N trajectories of one optimizer together, one Python loop over steps."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from optimizers.base import NON_NEGATIVE, POSITIVE, Optimizer, _numeric
+from optimizers.registry import get_optimizer
+
+# Records (path, loss, objective, grad_norm) of one run may take at most this much memory.
+MEMORY_BUDGET_BYTES = 256 * 2**20
+RECORD_BYTES_PER_POINT = 5 * 8  # path (2) + loss + objective + grad_norm, float64
+MAX_STEPS = 1_000_000
+# A trajectory is diverged once it is this many half-widths of the surface's bounds away
+# from their centre (or non-finite).
+DIVERGENCE_BOX = 10.0
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Run:
+    """What simulate() recorded. R records of N trajectories.
+
+    - ``path (R, N, 2)``, ``loss (R, N)`` (the surface's value), ``objective (R, N)`` (with
+      the L1/L2 penalty), ``grad_norm (R, N)``: the norm of the minimum-norm subgradient of
+      the objective (with a constraint, of the projected gradient ``P - proj(P - g)``), noise
+      excluded. ``step (R,)``: the step of each record; ``step[0] = 0``, ``path[0]`` = starts.
+    - ``final (N, 2)``: the last position of each trajectory.
+    - ``diverged_at (N,)``: the step at which the trajectory left the divergence box or
+      became non-finite (it is frozen at its last good point from then on), else -1.
+    - ``converged_at (N,)``: the first step from which ``grad_norm <= tol`` held up to the
+      end of the run (so a trajectory merely passing a stationary point does not count),
+      else -1. Never set for a diverged trajectory.
+    """
+
+    path: np.ndarray
+    loss: np.ndarray
+    objective: np.ndarray
+    grad_norm: np.ndarray
+    step: np.ndarray
+    final: np.ndarray
+    diverged_at: np.ndarray
+    converged_at: np.ndarray
+    optimizer: str
+    hyperparameters: Mapping[str, Any]
+
+    @property
+    def n(self) -> int:
+        return self.final.shape[0]
+
+
+class Objective:
+    """The surface plus the L1/L2 penalty: what the optimizer actually minimises.
+
+    ``l1 * |w|_1`` with subgradient ``l1 * sign(w)`` (0 at 0) and ``(l2/2) |w|^2`` with
+    gradient ``l2 * w``. With ``include_l1=False`` the L1 term is left to a proximal step.
+    """
+
+    def __init__(self, surface, l1, l2, include_l1: bool = True):
+        self.surface, self.l1, self.l2 = surface, l1, l2
+        self.include_l1 = include_l1
+        self.defined_everywhere = surface.defined_everywhere
+
+    def penalty(self, P: np.ndarray) -> np.ndarray:
+        l1, l2 = np.ravel(self.l1), np.ravel(self.l2)
+        return l1 * np.abs(P).sum(-1) + (l2 / 2) * (P * P).sum(-1)
+
+    def value(self, P: np.ndarray) -> np.ndarray:
+        if not self.include_l1:
+            return self.surface.value(P) + (np.ravel(self.l2) / 2) * (P * P).sum(-1)
+        return self.surface.value(P) + self.penalty(P)
+
+    def grad(self, P: np.ndarray) -> np.ndarray:
+        g = self.surface.grad(P) + self.l2 * P
+        return g + self.l1 * np.sign(P) if self.include_l1 else g
+
+    def hessian(self, P: np.ndarray) -> np.ndarray:
+        return self.surface.hessian(P) + self.l2[..., None] * np.eye(2)
+
+
+def _schedule_factors(schedule: Mapping[str, Any] | None, steps: int) -> np.ndarray | None:
+    """The learning-rate multiplier of each step 1..steps (index k = step - 1), or None."""
+    if schedule is None:
+        return None
+    if not isinstance(schedule, Mapping):
+        raise ValueError(f"schedule must be a dict such as {{'kind': 'linear'}}, got {schedule!r}")
+    spec = dict(schedule)
+    kind = spec.pop("kind", "constant")
+    allowed = {
+        "constant": {},
+        "step": {"every": max(1, steps // 4), "gamma": 0.5},
+        "exponential": {"gamma": 0.99},
+        "cosine": {"tau": max(1, steps), "final": 0.0},
+        "linear": {"tau": max(1, steps), "final": 0.01},
+    }
+    if kind not in allowed:
+        raise ValueError(f"schedule kind must be one of {', '.join(allowed)}, got {kind!r}")
+    unknown = set(spec) - set(allowed[kind])
+    if unknown:
+        keys = ", ".join(allowed[kind]) or "no other keys"
+        raise ValueError(f"{kind} schedule takes {keys}; got {sorted(unknown)[0]!r}")
+    p = {**allowed[kind], **spec}
+    for key, value in p.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise ValueError(f"schedule {key} must be a finite number, got {value!r}")
+    if "gamma" in p and not 0 < p["gamma"] <= 1:
+        raise ValueError(f"schedule gamma must be in (0, 1], got {p['gamma']}")
+    if "final" in p and not 0 <= p["final"] <= 1:
+        raise ValueError(f"schedule final must be in [0, 1] (a fraction of lr), got {p['final']}")
+    for key in ("tau", "every"):
+        if key in p and not p[key] >= 1:
+            raise ValueError(f"schedule {key} must be >= 1 step, got {p[key]}")
+    k = np.arange(steps, dtype=np.float64)
+    if kind == "constant":
+        return None
+    if kind == "step":
+        return p["gamma"] ** np.floor(k / p["every"])
+    if kind == "exponential":
+        return p["gamma"] ** k
+    a = np.minimum(k / p["tau"], 1.0)
+    if kind == "cosine":
+        return p["final"] + (1 - p["final"]) * (1 + np.cos(np.pi * a)) / 2
+    # The lecture notes' linear decay: eps_k = (1 - a) eps_0 + a eps_tau, constant after tau.
+    return (1 - a) + a * p["final"]
+
+
+def _projection(constraint: Mapping[str, Any] | None):
+    """The Euclidean projection onto ``{|w|_p <= radius}``, or None."""
+    if constraint is None:
+        return None
+    if not isinstance(constraint, Mapping) or constraint.get("norm") not in ("l1", "l2"):
+        raise ValueError(f"constraint must be {{'norm': 'l1' or 'l2', 'radius': r}}, got {constraint!r}")
+    unknown = set(constraint) - {"norm", "radius"}
+    if unknown:
+        raise ValueError(f"constraint takes norm and radius; got {sorted(unknown)[0]!r}")
+    radius = constraint.get("radius", 1.0)
+    if not isinstance(radius, (int, float)) or not math.isfinite(radius) or radius <= 0:
+        raise ValueError(f"constraint radius must be > 0, got {radius!r}")
+    if constraint["norm"] == "l2":
+
+        def project_l2(P: np.ndarray) -> np.ndarray:
+            norm = np.hypot(P[:, :1], P[:, 1:])
+            with np.errstate(all="ignore"):
+                return np.where(norm > radius, P * (radius / norm), P)
+
+        return project_l2
+
+    def project_l1(P: np.ndarray) -> np.ndarray:
+        # Duchi et al. (2008) specialised to 2-D: soft-threshold by theta so that |w|_1 = r.
+        a = np.abs(P)
+        big, small = a.max(-1, keepdims=True), a.min(-1, keepdims=True)
+        both = small - (big + small - radius) / 2 > 0
+        theta = np.where(both, (big + small - radius) / 2, big - radius)
+        inside = a.sum(-1, keepdims=True) <= radius
+        return np.where(inside, P, np.sign(P) * np.maximum(a - theta, 0.0))
+
+    return project_l1
+
+
+def _integer(name: str, value: Any, low: int, high: int) -> int:
+    whole = isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole:
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    value = int(value)
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A hyperparameter as a Python scalar, or a flat array for one value per trajectory."""
+    if isinstance(value, np.ndarray):
+        return float(value) if value.ndim == 0 else value.ravel().copy()
+    return value
+
+
+def _record_steps(steps: int, record_every: int) -> np.ndarray:
+    recorded = np.arange(0, steps + 1, record_every)
+    return recorded if recorded[-1] == steps else np.append(recorded, steps)
+
+
+def simulate(
+    surface,
+    optimizer: str | Optimizer,
+    starts,
+    steps: int = 200,
+    *,
+    clip_norm=None,
+    clip_value=None,
+    schedule: Mapping[str, Any] | None = None,
+    noise=0.0,
+    seed: int = 0,
+    l1=0.0,
+    l2=0.0,
+    proximal: bool = False,
+    constraint: Mapping[str, Any] | None = None,
+    record_every: int = 1,
+    tol: float = 1e-6,
+    **hyperparameters: Any,
+) -> Run:
+    """Run ``optimizer`` on ``surface`` from every start at once for ``steps`` steps.
+
+    Each step: the objective's gradient g (surface plus penalty), plus Gaussian noise of
+    standard deviation ``noise`` per component (minibatch noise), clipped to
+    ``clip_value`` per component and then to norm ``clip_norm``; the optimizer's update with
+    ``lr`` scaled by ``schedule``; with ``proximal=True`` (gd only) the exact L1 proximal
+    step (soft-thresholding by lr * l1) instead of the L1 subgradient; projection onto the
+    ``constraint`` ball. Every numeric option and hyperparameter is a scalar or one value per
+    trajectory. Bad arguments raise ``ValueError``; diverging trajectories do not.
+    """
+    opt = get_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+    P = np.array(starts, dtype=np.float64, ndmin=2)
+    if P.ndim != 2 or P.shape[1] != 2 or P.shape[0] == 0:
+        raise ValueError(f"starts must have shape (N, 2) or (2,), got {np.shape(starts)}")
+    if not np.isfinite(P).all():
+        raise ValueError("starts must be finite numbers")
+    n = P.shape[0]
+    steps = _integer("steps", steps, 0, MAX_STEPS)
+    record_every = _integer("record_every", record_every, 1, MAX_STEPS)
+    recorded = _record_steps(steps, record_every)
+    size = len(recorded) * n * RECORD_BYTES_PER_POINT
+    if size > MEMORY_BUDGET_BYTES:
+        needed = math.ceil(steps * n * RECORD_BYTES_PER_POINT / MEMORY_BUDGET_BYTES) + 1
+        raise ValueError(
+            f"recording {len(recorded)} steps of {n} trajectories needs {size / 2**20:.0f} MB, "
+            f"over the {MEMORY_BUDGET_BYTES // 2**20} MB budget: use record_every={needed} "
+            "or more, fewer steps, or fewer trajectories"
+        )
+    hp = opt.hyperparameters(n, **hyperparameters)
+    noise = _numeric("noise", noise, NON_NEGATIVE, n)
+    l1, l2 = _numeric("l1", l1, NON_NEGATIVE, n), _numeric("l2", l2, NON_NEGATIVE, n)
+    clip_norm = None if clip_norm is None else _numeric("clip_norm", clip_norm, POSITIVE, n)
+    clip_value = None if clip_value is None else _numeric("clip_value", clip_value, POSITIVE, n)
+    tol = float(_numeric("tol", tol, NON_NEGATIVE, 1))
+    if proximal and opt.name != "gd":
+        raise ValueError(f"proximal=True is the proximal gradient method: use it with gd, not {opt.name}")
+    factors = _schedule_factors(schedule, steps)
+    project = _projection(constraint)
+    rng = np.random.default_rng(seed) if np.any(noise > 0) else None
+
+    penalised = bool(np.any(l1 > 0) or np.any(l2 > 0))
+    objective = Objective(surface, l1, l2, include_l1=not proximal) if penalised else surface
+    prox_l1 = proximal and bool(np.any(l1 > 0))
+
+    def stationarity(P: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """The minimum-norm subgradient (or projected gradient) whose norm measures convergence."""
+        if penalised and np.any(l1 > 0):
+            # At w_i = 0, |w_i| has subdifferential [-l1, l1]: only the excess counts.
+            smooth = g - l1 * np.sign(P) if not proximal else g
+            at_zero = P == 0
+            g = np.where(
+                at_zero, np.sign(smooth) * np.maximum(np.abs(smooth) - l1, 0.0), smooth + l1 * np.sign(P)
+            )
+        if project is not None:
+            g = P - project(P - g)
+        return g
+
+    center, limit = surface.center, DIVERGENCE_BOX * float(surface.half_width.max())
+
+    def outside(P: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """Rows that left the box, are non-finite, or have a non-finite gradient (or value)."""
+        with np.errstate(invalid="ignore"):
+            bad = ~(np.abs(P - center) <= limit).all(-1) | ~np.isfinite(g).all(-1)
+        if not surface.defined_everywhere:
+            bad |= ~np.isfinite(surface.value(P))
+        return bad
+
+    R = len(recorded)
+    path = np.empty((R, n, 2))
+    loss = np.empty((R, n))
+    obj = np.empty((R, n))
+    grad_norm = np.empty((R, n))
+    diverged_at = np.full(n, -1, dtype=np.int64)
+    last_moving = np.full(n, -1, dtype=np.int64)  # last step with grad_norm > tol
+    alive = np.ones(n, dtype=bool)
+    tol2 = tol * tol
+
+    g = objective.grad(P)
+    bad = outside(P, g)
+    if bad.any():  # A start where the surface is undefined: frozen from step 0.
+        diverged_at[bad] = 0
+        alive[bad] = False
+        g = np.where(bad[:, None], 0.0, g)
+    state = opt.init(P)
+    lr = hp.get("lr")
+    r = 0
+
+    def record(P: np.ndarray, g: np.ndarray) -> None:
+        nonlocal r
+        path[r] = P
+        with np.errstate(all="ignore"):
+            value = surface.value(P)
+            loss[r] = value
+            obj[r] = value + objective.penalty(P) if penalised else value
+            residual = stationarity(P, g)
+            grad_norm[r] = np.hypot(residual[:, 0], residual[:, 1])
+        r += 1
+
+    record(P, g)
+    last_moving[(stationarity(P, g) ** 2).sum(-1) > tol2] = 0
+    with np.errstate(all="ignore"):
+        for t in range(1, steps + 1):
+            seen = g
+            if rng is not None:
+                seen = g + noise * rng.standard_normal(P.shape)
+            if clip_value is not None:
+                seen = np.clip(seen, -clip_value, clip_value)
+            if clip_norm is not None:
+                norm = np.hypot(seen[:, :1], seen[:, 1:])
+                seen = seen * np.minimum(1.0, clip_norm / norm)
+            if factors is not None:
+                hp["lr"] = lr * factors[t - 1]
+            P_new, state = opt.update(P, seen, state, t, hp, objective)
+            if prox_l1:
+                threshold = hp["lr"] * l1
+                P_new = np.sign(P_new) * np.maximum(np.abs(P_new) - threshold, 0.0)
+            if project is not None:
+                P_new = project(P_new)
+            g_new = objective.grad(P_new)
+            bad = outside(P_new, g_new)
+            if bad.any() or not alive.all():
+                diverged_at[bad & alive] = t
+                alive &= ~bad
+                keep = ~alive[:, None]
+                P_new = np.where(keep, P, P_new)
+                g_new = np.where(keep, g, g_new)
+            P, g = P_new, g_new
+            residual = stationarity(P, g) if penalised or project is not None else g
+            moving = (residual[:, 0] ** 2 + residual[:, 1] ** 2) > tol2
+            last_moving[moving] = t
+            if r < R and recorded[r] == t:
+                record(P, g)
+    if lr is not None:
+        hp["lr"] = lr
+    converged_at = np.where((last_moving < steps) & (diverged_at < 0), last_moving + 1, -1)
+    return Run(
+        path=path,
+        loss=loss,
+        objective=obj,
+        grad_norm=grad_norm,
+        step=recorded,
+        final=P.copy(),
+        diverged_at=diverged_at,
+        converged_at=converged_at,
+        optimizer=opt.name,
+        hyperparameters={k: _plain(v) for k, v in hp.items()},
+    )

@@ -1,0 +1,403 @@
+"""The built-in surfaces: teaching surfaces for the ideas of the lecture notes, then classics.
+
+Each entry is one SymPy expression plus what is known about it. Formulas, domains and
+minima of the classics follow Surjanovic & Bingham, *Virtual Library of Simulation
+Experiments: Test Functions and Datasets* (https://www.sfu.ca/~ssurjano/optimization.html).
+Minima and saddles that have no closed form were polished with Newton's method in
+extended precision; ``tests/test_surfaces.py`` checks that the gradient vanishes there.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from surfaces.surface import Surface, X, Y
+
+x, y = X, Y
+pi = sp.pi
+VLSE = "Surjanovic & Bingham, Virtual Library of Simulation Experiments (sfu.ca/~ssurjano)"
+
+
+def _points(*pts: tuple[float, float]) -> np.ndarray:
+    return np.array(pts, dtype=np.float64).reshape(-1, 2)
+
+
+def _saddle() -> Surface:
+    return Surface(
+        name="saddle",
+        title="Saddle point",
+        expr=x**2 + y**4 / 4 - y**2 / 2,
+        bounds=((-2.0, 2.0), (-2.0, 2.0)),
+        minima=_points((0.0, -1.0), (0.0, 1.0)),
+        f_min=-0.25,
+        saddles=_points((0.0, 0.0)),
+        start=np.array([-1.8, 0.02]),
+        reference="x^2 + y^4/4 - y^2/2: Hessian diag(2, -1) at the origin, minima (0, ±1)",
+        note="The gradient vanishes at the centre but it is no minimum: "
+        "plain gradient descent slows to a crawl there before it slides off.",
+    )
+
+
+def _monkey_saddle() -> Surface:
+    return Surface(
+        name="monkey_saddle",
+        title="Monkey saddle",
+        expr=x**3 - 3 * x * y**2,
+        bounds=((-1.5, 1.5), (-1.5, 1.5)),
+        minima=_points(),
+        f_min=None,
+        saddles=_points((0.0, 0.0)),
+        start=np.array([0.9, 0.05]),
+        reference="x^3 - 3xy^2: a degenerate saddle (zero Hessian) at the origin, unbounded below",
+        note="A flat, degenerate saddle with three valleys: "
+        "the Hessian is zero there, so second-order methods learn nothing from it.",
+    )
+
+
+def _rotate(point: tuple[float, float], degrees: float) -> np.ndarray:
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return np.array([c * point[0] - s * point[1], s * point[0] + c * point[1]])
+
+
+def _narrow_valley(kappa: float = 50.0, angle: float = 0.0) -> Surface:
+    k, a = sp.symbols("kappa angle", real=True)
+    theta = a * pi / 180
+    u = sp.cos(theta) * x + sp.sin(theta) * y  # along the valley floor
+    v = -sp.sin(theta) * x + sp.cos(theta) * y  # across the valley
+    return Surface(
+        name="narrow_valley",
+        title="Narrow valley (ill-conditioned quadratic)",
+        expr=(u**2 + k * v**2) / 2,
+        bounds=((-3.0, 3.0), (-3.0, 3.0)),
+        minima=_points((0.0, 0.0)),
+        f_min=0.0,
+        saddles=_points(),
+        # Off both axes of the valley, whatever the rotation.
+        start=_rotate((-2.5, 0.5), angle),
+        params={"kappa": float(kappa), "angle": float(angle)},
+        reference="(u^2 + kappa v^2)/2 with (u, v) the axes rotated by angle degrees: "
+        "Hessian eigenvalues 1 and kappa, so the condition number is kappa and "
+        "gradient descent is stable for lr < 2/kappa",
+        note="Curvature differs by a factor kappa between the two directions: a step "
+        "small enough for the steep walls crawls along the flat floor.",
+        factory=_narrow_valley,
+    )
+
+
+# The wall of the cliff: height CLIFF_HEIGHT over a width of about 2/CLIFF_SHARPNESS.
+CLIFF_HEIGHT, CLIFF_SHARPNESS = 20, 10
+
+
+def _cliff() -> Surface:
+    wall = sp.Rational(CLIFF_HEIGHT, 2) * (1 + sp.tanh(CLIFF_SHARPNESS * (x - 1)))
+    return Surface(
+        name="cliff",
+        title="Cliff (exploding gradient)",
+        expr=(x - 2) ** 2 / 10 + y**2 / 2 + wall,
+        bounds=((-2.0, 3.0), (-2.0, 2.0)),
+        minima=_points((0.6355603601299376, 0.0)),
+        f_min=0.19982327068378875,
+        saddles=_points(),
+        start=np.array([1.0, 1.0]),
+        reference="(x-2)^2/10 + y^2/2 + 10(1 + tanh(10(x-1))): a gentle bowl cut by a wall "
+        "20 high; the gradient on the wall reaches 100",
+        note="On the wall the gradient is huge and one plain step throws the point far back; "
+        "clipping the gradient norm keeps the step small and the descent steady.",
+    )
+
+
+def _plateau() -> Surface:
+    return Surface(
+        name="plateau",
+        title="Plateau (vanishing gradient)",
+        expr=1 - sp.exp(-(x**2 + y**2) / 2),
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        minima=_points((0.0, 0.0)),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([-3.6, -2.7]),
+        reference="1 - exp(-(x^2 + y^2)/2): an inverted Gaussian well; far from the centre "
+        "the gradient is below 1e-3",
+        note="Far from the well the surface is almost flat: plain gradient descent barely "
+        "moves, while momentum builds up speed and adaptive methods rescale the tiny gradient.",
+    )
+
+
+def _constrained_bowl() -> Surface:
+    return Surface(
+        name="constrained_bowl",
+        title="Tilted bowl for L1 / L2",
+        expr=(x - sp.Rational(8, 5)) ** 2
+        + sp.Rational(3, 10) * (x - sp.Rational(8, 5)) * (y - sp.Rational(3, 5))
+        + (y - sp.Rational(3, 5)) ** 2 / 2,
+        bounds=((-1.0, 2.5), (-1.25, 1.75)),
+        minima=_points((1.6, 0.6)),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([-0.6, 1.4]),
+        reference="(w - c)^T A (w - c)/2 with c = (1.6, 0.6), A = [[2, 0.3], [0.3, 1]]. "
+        "With l1 = 1 the minimiser is (1.19, 0); with l2 = 1 it is (A + I)^-1 A c",
+        note="Add an L1 penalty and the minimum moves onto an axis (a sparse solution); "
+        "an L2 penalty only shrinks it towards the origin.",
+    )
+
+
+def _rosenbrock() -> Surface:
+    return Surface(
+        name="rosenbrock",
+        title="Rosenbrock",
+        expr=(1 - x) ** 2 + 100 * (y - x**2) ** 2,
+        bounds=((-2.0, 2.0), (-1.0, 3.0)),
+        minima=_points((1.0, 1.0)),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([-1.2, 1.0]),
+        reference=f"Rosenbrock (1960); {VLSE}",
+        note="A curved, narrow valley: finding it is easy, following its floor to (1, 1) is hard.",
+    )
+
+
+def _beale() -> Surface:
+    return Surface(
+        name="beale",
+        title="Beale",
+        expr=(sp.Rational(3, 2) - x + x * y) ** 2
+        + (sp.Rational(9, 4) - x + x * y**2) ** 2
+        + (sp.Rational(21, 8) - x + x * y**3) ** 2,
+        bounds=((-4.5, 4.5), (-4.5, 4.5)),
+        minima=_points((3.0, 0.5)),
+        f_min=0.0,
+        saddles=_points((0.0, 1.0)),
+        start=np.array([1.0, 1.5]),
+        reference=VLSE,
+        note="Flat plateaus and sharp ridges in the corners: step sizes that suit one region "
+        "fail in another.",
+    )
+
+
+def _booth() -> Surface:
+    return Surface(
+        name="booth",
+        title="Booth",
+        expr=(x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2,
+        bounds=((-10.0, 10.0), (-10.0, 10.0)),
+        minima=_points((1.0, 3.0)),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([-8.0, -6.0]),
+        reference=VLSE,
+        note="A convex quadratic with elongated contours: one Newton step lands on the minimum.",
+    )
+
+
+def _himmelblau() -> Surface:
+    return Surface(
+        name="himmelblau",
+        title="Himmelblau",
+        expr=(x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        minima=_points(
+            (3.0, 2.0),
+            (-2.805118086952745, 3.131312518250573),
+            (-3.779310253377747, -3.2831859912861696),
+            (3.5844283403304917, -1.8481265269644036),
+        ),
+        f_min=0.0,
+        saddles=_points(
+            (0.08667750455539636, 2.884254701174776),
+            (-3.0730257507643897, -0.08135304428796751),
+            (3.385154183607021, 0.07385187983774928),
+            (-0.12796134673068008, -1.9537149802445763),
+        ),
+        start=np.array([-0.5, 0.5]),
+        reference="Himmelblau (1972); four global minima, four saddles, one local maximum",
+        note="Four equally good minima: which one you reach depends only on where you start.",
+    )
+
+
+def _rastrigin() -> Surface:
+    return Surface(
+        name="rastrigin",
+        title="Rastrigin",
+        expr=20 + x**2 - 10 * sp.cos(2 * pi * x) + y**2 - 10 * sp.cos(2 * pi * y),
+        bounds=((-5.12, 5.12), (-5.12, 5.12)),
+        minima=_points((0.0, 0.0)),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([3.2, 2.3]),
+        reference=VLSE,
+        note="A bowl covered with a regular grid of local minima: gradient descent stops in "
+        "the first one it meets.",
+    )
+
+
+def _ackley() -> Surface:
+    r = sp.sqrt((x**2 + y**2) / 2)
+    return Surface(
+        name="ackley",
+        title="Ackley",
+        expr=-20 * sp.exp(-r / 5) - sp.exp((sp.cos(2 * pi * x) + sp.cos(2 * pi * y)) / 2) + sp.E + 20,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        minima=_points((0.0, 0.0)),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([3.3, -2.6]),
+        reference=f"Ackley (1987) with a = 20, b = 0.2, c = 2 pi; {VLSE}",
+        note="A nearly flat outer region full of small dimples around one deep, sharp hole.",
+    )
+
+
+def _goldstein_price() -> Surface:
+    a = 1 + (x + y + 1) ** 2 * (19 - 14 * x + 3 * x**2 - 14 * y + 6 * x * y + 3 * y**2)
+    b = 30 + (2 * x - 3 * y) ** 2 * (18 - 32 * x + 12 * x**2 + 48 * y - 36 * x * y + 27 * y**2)
+    return Surface(
+        name="goldstein_price",
+        title="Goldstein-Price",
+        expr=a * b,
+        bounds=((-2.0, 2.0), (-2.0, 2.0)),
+        minima=_points((0.0, -1.0)),
+        f_min=3.0,
+        saddles=_points(),
+        start=np.array([-0.6, 0.8]),
+        reference=VLSE,
+        note="Values span six orders of magnitude: fixed step sizes are either too big or "
+        "too small somewhere.",
+    )
+
+
+def _six_hump_camel() -> Surface:
+    return Surface(
+        name="six_hump_camel",
+        title="Six-hump camel",
+        expr=(4 - sp.Rational(21, 10) * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2,
+        bounds=((-2.0, 2.0), (-1.2, 1.2)),
+        minima=_points(
+            (0.08984201310031806, -0.7126564030207396),
+            (-0.08984201310031806, 0.7126564030207396),
+        ),
+        f_min=-1.0316284534898774,
+        saddles=_points((0.0, 0.0)),
+        start=np.array([-1.5, -0.9]),
+        reference=VLSE,
+        note="Six local minima, two of them global: a map of basins of attraction.",
+    )
+
+
+def _three_hump_camel() -> Surface:
+    return Surface(
+        name="three_hump_camel",
+        title="Three-hump camel",
+        expr=2 * x**2 - sp.Rational(21, 20) * x**4 + x**6 / 6 + x * y + y**2,
+        bounds=((-2.5, 2.5), (-2.5, 2.5)),
+        minima=_points((0.0, 0.0)),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([-2.2, 2.0]),
+        reference=VLSE,
+        note="One global minimum flanked by two local ones.",
+    )
+
+
+def _matyas() -> Surface:
+    return Surface(
+        name="matyas",
+        title="Matyas",
+        expr=sp.Rational(26, 100) * (x**2 + y**2) - sp.Rational(48, 100) * x * y,
+        bounds=((-10.0, 10.0), (-10.0, 10.0)),
+        minima=_points((0.0, 0.0)),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([-8.0, 6.0]),
+        reference=VLSE,
+        note="A plate-shaped quadratic with a diagonal valley (condition number 25).",
+    )
+
+
+def _mccormick() -> Surface:
+    return Surface(
+        name="mccormick",
+        title="McCormick",
+        expr=sp.sin(x + y) + (x - y) ** 2 - sp.Rational(3, 2) * x + sp.Rational(5, 2) * y + 1,
+        bounds=((-1.5, 4.0), (-3.0, 4.0)),
+        minima=_points((-0.5471975511965977, -1.5471975511965979)),
+        f_min=-1.9132229549810364,
+        saddles=_points(),
+        start=np.array([3.0, 3.5]),
+        reference=VLSE,
+        note="A tilted valley with a sinusoidal floor.",
+    )
+
+
+def _styblinski_tang() -> Surface:
+    return Surface(
+        name="styblinski_tang",
+        title="Styblinski-Tang",
+        expr=(x**4 - 16 * x**2 + 5 * x + y**4 - 16 * y**2 + 5 * y) / 2,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        minima=_points((-2.903534027771177, -2.903534027771177)),
+        f_min=-78.33233140754282,
+        saddles=_points(
+            (-2.903534027771177, 0.1567312567803401),
+            (0.1567312567803401, -2.903534027771177),
+            (2.746802770990837, 0.1567312567803401),
+            (0.1567312567803401, 2.746802770990837),
+        ),
+        start=np.array([0.5, 0.3]),
+        reference=VLSE,
+        note="Four minima of different depths: only one is global.",
+    )
+
+
+def _levi13() -> Surface:
+    return Surface(
+        name="levi13",
+        title="Levi N.13",
+        expr=sp.sin(3 * pi * x) ** 2
+        + (x - 1) ** 2 * (1 + sp.sin(3 * pi * y) ** 2)
+        + (y - 1) ** 2 * (1 + sp.sin(2 * pi * y) ** 2),
+        bounds=((-4.0, 6.0), (-4.0, 6.0)),
+        minima=_points((1.0, 1.0)),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([-2.0, 4.0]),
+        reference=VLSE,
+        note="Ripples in both directions trap plain gradient descent far from the minimum.",
+    )
+
+
+_BUILDERS = (
+    _saddle,
+    _monkey_saddle,
+    _narrow_valley,
+    _cliff,
+    _plateau,
+    _constrained_bowl,
+    _rosenbrock,
+    _beale,
+    _booth,
+    _himmelblau,
+    _rastrigin,
+    _ackley,
+    _goldstein_price,
+    _six_hump_camel,
+    _three_hump_camel,
+    _matyas,
+    _mccormick,
+    _styblinski_tang,
+    _levi13,
+)
+
+SURFACES: dict[str, Surface] = {s.name: s for s in (build() for build in _BUILDERS)}
+
+
+def get_surface(name: str, **params: float) -> Surface:
+    """The built-in surface ``name``, with parameters overridden by ``params``."""
+    try:
+        surface = SURFACES[name]
+    except (KeyError, TypeError):
+        known = ", ".join(SURFACES)
+        raise ValueError(f"unknown surface {name!r}; choose one of: {known}") from None
+    return surface.with_params(**params) if params else surface

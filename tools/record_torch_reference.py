@@ -1,0 +1,138 @@
+"""Record reference trajectories from torch.optim for tests/test_torch_parity.py.
+
+Run with torch installed (``pip install torch==2.13.0 numpy sympy``), from the repo root:
+
+    python tools/record_torch_reference.py
+
+Each case runs torch's optimizer on one float64 parameter per start, with gradients from
+torch's autograd on torch's own formula of the surface (independent of our SymPy
+derivatives), and saves every position to tests/data/torch_reference.npz. The tests
+compare simulate() against these paths at rtol 1e-7 without needing torch.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+import torch
+
+STEPS = 60
+
+SURFACES = {
+    "rosenbrock": (lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2, [[-1.2, 1.0], [0.5, -0.5]]),
+    "himmelblau": (lambda x, y: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2, [[-0.5, 0.5], [1.0, 1.0]]),
+    "beale": (
+        lambda x, y: (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2,
+        [[1.0, 1.5], [2.0, -0.5]],
+    ),
+}
+
+# (our optimizer name, our hyperparameters); default first, then non-default.
+CASES = [
+    ("gd", {}),
+    ("gd", {"lr": 2e-4}),
+    ("momentum", {}),
+    ("momentum", {"lr": 5e-4, "momentum": 0.5}),
+    ("nesterov", {}),
+    ("nesterov", {"lr": 5e-4, "momentum": 0.8}),
+    ("adagrad", {}),
+    ("adagrad", {"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.5, "eps": 1e-6}),
+    ("rmsprop", {}),
+    ("rmsprop", {"lr": 1e-3, "rho": 0.9, "eps": 1e-6, "momentum": 0.5, "centered": True}),
+    ("rmsprop", {"lr": 2e-3, "centered": True}),
+    ("adadelta", {}),
+    ("adadelta", {"lr": 0.5, "rho": 0.95, "eps": 1e-5}),
+    ("adam", {}),
+    ("adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}),
+    ("adamw", {}),
+    ("adamw", {"lr": 0.01, "weight_decay": 0.1}),
+    ("amsgrad", {}),
+    ("amsgrad", {"lr": 0.02, "beta2": 0.9}),
+    ("nadam", {}),
+    ("nadam", {"lr": 0.01, "beta1": 0.85, "momentum_decay": 0.01}),
+    ("adamax", {}),
+    ("adamax", {"lr": 0.01, "beta1": 0.8, "beta2": 0.99}),
+    ("radam", {}),
+    ("radam", {"lr": 0.004, "beta2": 0.9}),
+    ("adafactor", {}),
+    ("adafactor", {"lr": 0.05, "beta2_decay": -0.5, "eps2": 1e-2, "d": 2.0}),
+]
+
+DEFAULTS = {
+    "gd": {"lr": 1e-3},
+    "momentum": {"lr": 1e-3, "momentum": 0.9},
+    "nesterov": {"lr": 1e-3, "momentum": 0.9},
+    "adagrad": {},
+    "rmsprop": {},
+    "adadelta": {},
+    "adam": {},
+    "adamw": {},
+    "amsgrad": {},
+    "nadam": {},
+    "adamax": {},
+    "radam": {},
+    "adafactor": {},
+}
+
+
+def torch_optimizer(name: str, hp: dict, params):
+    """torch.optim's optimizer for our name and hyperparameters (our names mapped to torch's)."""
+    hp = {**DEFAULTS[name], **hp}
+    if "beta1" in hp or "beta2" in hp:
+        hp["betas"] = (hp.pop("beta1", 0.9), hp.pop("beta2", 0.999))
+    if name in ("gd", "momentum", "nesterov"):
+        return torch.optim.SGD(params, nesterov=name == "nesterov", foreach=False, **hp)
+    if name == "rmsprop" and "rho" in hp:
+        hp["alpha"] = hp.pop("rho")
+    if name == "adafactor":
+        if "eps2" in hp:
+            hp["eps"] = (None, hp.pop("eps2"))
+        return torch.optim.Adafactor(params, foreach=False, **hp)
+    cls = {
+        "adagrad": torch.optim.Adagrad,
+        "rmsprop": torch.optim.RMSprop,
+        "adadelta": torch.optim.Adadelta,
+        "adam": torch.optim.Adam,
+        "adamw": torch.optim.AdamW,
+        "amsgrad": torch.optim.Adam,
+        "nadam": torch.optim.NAdam,
+        "adamax": torch.optim.Adamax,
+        "radam": torch.optim.RAdam,
+    }[name]
+    if name == "amsgrad":
+        hp["amsgrad"] = True
+    return cls(params, foreach=False, **hp)
+
+
+def trajectory(name: str, hp: dict, f, start) -> np.ndarray:
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = torch_optimizer(name, hp, [p])
+    path = [p.detach().numpy().copy()]
+    for _ in range(STEPS):
+        opt.zero_grad()
+        f(p[0], p[1]).backward()
+        opt.step()
+        path.append(p.detach().numpy().copy())
+    return np.array(path)
+
+
+def main() -> None:
+    # float64 everywhere, optimizer state scalars included (NAdam's mu_product, step counts
+    # are float32 tensors under the default dtype).
+    torch.set_default_dtype(torch.float64)
+    cases, arrays = [], {}
+    for surface, (f, starts) in SURFACES.items():
+        for name, hp in CASES:
+            key = f"case{len(cases)}"
+            arrays[key] = np.stack([trajectory(name, hp, f, s) for s in starts], axis=1)
+            cases.append({"key": key, "surface": surface, "optimizer": name, "hp": hp, "starts": starts})
+    out = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_reference.npz"
+    meta = {"torch": torch.__version__, "steps": STEPS, "cases": cases}
+    np.savez_compressed(out, meta=np.array(json.dumps(meta)), **arrays)
+    print(f"{len(cases)} cases from torch {torch.__version__} -> {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -26,10 +26,13 @@ def amsgrad_init(P: np.ndarray) -> AdamState:
 
 
 def _moments(g, state, hp):
+    """Update m and v in place (torch's rounding order), returning them."""
     m = lerp(state.exp_avg, g, 1 - hp["beta1"])  # First moment estimate.
-    v = state.exp_avg_sq  # Second moment estimate.
+    v = state.exp_avg_sq  # Second moment estimate: v beta2 + ((1 - beta2) g) g.
     v *= hp["beta2"]
-    v += ((1 - hp["beta2"]) * g) * g
+    scaled = np.multiply(g, 1 - hp["beta2"])
+    scaled *= g
+    v += scaled
     return m, v
 
 
@@ -54,9 +57,15 @@ def adam_update(P, g, state, t, hp, surface):
     v_max = state.max_exp_avg_sq
     if v_max is not v:
         np.maximum(v_max, v, out=v_max)
-    step_size = lr / (1 - b1**t)
-    denom = np.sqrt(v_max) / (1 - b2**t) ** 0.5 + hp["eps"]
-    return P + (-step_size * m) / denom, state
+    # m / (sqrt(v)/s + eps) = s m / (sqrt(v) + eps s) with s = sqrt(1 - beta2^t): one
+    # array operation fewer, equal to torch's rounding up to a few ulps.
+    s = (1 - b2**t) ** 0.5
+    denom = np.sqrt(v_max)
+    denom += hp["eps"] * s
+    step = np.multiply(m, -lr * s / (1 - b1**t))
+    step /= denom
+    step += P
+    return step, state
 
 
 class NadamState(NamedTuple):
@@ -130,7 +139,9 @@ def radam_update(P, g, state, t, hp, surface):
     m, v = _moments(g, state, hp)
     bias_correction2 = 1 - b2**t
     corrected = m / (1 - b1**t)
-    rho_inf = 2 / (1 - b2) - 1
+    # NumPy floats, not Python ones: for small beta2, rho_inf - 4 may be 0 and the root's
+    # argument negative; only the rho_t > 5 branch uses them, where both are fine.
+    rho_inf = np.asarray(2 / (1 - b2) - 1)
     rho_t = rho_inf - 2 * t * (b2**t) / bias_correction2
     with np.errstate(invalid="ignore", divide="ignore"):
         rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5

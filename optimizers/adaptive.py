@@ -105,9 +105,10 @@ def adadelta_update(P, g, state, t, hp, surface):
 
 def lerp(start: np.ndarray, end: np.ndarray, weight) -> np.ndarray:
     """``start += weight * (end - start)`` in place, rounded as torch's ``lerp_``."""
-    weight = np.asarray(weight)
-    if np.all(weight < 0.5):
-        start += weight * (end - start)
+    if (isinstance(weight, float) and weight < 0.5) or np.all(weight < 0.5):
+        difference = np.subtract(end, start)
+        difference *= weight
+        start += difference
     else:
         start[...] = np.where(
             weight < 0.5, start + weight * (end - start), end - (end - start) * (1 - weight)

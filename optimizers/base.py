@@ -5,8 +5,8 @@ An optimizer is a pure pair of functions over ``N`` trajectories at once::
     state = init(P)                                          # P: (N, 2)
     P_next, state = update(P, g, state, t, hp, surface)      # g: (N, 2), t = 1, 2, ...
 
-``hp`` maps each hyperparameter to a float64 array that broadcasts against ``(N, 2)``:
-shape ``()`` for a scalar, ``(N, 1)`` for one value per trajectory (a sweep). Flags and
+``hp`` maps each numeric hyperparameter to a Python float, or to a float64 array of shape
+``(N, 1)`` (one value per trajectory, a sweep) that broadcasts against ``(N, 2)``. Flags and
 variants (``centered``, ``line_search``, ``variant``) are plain Python values. ``update``
 returns a new state; the arrays of the state it was given may be reused in place, so a
 caller must not keep using an old state (simulate never does). Second-order methods read
@@ -75,7 +75,7 @@ class Optimizer(NamedTuple):
         return hp
 
 
-def _numeric(key: str, value: Any, rule: Rule | None, n: int) -> np.ndarray:
+def _numeric(key: str, value: Any, rule: Rule | None, n: int) -> float | np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -91,7 +91,8 @@ def _numeric(key: str, value: Any, rule: Rule | None, n: int) -> np.ndarray:
         bad = ~rule.ok(array)
         if bad.any():
             raise ValueError(f"{key} {rule.wording}, got {_first(array, bad)}")
-    return array.reshape(-1, 1) if array.ndim == 1 else array
+    # Plain floats for scalars: Python arithmetic on them is ~10x faster than on 0-d arrays.
+    return array.reshape(-1, 1) if array.ndim == 1 else float(array)
 
 
 def _first(array: np.ndarray, bad: np.ndarray) -> str:

@@ -61,7 +61,7 @@ def newton_update(P, g, state, t, hp, surface):
     With :math:`\eta = 1, \alpha = 0` one step lands on the stationary point of a quadratic,
     be it a minimum, a maximum or a saddle: Newton is attracted by all of them.
     """
-    H = surface.hessian(P) + hp["damping"][..., None] * np.eye(2)
+    H = surface.hessian(P) + np.asarray(hp["damping"])[..., None] * np.eye(2)
     return P - hp["lr"] * _solve2(H, g), state
 
 

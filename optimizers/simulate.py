@@ -79,7 +79,7 @@ class Objective:
         return g + self.l1 * np.sign(P) if self.include_l1 else g
 
     def hessian(self, P: np.ndarray) -> np.ndarray:
-        return self.surface.hessian(P) + self.l2[..., None] * np.eye(2)
+        return self.surface.hessian(P) + np.asarray(self.l2)[..., None] * np.eye(2)
 
 
 def _schedule_factors(schedule: Mapping[str, Any] | None, steps: int) -> np.ndarray | None:
@@ -183,6 +183,146 @@ def _record_steps(steps: int, record_every: int) -> np.ndarray:
     return recorded if recorded[-1] == steps else np.append(recorded, steps)
 
 
+def _squared_norm(v: np.ndarray) -> np.ndarray:
+    """Row-wise squared norm of ``(N, 2)``, shaped ``(N,)`` (faster than hypot or sum(-1))."""
+    v2 = v * v
+    return v2[:, 0] + v2[:, 1]
+
+
+# Trajectories are advanced in blocks of at most this many rows, one block after the other:
+# a block's arrays stay in the CPU cache across the ~40 array operations of a step
+# (measured: 65 M point-steps/s at 8,192 rows against 56 at 40,000 in one block).
+BLOCK_ROWS = 8192
+
+
+@dataclasses.dataclass(frozen=True)
+class _Settings:
+    """Everything validated about one simulate() call that all chunks share."""
+
+    opt: Optimizer
+    surface: Any
+    steps: int
+    recorded: np.ndarray
+    factors: np.ndarray | None
+    project: Any
+    proximal: bool
+    tol2: float
+    center: np.ndarray
+    limit: float
+
+
+def _rows(value: Any, rows: slice) -> Any:
+    """The part of a per-trajectory ``(N, 1)`` array that belongs to ``rows``; scalars as is."""
+    return value[rows] if isinstance(value, np.ndarray) and value.ndim == 2 else value
+
+
+def _advance(cfg: _Settings, P, hp, options, rng, records) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Advance the trajectories ``P`` through every step; the one Python loop over steps.
+
+    Writes the records into ``records`` (views on the run's arrays) and returns the final
+    positions, ``diverged_at`` and the last step at which each trajectory was still moving.
+    """
+    noise, l1, l2, clip_norm, clip_value = options
+    surface, opt, project, tol2 = cfg.surface, cfg.opt, cfg.project, cfg.tol2
+    penalised = bool(np.any(l1 > 0) or np.any(l2 > 0))
+    objective = Objective(surface, l1, l2, include_l1=not cfg.proximal) if penalised else surface
+    has_l1 = bool(np.any(l1 > 0))
+    # Inside this square every coordinate is surely inside the divergence box.
+    inner_lo = float((cfg.center - cfg.limit).max())
+    inner_hi = float((cfg.center + cfg.limit).min())
+    path, loss, obj, grad_norm = records
+
+    def stationarity(P: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """The minimum-norm subgradient (or projected gradient): its norm measures convergence."""
+        if has_l1:
+            # At w_i = 0, |w_i| has subdifferential [-l1, l1]: only the excess counts.
+            smooth = g if cfg.proximal else g - l1 * np.sign(P)
+            excess = np.sign(smooth) * np.maximum(np.abs(smooth) - l1, 0.0)
+            g = np.where(P == 0, excess, smooth + l1 * np.sign(P))
+        if project is not None:
+            g = P - project(P - g)
+        return g
+
+    def all_good(P: np.ndarray, gg: np.ndarray) -> bool:
+        """The fast check of a step from whole-array reductions (NaN fails every comparison);
+        ``gg`` is the squared gradient, finite exactly where the gradient is."""
+        ok = inner_lo <= P.min() and P.max() <= inner_hi and math.isfinite(gg.sum())
+        return ok and (surface.defined_everywhere or math.isfinite(surface.value(P).sum()))
+
+    def bad_rows(P: np.ndarray, g: np.ndarray) -> np.ndarray:
+        bad = ~((np.abs(P - cfg.center) <= cfg.limit).all(-1) & np.isfinite(g).all(-1))
+        if not surface.defined_everywhere:
+            bad |= ~np.isfinite(surface.value(P))
+        return bad
+
+    n = P.shape[0]
+    diverged_at = np.full(n, -1, dtype=np.int64)
+    last_moving = np.full(n, -1, dtype=np.int64)  # last step with grad_norm > tol
+    alive = np.ones(n, dtype=bool)
+    r = 0
+
+    def record(P: np.ndarray, g: np.ndarray) -> None:
+        nonlocal r
+        path[r] = P
+        value = surface.value(P)
+        loss[r] = value
+        obj[r] = value + objective.penalty(P) if penalised else value
+        grad_norm[r] = np.sqrt(_squared_norm(stationarity(P, g)))
+        r += 1
+
+    smooth_residual = not has_l1 and project is None  # then the residual is g itself
+    factors, steps, recorded = cfg.factors, cfg.steps, cfg.recorded
+    update, proximal = opt.update, cfg.proximal and has_l1
+    with np.errstate(all="ignore"):
+        g = objective.grad(P)
+        if not all_good(P, g * g):  # A start where the surface is undefined: frozen at step 0.
+            bad = bad_rows(P, g)
+            diverged_at[bad], alive[bad] = 0, False
+            g = np.where(bad[:, None], 0.0, g)
+        frozen = not alive.all()
+        state = opt.init(P)
+        lr = hp.get("lr")
+        record(P, g)
+        last_moving[_squared_norm(stationarity(P, g)) > tol2] = 0
+        everyone_moving_at = 0 if (last_moving == 0).all() else -1
+        for t in range(1, steps + 1):
+            seen = g
+            if rng is not None:
+                seen = g + noise * rng.standard_normal(P.shape)
+            if clip_value is not None:
+                seen = np.clip(seen, -clip_value, clip_value)
+            if clip_norm is not None:
+                seen = seen * np.minimum(1.0, clip_norm / np.sqrt(_squared_norm(seen)))[:, None]
+            if factors is not None:
+                hp["lr"] = lr * factors[t - 1]
+            P_new, state = update(P, seen, state, t, hp, objective)
+            if proximal:
+                P_new = np.sign(P_new) * np.maximum(np.abs(P_new) - hp["lr"] * l1, 0.0)
+            if project is not None:
+                P_new = project(P_new)
+            g_new = objective.grad(P_new)
+            gg = g_new * g_new
+            if frozen or not all_good(P_new, gg):
+                bad = bad_rows(P_new, g_new)
+                diverged_at[bad & alive] = t
+                alive &= ~bad
+                frozen = not alive.all()
+                stay = ~alive[:, None]
+                P_new, g_new = np.where(stay, P, P_new), np.where(stay, g, g_new)
+                gg = g_new * g_new
+            P, g = P_new, g_new
+            if not smooth_residual:
+                gg = stationarity(P, g) ** 2
+            moving = gg[:, 0] + gg[:, 1] > tol2
+            if moving.all():
+                everyone_moving_at = t
+            elif moving.any():
+                last_moving[moving] = t
+            if r < len(recorded) and recorded[r] == t:
+                record(P, g)
+    return P, diverged_at, np.maximum(last_moving, everyone_moving_at)
+
+
 def simulate(
     surface,
     optimizer: str | Optimizer,
@@ -231,111 +371,46 @@ def simulate(
             "or more, fewer steps, or fewer trajectories"
         )
     hp = opt.hyperparameters(n, **hyperparameters)
-    noise = _numeric("noise", noise, NON_NEGATIVE, n)
-    l1, l2 = _numeric("l1", l1, NON_NEGATIVE, n), _numeric("l2", l2, NON_NEGATIVE, n)
-    clip_norm = None if clip_norm is None else _numeric("clip_norm", clip_norm, POSITIVE, n)
-    clip_value = None if clip_value is None else _numeric("clip_value", clip_value, POSITIVE, n)
-    tol = float(_numeric("tol", tol, NON_NEGATIVE, 1))
+    options = (
+        _numeric("noise", noise, NON_NEGATIVE, n),
+        _numeric("l1", l1, NON_NEGATIVE, n),
+        _numeric("l2", l2, NON_NEGATIVE, n),
+        None if clip_norm is None else _numeric("clip_norm", clip_norm, POSITIVE, n),
+        None if clip_value is None else _numeric("clip_value", clip_value, POSITIVE, n),
+    )
     if proximal and opt.name != "gd":
         raise ValueError(f"proximal=True is the proximal gradient method: use it with gd, not {opt.name}")
-    factors = _schedule_factors(schedule, steps)
-    project = _projection(constraint)
-    rng = np.random.default_rng(seed) if np.any(noise > 0) else None
-
-    penalised = bool(np.any(l1 > 0) or np.any(l2 > 0))
-    objective = Objective(surface, l1, l2, include_l1=not proximal) if penalised else surface
-    prox_l1 = proximal and bool(np.any(l1 > 0))
-
-    def stationarity(P: np.ndarray, g: np.ndarray) -> np.ndarray:
-        """The minimum-norm subgradient (or projected gradient) whose norm measures convergence."""
-        if penalised and np.any(l1 > 0):
-            # At w_i = 0, |w_i| has subdifferential [-l1, l1]: only the excess counts.
-            smooth = g - l1 * np.sign(P) if not proximal else g
-            at_zero = P == 0
-            g = np.where(
-                at_zero, np.sign(smooth) * np.maximum(np.abs(smooth) - l1, 0.0), smooth + l1 * np.sign(P)
-            )
-        if project is not None:
-            g = P - project(P - g)
-        return g
-
-    center, limit = surface.center, DIVERGENCE_BOX * float(surface.half_width.max())
-
-    def outside(P: np.ndarray, g: np.ndarray) -> np.ndarray:
-        """Rows that left the box, are non-finite, or have a non-finite gradient (or value)."""
-        with np.errstate(invalid="ignore"):
-            bad = ~(np.abs(P - center) <= limit).all(-1) | ~np.isfinite(g).all(-1)
-        if not surface.defined_everywhere:
-            bad |= ~np.isfinite(surface.value(P))
-        return bad
-
+    cfg = _Settings(
+        opt=opt,
+        surface=surface,
+        steps=steps,
+        recorded=recorded,
+        factors=_schedule_factors(schedule, steps),
+        project=_projection(constraint),
+        proximal=bool(proximal),
+        tol2=_numeric("tol", tol, NON_NEGATIVE, 1) ** 2,
+        center=surface.center,
+        limit=DIVERGENCE_BOX * float(surface.half_width.max()),
+    )
     R = len(recorded)
-    path = np.empty((R, n, 2))
-    loss = np.empty((R, n))
-    obj = np.empty((R, n))
-    grad_norm = np.empty((R, n))
-    diverged_at = np.full(n, -1, dtype=np.int64)
-    last_moving = np.full(n, -1, dtype=np.int64)  # last step with grad_norm > tol
-    alive = np.ones(n, dtype=bool)
-    tol2 = tol * tol
-
-    g = objective.grad(P)
-    bad = outside(P, g)
-    if bad.any():  # A start where the surface is undefined: frozen from step 0.
-        diverged_at[bad] = 0
-        alive[bad] = False
-        g = np.where(bad[:, None], 0.0, g)
-    state = opt.init(P)
-    lr = hp.get("lr")
-    r = 0
-
-    def record(P: np.ndarray, g: np.ndarray) -> None:
-        nonlocal r
-        path[r] = P
-        with np.errstate(all="ignore"):
-            value = surface.value(P)
-            loss[r] = value
-            obj[r] = value + objective.penalty(P) if penalised else value
-            residual = stationarity(P, g)
-            grad_norm[r] = np.hypot(residual[:, 0], residual[:, 1])
-        r += 1
-
-    record(P, g)
-    last_moving[(stationarity(P, g) ** 2).sum(-1) > tol2] = 0
-    with np.errstate(all="ignore"):
-        for t in range(1, steps + 1):
-            seen = g
-            if rng is not None:
-                seen = g + noise * rng.standard_normal(P.shape)
-            if clip_value is not None:
-                seen = np.clip(seen, -clip_value, clip_value)
-            if clip_norm is not None:
-                norm = np.hypot(seen[:, :1], seen[:, 1:])
-                seen = seen * np.minimum(1.0, clip_norm / norm)
-            if factors is not None:
-                hp["lr"] = lr * factors[t - 1]
-            P_new, state = opt.update(P, seen, state, t, hp, objective)
-            if prox_l1:
-                threshold = hp["lr"] * l1
-                P_new = np.sign(P_new) * np.maximum(np.abs(P_new) - threshold, 0.0)
-            if project is not None:
-                P_new = project(P_new)
-            g_new = objective.grad(P_new)
-            bad = outside(P_new, g_new)
-            if bad.any() or not alive.all():
-                diverged_at[bad & alive] = t
-                alive &= ~bad
-                keep = ~alive[:, None]
-                P_new = np.where(keep, P, P_new)
-                g_new = np.where(keep, g, g_new)
-            P, g = P_new, g_new
-            residual = stationarity(P, g) if penalised or project is not None else g
-            moving = (residual[:, 0] ** 2 + residual[:, 1] ** 2) > tol2
-            last_moving[moving] = t
-            if r < R and recorded[r] == t:
-                record(P, g)
-    if lr is not None:
-        hp["lr"] = lr
+    path, loss, obj, grad_norm = np.empty((R, n, 2)), np.empty((R, n)), np.empty((R, n)), np.empty((R, n))
+    final = np.empty((n, 2))
+    diverged_at = np.empty(n, dtype=np.int64)
+    last_moving = np.empty(n, dtype=np.int64)
+    noisy = bool(np.any(options[0] > 0))
+    for block, first in enumerate(range(0, n, BLOCK_ROWS)):
+        rows = slice(first, first + BLOCK_ROWS)
+        # The first block draws from default_rng(seed), so small runs are reproducible by seed
+        # alone; later blocks from their own streams, fixed by (seed, block).
+        rng = np.random.default_rng(seed if block == 0 else [seed, block]) if noisy else None
+        final[rows], diverged_at[rows], last_moving[rows] = _advance(
+            cfg,
+            P[rows],
+            {k: _rows(v, rows) for k, v in hp.items()},
+            tuple(_rows(v, rows) for v in options),
+            rng,
+            (path[:, rows], loss[:, rows], obj[:, rows], grad_norm[:, rows]),
+        )
     converged_at = np.where((last_moving < steps) & (diverged_at < 0), last_moving + 1, -1)
     return Run(
         path=path,
@@ -343,7 +418,7 @@ def simulate(
         objective=obj,
         grad_norm=grad_norm,
         step=recorded,
-        final=P.copy(),
+        final=final,
         diverged_at=diverged_at,
         converged_at=converged_at,
         optimizer=opt.name,

@@ -28,13 +28,21 @@ Field = Callable[[np.ndarray, np.ndarray], Any]
 
 @dataclasses.dataclass(frozen=True)
 class Compiled:
-    """Lambdified value, gradient entries and Hessian entries of one expression."""
+    """Lambdified value, gradient and Hessian of one expression.
+
+    ``grad`` returns the entries ``(f_x, f_y)`` and ``hessian`` ``(f_xx, f_xy, f_yy)`` from
+    one call each (common subexpressions shared); an entry may come back as a scalar when
+    it is constant, so callers broadcast.
+    """
 
     value: Field
-    grad: tuple[Field, Field]
-    hessian: tuple[Field, Field, Field]  # (f_xx, f_xy, f_yy): the Hessian is symmetric
+    grad: Field
+    hessian: Field
     grad_exprs: tuple[sp.Expr, sp.Expr]
     hessian_exprs: tuple[sp.Expr, sp.Expr, sp.Expr]
+    # Whether a derivative can be 0/0 where f is finite (roots, abs, division): only then
+    # is the result scanned for NaN to apply the subgradient convention.
+    may_have_kinks: bool
 
 
 def _without_delta(expr: sp.Expr) -> sp.Expr:
@@ -42,9 +50,18 @@ def _without_delta(expr: sp.Expr) -> sp.Expr:
     return sp.expand_func(expr).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
 
 
-def _lambdify(expr: sp.Expr) -> Field:
+def _lambdify(expr) -> Field:
     # Only x and y ever reach lambdify (sympy #24990: it executes symbol names as code).
     return sp.lambdify((X, Y), expr, modules="numpy", cse=True)
+
+
+def _may_have_kinks(expr: sp.Expr) -> bool:
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside)):
+            return True
+        if isinstance(node, sp.Pow) and not (node.exp.is_Integer and node.exp >= 0):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=256)
@@ -58,10 +75,11 @@ def compile_expression(expr: sp.Expr) -> Compiled:
     fxx, fxy, fyy = (_without_delta(sp.diff(d, s)) for d, s in ((fx, X), (fx, Y), (fy, Y)))
     return Compiled(
         value=_lambdify(expr),
-        grad=(_lambdify(fx), _lambdify(fy)),
-        hessian=(_lambdify(fxx), _lambdify(fxy), _lambdify(fyy)),
+        grad=_lambdify((fx, fy)),
+        hessian=_lambdify((fxx, fxy, fyy)),
         grad_exprs=(fx, fy),
         hessian_exprs=(fxx, fxy, fyy),
+        may_have_kinks=_may_have_kinks(expr),
     )
 
 
@@ -109,37 +127,45 @@ class Surface:
     def compiled(self) -> Compiled:
         return compile_expression(self.concrete)
 
+    # Like NumPy's own functions these warn where f is undefined (log of a negative):
+    # simulate() and the figure builders evaluate under np.errstate and handle inf/nan.
+
     def value(self, P: np.ndarray) -> np.ndarray:
         """f at points ``P`` of shape ``(..., 2)``; returns shape ``(...)``."""
         x, y = _coordinates(P)
-        with np.errstate(all="ignore"):
-            return np.broadcast_to(self.compiled.value(x, y), x.shape).astype(np.float64)
+        value = self.compiled.value(x, y)
+        if isinstance(value, np.ndarray) and value.shape == x.shape and value.dtype == np.float64:
+            return value
+        return np.broadcast_to(value, x.shape).astype(np.float64)
 
     def grad(self, P: np.ndarray) -> np.ndarray:
         """The gradient at ``P`` of shape ``(..., 2)``; returns shape ``(..., 2)``."""
         x, y = _coordinates(P)
-        gx, gy = self.compiled.grad
         out = np.empty((*x.shape, 2))
-        with np.errstate(all="ignore"):
-            out[..., 0] = gx(x, y)
-            out[..., 1] = gy(x, y)
+        if not self.compiled.may_have_kinks:
+            out[..., 0], out[..., 1] = self.compiled.grad(x, y)
+            return out
+        with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 at a kink is expected
+            out[..., 0], out[..., 1] = self.compiled.grad(x, y)
         return self._kinks_to_zero(out, x, y)
 
     def hessian(self, P: np.ndarray) -> np.ndarray:
         """The Hessian at ``P`` of shape ``(..., 2)``; returns shape ``(..., 2, 2)``."""
         x, y = _coordinates(P)
-        hxx, hxy, hyy = self.compiled.hessian
         out = np.empty((*x.shape, 2, 2))
-        with np.errstate(all="ignore"):
-            out[..., 0, 0] = hxx(x, y)
-            out[..., 0, 1] = out[..., 1, 0] = hxy(x, y)
-            out[..., 1, 1] = hyy(x, y)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[..., 0, 0], out[..., 0, 1], out[..., 1, 1] = self.compiled.hessian(x, y)
+        out[..., 1, 0] = out[..., 0, 1]
         return self._kinks_to_zero(out, x, y)
 
     def _kinks_to_zero(self, out: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        if not self.compiled.may_have_kinks:
+            return out
         nan = np.isnan(out)
         if nan.any():
-            finite_value = np.isfinite(self.value(np.stack([x, y], axis=-1)))
+            with np.errstate(all="ignore"):
+                finite_value = np.isfinite(self.compiled.value(x, y))
+            finite_value = np.broadcast_to(finite_value, x.shape)
             nan &= finite_value.reshape(finite_value.shape + (1,) * (out.ndim - x.ndim))
             out[nan] = 0.0
         return out

@@ -198,3 +198,18 @@ def test_memory_budget_suggests_record_every(booth):
         simulate(booth, "gd", starts, 1000)
     run = simulate(booth, "gd", starts[:10], 1000, record_every=1000)
     assert run.path.shape == (2, 10, 2)
+
+
+def test_blocks_of_a_large_run_match_small_runs():
+    from optimizers.simulate import BLOCK_ROWS
+
+    s = get_surface("himmelblau")
+    rng = np.random.default_rng(0)
+    n = 2 * BLOCK_ROWS + 37
+    starts = rng.uniform(-5, 5, (n, 2))
+    rates = rng.uniform(1e-3, 2e-2, n)
+    big = simulate(s, "adam", starts, 40, record_every=10, lr=rates)
+    for rows in (slice(0, 50), slice(BLOCK_ROWS - 5, BLOCK_ROWS + 5), slice(n - 50, n)):
+        small = simulate(s, "adam", starts[rows], 40, record_every=10, lr=rates[rows])
+        assert np.array_equal(big.path[:, rows], small.path)
+        assert np.array_equal(big.converged_at[rows], small.converged_at)

@@ -1,0 +1,411 @@
+"""The Playground: controls, the race, loss curves and the summary. Shared by the Playground
+and Custom pages (which passes its own surface). Widgets and layout only: the numbers come
+from simulate(), the pictures from viz/."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import sympy as sp
+
+from optimizers import OPTIMIZERS, Run, get_optimizer, simulate
+from pages.common import settings as cfg
+from pages.common.i18n import figure_words, surface_note, surface_title, text
+from surfaces import SURFACES, get_surface
+from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
+from viz.export import figure_html, trajectories_csv
+
+COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+W = "w."  # prefix of the widget keys that hold the settings
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def t(key: str, **values: Any) -> str:
+    return text(key, lang(), **values)
+
+
+# ---------------------------------------------------------------- session <-> settings
+
+
+def _load(s: cfg.Settings) -> None:
+    """Put ``s`` into the widgets' session state (before the widgets are drawn)."""
+    state = st.session_state
+    state[W + "surface"] = s.surface
+    for key, value in s.params.items():
+        state[f"{W}p.{key}"] = value
+    state[W + "opt"] = list(s.optimizers)
+    for name, hp in s.optimizers.items():
+        for key, value in hp.items():
+            state[f"{W}{name}.{key}"] = value
+    surface = SURFACES.get(s.surface)
+    start = s.start if s.start is not None else (surface.start if surface is not None else (0.0, 0.0))
+    state[W + "x0"], state[W + "y0"] = float(start[0]), float(start[1])
+    for field_name in (
+        "starts",
+        "count",
+        "spread",
+        "steps",
+        "clip",
+        "clip_at",
+        "schedule",
+        "tau",
+        "final",
+        "gamma",
+        "every",
+        "noise",
+        "seed",
+        "reg",
+        "strength",
+    ):
+        state[W + field_name] = getattr(s, field_name)
+
+
+def _current(surface) -> cfg.Settings:
+    """The settings the widgets hold now."""
+    state = st.session_state
+    s = cfg.Settings(surface=state[W + "surface"], lang=lang())
+    s.params = {key: float(state[f"{W}p.{key}"]) for key in surface.params}
+    for name in state[W + "opt"]:
+        s.optimizers[name] = {key: state[f"{W}{name}.{key}"] for key in cfg.SHOWN[name]}
+    start = (float(state[W + "x0"]), float(state[W + "y0"]))
+    s.start = None if np.allclose(start, surface.start) else start
+    for field_name in (
+        "starts",
+        "count",
+        "spread",
+        "steps",
+        "clip",
+        "clip_at",
+        "schedule",
+        "tau",
+        "final",
+        "gamma",
+        "every",
+        "noise",
+        "seed",
+        "reg",
+        "strength",
+    ):
+        setattr(s, field_name, state[W + field_name])
+    return s
+
+
+def _init_from_url(default_surface: str) -> None:
+    if st.session_state.get(W + "loaded"):
+        return
+    query = st.query_params.to_dict()
+    if "s" not in query:
+        query["s"] = default_surface
+    s, replaced, clamped = cfg.from_query(query)
+    _load(s)
+    st.session_state[W + "notices"] = (replaced, clamped)
+    st.session_state[W + "loaded"] = True
+
+
+def _on_surface_change() -> None:
+    """A new surface brings its own parameters, start and suggested learning rates."""
+    name = st.session_state[W + "surface"]
+    fresh = cfg.defaults_for(name)
+    fresh.optimizers = {n: cfg.default_hyperparameters(n, name) for n in st.session_state[W + "opt"]}
+    keep = {
+        f: st.session_state[W + f]
+        for f in (
+            "steps",
+            "clip",
+            "clip_at",
+            "schedule",
+            "tau",
+            "final",
+            "gamma",
+            "every",
+            "noise",
+            "seed",
+            "starts",
+            "count",
+            "spread",
+        )
+    }
+    fresh = dataclasses.replace(fresh, **keep)
+    fresh.reg = "none"
+    _load(fresh)
+
+
+def _on_click() -> None:
+    """A click on the map (on the invisible grid) sets the start point."""
+    event = st.session_state.get("race_chart")
+    points = (event or {}).get("selection", {}).get("points", [])
+    if points:
+        st.session_state[W + "x0"] = float(points[0]["x"])
+        st.session_state[W + "y0"] = float(points[0]["y"])
+
+
+# ---------------------------------------------------------------- controls
+
+
+def _hyperparameter_widget(name: str, key: str, container) -> None:
+    widget_key = f"{W}{name}.{key}"
+    surface_name = st.session_state[W + "surface"]
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = cfg.default_hyperparameters(name, surface_name)[key]
+    kind = cfg.KIND[key]
+    label = t(f"hp.{key}")
+    if kind == "flag":
+        container.checkbox(label, key=widget_key)
+    elif kind == "choice":
+        container.selectbox(label, cfg.options_for(kind), key=widget_key)
+    else:
+        options = cfg.options_for(kind)
+        if st.session_state[widget_key] not in options:
+            st.session_state[widget_key] = cfg.snap(key, st.session_state[widget_key])
+        container.select_slider(label, options, key=widget_key, format_func=lambda v: f"{v:g}")
+
+
+def _controls(surface_fixed) -> None:
+    side = st.sidebar
+    if surface_fixed is None:
+        side.selectbox(
+            t("pg.surface"),
+            list(SURFACES),
+            key=W + "surface",
+            on_change=_on_surface_change,
+            format_func=lambda n: surface_title(SURFACES[n], lang()),
+        )
+        surface = SURFACES[st.session_state[W + "surface"]]
+        for key in surface.params:
+            low, high = cfg.PARAM_RANGES.get(key, (-10.0, 10.0))
+            side.slider(key, float(low), float(high), key=f"{W}p.{key}", step=1.0)
+    side.multiselect(
+        t("pg.optimizers"),
+        list(OPTIMIZERS),
+        key=W + "opt",
+        max_selections=cfg.MAX_OPTIMIZERS,
+        help=t("pg.optimizers.help", max=cfg.MAX_OPTIMIZERS),
+        format_func=lambda n: get_optimizer(n).title,
+    )
+    for name in st.session_state[W + "opt"]:
+        with side.expander(t("pg.hyper", name=get_optimizer(name).title), expanded=False):
+            for key in cfg.SHOWN[name]:
+                _hyperparameter_widget(name, key, st)
+    side.markdown(f"**{t('pg.start')}**", help=t("pg.start.help"))
+    a, b = side.columns(2)
+    a.number_input("x", key=W + "x0", format="%.3f", step=0.1)
+    b.number_input("y", key=W + "y0", format="%.3f", step=0.1)
+    side.radio(
+        t("pg.starts"),
+        cfg.START_MODES,
+        key=W + "starts",
+        horizontal=True,
+        format_func=lambda m: t(f"pg.starts.{m}"),
+    )
+    if st.session_state[W + "starts"] != "single":
+        side.slider(t("pg.starts.count"), 2, cfg.MAX_STARTS, key=W + "count")
+        side.slider(t("pg.starts.radius"), 0.01, 0.5, key=W + "spread", step=0.01)
+    side.slider(t("pg.steps"), 10, cfg.MAX_STEPS, key=W + "steps", step=10)
+    with side.expander(t("pg.options")):
+        st.radio(
+            t("pg.clip"),
+            cfg.CLIP_MODES,
+            key=W + "clip",
+            horizontal=True,
+            format_func=lambda m: t(f"pg.clip.{m}"),
+        )
+        if st.session_state[W + "clip"] != "none":
+            _positive_slider(t("pg.clip.at"), W + "clip_at")
+        st.selectbox(
+            t("pg.schedule"), cfg.SCHEDULES, key=W + "schedule", format_func=lambda m: t(f"pg.schedule.{m}")
+        )
+        schedule = st.session_state[W + "schedule"]
+        if schedule in ("linear", "cosine"):
+            st.slider(t("pg.schedule.tau"), 1, cfg.MAX_STEPS, key=W + "tau")
+            st.slider(t("pg.schedule.final"), 0.0, 1.0, key=W + "final", step=0.01)
+        if schedule in ("exponential", "step"):
+            st.slider(t("pg.schedule.gamma"), 0.5, 1.0, key=W + "gamma", step=0.005)
+        if schedule == "step":
+            st.slider(t("pg.schedule.every"), 1, cfg.MAX_STEPS, key=W + "every")
+        st.slider(t("pg.noise"), 0.0, 10.0, key=W + "noise", step=0.05)
+        st.number_input(t("pg.seed"), 0, 2**31 - 1, key=W + "seed", step=1)
+        st.selectbox(t("pg.reg"), cfg.REGULARIZERS, key=W + "reg", format_func=lambda m: t(f"pg.reg.{m}"))
+        if st.session_state[W + "reg"] != "none":
+            _positive_slider(t("pg.reg.strength"), W + "strength")
+
+
+def _positive_slider(label: str, key: str) -> None:
+    if st.session_state[key] not in cfg.POSITIVE_GRID:
+        st.session_state[key] = cfg.nearest(cfg.POSITIVE_GRID, float(st.session_state[key]))
+    st.select_slider(label, cfg.POSITIVE_GRID, key=key, format_func=lambda v: f"{v:g}")
+
+
+# ---------------------------------------------------------------- computing (cached)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _surface(name: str, params_json: str):
+    return get_surface(name, **json.loads(params_json))
+
+
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def _runs(settings_json: str, _surface_obj, surface_key: str) -> list[tuple[str, Run]]:
+    s = cfg.Settings(**json.loads(settings_json))
+    starts = cfg.starts_array(s, _surface_obj)
+    options = s.simulate_options()
+    return [
+        (name, simulate(_surface_obj, name, starts, **options, **hp)) for name, hp in s.optimizers.items()
+    ]
+
+
+def _objective(surface, s: cfg.Settings):
+    """The function whose contours the map shows: the penalised objective when there is one."""
+    if s.reg not in ("l1", "l2"):
+        return surface.value
+    lam = s.strength
+
+    def penalised(P: np.ndarray) -> np.ndarray:
+        if s.reg == "l1":
+            return surface.value(P) + lam * np.abs(P).sum(-1)
+        return surface.value(P) + lam / 2 * (P * P).sum(-1)
+
+    return penalised
+
+
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surface_key: str):
+    s = cfg.Settings(**json.loads(settings_json))
+    racers = [
+        Racer(get_optimizer(name).title, COLORS[i % len(COLORS)], run)
+        for i, (name, run) in enumerate(_runs_list)
+    ]
+    words = figure_words(language)
+    background = field(_objective(_surface_obj, s), _surface_obj.bounds)
+    constraint = s.simulate_options().get("constraint")
+    race = race_figure(_surface_obj, racers, constraint=constraint, words=words, background=background)
+    view = surface_figure(_surface_obj, racers, background=background, words=words)
+    curve_words = {
+        "step": words["x_step"],
+        "loss": words["loss"],
+        "gap": words["gap"],
+        "grad_norm": words["grad_norm"],
+    }
+    loss = curves_figure(_surface_obj, racers, metric="loss", words=curve_words)
+    grad = curves_figure(_surface_obj, racers, metric="grad_norm", words=curve_words)
+    return racers, race, view, loss, grad
+
+
+def _status(row: dict, steps: int) -> str:
+    name, n = row["label"], row["trajectories"]
+    if row["diverged"]:
+        key = "st.diverged" if row["diverged"] == n else "st.diverged_some"
+        return t(key, name=name, step=row["diverged_at"], count=row["diverged"], n=n)
+    if row["converged"]:
+        key = "st.converged" if row["converged"] == n else "st.converged_some"
+        return t(key, name=name, step=row["converged_at"], count=row["converged"], n=n)
+    return t("st.moving", name=name, steps=steps)
+
+
+def _stability_limit(surface, s: cfg.Settings) -> float | None:
+    """2/L when the surface is a quadratic (constant Hessian), else None."""
+    if not all(e.is_number for e in surface.compiled.hessian_exprs):
+        return None
+    L = float(np.linalg.eigvalsh(surface.hessian(np.zeros(2))).max())
+    if s.reg == "l2":
+        L += s.strength
+    return 2.0 / L if L > 0 else None
+
+
+# ---------------------------------------------------------------- the page
+
+
+def playground(surface_override=None, default_surface: str = "rosenbrock") -> None:
+    """Draw the Playground. ``surface_override`` (a Surface) replaces the surface picker."""
+    _init_from_url(default_surface)
+    if surface_override is not None:
+        st.session_state[W + "surface"] = (
+            "rosenbrock" if surface_override.name not in SURFACES else surface_override.name
+        )
+    replaced, clamped = st.session_state.pop(W + "notices", ([], []))
+    if replaced:
+        st.warning(t("pg.notice", what=", ".join(sorted(set(replaced)))))
+    if clamped:
+        st.info(t("pg.clamped", what=", ".join(sorted(set(clamped)))))
+    _controls(surface_override)
+    if surface_override is not None:
+        surface = surface_override
+        surface_key = "custom:" + surface.title
+    else:
+        name = st.session_state[W + "surface"]
+        params = {k: float(st.session_state[f"{W}p.{k}"]) for k in SURFACES[name].params}
+        surface = _surface(name, json.dumps(params, sort_keys=True))
+        surface_key = name
+    s = _current(surface)
+    if surface_override is None:
+        st.query_params.from_dict(s.to_query())
+    settings_json = json.dumps(dataclasses.asdict(s))  # key order kept: it is the colour order
+
+    title_col, formula_col = st.columns([2, 3])
+    title_col.subheader(surface_title(surface, lang()))
+    title_col.caption(surface_note(surface, lang()))
+    formula_col.latex(r"f(x, y) = " + sp.latex(surface.concrete))
+    limit = _stability_limit(surface, s)
+    if limit is not None and any(name in ("gd", "momentum", "nesterov") for name in s.optimizers):
+        st.caption(t("pg.stable", limit=limit))
+    if not s.optimizers:
+        st.info(t("pg.none"))
+        return
+    runs = _runs(settings_json, surface, surface_key)
+    racers, race, view, loss, grad = _figures(settings_json, lang(), surface, runs, surface_key)
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(
+            race,
+            key="race_chart",
+            on_select=_on_click,
+            selection_mode="points",
+            theme=None,
+            config={"displaylogo": False, "scrollZoom": False},
+        )
+        st.caption(t("pg.share"))
+    with right:
+        st.markdown(f"**{t('pg.loss')}**")
+        st.plotly_chart(loss, theme=None, key="loss_chart", config={"displaylogo": False})
+        if st.toggle(t("pg.gradnorm"), key="show_grad_norm"):
+            st.plotly_chart(grad, theme=None, key="grad_chart", config={"displaylogo": False})
+        st.markdown(f"**{t('pg.summary')}**")
+        rows = [summary(surface, r) for r in racers]
+        table = pd.DataFrame(
+            {
+                t("col.optimizer"): [r["label"] for r in rows],
+                t("col.final"): [f"{r['final_loss']:.4g}" for r in rows],
+                t("col.distance"): ["–" if r["distance"] is None else f"{r['distance']:.3g}" for r in rows],
+                t("col.converged"): ["–" if r["converged_at"] < 0 else str(r["converged_at"]) for r in rows],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        for row in rows:
+            message = _status(row, s.steps)
+            (st.error if row["diverged"] else st.success if row["converged"] else st.info)(message)
+    with st.expander(t("pg.view3d")):
+        st.plotly_chart(view, theme=None, key="view3d", config={"displaylogo": False})
+    with st.expander(t("pg.export")):
+        a, b = st.columns(2)
+        a.download_button(
+            t("pg.export.html"),
+            lambda: figure_html(race),
+            file_name="loss-surface-race.html",
+            mime="text/html",
+            key="export_html",
+        )
+        b.download_button(
+            t("pg.export.csv"),
+            lambda: trajectories_csv(racers),
+            file_name="trajectories.csv",
+            mime="text/csv",
+            key="export_csv",
+        )

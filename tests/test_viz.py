@@ -1,0 +1,135 @@
+"""Figure builders: structure (traces, frames, sizes), not pixels."""
+
+import json
+
+import numpy as np
+import pytest
+
+from optimizers import simulate
+from surfaces import get_surface, surface_from_expression
+from viz import Racer, curves_figure, field, frame_indices, race_figure, summary, surface_figure
+from viz.export import figure_html, trajectories_csv
+from viz.field import png_data_uri
+
+COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+
+
+def racers(surface, names=("gd", "adam"), steps=100, starts=None, **kw):
+    starts = surface.start if starts is None else starts
+    return [Racer(n, COLORS[i], simulate(surface, n, starts, steps, **kw)) for i, n in enumerate(names)]
+
+
+def test_race_figure_structure():
+    s = get_surface("himmelblau")
+    rs = racers(s, steps=300)
+    fig = race_figure(s, rs, frames=120)
+    data = fig.data
+    # contours, 2 full paths, minima, saddles, click grid, then (trail, marker) per racer
+    assert len(data) == 6 + 2 * len(rs)
+    assert all(trace.type == "scatter" for trace in data)  # no contour/heatmap: they vanish
+    assert len(fig.frames) == 120
+    animated = list(fig.frames[0].traces)
+    assert animated == list(range(6, 6 + 2 * len(rs)))
+    assert fig.frames[0].name == "0" and fig.frames[-1].name == "300"
+    assert fig.layout.images[0].source.startswith("data:image/png;base64,")
+    assert fig.layout.images[0].layer == "below"
+    assert fig.layout.template.layout.paper_bgcolor is not None  # an explicit template
+    buttons = fig.layout.updatemenus[0].buttons
+    assert buttons[0].args[1]["frame"]["redraw"] is False
+    assert len(fig.layout.sliders[0].steps) == 120
+
+
+def test_markers_move_across_frames():
+    s = get_surface("rosenbrock")
+    fig = race_figure(s, racers(s, names=("adam",), steps=200, lr=0.05))
+    spec = json.loads(fig.to_json())
+    first, last = spec["frames"][0]["data"][1], spec["frames"][-1]["data"][1]
+    assert first["x"] != last["x"]
+
+
+def test_frames_are_capped_and_include_the_last_step():
+    s = get_surface("booth")
+    run = simulate(s, "gd", s.start, 1000, lr=0.01)
+    idx = frame_indices(run, 200)
+    assert len(idx) == 200 and idx[0] == 0 and idx[-1] == len(run.step) - 1
+
+
+def test_figure_json_is_small_for_six_optimizers_and_500_steps():
+    s = get_surface("rosenbrock")
+    names = ("gd", "momentum", "nesterov", "rmsprop", "adam", "nadam")
+    fig = race_figure(s, racers(s, names=names, steps=500, lr=1e-3))
+    assert len(fig.to_json()) < 1.5e6
+
+
+def test_many_starts_stay_under_the_size_budget():
+    s = get_surface("himmelblau")
+    starts = np.random.default_rng(0).uniform(-4, 4, (25, 2))
+    names = ("gd", "momentum", "nesterov", "rmsprop", "adam", "nadam")
+    fig = race_figure(s, racers(s, names=names, steps=500, starts=starts, lr=1e-3))
+    assert len(fig.to_json()) < 3e6
+
+
+def test_constraint_and_objective():
+    s = get_surface("constrained_bowl")
+    rs = racers(s, names=("gd",), constraint={"norm": "l1", "radius": 1.0}, lr=0.1)
+    fig = race_figure(s, rs, constraint={"norm": "l1", "radius": 1.0})
+    names = [trace.name for trace in fig.data]
+    assert "constraint" in names
+    diamond = next(trace for trace in fig.data if trace.name == "constraint")
+    assert diamond.line.dash == "dash"
+
+
+def test_undefined_regions_are_masked_in_the_picture():
+    s = surface_from_expression("log(x) + y^2", bounds=((-1, 2), (-1, 1)))
+    f = field(s.value, s.bounds, resolution=50)
+    assert np.isnan(f.values[:, :10]).all() and np.isfinite(f.values[:, -10:]).all()
+    assert png_data_uri(f).startswith("data:image/png")
+    fig = race_figure(s, racers(s, names=("gd",), starts=[1.5, 0.5], lr=0.1), background=f)
+    assert len(fig.frames) > 0
+
+
+def test_surface_figure_and_curves():
+    s = get_surface("saddle")
+    rs = racers(s, names=("gd", "newton"), steps=50, starts=[[0.3, 0.2], [-0.5, 0.1]])
+    view = surface_figure(s, rs)
+    assert [t.type for t in view.data] == ["surface", "scatter3d", "scatter3d"]
+    loss = curves_figure(s, rs)
+    assert len(loss.data) == 4  # one line per trajectory
+    assert loss.layout.yaxis.type == "log"  # the gap to f_min is positive
+    grad = curves_figure(s, rs, metric="grad_norm")
+    assert grad.layout.yaxis.type == "log"
+    unbounded = get_surface("monkey_saddle")
+    assert curves_figure(unbounded, racers(unbounded, names=("gd",), lr=0.01)).layout.yaxis.type == "linear"
+
+
+def test_summary_counts_and_distances():
+    s = get_surface("himmelblau")
+    run = simulate(s, "gd", [[3.1, 2.1], [-2.7, 3.0], [0.0, 0.0]], 500, lr=0.01)
+    row = summary(s, Racer("gd", "#000", run))
+    assert row["trajectories"] == 3 and row["converged"] == 3
+    assert row["distance"] < 1e-6 and row["diverged"] == 0
+    bad = simulate(get_surface("narrow_valley"), "gd", [-2.5, 0.5], 200, lr=0.5)
+    row = summary(get_surface("narrow_valley"), Racer("gd", "#000", bad))
+    assert row["diverged"] == 1 and row["diverged_at"] > 0
+
+
+def test_exports():
+    s = get_surface("booth")
+    rs = racers(s, steps=20)
+    html = figure_html(race_figure(s, rs))
+    assert html.startswith("<!doctype html>") and "Plotly.newPlot" in html
+    assert len(html) > 3_000_000  # plotly.js is inlined: the file plays offline
+    csv = trajectories_csv(rs)
+    lines = csv.strip().splitlines()
+    assert lines[0] == "optimizer,trajectory,step,x,y,loss,objective,grad_norm"
+    assert len(lines) == 1 + 2 * 21
+    first = lines[1].split(",")
+    assert first[0] == "gd" and float(first[3]) == s.start[0]
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "ackley", "cliff", "narrow_valley"])
+def test_every_builder_accepts_every_kind_of_surface(name):
+    s = get_surface(name)
+    rs = racers(s, steps=30)
+    assert race_figure(s, rs).to_json()
+    assert surface_figure(s, rs).to_json()

@@ -1,0 +1,94 @@
+"""Loss (or gradient norm) against step for every optimizer, and the summary numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from viz.race import TEMPLATE, Racer, packed
+
+FLOOR = 1e-16  # log axes: values at or below the optimum are shown at this floor
+
+CURVE_WORDS = {
+    "step": "step",
+    "loss": "loss",
+    "gap": "loss − minimum",
+    "grad_norm": "gradient norm",
+}
+
+
+def curves_figure(
+    surface,
+    racers: Sequence[Racer],
+    *,
+    metric: str = "loss",
+    words: Mapping[str, str] = CURVE_WORDS,
+    height: int = 320,
+) -> go.Figure:
+    """One line per trajectory, coloured by optimizer. ``metric`` is ``"loss"`` (shown as the
+    gap to the known minimum on a log axis when there is one) or ``"grad_norm"``."""
+    fig = go.Figure()
+    log = True
+    title = words["grad_norm"]
+    if metric == "loss":
+        if surface.f_min is not None:
+            title = words["gap"]
+        else:
+            title = words["loss"]
+            log = all(bool(np.all(r.run.loss > 0)) for r in racers)
+    for racer in racers:
+        run = racer.run
+        if metric == "grad_norm":
+            values = run.grad_norm
+        elif surface.f_min is not None:
+            values = np.maximum(run.loss - surface.f_min, FLOOR)
+        else:
+            values = run.loss
+        for n in range(run.n):
+            fig.add_trace(
+                go.Scatter(
+                    x=packed(run.step),
+                    y=packed(values[:, n]),
+                    mode="lines",
+                    name=racer.label,
+                    legendgroup=racer.label,
+                    showlegend=n == 0,
+                    line={"color": racer.color, "width": 2},
+                    opacity=1.0 if run.n == 1 else 0.6,
+                )
+            )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": words["step"]},
+        yaxis={"title": title, "type": "log" if log else "linear", "exponentformat": "power"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+    )
+    return fig
+
+
+def summary(surface, racer: Racer) -> dict:
+    """What the table says about one optimizer: medians over its trajectories, counts, and
+    the first step of convergence and of divergence (-1 for never)."""
+    run = racer.run
+    final_loss = run.loss[-1]
+    distance = None
+    if len(surface.minima):
+        gaps = np.linalg.norm(run.final[:, None, :] - surface.minima[None, :, :], axis=-1)
+        distance = float(np.median(gaps.min(axis=1)))
+    converged = run.converged_at[run.converged_at >= 0]
+    diverged = run.diverged_at[run.diverged_at >= 0]
+    return {
+        "label": racer.label,
+        "trajectories": run.n,
+        "final_loss": float(np.median(final_loss)),
+        "best_loss": float(final_loss.min()),
+        "distance": distance,
+        "converged": len(converged),
+        "converged_at": int(converged.min()) if len(converged) else -1,
+        "diverged": len(diverged),
+        "diverged_at": int(diverged.min()) if len(diverged) else -1,
+    }

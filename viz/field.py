@@ -1,0 +1,113 @@
+"""The surface as a picture: a grid of values, its colouring, contour lines, a PNG.
+
+Plotly's contour and heatmap traces vanish while an animation plays (plotly.js #4596), so
+the filled field is rendered here into a PNG that the figure shows as a background image,
+and the contour lines are computed with contourpy and drawn as plain scatter lines.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import io
+from collections.abc import Callable
+
+import contourpy
+import numpy as np
+from PIL import Image
+
+# Light at the bottom of the valleys, darker uphill: trajectories in strong colours stay
+# readable on a projector. Anchors of a perceptual blue-green ramp.
+RAMP = np.array(
+    [
+        [247, 252, 240],
+        [224, 243, 219],
+        [204, 235, 197],
+        [168, 221, 181],
+        [123, 204, 196],
+        [78, 179, 211],
+        [43, 140, 190],
+        [8, 104, 172],
+        [8, 64, 129],
+    ],
+    dtype=np.float64,
+)
+UNDEFINED_RGB = (214, 214, 214)  # where f is undefined or infinite
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """Values of f on a regular grid, with the height used for colours and contours."""
+
+    xs: np.ndarray  # (nx,)
+    ys: np.ndarray  # (ny,)
+    values: np.ndarray  # (ny, nx), NaN where f is not finite
+    height: np.ndarray  # (ny, nx) in [0, 1]: log-compressed values, NaN where undefined
+    scale: tuple[float, float, float]  # (low, s, top) of the compression
+
+    def height_of(self, values: np.ndarray) -> np.ndarray:
+        """The same compression applied to other values of f (for the 3-D paths)."""
+        return _compress(values, *self.scale)
+
+
+def _scale_of(finite: np.ndarray) -> tuple[float, float, float]:
+    if finite.size == 0:
+        return 0.0, 1.0, 1.0
+    low = float(finite.min())
+    spread = finite - low
+    # log(1 + (f - min)/s) with s a low percentile of the spread: valleys get detail,
+    # the walls of Rosenbrock or Goldstein-Price do not swallow the whole colour range.
+    s = float(np.percentile(spread, 10)) or float(spread.max()) or 1.0
+    top = float(np.log1p(spread.max() / s)) or 1.0
+    return low, s, top
+
+
+def _compress(values: np.ndarray, low: float, s: float, top: float) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return np.log1p(np.maximum(np.asarray(values, dtype=np.float64) - low, 0.0) / s) / top
+
+
+def field(
+    value: Callable[[np.ndarray], np.ndarray],
+    bounds: tuple[tuple[float, float], tuple[float, float]],
+    resolution: int = 160,
+) -> Field:
+    """Evaluate ``value`` (points ``(..., 2)`` to values) on a grid over ``bounds``."""
+    (x0, x1), (y0, y1) = bounds
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        values = np.asarray(value(np.stack([X, Y], axis=-1)), dtype=np.float64)
+    values = np.where(np.isfinite(values), values, np.nan)
+    scale = _scale_of(values[np.isfinite(values)])
+    height = _compress(values, *scale)
+    return Field(xs, ys, values, np.where(np.isfinite(values), height, np.nan), scale)
+
+
+def png_data_uri(f: Field) -> str:
+    """The field coloured by height as a PNG data URI, row 0 at the top (largest y)."""
+    h = f.height[::-1]
+    position = np.clip(np.nan_to_num(h, nan=0.0), 0, 1) * (len(RAMP) - 1)
+    i = np.minimum(position.astype(int), len(RAMP) - 2)
+    w = (position - i)[..., None]
+    rgb = RAMP[i] * (1 - w) + RAMP[i + 1] * w
+    rgb[np.isnan(h)] = UNDEFINED_RGB
+    buffer = io.BytesIO()
+    Image.fromarray(rgb.round().astype(np.uint8), "RGB").save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def contour_lines(f: Field, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
+    """Contour lines of the height at ``count`` evenly spaced levels, as x and y arrays with
+    NaN between lines (one scatter trace draws them all)."""
+    z = np.ma.masked_invalid(f.height)
+    generator = contourpy.contour_generator(f.xs, f.ys, z, line_type="SeparateCode")
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    for level in np.linspace(0, 1, count + 2)[1:-1]:
+        for line in generator.lines(level)[0]:
+            xs += [line[:, 0], [np.nan]]
+            ys += [line[:, 1], [np.nan]]
+    if not xs:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(xs), np.concatenate(ys)

@@ -1,0 +1,365 @@
+"""The race: an animated 2-D map with every optimizer's trajectories, and its 3-D view.
+
+Pure builders: a Surface and some Runs in, a plotly Figure out. Only scatter traces
+animate (``redraw: False``); the field is a background image and the contour lines, full
+paths, minima and saddles are static traces, so nothing vanishes while the animation plays.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from optimizers import Run
+from viz.field import RAMP, Field, contour_lines, field, png_data_uri
+
+TEMPLATE = "plotly_white"  # explicit: Streamlit's own template is a placeholder outside it
+MAX_FRAMES = 200
+CLICK_GRID = 41  # points per side of the invisible grid that turns a click into a start
+
+ENGLISH = {
+    "play": "Play",
+    "pause": "Pause",
+    "step": "step ",
+    "minimum": "known minimum",
+    "saddle": "saddle point",
+    "start": "start",
+    "click": "click: start here",
+    "contours": "contours",
+    "height": "height (log scale)",
+    "constraint": "constraint",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Racer:
+    """One optimizer of the race: its label, its colour (the same in every view), its Run."""
+
+    label: str
+    color: str
+    run: Run
+
+
+def frame_indices(run: Run, frames: int = MAX_FRAMES) -> np.ndarray:
+    """Which records become animation frames: at most ``frames``, first and last included."""
+    records = len(run.step)
+    return np.unique(np.linspace(0, records - 1, min(frames, records)).round().astype(int))
+
+
+def packed(values: np.ndarray) -> dict:
+    """A float32 array as plotly's typed-array spec: compact JSON, and plotly's validation
+    passes it through untouched (validating thousands of NumPy arrays costs seconds)."""
+    data = np.ascontiguousarray(values, dtype=np.float32)
+    return {"dtype": "f4", "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
+
+
+def _lines(path: np.ndarray, axis: int) -> np.ndarray:
+    """Coordinates of every trajectory of ``path (R, N, 2)`` joined with NaN gaps."""
+    R, N, _ = path.shape
+    out = np.full((N, R + 1), np.nan, dtype=np.float32)
+    out[:, :R] = path[:, :, axis].T
+    return out.ravel()
+
+
+def _trail(path: np.ndarray, rows: np.ndarray, axis: int) -> np.ndarray:
+    return _lines(path[rows], axis)
+
+
+def _constraint_shape(constraint: Mapping | None) -> tuple[np.ndarray, np.ndarray] | None:
+    if not constraint:
+        return None
+    r = float(constraint["radius"])
+    if constraint["norm"] == "l1":
+        return np.array([r, 0, -r, 0, r]), np.array([0, r, 0, -r, 0])
+    angle = np.linspace(0, 2 * np.pi, 121)
+    return r * np.cos(angle), r * np.sin(angle)
+
+
+def race_figure(
+    surface,
+    racers: Sequence[Racer],
+    *,
+    objective: Callable[[np.ndarray], np.ndarray] | None = None,
+    constraint: Mapping | None = None,
+    frames: int = MAX_FRAMES,
+    clickable: bool = True,
+    words: Mapping[str, str] = ENGLISH,
+    background: Field | None = None,
+    height: int = 640,
+) -> go.Figure:
+    """The animated contour map. ``objective`` (default: the surface) colours the map, so a
+    penalised objective shows its own contours; ``constraint`` draws the L1/L2 ball."""
+    (x0, x1), (y0, y1) = surface.bounds
+    f = background or field(objective or surface.value, surface.bounds)
+    fig = go.Figure()
+    cx, cy = contour_lines(f)
+    fig.add_trace(
+        go.Scatter(
+            x=packed(cx),
+            y=packed(cy),
+            mode="lines",
+            line={"color": "rgba(40,60,80,0.28)", "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+            name=words["contours"],
+        )
+    )
+    shape = _constraint_shape(constraint)
+    if shape is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=shape[0],
+                y=shape[1],
+                mode="lines",
+                name=words["constraint"],
+                line={"color": "#222", "width": 2, "dash": "dash"},
+                hoverinfo="skip",
+            )
+        )
+    for racer in racers:
+        fig.add_trace(
+            go.Scatter(
+                x=packed(_lines(racer.run.path, 0)),
+                y=packed(_lines(racer.run.path, 1)),
+                mode="lines",
+                line={"color": racer.color, "width": 1.5},
+                opacity=0.45,
+                hoverinfo="skip",
+                legendgroup=racer.label,
+                showlegend=False,
+            )
+        )
+    if len(surface.minima):
+        fig.add_trace(
+            go.Scatter(
+                x=surface.minima[:, 0],
+                y=surface.minima[:, 1],
+                mode="markers",
+                name=words["minimum"],
+                marker={
+                    "symbol": "star",
+                    "size": 16,
+                    "color": "#ffd400",
+                    "line": {"color": "#333", "width": 1},
+                },
+            )
+        )
+    if len(surface.saddles):
+        fig.add_trace(
+            go.Scatter(
+                x=surface.saddles[:, 0],
+                y=surface.saddles[:, 1],
+                mode="markers",
+                name=words["saddle"],
+                marker={"symbol": "x-thin", "size": 14, "line": {"color": "#b00020", "width": 3}},
+            )
+        )
+    if clickable:
+        gx, gy = np.meshgrid(np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID))
+        fig.add_trace(
+            go.Scatter(
+                x=packed(gx.ravel()),
+                y=packed(gy.ravel()),
+                mode="markers",
+                marker={"size": 14, "opacity": 0},
+                showlegend=False,
+                name="click",
+                hovertemplate="(%{x:.2f}, %{y:.2f})<extra>" + words["click"] + "</extra>",
+            )
+        )
+    first_animated = len(fig.data)
+    shown = [frame_indices(r.run, frames) for r in racers]
+    count = max((len(s) for s in shown), default=1)
+    for racer, rows in zip(racers, shown, strict=True):
+        fig.add_trace(
+            go.Scatter(
+                x=packed(_trail(racer.run.path, rows[:1], 0)),
+                y=packed(_trail(racer.run.path, rows[:1], 1)),
+                mode="lines",
+                line={"color": racer.color, "width": 3},
+                hoverinfo="skip",
+                legendgroup=racer.label,
+                showlegend=False,
+            )
+        )
+        start = racer.run.path[0]
+        fig.add_trace(
+            go.Scatter(
+                x=packed(start[:, 0]),
+                y=packed(start[:, 1]),
+                mode="markers",
+                name=racer.label,
+                legendgroup=racer.label,
+                marker={"color": racer.color, "size": 12, "line": {"color": "white", "width": 2}},
+                hovertemplate=racer.label + " (%{x:.3f}, %{y:.3f})<extra></extra>",
+            )
+        )
+    animated = list(range(first_animated, len(fig.data)))
+    frame_list = []
+    for k in range(count):
+        data = []
+        for racer, rows in zip(racers, shown, strict=True):
+            i = min(k, len(rows) - 1)
+            trail = rows[max(0, i - _trail_frames(racer.run)) : i + 1]
+            at = racer.run.path[rows[i]]
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": packed(_trail(racer.run.path, trail, 0)),
+                    "y": packed(_trail(racer.run.path, trail, 1)),
+                }
+            )
+            data.append({"type": "scatter", "x": packed(at[:, 0]), "y": packed(at[:, 1])})
+        step = int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0
+        frame_list.append({"data": data, "traces": animated, "name": str(step)})
+    fig.frames = frame_list
+    _animation_controls(fig, [fr["name"] for fr in frame_list], words)
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        xaxis={"range": [x0, x1], "showgrid": False, "zeroline": False, "constrain": "domain", "title": "x"},
+        yaxis={
+            "range": [y0, y1],
+            "showgrid": False,
+            "zeroline": False,
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+            "title": "y",
+        },
+        images=[
+            {
+                "source": png_data_uri(f),
+                "xref": "x",
+                "yref": "y",
+                "x": x0,
+                "y": y1,
+                "sizex": x1 - x0,
+                "sizey": y1 - y0,
+                "sizing": "stretch",
+                "layer": "below",
+            }
+        ],
+        hovermode="closest",
+        clickmode="event+select",
+        dragmode="pan",
+    )
+    return fig
+
+
+def _trail_frames(run: Run) -> int:
+    # Shorter trails when many trajectories move at once, none past 8: the figure stays small
+    # (the full paths are drawn underneath anyway).
+    return 0 if run.n > 8 else max(2, min(10, 60 // run.n))
+
+
+def _animation_controls(fig: go.Figure, names: list[str], words: Mapping[str, str]) -> None:
+    still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
+    fig.update_layout(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "showactive": False,
+                "x": 0.0,
+                "y": 0.0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 45, "r": 10},
+                "buttons": [
+                    {
+                        "label": "▶ " + words["play"],
+                        "method": "animate",
+                        "args": [
+                            None,
+                            {
+                                "frame": {"duration": 40, "redraw": False},
+                                "fromcurrent": True,
+                                "transition": {"duration": 0},
+                                "mode": "immediate",
+                            },
+                        ],
+                    },
+                    {"label": "❚❚ " + words["pause"], "method": "animate", "args": [[None], still]},
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": 0,
+                "x": 0.2,
+                "len": 0.8,
+                "y": 0.0,
+                "yanchor": "top",
+                "pad": {"t": 30},
+                "currentvalue": {"prefix": words["step"], "visible": True},
+                "ticklen": 0,
+                "font": {"color": "rgba(0,0,0,0)"},  # one tick per frame: unreadable
+                "steps": [{"label": name, "method": "animate", "args": [[name], still]} for name in names],
+            }
+        ],
+    )
+
+
+def surface_figure(
+    surface,
+    racers: Sequence[Racer],
+    *,
+    background: Field | None = None,
+    words: Mapping[str, str] = ENGLISH,
+    height: int = 560,
+) -> go.Figure:
+    """A static 3-D view: the surface (height log-compressed as in the map) and the paths."""
+    f = background or field(surface.value, surface.bounds)
+    take = slice(None, None, max(1, len(f.xs) // 80))
+    colorscale = [[i / (len(RAMP) - 1), f"rgb({r:.0f},{g:.0f},{b:.0f})"] for i, (r, g, b) in enumerate(RAMP)]
+    fig = go.Figure(
+        go.Surface(
+            x=f.xs[take],
+            y=f.ys[take],
+            z=f.height[take, take],
+            colorscale=colorscale,
+            showscale=False,
+            opacity=0.92,
+            hoverinfo="skip",
+            cmin=0,
+            cmax=1,
+        )
+    )
+    for racer in racers:
+        keep = np.unique(np.linspace(0, len(racer.run.step) - 1, min(400, len(racer.run.step))).astype(int))
+        path = racer.run.path[keep]
+        z = f.height_of(racer.run.loss[keep]) + 0.01
+        R, N, _ = path.shape
+        zs = np.full((N, R + 1), np.nan)
+        zs[:, :R] = z.T
+        fig.add_trace(
+            go.Scatter3d(
+                x=packed(_lines(path, 0)),
+                y=packed(_lines(path, 1)),
+                z=packed(zs.ravel()),
+                mode="lines",
+                line={"color": racer.color, "width": 6},
+                name=racer.label,
+            )
+        )
+    (x0, x1), (y0, y1) = surface.bounds
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        scene={
+            "xaxis": {"range": [x0, x1], "title": "x"},
+            "yaxis": {"range": [y0, y1], "title": "y"},
+            "zaxis": {"title": words["height"], "showticklabels": False},
+            "camera": {"eye": {"x": 1.4, "y": -1.4, "z": 1.0}},
+        },
+        legend={"orientation": "h"},
+    )
+    return fig

@@ -12,9 +12,24 @@ if "lang" not in st.session_state:
         wanted = "zh" if str(st.context.locale or "").lower().startswith("zh") else "en"
     st.session_state["lang"] = wanted
 
-lang = st.sidebar.segmented_control(
-    "🌐", list(LANGUAGES), key="lang", format_func=LANGUAGES.get, required=True, label_visibility="collapsed"
+
+def _switch_language() -> None:
+    chosen = st.session_state.get("lang_switch")
+    if chosen in LANGUAGES:
+        st.session_state["lang"] = chosen
+
+
+# The switch only reports changes; the language itself lives in session_state["lang"].
+st.sidebar.segmented_control(
+    "🌐",
+    list(LANGUAGES),
+    key="lang_switch",
+    default=st.session_state["lang"],
+    format_func=LANGUAGES.get,
+    on_change=_switch_language,
+    label_visibility="collapsed",
 )
+lang = st.session_state["lang"]
 st.sidebar.title(text("app.title", lang))
 
 pages = [

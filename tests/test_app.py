@@ -86,7 +86,7 @@ def test_a_copied_url_reopens_the_same_scene():
     assert second.slider(key="w.p.kappa").value == 100.0
     assert second.select_slider(key="w.gd.lr").value == 0.0178
     assert second.number_input(key="w.x0").value == 1.5
-    assert second.radio(key="w.clip").value == "norm"
+    assert second.selectbox(key="w.clip").value == "norm"
     assert race_spec(first)["frames"] == race_spec(second)["frames"]
 
 

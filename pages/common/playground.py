@@ -198,25 +198,16 @@ def _controls(surface_fixed) -> None:
     a, b = side.columns(2)
     a.number_input("x", key=W + "x0", format="%.3f", step=0.1)
     b.number_input("y", key=W + "y0", format="%.3f", step=0.1)
-    side.radio(
-        t("pg.starts"),
-        cfg.START_MODES,
-        key=W + "starts",
-        horizontal=True,
-        format_func=lambda m: t(f"pg.starts.{m}"),
+    # Selectboxes, not radios: a radio showed no selection after the language changed its labels.
+    side.selectbox(
+        t("pg.starts"), cfg.START_MODES, key=W + "starts", format_func=lambda m: t(f"pg.starts.{m}")
     )
     if st.session_state[W + "starts"] != "single":
         side.slider(t("pg.starts.count"), 2, cfg.MAX_STARTS, key=W + "count")
         side.slider(t("pg.starts.radius"), 0.01, 0.5, key=W + "spread", step=0.01)
     side.slider(t("pg.steps"), 10, cfg.MAX_STEPS, key=W + "steps", step=10)
     with side.expander(t("pg.options")):
-        st.radio(
-            t("pg.clip"),
-            cfg.CLIP_MODES,
-            key=W + "clip",
-            horizontal=True,
-            format_func=lambda m: t(f"pg.clip.{m}"),
-        )
+        st.selectbox(t("pg.clip"), cfg.CLIP_MODES, key=W + "clip", format_func=lambda m: t(f"pg.clip.{m}"))
         if st.session_state[W + "clip"] != "none":
             _positive_slider(t("pg.clip.at"), W + "clip_at")
         st.selectbox(

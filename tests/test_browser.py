@@ -1,0 +1,126 @@
+"""The served app in headless Chromium, as a person uses it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SHOTS
+
+pytestmark = pytest.mark.browser
+
+RACE = ".js-plotly-plot"
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url)
+    page.locator("[data-testid=stApp]").wait_for(timeout=60000)
+    page.locator(RACE).first.wait_for(timeout=60000)
+    settle(page)
+
+
+def settle(page) -> None:
+    """Wait until no script run is in progress (a rerun re-renders the chart)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60000)
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('.js-plotly-plot'); return gd && gd._fullLayout; }",
+        timeout=60000,
+    )
+    page.wait_for_timeout(300)
+
+
+def race_state(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const gd = document.querySelector('.js-plotly-plot');
+            // _fullData holds the decoded arrays (data keeps the base64 specs as sent).
+            const markers = gd._fullData
+                .map((t, i) => [i, t])
+                .filter(([i, t]) => t.mode === 'markers' && t.legendgroup);
+            const image = gd.querySelector('g.imagelayer image');
+            return {
+                markers: markers.map(([i, t]) => [Array.from(t.x), Array.from(t.y)]),
+                image: image ? image.getAttribute('href') || image.getAttribute('xlink:href') : null,
+                imageWidth: image ? image.getBoundingClientRect().width : 0,
+                frames: gd._transitionData._frames.length,
+            };
+        }"""
+    )
+
+
+def no_errors(page) -> None:
+    assert page.get_by_test_id("stException").count() == 0
+    assert not page.errors, page.errors
+
+
+def test_change_a_control_then_play_and_see_the_markers_move(server, page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    open_app(page, server + "/?s=himmelblau")
+    no_errors(page)
+    slider = page.get_by_role("slider", name="Steps")
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    settle(page)
+    assert "steps=450" in page.url
+    before = race_state(page)
+    assert before["image"].startswith("data:image/png") and before["frames"] == 200
+    page.evaluate(
+        """() => { window.__animated = 0; document.querySelector('.js-plotly-plot')
+              .on('plotly_animated', () => { window.__animated += 1; }); }"""
+    )
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(1500)
+    middle = race_state(page)
+    page.screenshot(path=str(SHOTS / "playing.png"))
+    assert middle["markers"] != before["markers"]  # the markers moved
+    assert middle["image"] == before["image"] and middle["imageWidth"] > 100  # background still there
+    page.wait_for_function("() => window.__animated > 0", timeout=20000)
+    no_errors(page)
+
+
+def test_click_on_the_map_sets_the_start(server, page):
+    open_app(page, server + "/?s=himmelblau&opt=gd")
+    target = (2.0, -1.5)
+    box = page.evaluate(
+        """([x, y]) => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            return [r.left + xa._offset + xa.d2p(x), r.top + ya._offset + ya.d2p(y)];
+        }""",
+        list(target),
+    )
+    page.mouse.click(*box)
+    settle(page)
+    page.wait_for_function("() => location.search.includes('x0=')", timeout=20000)
+    settle(page)
+    state = race_state(page)
+    x, y = state["markers"][0][0][0], state["markers"][0][1][0]
+    assert abs(x - target[0]) < 0.2 and abs(y - target[1]) < 0.2
+    assert "x0=2" in page.url and "y0=-1.5" in page.url
+    no_errors(page)
+
+
+def test_a_copied_url_opens_the_same_settings(server, page, browser):
+    open_app(page, server + "/?s=narrow_valley&opt=gd,adam&steps=300&p.kappa=80&gd.lr=0.0178")
+    copied = page.url
+    context = browser.new_context(viewport={"width": 1500, "height": 1150})
+    other = context.new_page()
+    other.errors = []
+    open_app(other, copied)
+    assert other.get_by_role("slider", name="Steps").input_value() == "300"
+    assert race_state(other)["markers"] == race_state(page)["markers"]
+    assert other.url == copied
+    no_errors(other)
+    context.close()
+
+
+def test_switch_to_chinese(server, page):
+    open_app(page, server)
+    page.get_by_role("radio", name="简体中文").click()
+    settle(page)
+    page.get_by_text("优化器", exact=True).first.wait_for(timeout=20000)
+    assert page.get_by_text("步数", exact=True).count() >= 1
+    assert page.locator(".updatemenu-button", has_text="播放").count() == 1
+    page.screenshot(path=str(SHOTS / "chinese.png"))
+    no_errors(page)

@@ -378,11 +378,12 @@ def playground(surface_override=None, default_surface: str = "rosenbrock") -> No
                 t("col.converged"): ["–" if r["converged_at"] < 0 else str(r["converged_at"]) for r in rows],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.table(table.set_index(t("col.optimizer")))
         for row in rows:
             message = _status(row, s.steps)
             (st.error if row["diverged"] else st.success if row["converged"] else st.info)(message)
-    with st.expander(t("pg.view3d")):
+    # WebGL is slow to start on machines without a GPU: the 3-D view is drawn on request.
+    if st.toggle(t("pg.view3d"), key="show_3d"):
         st.plotly_chart(view, theme=None, key="view3d", config={"displaylogo": False})
     with st.expander(t("pg.export")):
         a, b = st.columns(2)

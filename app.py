@@ -40,5 +40,6 @@ pages = [
         default=True,
         url_path="playground",
     ),
+    st.Page("pages/custom.py", title=text("nav.custom", lang), icon="✏️", url_path="custom"),
 ]
 st.navigation(pages).run()

@@ -107,6 +107,24 @@ EN: dict[str, str] = {
     "fig.gap": "loss − minimum",
     "fig.grad_norm": "gradient norm",
     "fig.x_step": "step",
+    "cu.title": "Your own surface",
+    "cu.input": "f(x, y) =",
+    "cu.help": (
+        "Numbers, x, y, pi, e, + - * / ^ and abs, sqrt, exp, log, sin, cos, tan, tanh, atan, sinh, "
+        "cosh, sign, max, min."
+    ),
+    "cu.examples": "Or start from an example:",
+    "cu.xrange": "x range",
+    "cu.yrange": "y range",
+    "cu.bad_bounds": "Each range needs a minimum below its maximum.",
+    "cu.invalid": "Not accepted: {reason}",
+    "cu.valid": "Accepted. Its gradient and Hessian, derived symbolically:",
+    "cu.minima": "Estimated global minimum: f = {value} at {points} (found numerically, from many starts).",
+    "cu.no_minimum": "No minimum inside these bounds was found (the function may be unbounded below).",
+    "cu.undefined": (
+        "Grey areas are where f is undefined or infinite; a trajectory that reaches one stops there."
+    ),
+    "st.undefined": "{name} stopped at step {step}: it left the plot or reached a point where f is undefined",
 }
 
 ZH: dict[str, str] = {
@@ -206,6 +224,22 @@ ZH: dict[str, str] = {
     "fig.gap": "损失 − 最小值",
     "fig.grad_norm": "梯度范数",
     "fig.x_step": "步数",
+    "cu.title": "自定义曲面",
+    "cu.input": "f(x, y) =",
+    "cu.help": (
+        "可用：数字、x、y、pi、e、+ - * / ^ 以及 abs、sqrt、exp、log、sin、cos、tan、tanh、atan、"
+        "sinh、cosh、sign、max、min。"
+    ),
+    "cu.examples": "或者从一个例子开始：",
+    "cu.xrange": "x 范围",
+    "cu.yrange": "y 范围",
+    "cu.bad_bounds": "每个范围的最小值都必须小于最大值。",
+    "cu.invalid": "无法接受：{reason}",
+    "cu.valid": "已接受。下面是符号求导得到的梯度和 Hessian：",
+    "cu.minima": "估计的全局极小：f = {value}，位于 {points}（从大量起点数值求得）。",
+    "cu.no_minimum": "在这个范围内没有找到极小点（函数可能无下界）。",
+    "cu.undefined": "灰色区域是 f 无定义或为无穷的地方；轨迹到达那里就会停下。",
+    "st.undefined": "{name} 在第 {step} 步停下：它离开了绘图范围，或到达了 f 无定义的点",
 }
 
 # Surface titles and teaching notes: English comes with each Surface, Chinese is here.

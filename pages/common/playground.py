@@ -35,7 +35,7 @@ def t(key: str, **values: Any) -> str:
 # ---------------------------------------------------------------- session <-> settings
 
 
-def _load(s: cfg.Settings) -> None:
+def _load(s: cfg.Settings, surface=None) -> None:
     """Put ``s`` into the widgets' session state (before the widgets are drawn)."""
     state = st.session_state
     state[W + "surface"] = s.surface
@@ -45,8 +45,8 @@ def _load(s: cfg.Settings) -> None:
     for name, hp in s.optimizers.items():
         for key, value in hp.items():
             state[f"{W}{name}.{key}"] = value
-    surface = SURFACES.get(s.surface)
-    start = s.start if s.start is not None else (surface.start if surface is not None else (0.0, 0.0))
+    surface = surface or SURFACES[s.surface]
+    start = s.start if s.start is not None else surface.start
     state[W + "x0"], state[W + "y0"] = float(start[0]), float(start[1])
     for field_name in (
         "starts",
@@ -71,7 +71,7 @@ def _load(s: cfg.Settings) -> None:
 def _current(surface) -> cfg.Settings:
     """The settings the widgets hold now."""
     state = st.session_state
-    s = cfg.Settings(surface=state[W + "surface"], lang=lang())
+    s = cfg.Settings(surface=surface.name, lang=lang())
     s.params = {key: float(state[f"{W}p.{key}"]) for key in surface.params}
     for name in state[W + "opt"]:
         s.optimizers[name] = {key: state[f"{W}{name}.{key}"] for key in cfg.SHOWN[name]}
@@ -98,16 +98,18 @@ def _current(surface) -> cfg.Settings:
     return s
 
 
-def _init_from_url(default_surface: str) -> None:
-    if st.session_state.get(W + "loaded"):
+def _init_from_url(default_surface: str, surface_override) -> None:
+    loaded = st.session_state.get(W + "loaded")
+    if loaded == (surface_override.title if surface_override is not None else "built-in"):
         return
     query = st.query_params.to_dict()
     if "s" not in query:
         query["s"] = default_surface
-    s, replaced, clamped = cfg.from_query(query)
-    _load(s)
+    s, replaced, clamped = cfg.from_query(query, surface=surface_override)
+    _load(s, surface_override)
     st.session_state[W + "notices"] = (replaced, clamped)
-    st.session_state[W + "loaded"] = True
+    # Reloaded when the page's surface changes (another custom expression, or back to built-ins).
+    st.session_state[W + "loaded"] = surface_override.title if surface_override is not None else "built-in"
 
 
 def _on_surface_change() -> None:
@@ -150,11 +152,10 @@ def _on_click() -> None:
 # ---------------------------------------------------------------- controls
 
 
-def _hyperparameter_widget(name: str, key: str, container) -> None:
+def _hyperparameter_widget(name: str, key: str, container, surface) -> None:
     widget_key = f"{W}{name}.{key}"
-    surface_name = st.session_state[W + "surface"]
     if widget_key not in st.session_state:
-        st.session_state[widget_key] = cfg.default_hyperparameters(name, surface_name)[key]
+        st.session_state[widget_key] = cfg.default_hyperparameters(name, surface)[key]
     kind = cfg.KIND[key]
     label = t(f"hp.{key}")
     if kind == "flag":
@@ -170,6 +171,7 @@ def _hyperparameter_widget(name: str, key: str, container) -> None:
 
 def _controls(surface_fixed) -> None:
     side = st.sidebar
+    surface = surface_fixed
     if surface_fixed is None:
         side.selectbox(
             t("pg.surface"),
@@ -193,7 +195,7 @@ def _controls(surface_fixed) -> None:
     for name in st.session_state[W + "opt"]:
         with side.expander(t("pg.hyper", name=get_optimizer(name).title), expanded=False):
             for key in cfg.SHOWN[name]:
-                _hyperparameter_widget(name, key, st)
+                _hyperparameter_widget(name, key, st, surface)
     side.markdown(f"**{t('pg.start')}**", help=t("pg.start.help"))
     a, b = side.columns(2)
     a.number_input("x", key=W + "x0", format="%.3f", step=0.1)
@@ -289,8 +291,10 @@ def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surfac
     return racers, race, view, loss, grad
 
 
-def _status(row: dict, steps: int) -> str:
+def _status(row: dict, steps: int, surface) -> str:
     name, n = row["label"], row["trajectories"]
+    if row["diverged"] and not surface.defined_everywhere:
+        return t("st.undefined", name=name, step=row["diverged_at"])
     if row["diverged"]:
         key = "st.diverged" if row["diverged"] == n else "st.diverged_some"
         return t(key, name=name, step=row["diverged_at"], count=row["diverged"], n=n)
@@ -313,13 +317,12 @@ def _stability_limit(surface, s: cfg.Settings) -> float | None:
 # ---------------------------------------------------------------- the page
 
 
-def playground(surface_override=None, default_surface: str = "rosenbrock") -> None:
-    """Draw the Playground. ``surface_override`` (a Surface) replaces the surface picker."""
-    _init_from_url(default_surface)
-    if surface_override is not None:
-        st.session_state[W + "surface"] = (
-            "rosenbrock" if surface_override.name not in SURFACES else surface_override.name
-        )
+def playground(
+    surface_override=None, extra_query: dict[str, str] | None = None, default_surface: str = "rosenbrock"
+) -> None:
+    """Draw the Playground. ``surface_override`` (a custom Surface) replaces the surface
+    picker, and ``extra_query`` (its expression and bounds) goes into the URL with the rest."""
+    _init_from_url(default_surface, surface_override)
     replaced, clamped = st.session_state.pop(W + "notices", ([], []))
     if replaced:
         st.warning(t("pg.notice", what=", ".join(sorted(set(replaced)))))
@@ -328,15 +331,17 @@ def playground(surface_override=None, default_surface: str = "rosenbrock") -> No
     _controls(surface_override)
     if surface_override is not None:
         surface = surface_override
-        surface_key = "custom:" + surface.title
+        surface_key = "custom:" + surface.title + repr(surface.bounds)
     else:
         name = st.session_state[W + "surface"]
         params = {k: float(st.session_state[f"{W}p.{k}"]) for k in SURFACES[name].params}
         surface = _surface(name, json.dumps(params, sort_keys=True))
         surface_key = name
     s = _current(surface)
-    if surface_override is None:
-        st.query_params.from_dict(s.to_query())
+    query = s.to_query()
+    if surface_override is not None:
+        query = {k: v for k, v in query.items() if k != "s" and not k.startswith("p.")} | (extra_query or {})
+    st.query_params.from_dict(query)
     settings_json = json.dumps(dataclasses.asdict(s))  # key order kept: it is the colour order
 
     title_col, formula_col = st.columns([2, 3])
@@ -380,7 +385,7 @@ def playground(surface_override=None, default_surface: str = "rosenbrock") -> No
         )
         st.table(table.set_index(t("col.optimizer")))
         for row in rows:
-            message = _status(row, s.steps)
+            message = _status(row, s.steps, surface)
             (st.error if row["diverged"] else st.success if row["converged"] else st.info)(message)
     # WebGL is slow to start on machines without a GPU: the 3-D view is drawn on request.
     if st.toggle(t("pg.view3d"), key="show_3d"):

@@ -205,12 +205,14 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def default_hyperparameters(name: str, surface_name: str) -> dict[str, Any]:
-    """The shown hyperparameters of ``name`` with values that show something on the surface."""
+def default_hyperparameters(name: str, surface) -> dict[str, Any]:
+    """The shown hyperparameters of ``name`` with values that show something on ``surface``
+    (a Surface, or the name of a built-in)."""
+    surface = SURFACES[surface] if isinstance(surface, str) else surface
     opt = get_optimizer(name)
     hp = {key: opt.defaults[key] for key in SHOWN[name]}
     if "lr" in hp:
-        hp["lr"] = nearest(LR_GRID, suggested_lr(name, surface_name))
+        hp["lr"] = nearest(LR_GRID, suggested_lr(name, surface))
     return {
         key: snap(key, value) if KIND[key] not in ("flag", "choice") else value for key, value in hp.items()
     }
@@ -230,16 +232,17 @@ SUGGESTED_LR: dict[str, tuple[float | None, float]] = {
 }
 
 
-def suggested_lr(name: str, surface_name: str, params: Mapping[str, float] | None = None) -> float:
-    """A learning rate that makes ``name`` move visibly but stably on the surface."""
+def suggested_lr(name: str, surface) -> float:
+    """A learning rate that makes ``name`` move visibly but stably on ``surface``."""
     opt = get_optimizer(name)
     if opt.second_order or name in ("adadelta", "adafactor"):
         return float(opt.defaults["lr"])
-    surface = SURFACES[surface_name].with_params(**params) if params else SURFACES[surface_name]
-    plain, adaptive = SUGGESTED_LR.get(surface_name, (None, 0.01 * float(surface.half_width.max())))
+    plain, adaptive = SUGGESTED_LR.get(surface.name, (None, 0.01 * float(surface.half_width.max())))
     heavy = plain
     if plain is None:  # 1/L from the curvature at the start; momentum a third of it
-        curvature = float(np.abs(np.linalg.eigvalsh(surface.hessian(surface.start))).max())
+        with np.errstate(all="ignore"):
+            hessian = surface.hessian(surface.start)
+        curvature = float(np.abs(np.linalg.eigvalsh(hessian)).max()) if np.isfinite(hessian).all() else 1.0
         plain = 1.0 / curvature if curvature > 1e-3 else 1.0
         heavy = plain / 3
     if name == "gd":
@@ -253,11 +256,13 @@ def suggested_lr(name: str, surface_name: str, params: Mapping[str, float] | Non
     return adaptive
 
 
-def defaults_for(surface_name: str) -> Settings:
+def defaults_for(surface) -> Settings:
+    """Default settings on ``surface`` (a Surface, or the name of a built-in)."""
+    surface = SURFACES[surface] if isinstance(surface, str) else surface
     return Settings(
-        surface=surface_name,
-        params=dict(SURFACES[surface_name].params),
-        optimizers={name: default_hyperparameters(name, surface_name) for name in DEFAULT_OPTIMIZERS},
+        surface=surface.name,
+        params=dict(surface.params),
+        optimizers={name: default_hyperparameters(name, surface) for name in DEFAULT_OPTIMIZERS},
     )
 
 
@@ -306,12 +311,13 @@ class _Reader:
         return round(number) if integer else number
 
 
-def from_query(query: Mapping[str, Any]) -> tuple[Settings, list[str], list[str]]:
-    """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped)."""
+def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[str], list[str]]:
+    """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped).
+    With ``surface`` given (a custom one), the URL's surface name is not read."""
     r = _Reader(query)
-    surface_name = r.choice("s", tuple(SURFACES), "rosenbrock")
-    surface = SURFACES[surface_name]
-    s = defaults_for(surface_name)
+    if surface is None:
+        surface = SURFACES[r.choice("s", tuple(SURFACES), "rosenbrock")]
+    s = defaults_for(surface)
     s.params = {
         key: r.number(f"p.{key}", value, *PARAM_RANGES.get(key, (-1e3, 1e3)))
         for key, value in surface.params.items()
@@ -324,7 +330,7 @@ def from_query(query: Mapping[str, Any]) -> tuple[Settings, list[str], list[str]
         if len(chosen) > MAX_OPTIMIZERS:
             r.clamped.append("opt")
             chosen = chosen[:MAX_OPTIMIZERS]
-        s.optimizers = {n: default_hyperparameters(n, surface_name) for n in chosen}
+        s.optimizers = {n: default_hyperparameters(n, surface) for n in chosen}
     for name, hp in s.optimizers.items():
         for key in hp:
             value = r.raw(f"{name}.{key}")

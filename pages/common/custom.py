@@ -1,0 +1,104 @@
+"""The Custom page: type f(x, y), see it in LaTeX with its derivatives, then race on it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+import sympy as sp
+
+from pages.common.playground import playground, t
+from surfaces import ExpressionError, surface_from_expression
+from surfaces.expression import MAX_LENGTH, estimate_minima
+
+EXAMPLES = (
+    "(1-x)^2 + 100*(y-x^2)^2",
+    "x^2 - y^2 + y^4/4",
+    "abs(x) + 2*abs(y)",
+    "sin(3*x)*cos(3*y) + 0.1*(x^2+y^2)",
+    "log(1 + x^2 + 10*y^2)",
+    "max(abs(x), abs(y)) + 0.1*x",
+    "x^4 - 2*x^2 + y^2",
+    "exp(-(x^2+y^2)) * -3 + 0.2*(x+y)^2",
+)
+DEFAULT_BOUNDS = (-3.0, 3.0, -3.0, 3.0)
+F, B = "f", "b"  # URL parameters: the expression and the bounds "xmin,xmax,ymin,ymax"
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def compiled(text: str, bounds: tuple[float, float, float, float]):
+    """The custom surface with its estimated minima; shared by all sessions (it is pure)."""
+    surface = surface_from_expression(text, (bounds[:2], bounds[2:]))
+    minima, f_min = estimate_minima(surface)
+    return dataclasses.replace(
+        surface, minima=minima, f_min=f_min, reference="typed by the user; minima estimated"
+    )
+
+
+def _bounds_from_url() -> tuple[float, float, float, float]:
+    raw = st.query_params.get(B, "")
+    try:
+        values = tuple(float(v) for v in raw.split(","))
+        x0, x1, y0, y1 = values
+        ok = all(np.isfinite(values)) and -100 <= x0 < x1 <= 100 and -100 <= y0 < y1 <= 100
+    except ValueError:
+        ok = False
+    return (x0, x1, y0, y1) if ok else DEFAULT_BOUNDS
+
+
+def _use_example(text: str) -> None:
+    st.session_state["w.f"] = text
+
+
+def custom_page() -> None:
+    if "w.f" not in st.session_state:
+        st.session_state["w.f"] = st.query_params.get(F, EXAMPLES[0])[: MAX_LENGTH + 1]
+        x0, x1, y0, y1 = _bounds_from_url()
+        st.session_state["w.bx"], st.session_state["w.by"] = (x0, x1), (y0, y1)
+    st.title(t("cu.title"))
+    st.text_input(t("cu.input"), key="w.f", max_chars=MAX_LENGTH, help=t("cu.help"))
+    st.caption(t("cu.examples"))
+    columns = st.columns(4)
+    for i, example in enumerate(EXAMPLES):
+        columns[i % 4].button(
+            example, key=f"example{i}", on_click=_use_example, args=(example,), width="stretch"
+        )
+    a, b = st.columns(2)
+    a.slider(t("cu.xrange"), -20.0, 20.0, key="w.bx", step=0.5)
+    b.slider(t("cu.yrange"), -20.0, 20.0, key="w.by", step=0.5)
+    text = st.session_state["w.f"]
+    bounds = (*st.session_state["w.bx"], *st.session_state["w.by"])
+    if bounds[0] >= bounds[1] or bounds[2] >= bounds[3]:
+        st.error(t("cu.bad_bounds"))
+        return
+    try:
+        surface = compiled(text, bounds)
+    except ExpressionError as error:
+        st.error(t("cu.invalid", reason=str(error)))
+        st.query_params.from_dict({F: text[:MAX_LENGTH]})
+        return
+    st.success(t("cu.valid"))
+    fx, fy = surface.compiled.grad_exprs
+    fxx, fxy, fyy = surface.compiled.hessian_exprs
+    st.latex(r"f(x, y) = " + sp.latex(surface.concrete))
+    st.latex(r"\nabla f = \begin{pmatrix}" + sp.latex(fx) + r"\\" + sp.latex(fy) + r"\end{pmatrix}")
+    st.latex(
+        r"H = \begin{pmatrix}"
+        + sp.latex(fxx)
+        + "&"
+        + sp.latex(fxy)
+        + r"\\"
+        + sp.latex(fxy)
+        + "&"
+        + sp.latex(fyy)
+        + r"\end{pmatrix}"
+    )
+    if surface.f_min is None:
+        st.caption(t("cu.no_minimum"))
+    else:
+        points = ", ".join(f"({p[0]:.4g}, {p[1]:.4g})" for p in surface.minima)
+        st.caption(t("cu.minima", points=points, value=f"{surface.f_min:.6g}"))
+    if not surface.defined_everywhere:
+        st.caption(t("cu.undefined"))
+    playground(surface_override=surface, extra_query={F: text, B: ",".join(f"{v:g}" for v in bounds)})

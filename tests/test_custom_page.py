@@ -1,0 +1,82 @@
+"""AppTest of the Custom page: good and bad expressions, the URL, the race on it."""
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+
+def custom(query=None):
+    """The Custom page opened directly, as a shared link /custom?f=...&b=... does."""
+    at = AppTest.from_file("../pages/custom.py", default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_the_page_is_in_the_navigation():
+    at = AppTest.from_file("../app.py", default_timeout=60).run()
+    at.switch_page("pages/custom.py").run()
+    assert not at.exception
+    assert at.text_input(key="w.f").value
+
+
+def race(at):
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return next(spec for spec in specs if spec.get("frames"))
+
+
+def test_default_expression_races_and_shows_derivatives():
+    at = custom()
+    assert not at.exception
+    assert at.text_input(key="w.f").value == "(1-x)^2 + 100*(y-x^2)^2"
+    assert any(r"\nabla f" in latex.value for latex in at.latex)
+    assert any("Estimated global minimum: f = 0 at (1, 1)" in c.value for c in at.caption)
+    assert race(at)["frames"]
+    assert at.query_params["f"] == "(1-x)^2 + 100*(y-x^2)^2"
+
+
+def test_typing_a_good_expression():
+    at = custom()
+    at.text_input(key="w.f").set_value("abs(x) + 2*abs(y)").run()
+    assert not at.exception
+    assert at.success and not at.error[:1] or all("Not accepted" not in e.value for e in at.error)
+    assert at.query_params["f"] == "abs(x) + 2*abs(y)"
+    assert race(at)["frames"]
+
+
+def test_a_bad_expression_gets_a_message_and_no_traceback():
+    at = custom()
+    for text, words in (
+        ("__import__('os').system('true')", "not allowed"),
+        ("x +", "expected a number or a name after '+'"),
+        ("z^2", "unknown name 'z'"),
+        ("x^99999", "exponent 99999 is too large"),
+        ("", "empty"),
+    ):
+        at.text_input(key="w.f").set_value(text).run()
+        assert not at.exception, text
+        assert any(words in e.value for e in at.error), (text, [e.value for e in at.error])
+
+
+def test_expression_and_bounds_come_from_the_url_and_are_validated_again():
+    at = custom({"f": "x^2 + 3*y^2", "b": "-2,2,-1,1", "opt": "gd"})
+    assert not at.exception
+    assert at.slider(key="w.bx").value == (-2.0, 2.0)
+    spec = race(at)
+    assert spec["layout"]["xaxis"]["range"] == [-2, 2]
+    hostile = custom({"f": "().__class__.__bases__", "b": "nan,1,2"})
+    assert not hostile.exception
+    assert any("Not accepted" in e.value for e in hostile.error)
+
+
+def test_the_clicks_on_examples_fill_the_input():
+    at = custom()
+    at.button(key="example2").click().run()
+    assert at.text_input(key="w.f").value == "abs(x) + 2*abs(y)"
+    assert not at.exception
+
+
+def test_log_surface_explains_undefined_regions():
+    at = custom({"f": "log(x) + y^2", "opt": "gd", "gd.lr": "0.5"})
+    assert not at.exception
+    assert any("undefined" in c.value for c in at.caption)

@@ -39,7 +39,7 @@ def test_typing_a_good_expression():
     at = custom()
     at.text_input(key="w.f").set_value("abs(x) + 2*abs(y)").run()
     assert not at.exception
-    assert at.success and not at.error[:1] or all("Not accepted" not in e.value for e in at.error)
+    assert (at.success and not at.error[:1]) or all("Not accepted" not in e.value for e in at.error)
     assert at.query_params["f"] == "abs(x) + 2*abs(y)"
     assert race(at)["frames"]
 

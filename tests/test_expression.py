@@ -1,6 +1,7 @@
 """The expression parser: hostile input is rejected fast with nothing executed; good input
 gives the right values and derivatives."""
 
+import contextlib
 import time
 
 import numpy as np
@@ -113,10 +114,8 @@ def test_any_input_up_to_100_kb_returns_within_a_second():
         for _ in range(20):
             text = "".join(rng.choice(alphabet, size))[:size]
             started = time.perf_counter()
-            try:
+            with contextlib.suppress(ExpressionError):
                 surface_from_expression(text).grad(np.zeros(2))
-            except ExpressionError:
-                pass
             assert time.perf_counter() - started < 1.0, text[:80]
 
 

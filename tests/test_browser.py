@@ -124,3 +124,25 @@ def test_switch_to_chinese(server, page):
     assert page.locator(".updatemenu-button", has_text="播放").count() == 1
     page.screenshot(path=str(SHOTS / "chinese.png"))
     no_errors(page)
+
+
+def test_type_an_expression_and_play_it(server, page):
+    open_app(page, server + "/custom")
+    box = page.get_by_role("textbox", name="f(x, y) =")
+    box.fill("x^2 + 3*y^2 + sin(2*x)")
+    box.press("Enter")
+    settle(page)
+    page.wait_for_function("() => location.search.includes('sin')", timeout=20000)
+    settle(page)
+    assert page.get_by_text("Accepted").count() >= 1
+    before = race_state(page)
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(1500)
+    after = race_state(page)
+    assert after["markers"] != before["markers"] and after["image"].startswith("data:image/png")
+    page.screenshot(path=str(SHOTS / "custom.png"))
+    box.fill("__import__('os')")
+    box.press("Enter")
+    page.get_by_text("Not accepted").first.wait_for(timeout=20000)
+    assert page.locator(RACE).count() == 0  # no race on a rejected expression
+    no_errors(page)

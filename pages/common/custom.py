@@ -61,8 +61,9 @@ def custom_page() -> None:
     st.caption(t("cu.examples"))
     columns = st.columns(4)
     for i, example in enumerate(EXAMPLES):
+        label = example.replace("*", r"\*")  # button labels are Markdown
         columns[i % 4].button(
-            example, key=f"example{i}", on_click=_use_example, args=(example,), width="stretch"
+            label, key=f"example{i}", on_click=_use_example, args=(example,), width="stretch"
         )
     a, b = st.columns(2)
     a.slider(t("cu.xrange"), -20.0, 20.0, key="w.bx", step=0.5)

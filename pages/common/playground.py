@@ -344,10 +344,11 @@ def playground(
     st.query_params.from_dict(query)
     settings_json = json.dumps(dataclasses.asdict(s))  # key order kept: it is the colour order
 
-    title_col, formula_col = st.columns([2, 3])
-    title_col.subheader(surface_title(surface, lang()))
-    title_col.caption(surface_note(surface, lang()))
-    formula_col.latex(r"f(x, y) = " + sp.latex(surface.concrete))
+    if surface_override is None:  # the Custom page shows its own formula and derivatives
+        title_col, formula_col = st.columns([2, 3])
+        title_col.subheader(surface_title(surface, lang()))
+        title_col.caption(surface_note(surface, lang()))
+        formula_col.latex(r"f(x, y) = " + sp.latex(surface.concrete))
     limit = _stability_limit(surface, s)
     if limit is not None and any(name in ("gd", "momentum", "nesterov") for name in s.optimizers):
         st.caption(t("pg.stable", limit=limit))

@@ -11,6 +11,7 @@ PagesManager.uses_pages_directory = False
 
 
 def require_app_shell() -> None:
-    """Rerun through app.py (language, navigation) if this page was started on its own."""
-    if "lang" not in st.session_state and st.runtime.exists():
+    """Rerun once through app.py (language, navigation) if this page was started on its own."""
+    if "lang" not in st.session_state and not st.session_state.get("shell_rerun"):
+        st.session_state["shell_rerun"] = True
         st.rerun()

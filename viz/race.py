@@ -19,7 +19,7 @@ from viz.field import RAMP, Field, contour_lines, field, png_data_uri
 
 TEMPLATE = "plotly_white"  # explicit: Streamlit's own template is a placeholder outside it
 MAX_FRAMES = 200
-CLICK_GRID = 25  # points per side of the invisible grid that turns a click into a start
+CLICK_GRID = 41  # points per side of the invisible grid that turns a click into a start
 
 ENGLISH = {
     "play": "Play",

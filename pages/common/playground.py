@@ -145,8 +145,9 @@ def _on_click() -> None:
     event = st.session_state.get("race_chart")
     points = (event or {}).get("selection", {}).get("points", [])
     if points:
-        st.session_state[W + "x0"] = float(points[0]["x"])
-        st.session_state[W + "y0"] = float(points[0]["y"])
+        # The grid is sent as float32: round off its last digits for a clean URL.
+        st.session_state[W + "x0"] = round(float(points[0]["x"]), 4)
+        st.session_state[W + "y0"] = round(float(points[0]["y"]), 4)
 
 
 # ---------------------------------------------------------------- controls

@@ -221,8 +221,9 @@ def race_figure(
     fig.update_layout(
         template=TEMPLATE,
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        # On the right, beside the square map: on top it ran under the mode bar.
+        legend={"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left"},
         xaxis={"range": [x0, x1], "showgrid": False, "zeroline": False, "constrain": "domain", "title": "x"},
         yaxis={
             "range": [y0, y1],

@@ -229,6 +229,7 @@ SUGGESTED_LR: dict[str, tuple[float | None, float]] = {
     "constrained_bowl": (0.1, 0.05),
     "rosenbrock": (1e-3, 0.05),
     "goldstein_price": (1e-5, 0.01),
+    "mccormick": (0.05, 0.05),
 }
 
 
@@ -239,10 +240,11 @@ def suggested_lr(name: str, surface) -> float:
         return float(opt.defaults["lr"])
     plain, adaptive = SUGGESTED_LR.get(surface.name, (None, 0.01 * float(surface.half_width.max())))
     heavy = plain
-    if plain is None:  # 1/L from the curvature at the start; momentum a third of it
+    if plain is None:  # 1/L from the curvature at the start and the minima; momentum a third
         with np.errstate(all="ignore"):
-            hessian = surface.hessian(surface.start)
-        curvature = float(np.abs(np.linalg.eigvalsh(hessian)).max()) if np.isfinite(hessian).all() else 1.0
+            hessian = surface.hessian(np.vstack([surface.start, surface.minima]))
+        finite = hessian[np.isfinite(hessian).all(axis=(1, 2))]
+        curvature = float(np.abs(np.linalg.eigvalsh(finite)).max()) if len(finite) else 1.0
         plain = 1.0 / curvature if curvature > 1e-3 else 1.0
         heavy = plain / 3
     if name == "gd":

@@ -132,7 +132,7 @@ def test_starts_array_shapes_and_bounds():
 def test_any_query_gives_valid_settings(query):
     s, _, _ = cfg.from_query(query)
     assert s.surface in SURFACES and len(s.optimizers) <= cfg.MAX_OPTIMIZERS
-    assert 1 <= s.steps <= cfg.MAX_STEPS and 0 <= s.noise <= 10
+    assert cfg.MIN_STEPS <= s.steps <= cfg.MAX_STEPS and s.steps % 10 == 0 and 0 <= s.noise <= 10
     for hp in s.optimizers.values():
         for value in hp.values():
             assert not isinstance(value, float) or math.isfinite(value)

@@ -208,7 +208,7 @@ def _controls(surface_fixed) -> None:
     if st.session_state[W + "starts"] != "single":
         side.slider(t("pg.starts.count"), 2, cfg.MAX_STARTS, key=W + "count")
         side.slider(t("pg.starts.radius"), 0.01, 0.5, key=W + "spread", step=0.01)
-    side.slider(t("pg.steps"), 10, cfg.MAX_STEPS, key=W + "steps", step=10)
+    side.slider(t("pg.steps"), cfg.MIN_STEPS, cfg.MAX_STEPS, key=W + "steps", step=10)
     with side.expander(t("pg.options")):
         st.selectbox(t("pg.clip"), cfg.CLIP_MODES, key=W + "clip", format_func=lambda m: t(f"pg.clip.{m}"))
         if st.session_state[W + "clip"] != "none":

@@ -18,6 +18,7 @@ from surfaces import SURFACES
 
 # Server-side caps: a public app must bound the work of one request.
 MAX_STEPS = 3000
+MIN_STEPS = 10
 MAX_OPTIMIZERS = 6
 MAX_STARTS = 25
 MAX_QUERY_VALUE = 300  # characters
@@ -352,7 +353,8 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
     s.starts = r.choice("starts", START_MODES, s.starts)
     s.count = r.number("count", s.count, 2, MAX_STARTS, integer=True)
     s.spread = r.number("spread", s.spread, 0.01, 0.5)
-    s.steps = r.number("steps", s.steps, 1, MAX_STEPS, integer=True)
+    # The steps slider moves by 10 from 10: the URL's value is put on that grid too.
+    s.steps = 10 * round(r.number("steps", s.steps, MIN_STEPS, MAX_STEPS) / 10)
     s.clip = r.choice("clip", CLIP_MODES, s.clip)
     s.clip_at = r.number("clip_at", s.clip_at, 1e-3, 1e3)
     s.schedule = r.choice("schedule", SCHEDULES, s.schedule)

@@ -1,0 +1,24 @@
+# Loss Surface Lab: a public, stateless Streamlit server.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY app.py ./
+COPY .streamlit ./.streamlit
+COPY surfaces ./surfaces
+COPY optimizers ./optimizers
+COPY viz ./viz
+COPY pages ./pages
+
+RUN useradd --create-home --uid 10001 lab && chown -R lab /app
+USER lab
+
+EXPOSE 8501
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).read() != b'ok')"
+
+CMD ["python", "-m", "streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.port=8501"]

@@ -146,3 +146,35 @@ def test_type_an_expression_and_play_it(server, page):
     page.get_by_text("Not accepted").first.wait_for(timeout=20000)
     assert page.locator(RACE).count() == 0  # no race on a rejected expression
     no_errors(page)
+
+
+def test_sweep_heatmap_cell_opens_the_playground(server, page):
+    page.goto(server + "/sweep")
+    page.locator(".js-plotly-plot .heatmaplayer").first.wait_for(timeout=60000)
+    settle(page)
+    page.screenshot(path=str(SHOTS / "sweep.png"))
+    box = page.evaluate(
+        """() => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            const middle = Math.floor(gd._fullData[1].x.length / 2) + 25;  // a cell mid-plot
+            const x = gd._fullData[1].x[middle], y = gd._fullData[1].y[middle];
+            return [r.left + xa._offset + xa.l2p(Math.log10(x)), r.top + ya._offset + ya.l2p(y)];
+        }"""
+    )
+    page.mouse.click(*box)
+    page.wait_for_function("() => location.search.includes('opt=momentum')", timeout=30000)
+    settle(page)
+    assert "opt=momentum" in page.url and "s=narrow_valley" in page.url and "momentum.lr=" in page.url
+    assert race_state(page)["frames"] > 0
+    assert page.get_by_text("Narrow valley").count() >= 1
+    no_errors(page)
+
+
+def test_basins_render(server, page):
+    page.goto(server + "/basins")
+    page.locator(".js-plotly-plot .heatmaplayer").first.wait_for(timeout=90000)
+    settle(page)
+    assert page.locator(".js-plotly-plot").count() == 3
+    page.screenshot(path=str(SHOTS / "basins.png"))
+    no_errors(page)

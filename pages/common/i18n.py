@@ -125,6 +125,37 @@ EN: dict[str, str] = {
         "Grey areas are where f is undefined or infinite; a trajectory that reaches one stops there."
     ),
     "st.undefined": "{name} stopped at step {step}: it left the plot or reached a point where f is undefined",
+    "map.final_loss": "final loss − minimum",
+    "map.loss": "final loss",
+    "map.converged_at": "steps to converge",
+    "map.diverged": "diverged (1) or not (0)",
+    "map.minimum": "minimum",
+    "map.other": "another stationary point",
+    "map.still": "not converged",
+    "map.diverged_label": "diverged",
+    "map.steps": "steps",
+    "map.stable": "2/L: gradient descent's stability limit",
+    "map.heavy_ball": "2(1+β)/L: heavy ball's stability limit",
+    "sw.title": "Hyperparameter sweep",
+    "sw.intro": (
+        "Every cell is a separate run with its own pair of hyperparameters; all of them are computed "
+        "together in one vectorized call."
+    ),
+    "sw.optimizer": "Optimizer",
+    "sw.x": "Horizontal axis",
+    "sw.y": "Vertical axis",
+    "sw.side": "Cells per side",
+    "sw.metric": "Colour by",
+    "sw.running": "Running {count} trajectories…",
+    "sw.click": "Click a cell to open that run in the Playground.",
+    "ba.title": "Basins of attraction",
+    "ba.intro": (
+        "Every point of the grid is a start; its colour says which minimum the optimizer reached from "
+        "there (darker: more steps). The same optimizer, different starts: initialization decides."
+    ),
+    "ba.legend": (
+        "Colours: one per known minimum; grey: not converged; black: diverged; olive: another point."
+    ),
 }
 
 ZH: dict[str, str] = {
@@ -240,6 +271,32 @@ ZH: dict[str, str] = {
     "cu.no_minimum": "在这个范围内没有找到极小点（函数可能无下界）。",
     "cu.undefined": "灰色区域是 f 无定义或为无穷的地方；轨迹到达那里就会停下。",
     "st.undefined": "{name} 在第 {step} 步停下：它离开了绘图范围，或到达了 f 无定义的点",
+    "map.final_loss": "最终损失 − 最小值",
+    "map.loss": "最终损失",
+    "map.converged_at": "收敛所需步数",
+    "map.diverged": "是否发散（1 是 0 否）",
+    "map.minimum": "极小点",
+    "map.other": "其他驻点",
+    "map.still": "未收敛",
+    "map.diverged_label": "发散",
+    "map.steps": "步数",
+    "map.stable": "2/L：梯度下降的稳定上限",
+    "map.heavy_ball": "2(1+β)/L：重球法的稳定上限",
+    "sw.title": "超参数扫描",
+    "sw.intro": "每个格子都是一次独立的运行，各有一对超参数；它们在一次向量化调用中一起算完。",
+    "sw.optimizer": "优化器",
+    "sw.x": "横轴",
+    "sw.y": "纵轴",
+    "sw.side": "每边格子数",
+    "sw.metric": "颜色表示",
+    "sw.running": "正在运行 {count} 条轨迹……",
+    "sw.click": "点击一个格子，在游乐场中打开这次运行。",
+    "ba.title": "吸引域",
+    "ba.intro": (
+        "网格上的每个点都是一个起点；颜色表示优化器从那里出发到达了哪个极小点（越深步数越多）。"
+        "同一个优化器，不同的起点：初始化决定结果。"
+    ),
+    "ba.legend": "颜色：每个已知极小点一种；灰色：未收敛；黑色：发散；橄榄色：其他驻点。",
 }
 
 # Surface titles and teaching notes: English comes with each Surface, Chinese is here.

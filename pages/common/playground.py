@@ -408,3 +408,9 @@ def playground(
             mime="text/csv",
             key="export_csv",
         )
+
+
+def open_in_playground(query: dict[str, str]) -> None:
+    """Switch to the Playground showing the scene described by ``query`` (URL parameters)."""
+    st.session_state.pop(W + "loaded", None)  # so the Playground reads the new URL
+    st.switch_page("pages/playground.py", query_params={**query, "lang": lang()})

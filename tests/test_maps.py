@@ -1,0 +1,107 @@
+"""Sweeps and basin maps: cells equal separate runs, labels are right, the pages run."""
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optimizers import simulate
+from surfaces import get_surface
+from viz.maps import DIVERGED, STILL, basin_figure, basin_labels, sweep_figure, sweep_values
+
+
+def test_a_few_sweep_cells_equal_separate_runs():
+    s = get_surface("narrow_valley", kappa=20.0)
+    lrs, betas = np.geomspace(1e-3, 0.2, 7), np.linspace(0.0, 0.95, 5)
+    gx, gy = np.meshgrid(lrs, betas)
+    starts = np.repeat(s.start[None], gx.size, axis=0)
+    sweep = simulate(s, "momentum", starts, 200, record_every=200, lr=gx.ravel(), momentum=gy.ravel())
+    values = sweep_values(s, sweep, "final_loss")
+    for i in (0, 9, 17, 34):
+        alone = simulate(s, "momentum", s.start, 200, lr=float(gx.ravel()[i]), momentum=float(gy.ravel()[i]))
+        assert np.array_equal(sweep.final[i], alone.final[0])
+        if alone.diverged_at[0] < 0:
+            assert values[i] == pytest.approx(max(alone.loss[-1, 0] - s.f_min, 1e-16))
+        else:
+            assert np.isnan(values[i])
+
+
+def test_sweep_shows_the_stability_boundary_of_gd():
+    s = get_surface("narrow_valley", kappa=50.0)
+    lrs = np.array([0.9, 0.99, 1.01, 1.1]) * 2 / 50
+    run = simulate(s, "gd", np.repeat(s.start[None], 4, axis=0), 2000, record_every=2000, lr=lrs)
+    diverged = sweep_values(s, run, "diverged")
+    assert list(diverged) == [0.0, 0.0, 1.0, 1.0]
+
+
+def test_sweep_figure_structure():
+    xs, ys = np.geomspace(1e-3, 1, 20), np.linspace(0, 0.9, 10)
+    fig = sweep_figure(
+        xs,
+        ys,
+        np.random.default_rng(0).random(200),
+        metric="final_loss",
+        x_label="lr",
+        y_label="momentum",
+        log_x=True,
+        log_y=False,
+        lines=[("2/L", np.array([0.1, 0.1]), np.array([0, 0.9]))],
+    )
+    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter"]
+    assert fig.layout.xaxis.type == "log"
+    assert np.allclose(fig.layout.xaxis.range, [-3, 0])
+
+
+def test_basin_labels_on_himmelblau_near_each_minimum():
+    s = get_surface("himmelblau")
+    starts = s.minima + np.array([0.3, -0.2])
+    run = simulate(s, "gd", np.vstack([starts, [[40.0, 40.0]]]), 500, record_every=500, lr=0.01)
+    labels = basin_labels(s, run)
+    assert list(labels[:4]) == [0, 1, 2, 3]
+    slow = simulate(s, "gd", [[0.0, 0.0]], 3, lr=1e-4)
+    assert basin_labels(s, slow)[0] == STILL
+    far = simulate(s, "gd", [[4.9, 4.9]], 50, lr=0.5)
+    assert basin_labels(s, far)[0] == DIVERGED
+
+
+def test_basin_figure_and_a_300_by_300_grid():
+    s = get_surface("himmelblau")
+    xs = ys = np.linspace(-5, 5, 300)
+    gx, gy = np.meshgrid(xs, ys)
+    run = simulate(s, "gd", np.column_stack([gx.ravel(), gy.ravel()]), 200, record_every=200, lr=0.01)
+    labels = basin_labels(s, run)
+    assert run.path.shape == (2, 90000, 2)  # only what the picture needs
+    assert set(np.unique(labels)) <= {0, 1, 2, 3, STILL, DIVERGED, -1}
+    fig = basin_figure(s, xs, ys, labels, np.maximum(run.converged_at, 0))
+    assert fig.data[0].type == "heatmap"
+    assert len(fig.to_json()) < 5e6
+
+
+def page(name, query=None):
+    at = AppTest.from_file(f"../pages/{name}.py", default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_sweep_page_runs_and_reacts():
+    at = page("sweep")
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][0]["type"] == "heatmap"
+    assert any("stability limit" in (t.get("name") or "") for t in spec["data"])
+    at.selectbox(key="sw.metric").select("diverged").run()
+    at.selectbox(key="sw.optimizer").select("adam").run()
+    assert not at.exception
+    assert at.selectbox(key="sw.x").options
+
+
+def test_basins_page_runs_and_reacts():
+    at = page("basins")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3
+    at.multiselect(key="ba.optimizers").set_value(["newton"]).run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1
+    at.selectbox(key="ba.surface").select("six_hump_camel").run()
+    assert not at.exception

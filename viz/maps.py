@@ -1,0 +1,237 @@
+"""Pictures of thousands of runs: a hyperparameter sweep as a heatmap, a map of basins.
+
+Pure: a Surface and a Run in (one trajectory per cell, final positions are enough), a
+plotly Figure or plain arrays out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from optimizers import Run
+from viz.race import TEMPLATE, packed
+
+# Basin categories after the known minima: 0..k-1 are the minima, then these.
+OTHER, STILL, DIVERGED = -1, -2, -3
+MINIMUM_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+SPECIAL_COLORS = {OTHER: "#bcbd22", STILL: "#c7c7c7", DIVERGED: "#3b3b3b"}
+
+MAP_WORDS = {
+    "final_loss": "final loss − minimum",
+    "loss": "final loss",
+    "converged_at": "steps to converge",
+    "diverged": "diverged (1) or not (0)",
+    "minimum": "minimum",
+    "other": "another stationary point",
+    "still": "not converged",
+    "diverged_label": "diverged",
+    "steps": "steps",
+    "stable": "2/L: gradient descent's stability limit",
+    "heavy_ball": "2(1+β)/L: heavy ball's stability limit",
+}
+
+
+def sweep_values(surface, run: Run, metric: str) -> np.ndarray:
+    """One number per run for the heatmap; NaN where there is none (never converged)."""
+    if metric == "converged_at":
+        return np.where(run.converged_at >= 0, run.converged_at, np.nan).astype(float)
+    if metric == "diverged":
+        return (run.diverged_at >= 0).astype(float)
+    final = run.loss[-1].astype(float)
+    if surface.f_min is not None:
+        final = np.maximum(final - surface.f_min, 1e-16)
+    return np.where(run.diverged_at >= 0, np.nan, final)
+
+
+def sweep_figure(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    values: np.ndarray,
+    *,
+    metric: str,
+    x_label: str,
+    y_label: str,
+    log_x: bool,
+    log_y: bool,
+    lines: Sequence[tuple[str, np.ndarray, np.ndarray]] = (),
+    words: Mapping[str, str] = MAP_WORDS,
+    height: int = 600,
+) -> go.Figure:
+    """A heatmap of ``values`` (``(len(ys), len(xs))``); log colour for losses. ``lines``
+    are theory overlays ``(name, x, y)``. Invisible markers over the cells make clicks work
+    (heatmaps report none)."""
+    z = np.asarray(values, dtype=float).reshape(len(ys), len(xs))
+    shown = z
+    colorbar_title = words.get(metric, metric)
+    if metric in ("final_loss", "loss"):
+        with np.errstate(all="ignore"):
+            shown = np.log10(np.where(z > 0, z, np.nan)) if metric == "final_loss" else z
+        colorbar_title = "log10 " + colorbar_title if metric == "final_loss" else colorbar_title
+    fig = go.Figure(
+        go.Heatmap(
+            x=packed(xs),
+            y=packed(ys),
+            z=shown,
+            colorscale="Viridis_r",
+            hoverinfo="skip",
+            colorbar={"title": {"text": colorbar_title, "side": "right"}},
+        )
+    )
+    # Invisible markers over the cells carry the hover text and make clicks work (heatmaps
+    # report none, and skipped hover would too); at most 50 a side.
+    step = max(1, len(xs) // 50)
+    gx, gy = np.meshgrid(xs[::step], ys[::step])
+    fig.add_trace(
+        go.Scatter(
+            x=packed(gx.ravel()),
+            y=packed(gy.ravel()),
+            customdata=z[::step, ::step].ravel(),
+            mode="markers",
+            marker={"size": 10, "opacity": 0},
+            showlegend=False,
+            name="cells",
+            hovertemplate=f"{x_label} = %{{x:.4g}}<br>{y_label} = %{{y:.4g}}<br>"
+            f"{words.get(metric, metric)} = %{{customdata:.4g}}<extra></extra>",
+        )
+    )
+    for name, lx, ly in lines:
+        fig.add_trace(
+            go.Scatter(
+                x=lx, y=ly, mode="lines", name=name, line={"color": "white", "width": 3, "dash": "dash"}
+            )
+        )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": x_label, "type": "log" if log_x else "linear", "range": _range(xs, log_x)},
+        yaxis={"title": y_label, "type": "log" if log_y else "linear", "range": _range(ys, log_y)},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        clickmode="event+select",
+    )
+    return fig
+
+
+def _range(values: np.ndarray, log: bool) -> list[float]:
+    low, high = float(values.min()), float(values.max())
+    return [np.log10(low), np.log10(high)] if log else [low, high]
+
+
+def basin_labels(surface, run: Run, radius: float | None = None) -> np.ndarray:
+    """Which known minimum each run ended at (its index), or OTHER (converged elsewhere),
+    STILL (not converged) or DIVERGED."""
+    final = run.final
+    if radius is None:
+        radius = 0.02 * float(surface.half_width.max()) * 2
+    labels = np.full(run.n, STILL, dtype=np.int64)
+    converged = run.converged_at >= 0
+    labels[converged] = OTHER
+    if len(surface.minima):
+        distance = np.linalg.norm(final[:, None, :] - surface.minima[None, :, :], axis=-1)
+        nearest = distance.argmin(axis=1)
+        near = distance[np.arange(run.n), nearest] <= radius
+        labels[near] = nearest[near]
+    labels[run.diverged_at >= 0] = DIVERGED
+    return labels
+
+
+def basin_figure(
+    surface,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    labels: np.ndarray,
+    steps_taken: np.ndarray,
+    *,
+    title: str = "",
+    words: Mapping[str, str] = MAP_WORDS,
+    height: int = 460,
+) -> go.Figure:
+    """Each start coloured by where it ended, darker the more steps it took."""
+    k = len(surface.minima)
+    categories = [*range(k), OTHER, STILL, DIVERGED]
+    color_of = {
+        c: (MINIMUM_COLORS[c % len(MINIMUM_COLORS)] if c >= 0 else SPECIAL_COLORS[c]) for c in categories
+    }
+    index = {c: i for i, c in enumerate(categories)}
+    n = len(categories)
+    shade = np.clip(np.asarray(steps_taken, dtype=float) / max(float(np.nanmax(steps_taken)), 1.0), 0, 1)
+    position = np.array([index[c] for c in labels.ravel()], dtype=float) + 0.85 * shade.ravel()
+    colorscale = []
+    for i, c in enumerate(categories):
+        colorscale += [
+            [i / n, _mix(color_of[c], 0.35)],
+            [(i + 0.86) / n, _mix(color_of[c], -0.45)],
+            [min((i + 0.999) / n, 1.0), _mix(color_of[c], -0.45)],
+        ]
+    colorscale[-1][0] = 1.0
+    names = [
+        f"{words['minimum']} ({surface.minima[c, 0]:.3g}, {surface.minima[c, 1]:.3g})"
+        if c >= 0
+        else {OTHER: words["other"], STILL: words["still"], DIVERGED: words["diverged_label"]}[c]
+        for c in categories
+    ]
+    label_text = np.array([names[index[c]] for c in labels.ravel()], dtype=object).reshape(len(ys), len(xs))
+    fig = go.Figure(
+        go.Heatmap(
+            x=packed(xs),
+            y=packed(ys),
+            z=position.reshape(len(ys), len(xs)),
+            zmin=0,
+            zmax=n,
+            colorscale=colorscale,
+            showscale=False,
+            customdata=np.dstack([label_text, np.asarray(steps_taken).reshape(len(ys), len(xs))]),
+            hovertemplate="(%{x:.3g}, %{y:.3g})<br>%{customdata[0]}<br>"
+            + words["steps"]
+            + " %{customdata[1]}<extra></extra>",
+        )
+    )
+    for c in categories:  # legend entries
+        if np.any(labels == c):
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=names[index[c]],
+                    marker={"color": color_of[c], "size": 12, "symbol": "square"},
+                )
+            )
+    if k:
+        fig.add_trace(
+            go.Scatter(
+                x=surface.minima[:, 0],
+                y=surface.minima[:, 1],
+                mode="markers",
+                showlegend=False,
+                marker={
+                    "symbol": "star",
+                    "size": 14,
+                    "color": "#ffd400",
+                    "line": {"color": "#333", "width": 1},
+                },
+                hoverinfo="skip",
+            )
+        )
+    (x0, x1), (y0, y1) = surface.bounds
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        title={"text": title, "x": 0.5},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"range": [x0, x1], "constrain": "domain", "title": "x"},
+        yaxis={"range": [y0, y1], "scaleanchor": "x", "constrain": "domain", "title": "y"},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+    )
+    return fig
+
+
+def _mix(hex_color: str, amount: float) -> str:
+    """Lighter (amount > 0, towards white) or darker (amount < 0, towards black)."""
+    rgb = np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    target = 255.0 if amount > 0 else 0.0
+    mixed = rgb + (target - rgb) * abs(amount)
+    return "rgb({:.0f},{:.0f},{:.0f})".format(*mixed)

@@ -40,6 +40,7 @@ pages = [
         default=True,
         url_path="playground",
     ),
+    st.Page("pages/lessons.py", title=text("nav.lessons", lang), icon="🎓", url_path="lessons"),
     st.Page("pages/custom.py", title=text("nav.custom", lang), icon="✏️", url_path="custom"),
     st.Page("pages/sweep.py", title=text("nav.sweep", lang), icon="🗺️", url_path="sweep"),
     st.Page("pages/basins.py", title=text("nav.basins", lang), icon="🧭", url_path="basins"),

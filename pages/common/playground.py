@@ -45,7 +45,7 @@ def _load(s: cfg.Settings, surface=None) -> None:
     for name, hp in s.optimizers.items():
         for key, value in hp.items():
             state[f"{W}{name}.{key}"] = value
-    surface = surface or SURFACES[s.surface]
+    surface = surface or cfg.surface_of(s)  # with its parameters: the start may depend on them
     start = s.start if s.start is not None else surface.start
     state[W + "x0"], state[W + "y0"] = float(start[0]), float(start[1])
     for field_name in (

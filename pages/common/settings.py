@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from optimizers import OPTIMIZERS, get_optimizer
+from optimizers import OPTIMIZERS, Run, get_optimizer, simulate
 from surfaces import SURFACES
 
 # Server-side caps: a public app must bound the work of one request.
@@ -237,7 +237,7 @@ SUGGESTED_LR: dict[str, tuple[float | None, float]] = {
 def suggested_lr(name: str, surface) -> float:
     """A learning rate that makes ``name`` move visibly but stably on ``surface``."""
     opt = get_optimizer(name)
-    if opt.second_order or name in ("adadelta", "adafactor"):
+    if opt.second_order or "line_search" in opt.defaults or name in ("adadelta", "adafactor"):
         return float(opt.defaults["lr"])
     plain, adaptive = SUGGESTED_LR.get(surface.name, (None, 0.01 * float(surface.half_width.max())))
     heavy = plain
@@ -389,3 +389,16 @@ def starts_array(s: Settings, surface) -> np.ndarray:
         gx, gy = np.meshgrid(offsets, offsets)
         points = center + np.column_stack([gx.ravel(), gy.ravel()])
     return np.clip(points, [x0, y0], [x1, y1])
+
+
+def surface_of(s: Settings):
+    """The built-in surface the settings name, with their parameter values."""
+    surface = SURFACES[s.surface]
+    return surface.with_params(**s.params) if s.params else surface
+
+
+def run_all(s: Settings, surface) -> list[tuple[str, Run]]:
+    """Every optimizer of the settings on ``surface``: what the Playground shows."""
+    starts = starts_array(s, surface)
+    options = s.simulate_options()
+    return [(name, simulate(surface, name, starts, **options, **hp)) for name, hp in s.optimizers.items()]

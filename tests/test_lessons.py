@@ -1,0 +1,175 @@
+"""Every lesson: its "what to notice" holds in the engine's numbers for that very scene,
+it renders in both languages, and each scene's link opens the Playground as described."""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages.common import settings as cfg
+from pages.common.lesson_catalog import LESSONS
+from viz.maps import basin_labels
+
+
+def scene(lesson_key: str, index: int = 0):
+    lesson = next(lesson for lesson in LESSONS if lesson.key == lesson_key)
+    s, replaced, clamped = cfg.from_query(lesson.scenes[index].query)
+    assert not replaced and not clamped, (replaced, clamped)
+    surface = cfg.surface_of(s)
+    return surface, dict(cfg.run_all(s, surface))
+
+
+def first_below(run, level, n=0):
+    below = np.flatnonzero(run.loss[:, n] <= level)
+    return int(run.step[below[0]]) if below.size else None
+
+
+def test_step_size():
+    _, small = scene("step_size", 0)
+    _, right = scene("step_size", 1)
+    _, large = scene("step_size", 2)
+    assert np.linalg.norm(small["gd"].final[0]) > 0.2  # still far from the minimum (0, 0)
+    assert right["gd"].converged_at[0] > 0 and right["gd"].diverged_at[0] == -1
+    assert large["gd"].diverged_at[0] > 0
+
+
+def test_momentum():
+    _, runs = scene("momentum")
+    t_gd, t_momentum = first_below(runs["gd"], 1e-6), first_below(runs["momentum"], 1e-6)
+    assert t_gd is not None and t_momentum is not None and 3 * t_momentum <= t_gd
+
+
+def test_nesterov():
+    _, runs = scene("nesterov")
+    assert first_below(runs["nesterov"], 1e-6) < first_below(runs["momentum"], 1e-6)
+
+
+def test_adaptive():
+    _, runs = scene("adaptive")
+
+    def ratio(run):
+        steps = np.linalg.norm(np.diff(run.path, axis=0), axis=-1)
+        return steps[-100:].mean() / steps[:100].mean()
+
+    assert ratio(runs["adagrad"]) < 0.5
+    assert 0.7 < ratio(runs["rmsprop"]) < 1.3
+    assert runs["adadelta"].loss[-1].mean() < 0.01 * runs["adadelta"].loss[0].mean()
+
+
+def test_adam():
+    surface, runs = scene("adam")
+    adam = runs["adam"]
+    assert np.abs(surface.grad(adam.path[0, 0])).max() > 100
+    assert np.allclose(np.abs(adam.path[1, 0] - adam.path[0, 0]), 0.0501, rtol=1e-6)
+
+
+def test_saddle():
+    _, ridge = scene("saddle", 0)
+    _, noisy = scene("saddle", 1)
+    surface, near = scene("saddle", 2)
+    assert np.allclose(ridge["gd"].final[0], [0, 0], atol=1e-6) and ridge["gd"].converged_at[0] > 0
+    assert abs(noisy["gd"].final[0, 1]) > 0.9
+    escape = {
+        n: int(np.flatnonzero(np.abs(r.path[:, 0, 1]) > 0.5)[0]) for n, r in near.items() if n != "newton"
+    }
+    assert 2 * escape["momentum"] < escape["gd"]
+    assert np.allclose(near["newton"].final[0], surface.saddles[0], atol=1e-9)
+
+
+def test_cliff():
+    _, plain = scene("cliff", 0)
+    _, clipped = scene("cliff", 1)
+    assert np.linalg.norm(plain["gd"].path[1, 0] - plain["gd"].path[0, 0]) >= 0.5
+    steps = np.linalg.norm(np.diff(clipped["gd"].path[:, 0], axis=0), axis=-1)
+    assert steps.max() <= 0.01 + 1e-12 and clipped["gd"].loss[-1, 0] < clipped["gd"].loss[0, 0]
+
+
+def test_plateau():
+    _, runs = scene("plateau")
+    assert runs["gd"].loss[-1, 0] > 0.99
+    assert runs["momentum"].loss[-1, 0] < 0.05 and runs["adam"].loss[-1, 0] < 0.05
+
+
+def test_l1_l2():
+    _, l1 = scene("l1_l2", 0)
+    _, l2 = scene("l1_l2", 1)
+    _, l1_ball = scene("l1_l2", 2)
+    _, l2_ball = scene("l1_l2", 3)
+    assert abs(l1["gd"].final[0, 1]) <= 0.011 and l1["gd"].final[0, 0] > 1
+    assert np.all(np.abs(l2["gd"].final[0]) > 0.3)
+    assert np.allclose(l1_ball["gd"].final[0], [1.0, 0.0], atol=1e-9)
+    assert np.all(np.abs(l2_ball["gd"].final[0]) > 0.2)
+
+
+def test_initialization():
+    surface, runs = scene("initialization")
+    assert set(basin_labels(surface, runs["gd"]).tolist()) >= {0, 1, 2, 3}
+
+
+def test_minibatch():
+    _, constant = scene("minibatch", 0)
+    _, decayed = scene("minibatch", 1)
+    assert decayed["gd"].loss[-100:].mean() * 5 < constant["gd"].loss[-100:].mean()
+
+
+def test_second_order():
+    _, runs = scene("second_order")
+    assert runs["newton"].converged_at[0] == 1
+    assert all(0 < runs[n].converged_at[0] <= 10 for n in ("bfgs", "lbfgs", "cg"))
+    assert runs["gd"].converged_at[0] == -1
+
+
+def test_every_lesson_has_its_claim_checked_here():
+    checked = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
+    assert {lesson.key for lesson in LESSONS} <= checked
+    assert len(LESSONS) >= 12
+    for lesson in LESSONS:
+        for field in (lesson.title, lesson.text, lesson.notice):
+            assert field["en"] and field["zh"] and field["en"] != field["zh"]
+        assert lesson.rule and lesson.scenes
+
+
+SCENES = [(lesson.key, i, s.query) for lesson in LESSONS for i, s in enumerate(lesson.scenes)]
+
+
+@pytest.mark.parametrize(("key", "index", "query"), SCENES, ids=[f"{k}-{i}" for k, i, _ in SCENES])
+def test_each_scene_opens_the_playground_with_its_settings(key, index, query):
+    at = AppTest.from_file("../pages/playground.py", default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.warning
+    assert cfg.from_query(dict(at.query_params))[0] == cfg.from_query(query)[0]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_lesson_renders_in_both_languages(language):
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=120)
+    at.session_state["lang"] = language
+    at.run()
+    assert not at.exception
+    for lesson in LESSONS:
+        at.selectbox(key="lesson").select(lesson.key).run()
+        assert not at.exception, lesson.key
+        assert at.header[0].value == lesson.title[language]
+        assert any(lesson.notice[language] in info.value for info in at.info)
+        assert lesson.rule in at.latex[0].value
+        assert len(at.button) >= len(lesson.scenes) + 2  # previous, next, one per scene
+        assert at.query_params["lesson"] == lesson.key
+
+
+def test_open_in_playground_button_switches_with_the_scene():
+    at = AppTest.from_file("../app.py", default_timeout=120).run()
+    at.switch_page("pages/lessons.py").run()
+    at.selectbox(key="lesson").select("cliff").run()
+    at.button(key="open_cliff_1").click().run()
+    assert not at.exception
+    assert at.selectbox(key="w.surface").value == "cliff"
+    assert at.selectbox(key="w.clip").value == "norm"
+
+
+def test_presentation_mode_hides_the_sidebar():
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=120)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    assert any("stSidebar" in m.value for m in at.markdown)

@@ -178,3 +178,15 @@ def test_basins_render(server, page):
     assert page.locator(".js-plotly-plot").count() == 3
     page.screenshot(path=str(SHOTS / "basins.png"))
     no_errors(page)
+
+
+def test_a_lesson_plays_in_presentation_mode(server, page):
+    open_app(page, server + "/lessons?lesson=momentum&present=1")
+    assert page.locator("[data-testid=stSidebar]").is_hidden()
+    before = race_state(page)
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(1500)
+    after = race_state(page)
+    assert after["markers"] != before["markers"]
+    page.screenshot(path=str(SHOTS / "lesson.png"))
+    no_errors(page)

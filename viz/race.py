@@ -85,6 +85,7 @@ def race_figure(
     *,
     objective: Callable[[np.ndarray], np.ndarray] | None = None,
     constraint: Mapping | None = None,
+    guides: Sequence[Mapping] = (),
     frames: int = MAX_FRAMES,
     clickable: bool = True,
     words: Mapping[str, str] = ENGLISH,
@@ -92,7 +93,9 @@ def race_figure(
     height: int = 640,
 ) -> go.Figure:
     """The animated contour map. ``objective`` (default: the surface) colours the map, so a
-    penalised objective shows its own contours; ``constraint`` draws the L1/L2 ball."""
+    penalised objective shows its own contours; ``constraint`` draws the L1/L2 ball the steps
+    are projected on, ``guides`` more balls as faint references (the unit diamond and circle
+    of the L1/L2 picture)."""
     (x0, x1), (y0, y1) = surface.bounds
     f = background or field(objective or surface.value, surface.bounds)
     fig = go.Figure()
@@ -117,6 +120,18 @@ def race_figure(
                 mode="lines",
                 name=words["constraint"],
                 line={"color": "#222", "width": 2, "dash": "dash"},
+                hoverinfo="skip",
+            )
+        )
+    for guide in guides:
+        gx_, gy_ = _constraint_shape(guide)
+        fig.add_trace(
+            go.Scatter(
+                x=gx_,
+                y=gy_,
+                mode="lines",
+                name=f"|w|{'₁' if guide['norm'] == 'l1' else '₂'} = {guide['radius']:g}",
+                line={"color": "rgba(30,30,30,0.55)", "width": 1.5, "dash": "dot"},
                 hoverinfo="skip",
             )
         )

@@ -279,7 +279,12 @@ def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surfac
     words = figure_words(language)
     background = field(_objective(_surface_obj, s), _surface_obj.bounds)
     constraint = s.simulate_options().get("constraint")
-    race = race_figure(_surface_obj, racers, constraint=constraint, words=words, background=background)
+    # The L1/L2 picture of the notes: the unit diamond and circle on the bowl made for it.
+    guides = [{"norm": "l1", "radius": 1.0}, {"norm": "l2", "radius": 1.0}]
+    guides = guides if _surface_obj.name == "constrained_bowl" and constraint is None else []
+    race = race_figure(
+        _surface_obj, racers, constraint=constraint, guides=guides, words=words, background=background
+    )
     view = surface_figure(_surface_obj, racers, background=background, words=words)
     curve_words = {
         "step": words["x_step"],

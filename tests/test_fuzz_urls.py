@@ -91,3 +91,18 @@ def test_playground_survives_any_url(query):
 def test_custom_page_survives_any_url(query):
     at = run("../pages/custom.py", query)
     assert not at.exception, (query, [e.value for e in at.exception])
+
+
+@PROFILE
+@given(QUERIES)
+def test_lessons_page_survives_any_url(query):
+    at = run("../pages/lessons.py", query)
+    assert not at.exception, (query, [e.value for e in at.exception])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(QUERIES)
+def test_sweep_and_basins_pages_survive_any_url(query):
+    for script in ("../pages/sweep.py", "../pages/basins.py"):
+        at = run(script, query)
+        assert not at.exception, (script, query, [e.value for e in at.exception])

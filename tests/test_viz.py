@@ -137,8 +137,11 @@ def test_every_builder_accepts_every_kind_of_surface(name):
 
 def test_guides_draw_the_unit_diamond_and_circle():
     s = get_surface("constrained_bowl")
-    fig = race_figure(s, racers(s, names=("gd",), lr=0.1),
-                      guides=[{"norm": "l1", "radius": 1.0}, {"norm": "l2", "radius": 1.0}])
+    fig = race_figure(
+        s,
+        racers(s, names=("gd",), lr=0.1),
+        guides=[{"norm": "l1", "radius": 1.0}, {"norm": "l2", "radius": 1.0}],
+    )
     names = [trace.name for trace in fig.data]
     assert "|w|₁ = 1" in names and "|w|₂ = 1" in names
     diamond = next(trace for trace in fig.data if trace.name == "|w|₁ = 1")

@@ -249,10 +249,10 @@ def _advance(cfg: _Settings, P, hp, options, rng, records) -> tuple[np.ndarray, 
             g = P - project(P - g)
         return g
 
-    def all_good(P: np.ndarray, gg: np.ndarray) -> bool:
+    def all_good(P: np.ndarray, g2: np.ndarray) -> bool:
         """The fast check of a step from whole-array reductions (NaN fails every comparison);
-        ``gg`` is the squared gradient, finite exactly where the gradient is."""
-        ok = inner_lo <= _MIN(P, None) and _MAX(P, None) <= inner_hi and math.isfinite(_SUM(gg, None))
+        ``g2`` holds squared gradient norms, finite exactly where the gradient is."""
+        ok = inner_lo <= _MIN(P, None) and _MAX(P, None) <= inner_hi and math.isfinite(_SUM(g2, None))
         return ok and (surface.defined_everywhere or math.isfinite(surface.value(P).sum()))
 
     def bad_rows(P: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -289,6 +289,7 @@ def _advance(cfg: _Settings, P, hp, options, rng, records) -> tuple[np.ndarray, 
         state = opt.init(P)
         lr = hp.get("lr")
         record(P, g)
+        next_record = int(recorded[r]) if r < len(recorded) else -1
         last_moving[_squared_norm(stationarity(P, g)) > tol2] = 0
         everyone_moving_at = 0 if (last_moving == 0).all() else -1
         for t in range(1, steps + 1):
@@ -307,25 +308,26 @@ def _advance(cfg: _Settings, P, hp, options, rng, records) -> tuple[np.ndarray, 
             if project is not None:
                 P_new = project(P_new)
             g_new = objective.grad(P_new)
-            gg = g_new * g_new
-            if frozen or not all_good(P_new, gg):
+            g2 = _squared_norm(g_new)
+            if frozen or not all_good(P_new, g2):
                 bad = bad_rows(P_new, g_new)
                 diverged_at[bad & alive] = t
                 alive &= ~bad
                 frozen = not alive.all()
                 stay = ~alive[:, None]
                 P_new, g_new = np.where(stay, P, P_new), np.where(stay, g, g_new)
-                gg = g_new * g_new
+                g2 = _squared_norm(g_new)
             P, g = P_new, g_new
             if not smooth_residual:
-                gg = stationarity(P, g) ** 2
-            moving = gg[:, 0] + gg[:, 1] > tol2
-            if _ALL(moving):
+                g2 = _squared_norm(stationarity(P, g))
+            # One reduction while everyone is still moving, the usual case.
+            if _MIN(g2, None) > tol2:
                 everyone_moving_at = t
-            elif _ANY(moving):
-                last_moving[moving] = t
-            if r < len(recorded) and recorded[r] == t:
+            else:
+                last_moving[g2 > tol2] = t
+            if t == next_record:
                 record(P, g)
+                next_record = int(recorded[r]) if r < len(recorded) else -1
     return P, diverged_at, np.maximum(last_moving, everyone_moving_at)
 
 

@@ -84,6 +84,8 @@ def compile_expression(expr: sp.Expr) -> Compiled:
 
 
 def _coordinates(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if type(P) is np.ndarray and P.dtype == np.float64 and P.ndim == 2 and P.shape[1] == 2:
+        return P[:, 0], P[:, 1]  # simulate()'s (N, 2) points: the fast path of every step
     # float64 always: integer input would overflow silently in x**40.
     P = np.asarray(P, dtype=np.float64)
     if P.shape[-1:] != (2,):

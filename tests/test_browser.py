@@ -48,6 +48,22 @@ def race_state(page) -> dict:
     )
 
 
+def play_until_moved(page, before: dict) -> dict:
+    """Press Play and wait (up to 30 s on a busy machine) until a marker has moved."""
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.wait_for_function(
+        """(before) => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const now = gd._fullData.filter((t) => t.mode === 'markers' && t.legendgroup)
+                .map((t) => [Array.from(t.x), Array.from(t.y)]);
+            return JSON.stringify(now) !== JSON.stringify(before);
+        }""",
+        arg=before["markers"],
+        timeout=30000,
+    )
+    return race_state(page)
+
+
 def no_errors(page) -> None:
     assert page.get_by_test_id("stException").count() == 0
     assert not page.errors, page.errors
@@ -69,9 +85,7 @@ def test_change_a_control_then_play_and_see_the_markers_move(server, page):
         """() => { window.__animated = 0; document.querySelector('.js-plotly-plot')
               .on('plotly_animated', () => { window.__animated += 1; }); }"""
     )
-    page.locator(".updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(1500)
-    middle = race_state(page)
+    middle = play_until_moved(page, before)
     page.screenshot(path=str(SHOTS / "playing.png"))
     assert middle["markers"] != before["markers"]  # the markers moved
     assert middle["image"] == before["image"] and middle["imageWidth"] > 100  # background still there
@@ -136,9 +150,7 @@ def test_type_an_expression_and_play_it(server, page):
     settle(page)
     assert page.get_by_text("Accepted").count() >= 1
     before = race_state(page)
-    page.locator(".updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(1500)
-    after = race_state(page)
+    after = play_until_moved(page, before)
     assert after["markers"] != before["markers"] and after["image"].startswith("data:image/png")
     page.screenshot(path=str(SHOTS / "custom.png"))
     box.fill("__import__('os')")
@@ -184,9 +196,7 @@ def test_a_lesson_plays_in_presentation_mode(server, page):
     open_app(page, server + "/lessons?lesson=momentum&present=1")
     assert page.locator("[data-testid=stSidebar]").is_hidden()
     before = race_state(page)
-    page.locator(".updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(1500)
-    after = race_state(page)
+    after = play_until_moved(page, before)
     assert after["markers"] != before["markers"]
     page.screenshot(path=str(SHOTS / "lesson.png"))
     no_errors(page)

@@ -10,10 +10,8 @@ is measured in headless Chromium against a served app, warm (second load).
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from optimizers import simulate  # noqa: E402
 from surfaces import get_surface  # noqa: E402
+from tests.served import served_app  # noqa: E402
 from viz import Racer, curves_figure, field, race_figure, surface_figure  # noqa: E402
 
 NAMES = ("gd", "momentum", "nesterov", "rmsprop", "adam", "nadam")
@@ -55,60 +54,27 @@ def first_chart_seconds() -> float | None:
         return None
     if not chromium:
         return None
-    port = "8765"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            port,
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            try:
-                if (
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read()
-                    == b"ok"
-                ):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=chromium,
-                headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    with served_app(8765) as server, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        context = browser.new_context(viewport={"width": 1500, "height": 1100})
+        times = []
+        for _ in range(4):  # the first load warms the server's caches and the browser's
+            page = context.new_page()
+            t0 = time.perf_counter()
+            page.goto(server.url + "/")
+            page.wait_for_function(
+                "() => { const gd = document.querySelector('.js-plotly-plot');"
+                " return gd && gd._fullLayout && gd._transitionData && gd._transitionData._frames.length; }",
+                timeout=60000,
             )
-            context = browser.new_context(viewport={"width": 1500, "height": 1100})
-            times = []
-            for _ in range(4):  # the first load warms the server's caches and the browser's
-                page = context.new_page()
-                t0 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/")
-                page.wait_for_function(
-                    "() => { const gd = document.querySelector('.js-plotly-plot');"
-                    " return gd && gd._fullLayout && gd._transitionData"
-                    " && gd._transitionData._frames.length; }",
-                    timeout=60000,
-                )
-                times.append(time.perf_counter() - t0)
-                page.close()
-            browser.close()
-        return min(times[1:])
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+            times.append(time.perf_counter() - t0)
+            page.close()
+        browser.close()
+    return min(times[1:])
 
 
 def main() -> None:

@@ -13,15 +13,17 @@ import argparse
 import asyncio
 import shutil
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.served import served_app  # noqa: E402
+
 PORT = 8766
 LAST_FRAME = (
     "() => { const gd = document.querySelector('.js-plotly-plot');"
@@ -49,12 +51,14 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def session(browser, index: int, seconds: float, latencies: list[float], errors: list[str]) -> None:
+async def session(
+    browser, url: str, index: int, seconds: float, latencies: list[float], errors: list[str]
+) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     page.on("pageerror", lambda e: errors.append(f"session {index}: {e}"))
     surface = SURFACES[index % len(SURFACES)]
-    await page.goto(f"http://127.0.0.1:{PORT}/?s={surface}&steps=300", timeout=120000)
+    await page.goto(f"{url}/?s={surface}&steps=300", timeout=120000)
     await page.wait_for_function(LAST_FRAME, timeout=120000)
     slider = page.get_by_role("slider", name="Steps")
     deadline = time.monotonic() + seconds
@@ -79,50 +83,20 @@ async def session(browser, index: int, seconds: float, latencies: list[float], e
 
 
 async def main(sessions: int, seconds: float) -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(PORT),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(300):
-            try:
-                if (
-                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/_stcore/health", timeout=1).read()
-                    == b"ok"
-                ):
-                    break
-            except OSError:
-                await asyncio.sleep(0.2)
-        latencies: list[float] = []
-        errors: list[str] = []
+    latencies: list[float] = []
+    errors: list[str] = []
+    with served_app(PORT) as server:
         async with async_playwright() as p:
             browser = await p.chromium.launch(
                 executable_path=shutil.which("chromium"),
                 headless=True,
                 args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
             )
-            await asyncio.gather(*(session(browser, i, seconds, latencies, errors) for i in range(sessions)))
+            await asyncio.gather(
+                *(session(browser, server.url, i, seconds, latencies, errors) for i in range(sessions))
+            )
             await browser.close()
-        rss = peak_rss_mb(proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        rss = peak_rss_mb(server.pid)
     quantiles = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
     print(f"{sessions} sessions x {seconds:.0f} s, one Chromium, loopback")
     print()

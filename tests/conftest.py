@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.served import served_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("SHOTS_DIR", ROOT / "shots"))
@@ -24,53 +22,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server():
-    """The app served by `streamlit run` on a free loopback port; stopped at the end."""
-    port = _free_port()
+def server(browser):
+    """The app served by `streamlit run` on a free loopback port, visited once (the first
+    session of a fresh server runs through Streamlit's legacy pages/ handling before app.py
+    turns it off); stopped at the end."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    log = SHOTS / "server.log"
-    out = log.open("w")  # a file, not a pipe: a full pipe would block the server
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        assert proc.poll() is None, log.read_text()
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the app did not answer /_stcore/health within 60 s")
-    assert proc.poll() is None  # our server, not an old one on the same port
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    out.close()
+    with served_app(_free_port(), log=SHOTS / "server.log") as served:
+        page = browser.new_page()
+        page.goto(served.url)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60000)
+        page.close()
+        yield served.url
 
 
 @pytest.fixture(scope="session")

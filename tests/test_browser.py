@@ -61,6 +61,7 @@ def play_until_moved(page, before: dict) -> dict:
         arg=before["markers"],
         timeout=30000,
     )
+    page.wait_for_timeout(800)  # well into the animation (200 frames of 40 ms)
     return race_state(page)
 
 
@@ -77,6 +78,14 @@ def test_change_a_control_then_play_and_see_the_markers_move(server, page):
     slider.focus()
     for _ in range(5):
         page.keyboard.press("ArrowLeft")
+    # The rerun is over when the new chart (450 steps) is drawn and the URL says so.
+    page.wait_for_function(
+        """() => { const gd = document.querySelector('.js-plotly-plot');
+                   const f = gd && gd._transitionData && gd._transitionData._frames;
+                   return f && f.length && f[f.length - 1].name === '450'
+                          && location.search.includes('steps=450'); }""",
+        timeout=60000,
+    )
     settle(page)
     assert "steps=450" in page.url
     before = race_state(page)
@@ -142,12 +151,20 @@ def test_switch_to_chinese(server, page):
 
 def test_type_an_expression_and_play_it(server, page):
     open_app(page, server + "/custom")
+    old_image = race_state(page)["image"]
     box = page.get_by_role("textbox", name="f(x, y) =")
     box.fill("x^2 + 3*y^2 + sin(2*x)")
     box.press("Enter")
+    # Done when the map of the new function is drawn.
+    page.wait_for_function(
+        """(old) => { const gd = document.querySelector('.js-plotly-plot');
+                      const image = gd && gd.querySelector('g.imagelayer image');
+                      return image && image.getAttribute('href') !== old; }""",
+        arg=old_image,
+        timeout=60000,
+    )
     settle(page)
-    page.wait_for_function("() => location.search.includes('sin')", timeout=20000)
-    settle(page)
+    assert "sin" in page.url
     assert page.get_by_text("Accepted").count() >= 1
     before = race_state(page)
     after = play_until_moved(page, before)

@@ -1,5 +1,5 @@
 """Step-for-step parity with torch.optim, against trajectories recorded by
-tools/record_torch_reference.py (torch 2.13, float64). torch is not needed to run this."""
+tests/record_torch_reference.py (torch 2.13, float64). torch is not needed to run this."""
 
 import json
 import pathlib

@@ -48,23 +48,7 @@ def _load(s: cfg.Settings, surface=None) -> None:
     surface = surface or cfg.surface_of(s)  # with its parameters: the start may depend on them
     start = s.start if s.start is not None else surface.start
     state[W + "x0"], state[W + "y0"] = float(start[0]), float(start[1])
-    for field_name in (
-        "starts",
-        "count",
-        "spread",
-        "steps",
-        "clip",
-        "clip_at",
-        "schedule",
-        "tau",
-        "final",
-        "gamma",
-        "every",
-        "noise",
-        "seed",
-        "reg",
-        "strength",
-    ):
+    for field_name in cfg.PLAIN_FIELDS:
         state[W + field_name] = getattr(s, field_name)
 
 
@@ -77,23 +61,7 @@ def _current(surface) -> cfg.Settings:
         s.optimizers[name] = {key: state[f"{W}{name}.{key}"] for key in cfg.SHOWN[name]}
     start = (float(state[W + "x0"]), float(state[W + "y0"]))
     s.start = None if np.allclose(start, surface.start) else start
-    for field_name in (
-        "starts",
-        "count",
-        "spread",
-        "steps",
-        "clip",
-        "clip_at",
-        "schedule",
-        "tau",
-        "final",
-        "gamma",
-        "every",
-        "noise",
-        "seed",
-        "reg",
-        "strength",
-    ):
+    for field_name in cfg.PLAIN_FIELDS:
         setattr(s, field_name, state[W + field_name])
     return s
 
@@ -117,24 +85,8 @@ def _on_surface_change() -> None:
     name = st.session_state[W + "surface"]
     fresh = cfg.defaults_for(name)
     fresh.optimizers = {n: cfg.default_hyperparameters(n, name) for n in st.session_state[W + "opt"]}
-    keep = {
-        f: st.session_state[W + f]
-        for f in (
-            "steps",
-            "clip",
-            "clip_at",
-            "schedule",
-            "tau",
-            "final",
-            "gamma",
-            "every",
-            "noise",
-            "seed",
-            "starts",
-            "count",
-            "spread",
-        )
-    }
+    # Everything else stays, but the regularization: it is specific to a surface.
+    keep = {f: st.session_state[W + f] for f in cfg.PLAIN_FIELDS if f not in ("reg", "strength")}
     fresh = dataclasses.replace(fresh, **keep)
     fresh.reg = "none"
     _load(fresh)

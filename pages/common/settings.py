@@ -24,6 +24,24 @@ MAX_STARTS = 25
 MAX_QUERY_VALUE = 300  # characters
 
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+# The settings that are one plain value each (one widget, one URL parameter of that name).
+PLAIN_FIELDS = (
+    "starts",
+    "count",
+    "spread",
+    "steps",
+    "clip",
+    "clip_at",
+    "schedule",
+    "tau",
+    "final",
+    "gamma",
+    "every",
+    "noise",
+    "seed",
+    "reg",
+    "strength",
+)
 START_MODES = ("single", "ring", "grid")
 CLIP_MODES = ("none", "norm", "value")
 SCHEDULES = ("constant", "step", "exponential", "cosine", "linear")
@@ -174,24 +192,7 @@ class Settings:
                 out[f"{name}.{key}"] = _fmt(value)
         if self.start is not None:
             out["x0"], out["y0"] = _fmt(self.start[0]), _fmt(self.start[1])
-        for field in (
-            "starts",
-            "count",
-            "spread",
-            "steps",
-            "clip",
-            "clip_at",
-            "schedule",
-            "tau",
-            "final",
-            "gamma",
-            "every",
-            "noise",
-            "seed",
-            "reg",
-            "strength",
-            "lang",
-        ):
+        for field in (*PLAIN_FIELDS, "lang"):
             value = getattr(self, field)
             if value != getattr(base, field):
                 out[field] = _fmt(value)

@@ -2,7 +2,7 @@
 
 Run with torch installed (``pip install torch==2.13.0 numpy sympy``), from the repo root:
 
-    python tools/record_torch_reference.py
+    python tests/record_torch_reference.py
 
 Each case runs torch's optimizer on one float64 parameter per start, with gradients from
 torch's autograd on torch's own formula of the surface (independent of our SymPy
@@ -128,7 +128,7 @@ def main() -> None:
             key = f"case{len(cases)}"
             arrays[key] = np.stack([trajectory(name, hp, f, s) for s in starts], axis=1)
             cases.append({"key": key, "surface": surface, "optimizer": name, "hp": hp, "starts": starts})
-    out = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_reference.npz"
+    out = pathlib.Path(__file__).resolve().parent / "data" / "torch_reference.npz"
     meta = {"torch": torch.__version__, "steps": STEPS, "cases": cases}
     np.savez_compressed(out, meta=np.array(json.dumps(meta)), **arrays)
     print(f"{len(cases)} cases from torch {torch.__version__} -> {out}")

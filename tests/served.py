@@ -1,0 +1,74 @@
+"""Serve the app with `streamlit run` on a loopback port: for the browser tests and benches."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Server(NamedTuple):
+    url: str
+    pid: int
+
+
+@contextlib.contextmanager
+def served_app(port: int, log: Path | None = None, timeout: float = 60.0) -> Iterator[Server]:
+    """Start the server, wait for /_stcore/health, yield its URL and PID, stop it at the end."""
+    out = log.open("w") if log else subprocess.DEVNULL  # a file, not a pipe: a full pipe blocks it
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"the server exited with {proc.returncode}" + (f"; see {log}" if log else "")
+                )
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"the app did not answer /_stcore/health within {timeout:.0f} s"
+                    ) from None
+                time.sleep(0.3)
+        if proc.poll() is not None:  # an old server on the same port answered, not ours
+            raise RuntimeError(f"port {port} is taken")
+        yield Server(url, proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log:
+            out.close()

@@ -10,6 +10,7 @@ accepted can hang differentiation or evaluation.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 import re
 
@@ -246,13 +247,36 @@ def surface_from_expression(
     text: str, bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
 ) -> Surface:
     """A Surface for the user's ``text``, e.g. ``"(1-x)^2 + 100*(y-x^2)^2"``, over ``bounds``
-    (default: the square [-3, 3]^2). Raises ExpressionError on anything else. Its minima are
-    not known: ``estimate_minima`` finds them numerically."""
+    (None: chosen automatically, see ``automatic_bounds``). Raises ExpressionError on anything
+    else. Its minima are not known: ``estimate_minima`` finds them numerically."""
     expr = parse_expression(text)
     if bounds is None:
-        bounds = ((-3.0, 3.0), (-3.0, 3.0))
-    bounds = _check_bounds(bounds)
+        return automatic_bounds(_surface(text, expr, DEFAULT_BOUNDS))
+    return _surface(text, expr, _check_bounds(bounds))
+
+
+DEFAULT_BOUNDS = ((-3.0, 3.0), (-3.0, 3.0))
+AUTOMATIC_HALF_WIDTHS = (3.0, 10.0, 30.0)
+
+
+def automatic_bounds(surface: Surface) -> Surface:
+    """The surface over the smallest square around the origin (half-width 3, 10 or 30) with an
+    estimated minimum well inside it; the 3-square when there is none (unbounded below)."""
+    for half in AUTOMATIC_HALF_WIDTHS:
+        box = ((-half, half), (-half, half))
+        candidate = dataclasses.replace(surface, bounds=box, start=_default_start(box))
+        minima, _ = estimate_minima(candidate, side=8, steps=100)
+        if len(minima) and np.all(np.abs(minima) < 0.8 * half):
+            return candidate
+    return dataclasses.replace(surface, bounds=DEFAULT_BOUNDS, start=_default_start(DEFAULT_BOUNDS))
+
+
+def _default_start(bounds) -> np.ndarray:
     (x0, x1), (y0, y1) = bounds
+    return np.array([x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0)])
+
+
+def _surface(text: str, expr: sp.Expr, bounds) -> Surface:
     return Surface(
         name="custom",
         title=str(text).strip(),
@@ -261,7 +285,7 @@ def surface_from_expression(
         minima=np.empty((0, 2)),
         f_min=None,
         saddles=np.empty((0, 2)),
-        start=np.array([x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0)]),
+        start=_default_start(bounds),
         reference="typed by the user",
         note="",
         defined_everywhere=_defined_everywhere(expr),

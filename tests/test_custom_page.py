@@ -80,3 +80,14 @@ def test_log_surface_explains_undefined_regions():
     at = custom({"f": "log(x) + y^2", "opt": "gd", "gd.lr": "0.5"})
     assert not at.exception
     assert any("undefined" in c.value for c in at.caption)
+
+
+def test_the_range_is_chosen_automatically_unless_the_url_gives_one():
+    at = custom({"f": "(x-6)^2 + (y+7)^2", "opt": "gd"})
+    assert not at.exception
+    assert at.toggle(key="w.auto").value is True
+    assert race(at)["layout"]["xaxis"]["range"] == [-10, 10]
+    assert "b" not in at.query_params
+    manual = custom({"f": "(x-6)^2 + (y+7)^2", "b": "0,8,-9,-5", "opt": "gd"})
+    assert manual.toggle(key="w.auto").value is False
+    assert race(manual)["layout"]["xaxis"]["range"] == [0, 8]

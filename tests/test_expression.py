@@ -181,3 +181,11 @@ def test_bounds_are_checked():
         surface_from_expression("x", bounds=((1, 0), (0, 1)))
     with pytest.raises(ExpressionError, match="bounds"):
         surface_from_expression("x", bounds=((0, float("nan")), (0, 1)))
+
+
+def test_bounds_are_chosen_automatically_to_show_the_minimum():
+    assert surface_from_expression("x^2 + y^2").bounds == ((-3.0, 3.0), (-3.0, 3.0))
+    assert surface_from_expression("(x-6)^2 + (y+7)^2").bounds == ((-10.0, 10.0), (-10.0, 10.0))
+    assert surface_from_expression("(x-20)^2 + y^2").bounds == ((-30.0, 30.0), (-30.0, 30.0))
+    assert surface_from_expression("x + y").bounds == ((-3.0, 3.0), (-3.0, 3.0))  # no minimum
+    assert surface_from_expression("x", bounds=((0, 1), (2, 3))).bounds == ((0.0, 1.0), (2.0, 3.0))

@@ -27,24 +27,27 @@ F, B = "f", "b"  # URL parameters: the expression and the bounds "xmin,xmax,ymin
 
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
-def compiled(text: str, bounds: tuple[float, float, float, float]):
-    """The custom surface with its estimated minima; shared by all sessions (it is pure)."""
-    surface = surface_from_expression(text, (bounds[:2], bounds[2:]))
+def compiled(text: str, bounds: tuple[float, float, float, float] | None):
+    """The custom surface (over ``bounds``, or bounds chosen automatically when None) with its
+    estimated minima; shared by all sessions (it is pure)."""
+    surface = surface_from_expression(text, None if bounds is None else (bounds[:2], bounds[2:]))
     minima, f_min = estimate_minima(surface)
     return dataclasses.replace(
         surface, minima=minima, f_min=f_min, reference="typed by the user; minima estimated"
     )
 
 
-def _bounds_from_url() -> tuple[float, float, float, float]:
-    raw = st.query_params.get(B, "")
+def _bounds_from_url() -> tuple[float, float, float, float] | None:
+    raw = st.query_params.get(B)
+    if raw is None:
+        return None
     try:
         values = tuple(float(v) for v in raw.split(","))
         x0, x1, y0, y1 = values
         ok = all(np.isfinite(values)) and -100 <= x0 < x1 <= 100 and -100 <= y0 < y1 <= 100
     except ValueError:
         ok = False
-    return (x0, x1, y0, y1) if ok else DEFAULT_BOUNDS
+    return (x0, x1, y0, y1) if ok else None
 
 
 def _use_example(text: str) -> None:
@@ -54,7 +57,9 @@ def _use_example(text: str) -> None:
 def custom_page() -> None:
     if "w.f" not in st.session_state:
         st.session_state["w.f"] = st.query_params.get(F, EXAMPLES[0])[: MAX_LENGTH + 1]
-        x0, x1, y0, y1 = _bounds_from_url()
+        bounds = _bounds_from_url()
+        st.session_state["w.auto"] = bounds is None
+        x0, x1, y0, y1 = bounds or DEFAULT_BOUNDS
         st.session_state["w.bx"], st.session_state["w.by"] = (x0, x1), (y0, y1)
     st.title(t("cu.title"))
     st.text_input(t("cu.input"), key="w.f", max_chars=MAX_LENGTH, help=t("cu.help"))
@@ -65,12 +70,13 @@ def custom_page() -> None:
         columns[i % 4].button(
             label, key=f"example{i}", on_click=_use_example, args=(example,), width="stretch"
         )
+    automatic = st.toggle(t("cu.auto"), key="w.auto")
     a, b = st.columns(2)
-    a.slider(t("cu.xrange"), -20.0, 20.0, key="w.bx", step=0.5)
-    b.slider(t("cu.yrange"), -20.0, 20.0, key="w.by", step=0.5)
+    a.slider(t("cu.xrange"), -30.0, 30.0, key="w.bx", step=0.5, disabled=automatic)
+    b.slider(t("cu.yrange"), -30.0, 30.0, key="w.by", step=0.5, disabled=automatic)
     text = st.session_state["w.f"]
-    bounds = (*st.session_state["w.bx"], *st.session_state["w.by"])
-    if bounds[0] >= bounds[1] or bounds[2] >= bounds[3]:
+    bounds = None if automatic else (*st.session_state["w.bx"], *st.session_state["w.by"])
+    if bounds is not None and (bounds[0] >= bounds[1] or bounds[2] >= bounds[3]):
         st.error(t("cu.bad_bounds"))
         return
     try:
@@ -102,4 +108,7 @@ def custom_page() -> None:
         st.caption(t("cu.minima", points=points, value=f"{surface.f_min:.6g}"))
     if not surface.defined_everywhere:
         st.caption(t("cu.undefined"))
-    playground(surface_override=surface, extra_query={F: text, B: ",".join(f"{v:g}" for v in bounds)})
+    if automatic:
+        st.caption(t("cu.auto_range", x=surface.bounds[0], y=surface.bounds[1]))
+    extra = {F: text} if automatic else {F: text, B: ",".join(f"{v:g}" for v in bounds)}
+    playground(surface_override=surface, extra_query=extra)

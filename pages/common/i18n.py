@@ -114,6 +114,8 @@ EN: dict[str, str] = {
         "cosh, sign, max, min."
     ),
     "cu.examples": "Or start from an example:",
+    "cu.auto": "Choose the range automatically",
+    "cu.auto_range": "Range chosen to show the minimum: x in {x}, y in {y}.",
     "cu.xrange": "x range",
     "cu.yrange": "y range",
     "cu.bad_bounds": "Each range needs a minimum below its maximum.",
@@ -268,6 +270,8 @@ ZH: dict[str, str] = {
         "sinh、cosh、sign、max、min。"
     ),
     "cu.examples": "或者从一个例子开始：",
+    "cu.auto": "自动选择范围",
+    "cu.auto_range": "为显示极小点而选择的范围：x ∈ {x}，y ∈ {y}。",
     "cu.xrange": "x 范围",
     "cu.yrange": "y 范围",
     "cu.bad_bounds": "每个范围的最小值都必须小于最大值。",

@@ -71,11 +71,13 @@ class Optimizer(NamedTuple):
                     raise ValueError(f"{key} must be one of {options}, got {value!r}")
                 hp[key] = value
             else:
-                hp[key] = _numeric(key, value, self.rules.get(key), n)
+                hp[key] = checked_number(key, value, self.rules.get(key), n)
         return hp
 
 
-def _numeric(key: str, value: Any, rule: Rule | None, n: int) -> float | np.ndarray:
+def checked_number(key: str, value: Any, rule: Rule | None, n: int) -> float | np.ndarray:
+    """``value`` as a float, or as an ``(n, 1)`` array for one value per trajectory; checked
+    finite and against ``rule``. ValueError otherwise."""
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):

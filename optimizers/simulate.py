@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from optimizers.base import NON_NEGATIVE, POSITIVE, Optimizer, _numeric
+from optimizers.base import NON_NEGATIVE, POSITIVE, Optimizer, checked_number
 from optimizers.registry import get_optimizer
 
 # Records (path, loss, objective, grad_norm) of one run may take at most this much memory.
@@ -380,11 +380,11 @@ def simulate(
         )
     hp = opt.hyperparameters(n, **hyperparameters)
     options = (
-        _numeric("noise", noise, NON_NEGATIVE, n),
-        _numeric("l1", l1, NON_NEGATIVE, n),
-        _numeric("l2", l2, NON_NEGATIVE, n),
-        None if clip_norm is None else _numeric("clip_norm", clip_norm, POSITIVE, n),
-        None if clip_value is None else _numeric("clip_value", clip_value, POSITIVE, n),
+        checked_number("noise", noise, NON_NEGATIVE, n),
+        checked_number("l1", l1, NON_NEGATIVE, n),
+        checked_number("l2", l2, NON_NEGATIVE, n),
+        None if clip_norm is None else checked_number("clip_norm", clip_norm, POSITIVE, n),
+        None if clip_value is None else checked_number("clip_value", clip_value, POSITIVE, n),
     )
     if proximal and opt.name != "gd":
         raise ValueError(f"proximal=True is the proximal gradient method: use it with gd, not {opt.name}")
@@ -396,7 +396,7 @@ def simulate(
         factors=_schedule_factors(schedule, steps),
         project=_projection(constraint),
         proximal=bool(proximal),
-        tol2=_numeric("tol", tol, NON_NEGATIVE, 1) ** 2,
+        tol2=checked_number("tol", tol, NON_NEGATIVE, 1) ** 2,
         center=surface.center,
         limit=DIVERGENCE_BOX * float(surface.half_width.max()),
     )

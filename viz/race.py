@@ -65,10 +65,6 @@ def _lines(path: np.ndarray, axis: int) -> np.ndarray:
     return out.ravel()
 
 
-def _trail(path: np.ndarray, rows: np.ndarray, axis: int) -> np.ndarray:
-    return _lines(path[rows], axis)
-
-
 def _constraint_shape(constraint: Mapping | None) -> tuple[np.ndarray, np.ndarray] | None:
     if not constraint:
         return None
@@ -192,8 +188,8 @@ def race_figure(
     for racer, rows in zip(racers, shown, strict=True):
         fig.add_trace(
             go.Scatter(
-                x=packed(_trail(racer.run.path, rows[:1], 0)),
-                y=packed(_trail(racer.run.path, rows[:1], 1)),
+                x=packed(_lines(racer.run.path[rows[:1]], 0)),
+                y=packed(_lines(racer.run.path[rows[:1]], 1)),
                 mode="lines",
                 line={"color": racer.color, "width": 3},
                 hoverinfo="skip",
@@ -224,8 +220,8 @@ def race_figure(
             data.append(
                 {
                     "type": "scatter",
-                    "x": packed(_trail(racer.run.path, trail, 0)),
-                    "y": packed(_trail(racer.run.path, trail, 1)),
+                    "x": packed(_lines(racer.run.path[trail], 0)),
+                    "y": packed(_lines(racer.run.path[trail], 1)),
                 }
             )
             data.append({"type": "scatter", "x": packed(at[:, 0]), "y": packed(at[:, 1])})

@@ -15,6 +15,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("SHOTS_DIR", ROOT / "shots"))
 
 
+def open_script(script: str, query=None, timeout: float = 60, locale: str | None = None):
+    """Run an app script (``"app.py"``, ``"pages/custom.py"``...) under AppTest, as a visit
+    with the URL parameters ``query`` (and the browser language ``locale``) would."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if locale:
+        at.context["locale"] = locale
+    return at.run()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -3,20 +3,15 @@
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from surfaces import SURFACES
+from tests.conftest import open_script
 
 TIMEOUT = 60
 
 
 def app(query=None, lang=None):
-    at = AppTest.from_file("../app.py", default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    if lang:
-        at.context["locale"] = lang
-    return at.run()
+    return open_script("app.py", query, TIMEOUT, locale=lang)
 
 
 def race_spec(at):

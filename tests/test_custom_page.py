@@ -4,13 +4,12 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import open_script
+
 
 def custom(query=None):
     """The Custom page opened directly, as a shared link /custom?f=...&b=... does."""
-    at = AppTest.from_file("../pages/custom.py", default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_script("pages/custom.py", query)
 
 
 def test_the_page_is_in_the_navigation():

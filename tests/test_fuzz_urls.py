@@ -2,12 +2,14 @@
 
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
-from streamlit.testing.v1 import AppTest
+
+from pages.common.settings import PLAIN_FIELDS
+from tests.conftest import open_script
 
 KEYS = [
+    *PLAIN_FIELDS,
     "s",
     "opt",
-    "steps",
     "x0",
     "y0",
     "adam.lr",
@@ -16,20 +18,6 @@ KEYS = [
     "rmsprop.centered",
     "cg.variant",
     "lbfgs.history",
-    "noise",
-    "seed",
-    "clip",
-    "clip_at",
-    "schedule",
-    "tau",
-    "final",
-    "gamma",
-    "every",
-    "reg",
-    "strength",
-    "starts",
-    "count",
-    "spread",
     "p.kappa",
     "p.angle",
     "lang",
@@ -72,37 +60,30 @@ QUERIES = st.dictionaries(
 PROFILE = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 
-def run(script: str, query: dict) -> AppTest:
-    at = AppTest.from_file(script, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
 @PROFILE
 @given(QUERIES)
 def test_playground_survives_any_url(query):
-    at = run("../pages/playground.py", query)
+    at = open_script("pages/playground.py", query)
     assert not at.exception, (query, [e.value for e in at.exception])
 
 
 @PROFILE
 @given(QUERIES)
 def test_custom_page_survives_any_url(query):
-    at = run("../pages/custom.py", query)
+    at = open_script("pages/custom.py", query)
     assert not at.exception, (query, [e.value for e in at.exception])
 
 
 @PROFILE
 @given(QUERIES)
 def test_lessons_page_survives_any_url(query):
-    at = run("../pages/lessons.py", query)
+    at = open_script("pages/lessons.py", query)
     assert not at.exception, (query, [e.value for e in at.exception])
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(QUERIES)
 def test_sweep_and_basins_pages_survive_any_url(query):
-    for script in ("../pages/sweep.py", "../pages/basins.py"):
-        at = run(script, query)
+    for script in ("pages/sweep.py", "pages/basins.py"):
+        at = open_script(script, query)
         assert not at.exception, (script, query, [e.value for e in at.exception])

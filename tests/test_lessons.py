@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from pages.common import settings as cfg
 from pages.common.lesson_catalog import LESSONS
+from tests.conftest import open_script
 from viz.maps import basin_labels
 
 
@@ -133,10 +134,7 @@ SCENES = [(lesson.key, i, s.query) for lesson in LESSONS for i, s in enumerate(l
 
 @pytest.mark.parametrize(("key", "index", "query"), SCENES, ids=[f"{k}-{i}" for k, i, _ in SCENES])
 def test_each_scene_opens_the_playground_with_its_settings(key, index, query):
-    at = AppTest.from_file("../pages/playground.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
+    at = open_script("pages/playground.py", query)
     assert not at.exception and not at.warning
     assert cfg.from_query(dict(at.query_params))[0] == cfg.from_query(query)[0]
 

@@ -4,10 +4,10 @@ import json
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from optimizers import simulate
 from surfaces import get_surface
+from tests.conftest import open_script
 from viz.maps import DIVERGED, STILL, basin_figure, basin_labels, sweep_figure, sweep_values
 
 
@@ -79,10 +79,7 @@ def test_basin_figure_and_a_300_by_300_grid():
 
 
 def page(name, query=None):
-    at = AppTest.from_file(f"../pages/{name}.py", default_timeout=120)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_script(f"pages/{name}.py", query, 120)
 
 
 def test_sweep_page_runs_and_reacts():

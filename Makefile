@@ -4,10 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench browser-deps
+.PHONY: run dev test lint bench browser-deps
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# For development: reload when a source file is saved (polling only the app's own modules).
+dev: $(VENV)/.runtime
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType poll --server.runOnSave true
 
 test: $(VENV)/.dev browser-deps
 	$(PY) -m ruff check .

@@ -24,13 +24,18 @@ def test_race_figure_structure():
     rs = racers(s, steps=300)
     fig = race_figure(s, rs, frames=120)
     data = fig.data
-    # contours, 2 full paths, minima, saddles, click grid, then (trail, marker) per racer
-    assert len(data) == 6 + 2 * len(rs)
+    # contours, 2 full paths, minima, saddles, click grid, (trail, marker) per racer, counter
+    assert len(data) == 6 + 2 * len(rs) + 1
     assert all(trace.type == "scatter" for trace in data)  # no contour/heatmap: they vanish
     assert len(fig.frames) == 120
     animated = list(fig.frames[0].traces)
-    assert animated == list(range(6, 6 + 2 * len(rs)))
+    assert animated == list(range(6, 6 + 2 * len(rs) + 1))
     assert fig.frames[0].name == "0" and fig.frames[-1].name == "300"
+    # The step counter follows the frames; the slider's steps carry no label to measure.
+    assert data[-1].mode == "text" and data[-1].text == ("step 0",)
+    assert fig.frames[-1].data[-1].text == ("step 300",)
+    assert {step.label for step in fig.layout.sliders[0].steps} == {""}
+    assert fig.layout.sliders[0].currentvalue.visible is False
     assert fig.layout.images[0].source.startswith("data:image/png;base64,")
     assert fig.layout.images[0].layer == "below"
     assert fig.layout.template.layout.paper_bgcolor is not None  # an explicit template

@@ -24,7 +24,7 @@ CLICK_GRID = 41  # points per side of the invisible grid that turns a click into
 ENGLISH = {
     "play": "Play",
     "pause": "Pause",
-    "step": "step ",
+    "step": "step {step}",
     "minimum": "known minimum",
     "saddle": "saddle point",
     "start": "start",
@@ -209,6 +209,26 @@ def race_figure(
                 hovertemplate=racer.label + " (%{x:.3f}, %{y:.3f})<extra></extra>",
             )
         )
+    steps = [
+        int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0 for k in range(count)
+    ]
+    # The step counter is a text trace just above the map's top-left corner, animated with the
+    # markers: as the slider's label it cost two text measurements per frame when the chart
+    # first drew (about a second for 200 frames). No text shadow: that cost as much again.
+    fig.add_trace(
+        go.Scatter(
+            x=[x0],
+            y=[y1],
+            mode="text",
+            text=[words["step"].format(step=steps[0])],
+            textposition="top right",
+            textfont={"size": 16, "color": "#1a1a1a"},
+            cliponaxis=False,
+            hoverinfo="skip",
+            showlegend=False,
+            name="counter",
+        )
+    )
     animated = list(range(first_animated, len(fig.data)))
     frame_list = []
     for k in range(count):
@@ -225,8 +245,8 @@ def race_figure(
                 }
             )
             data.append({"type": "scatter", "x": packed(at[:, 0]), "y": packed(at[:, 1])})
-        step = int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0
-        frame_list.append({"data": data, "traces": animated, "name": str(step)})
+        data.append({"type": "scatter", "text": [words["step"].format(step=steps[k])]})
+        frame_list.append({"data": data, "traces": animated, "name": str(steps[k])})
     fig.frames = frame_list
     _animation_controls(fig, [fr["name"] for fr in frame_list], words)
     fig.update_layout(
@@ -305,15 +325,17 @@ def _animation_controls(fig: go.Figure, names: list[str], words: Mapping[str, st
         sliders=[
             {
                 "active": 0,
-                "x": 0.2,
-                "len": 0.8,
+                "x": 0.34,  # right of the buttons, which take ~150 px
+                "len": 0.66,
                 "y": 0.0,
                 "yanchor": "top",
-                "pad": {"t": 30},
-                "currentvalue": {"prefix": words["step"], "visible": True},
+                "pad": {"t": 52},  # its rail level with the buttons
+                # Unlabelled steps: plotly measures every distinct label (two layouts of the page
+                # each), which took about a second for 200 frames; the counter trace shows the step.
+                "currentvalue": {"visible": False},
                 "ticklen": 0,
-                "font": {"color": "rgba(0,0,0,0)"},  # one tick per frame: unreadable
-                "steps": [{"label": name, "method": "animate", "args": [[name], still]} for name in names],
+                "minorticklen": 0,
+                "steps": [{"label": "", "method": "animate", "args": [[name], still]} for name in names],
             }
         ],
     )

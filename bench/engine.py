@@ -3,9 +3,10 @@
     python bench/engine.py            (torch columns appear when torch is installed)
 
 For each N it times, interleaved and best of several repeats: simulate() on all N starts
-at once; the same work as a Python loop of one-trajectory simulate() calls (small N); and
-torch.optim.Adam on one (N, 2) float64 tensor with autograd gradients. It also reports the
-peak memory (tracemalloc) of the N = 40,000 Adam run.
+at once (large runs share their blocks with worker processes: optimizers/parallel.py); the
+same work as a Python loop of one-trajectory simulate() calls (small N); and torch.optim.Adam
+on one (N, 2) float64 tensor with autograd gradients. It also reports the peak memory
+(tracemalloc) of the N = 40,000 Adam run, with the workers and all in this process.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from optimizers import simulate
+from optimizers import parallel, simulate
 from surfaces import get_surface
 
 try:
@@ -71,6 +72,7 @@ def best(fn, *args) -> float:
 def main() -> None:
     surface = get_surface("rosenbrock")
     simulate(surface, "adam", starts(10), 10)  # compile and warm up
+    workers = parallel.WORKERS if parallel.wait_until_ready() else 0
     rows = []
     for name in ("adam", "newton"):
         for n in SIZES:
@@ -85,6 +87,7 @@ def main() -> None:
             rows.append((name, n, {k: min(v) for k, v in times.items() if v}))
     print(
         f"Rosenbrock, {STEPS} steps, final positions only; best of {REPEATS}; numpy {np.__version__}"
+        + f"; {workers} worker process(es) beside this one above {parallel.MIN_POINT_STEPS:,} point-steps"
         + (f", torch {torch.__version__}" if torch else ", torch not installed")
     )
     print()
@@ -98,12 +101,18 @@ def main() -> None:
         torch_s = f"{t['torch']:.3f}" if "torch" in t else "-"
         ratio = f"{t['torch'] / t['ours']:.1f}x" if "torch" in t else "-"
         print(f"| {name} | {n:,} | {t['ours']:.4f} | {rate:.2f} | {loop_s} | {torch_s} | {ratio} |")
-    tracemalloc.start()
-    simulate(surface, "adam", starts(40_000), STEPS, record_every=STEPS, lr=1e-3)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    peaks = []
+    for extra in (parallel.WORKERS, 0):
+        parallel.WORKERS = extra
+        tracemalloc.start()
+        simulate(surface, "adam", starts(40_000), STEPS, record_every=STEPS, lr=1e-3)
+        peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+        tracemalloc.stop()
     print()
-    print(f"peak memory (tracemalloc) of adam, N = 40,000: {peak / 2**20:.1f} MB")
+    print(
+        f"peak memory (tracemalloc) of adam, N = 40,000: {peaks[0]:.1f} MB in this process with "
+        f"the workers (each worker holds its share), {peaks[1]:.1f} MB all in this process"
+    )
 
 
 if __name__ == "__main__":

@@ -119,6 +119,14 @@ class Surface:
     # Rebuilds the surface for new parameter values (built-ins); None for fixed surfaces.
     factory: Callable[..., Surface] | None = dataclasses.field(default=None, repr=False)
 
+    # Pickled (for simulate()'s worker processes) without the cached derivations: lambdified
+    # functions do not pickle, and the other side derives them again from ``expr``.
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     @functools.cached_property
     def concrete(self) -> sp.Expr:
         """``expr`` with the parameter values substituted: a function of x and y only."""
@@ -143,7 +151,8 @@ class Surface:
     def grad(self, P: np.ndarray) -> np.ndarray:
         """The gradient at ``P`` of shape ``(..., 2)``; returns shape ``(..., 2)``."""
         x, y = _coordinates(P)
-        out = np.empty((*x.shape, 2))
+        # Column-major for a list of points (as simulate() passes them): x and y contiguous.
+        out = np.empty((2, *x.shape)).T if x.ndim == 1 else np.empty((*x.shape, 2))
         if not self.compiled.may_have_kinks:
             out[..., 0], out[..., 1] = self.compiled.grad(x, y)
             return out

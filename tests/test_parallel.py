@@ -1,0 +1,169 @@
+"""Large runs shared with worker processes: the same Run to the last bit, and safe fallbacks."""
+
+import concurrent.futures
+import contextlib
+import pickle
+import subprocess
+import sys
+import textwrap
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from optimizers import parallel, simulate
+from optimizers.simulate import BLOCK_ROWS
+from surfaces import get_surface, surface_from_expression
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELDS = ("path", "loss", "objective", "grad_norm", "step", "final", "diverged_at", "converged_at")
+
+
+@pytest.fixture
+def workers(monkeypatch):
+    """One worker, used for any work however small."""
+    monkeypatch.setattr(parallel, "WORKERS", 1)
+    monkeypatch.setattr(parallel, "MIN_POINT_STEPS", 0)
+    assert parallel.wait_until_ready()
+
+
+def alone(monkeypatch, *args, **kwargs):
+    with monkeypatch.context() as m:
+        m.setattr(parallel, "WORKERS", 0)
+        return simulate(*args, **kwargs)
+
+
+def assert_same_run(a, b):
+    for name in FIELDS:
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+def starts(n, low=-2.0, high=2.0):
+    return np.random.default_rng(1).uniform(low, high, (n, 2))
+
+
+def test_surfaces_pickle_without_their_compiled_functions():
+    for surface in (
+        get_surface("narrow_valley", kappa=100.0, angle=30.0),
+        surface_from_expression("log(1 + x**2) + abs(y)"),
+    ):
+        surface.grad(np.zeros((1, 2)))  # compiled and cached here
+        copy = pickle.loads(pickle.dumps(surface))
+        P = starts(50)
+        assert np.array_equal(copy.value(P), surface.value(P))
+        assert np.array_equal(copy.grad(P), surface.grad(P))
+        assert np.array_equal(copy.hessian(P), surface.hessian(P))
+        assert copy.defined_everywhere == surface.defined_everywhere
+    assert (
+        pickle.loads(pickle.dumps(get_surface("narrow_valley"))).with_params(kappa=10.0).params["kappa"] == 10
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "optimizer", "options"),
+    [
+        (
+            "narrow_valley",
+            "momentum",
+            {
+                "noise": 0.5,
+                "seed": 3,
+                "schedule": {"kind": "linear", "tau": 30, "final": 0.1},
+                "clip_norm": 5.0,
+                "l1": 0.2,
+                "constraint": {"norm": "l2", "radius": 1.5},
+                "record_every": 7,
+            },
+        ),
+        ("rosenbrock", "adam", {"record_every": 1}),
+        ("cliff", "gd", {"lr": 0.5}),  # many trajectories diverge, in both processes
+        ("himmelblau", "bfgs", {}),
+    ],
+)
+def test_workers_give_the_same_run_to_the_last_bit(workers, monkeypatch, name, optimizer, options):
+    surface = get_surface(name)
+    n = 3 * BLOCK_ROWS + 5  # four blocks, the last one short
+    lr = (
+        np.geomspace(1e-3, 1e-2, n)
+        if optimizer != "bfgs" and "lr" not in options
+        else options.pop("lr", None)
+    )
+    kwargs = {**options, **({} if lr is None else {"lr": lr})}
+    used = parallel.used
+    shared = simulate(surface, optimizer, starts(n), 60, **kwargs)
+    assert parallel.used == used + 1  # the worker did take part
+    assert_same_run(shared, alone(monkeypatch, surface, optimizer, starts(n), 60, **kwargs))
+    if name == "cliff":
+        assert (shared.diverged_at[: n // 2] >= 0).any() and (shared.diverged_at[n // 2 :] >= 0).any()
+
+
+def test_custom_surfaces_and_undefined_regions_in_workers(workers, monkeypatch):
+    surface = surface_from_expression("log(x) + (y - 1)**2", bounds=((0.1, 3.0), (-2.0, 2.0)))
+    P = starts(2 * BLOCK_ROWS + 1, 0.2, 2.0)
+    shared = simulate(surface, "gd", P, 40, lr=np.geomspace(0.01, 3, len(P)))
+    assert (shared.diverged_at >= 0).any()  # log(x) left its domain for the large steps
+    assert_same_run(shared, alone(monkeypatch, surface, "gd", P, 40, lr=np.geomspace(0.01, 3, len(P))))
+
+
+class _Broken(concurrent.futures.Executor):
+    def submit(self, fn, /, *args, **kwargs):
+        future = concurrent.futures.Future()
+        future.set_exception(BrokenProcessPool("a worker was killed"))
+        return future
+
+
+def test_a_broken_pool_is_dropped_and_its_share_done_here(monkeypatch):
+    dropped = []
+
+    @contextlib.contextmanager
+    def broken_workers(point_steps):
+        yield _Broken()
+
+    surface = get_surface("rosenbrock")
+    P = starts(2 * BLOCK_ROWS + 3)
+    expected = alone(monkeypatch, surface, "adam", P, 30, lr=0.01, noise=0.1, seed=5)
+    monkeypatch.setattr(parallel, "WORKERS", 1)
+    monkeypatch.setattr(parallel, "workers", broken_workers)
+    monkeypatch.setattr(parallel, "drop", lambda wait=False: dropped.append(True))
+    assert_same_run(simulate(surface, "adam", P, 30, lr=0.01, noise=0.1, seed=5), expected)
+    assert dropped == [True]
+
+
+def test_small_runs_and_unknown_optimizers_stay_here(monkeypatch):
+    monkeypatch.setattr(parallel, "WORKERS", 1)
+    used = parallel.used
+    simulate(get_surface("booth"), "adam", starts(100), 500)  # the Playground's size
+    from optimizers.registry import get_optimizer
+
+    mine = get_optimizer("gd")._replace(name="gd")  # equal, but not the registered object
+    monkeypatch.setattr(parallel, "MIN_POINT_STEPS", 0)
+    simulate(get_surface("booth"), mine, starts(2 * BLOCK_ROWS), 5)
+    assert parallel.used == used
+
+
+def test_workers_do_not_run_the_callers_script_again(tmp_path):
+    """A script without the ``if __name__ == "__main__"`` guard, as users write them."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import sys
+            sys.path.insert(0, {str(ROOT)!r})
+            print("script body ran", flush=True)
+            import numpy as np
+            from optimizers import parallel, simulate
+            from surfaces import get_surface
+            assert parallel.wait_until_ready(), "workers did not start"
+            P = np.random.default_rng(0).uniform(-2, 2, (40_000, 2))
+            run = simulate(get_surface("rosenbrock"), "adam", P, 100, record_every=100)
+            print("used", parallel.used, flush=True)
+            """
+        )
+    )
+    env = {"LOSS_SURFACE_WORKERS": "1", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("script body ran") == 1
+    assert "used 1" in done.stdout
+    assert "Error" not in done.stderr and "Traceback" not in done.stderr

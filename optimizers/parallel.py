@@ -19,9 +19,29 @@ import sys
 import threading
 import types
 from collections.abc import Iterator
+from pathlib import Path
 
-# Extra processes: one per core beyond the first, at most 3; LOSS_SURFACE_WORKERS overrides.
-WORKERS = int(os.environ.get("LOSS_SURFACE_WORKERS", min(3, (os.cpu_count() or 1) - 1)))
+
+def _cores() -> int:
+    """The cores this process may use: its CPU affinity, and a container's CPU quota (cgroup v2)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        if quota != "max":
+            cores = min(cores, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return cores
+
+
+def _workers() -> int:
+    """Extra processes: one per core beyond the first, at most 3; LOSS_SURFACE_WORKERS (a
+    whole number, 0 for none) overrides."""
+    given = os.environ.get("LOSS_SURFACE_WORKERS", "").strip()
+    return max(0, int(given)) if given.isdigit() else min(3, _cores() - 1)
+
+
+WORKERS = _workers()
 # Below this many point-steps one process is faster than sending the work (~10 ms of it).
 MIN_POINT_STEPS = 2_000_000
 

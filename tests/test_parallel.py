@@ -167,3 +167,12 @@ def test_workers_do_not_run_the_callers_script_again(tmp_path):
     assert done.stdout.count("script body ran") == 1
     assert "used 1" in done.stdout
     assert "Error" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [("0", 0), ("2", 2), (" 1 ", 1), ("-1", None), ("many", None)]
+)
+def test_the_number_of_workers_can_be_set_and_bad_values_are_ignored(monkeypatch, given, expected):
+    monkeypatch.setenv("LOSS_SURFACE_WORKERS", given)
+    default = min(3, parallel._cores() - 1)
+    assert parallel._workers() == (default if expected is None else expected)

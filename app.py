@@ -17,6 +17,11 @@ def _switch_language() -> None:
     chosen = st.session_state.get("lang_switch")
     if chosen in LANGUAGES:
         st.session_state["lang"] = chosen
+        # A selectbox keeps showing its option in the old language unless its value is set
+        # again from here (the browser holds the shown wording as the value).
+        for key, value in list(st.session_state.items()):
+            if isinstance(value, str) and key not in ("lang", "lang_switch"):
+                st.session_state[key] = value
 
 
 # The switch only reports changes; the language itself lives in session_state["lang"].

@@ -147,6 +147,9 @@ def test_switch_to_chinese(server, page):
     page.locator(".updatemenu-button", has_text="播放").first.wait_for(timeout=30000)
     settle(page)
     assert page.locator(".updatemenu-button", has_text="Play").count() == 0
+    # The selectboxes show their current option in Chinese too, not the English they had.
+    shown = page.locator("[data-testid=stSelectbox] input").evaluate_all("els => els.map(e => e.value)")
+    assert "单个点" in shown and "Rosenbrock 函数" in shown and "one point" not in shown, shown
     page.screenshot(path=str(SHOTS / "chinese.png"))
     no_errors(page)
 

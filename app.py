@@ -20,7 +20,10 @@ def _switch_language() -> None:
         # A selectbox keeps showing its option in the old language unless its value is set
         # again from here (the browser holds the shown wording as the value).
         for key, value in list(st.session_state.items()):
-            if isinstance(value, str) and key not in ("lang", "lang_switch"):
+            shown_as_words = isinstance(value, str) or (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            )  # selectbox, multiselect
+            if shown_as_words and key not in ("lang", "lang_switch"):
                 st.session_state[key] = value
 
 

@@ -150,6 +150,8 @@ def test_switch_to_chinese(server, page):
     # The selectboxes show their current option in Chinese too, not the English they had.
     shown = page.locator("[data-testid=stSelectbox] input").evaluate_all("els => els.map(e => e.value)")
     assert "单个点" in shown and "Rosenbrock 函数" in shown and "one point" not in shown, shown
+    chips = page.locator("[data-testid=stMultiSelect]").first.inner_text()
+    assert "梯度下降" in chips and "Gradient descent" not in chips, chips
     page.screenshot(path=str(SHOTS / "chinese.png"))
     no_errors(page)
 

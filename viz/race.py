@@ -325,8 +325,8 @@ def _animation_controls(fig: go.Figure, names: list[str], words: Mapping[str, st
         sliders=[
             {
                 "active": 0,
-                "x": 0.34,  # right of the buttons, which take ~150 px
-                "len": 0.66,
+                "x": 0.38,  # right of the buttons, which take ~150 px (more in Chinese)
+                "len": 0.62,
                 "y": 0.0,
                 "yanchor": "top",
                 "pad": {"t": 52},  # its rail level with the buttons

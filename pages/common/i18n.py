@@ -1,10 +1,12 @@
 """Every user-facing string, in English and Simplified Chinese: one catalog per language.
 
 ``text(key, lang, **values)`` formats a string; a key missing from a catalog is a bug that
-tests/test_i18n.py catches (both catalogs must have the same keys).
+tests/test_settings.py catches (both catalogs must have the same keys).
 """
 
 from __future__ import annotations
+
+from optimizers import get_optimizer
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -367,6 +369,22 @@ def surface_title(surface, lang: str) -> str:
     if lang == "zh" and surface.name in SURFACE_ZH:
         return SURFACE_ZH[surface.name][0]
     return surface.title
+
+
+# Optimizers with a usual Chinese name; the others (Adam, RMSProp, BFGS...) keep theirs.
+OPTIMIZER_ZH = {
+    "gd": "梯度下降",
+    "momentum": "动量法",
+    "nesterov": "Nesterov 动量",
+    "newton": "牛顿法",
+    "cg": "共轭梯度法",
+}
+
+
+def optimizer_title(name: str, lang: str) -> str:
+    if lang == "zh" and name in OPTIMIZER_ZH:
+        return OPTIMIZER_ZH[name]
+    return get_optimizer(name).title
 
 
 def surface_note(surface, lang: str) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optimizers import get_optimizer
 from pages.common import settings as cfg
-from pages.common.i18n import figure_words
+from pages.common.i18n import figure_words, optimizer_title
 from pages.common.lesson_catalog import BY_KEY, LESSONS, Lesson
 from pages.common.playground import COLORS, lang, open_in_playground, t
 from viz import Racer, race_figure
@@ -30,7 +29,7 @@ def _figure(key: str, language: str):
         surface = surface or cfg.surface_of(s)
         constraint = constraint or s.simulate_options().get("constraint")
         for name, run in cfg.run_all(s, surface):
-            title = get_optimizer(name).title
+            title = optimizer_title(name, language)
             label = f"{scene.label[language]}: {title}" if len(lesson.scenes) > 1 else title
             racers.append(Racer(label, COLORS[len(racers) % len(COLORS)], run))
     return race_figure(surface, racers, constraint=constraint, words=figure_words(language), clickable=False)

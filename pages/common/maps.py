@@ -7,9 +7,9 @@ import json
 import numpy as np
 import streamlit as st
 
-from optimizers import OPTIMIZERS, get_optimizer, simulate
+from optimizers import OPTIMIZERS, simulate
 from pages.common import settings as cfg
-from pages.common.i18n import surface_title
+from pages.common.i18n import optimizer_title, surface_title
 from pages.common.playground import lang, open_in_playground, t
 from surfaces import SURFACES, get_surface
 from viz.maps import basin_figure, basin_labels, sweep_figure, sweep_values
@@ -144,7 +144,7 @@ def sweep_page() -> None:
         [n for n in OPTIMIZERS if n != "cg"],
         index=list(OPTIMIZERS).index("momentum"),
         key="sw.optimizer",
-        format_func=lambda n: get_optimizer(n).title,
+        format_func=lambda n: optimizer_title(n, lang()),
     )
     axes = [a for a in AXES if a == "noise" or a in cfg.SHOWN[optimizer]]
     x_name = side.selectbox(t("sw.x"), axes, key="sw.x", format_func=_axis_label)
@@ -225,7 +225,7 @@ def basins_page() -> None:
         default=["gd", "momentum", "adam"],
         max_selections=MAX_BASIN_OPTIMIZERS,
         key="ba.optimizers",
-        format_func=lambda n: get_optimizer(n).title,
+        format_func=lambda n: optimizer_title(n, lang()),
     )
     resolution = side.slider(t("sw.side"), 20, MAX_SIDE_BASINS, 100, step=10, key="ba.side")
     steps = side.slider(t("pg.steps"), 10, MAX_MAP_STEPS, 500, step=10, key="ba.steps")
@@ -243,7 +243,7 @@ def basins_page() -> None:
             result["ys"],
             result["labels"],
             result["taken"],
-            title=get_optimizer(optimizer).title,
+            title=optimizer_title(optimizer, lang()),
             words=_words(),
         )
         column.plotly_chart(fig, key=f"basins_{optimizer}", theme=None, config={"displaylogo": False})

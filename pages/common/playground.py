@@ -13,9 +13,9 @@ import pandas as pd
 import streamlit as st
 import sympy as sp
 
-from optimizers import OPTIMIZERS, Run, get_optimizer, simulate
+from optimizers import OPTIMIZERS, Run, simulate
 from pages.common import settings as cfg
-from pages.common.i18n import figure_words, surface_note, surface_title, text
+from pages.common.i18n import figure_words, optimizer_title, surface_note, surface_title, text
 from surfaces import SURFACES, get_surface
 from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
 from viz.export import figure_html, trajectories_csv
@@ -143,10 +143,10 @@ def _controls(surface_fixed) -> None:
         key=W + "opt",
         max_selections=cfg.MAX_OPTIMIZERS,
         help=t("pg.optimizers.help", max=cfg.MAX_OPTIMIZERS),
-        format_func=lambda n: get_optimizer(n).title,
+        format_func=lambda n: optimizer_title(n, lang()),
     )
     for name in st.session_state[W + "opt"]:
-        with side.expander(t("pg.hyper", name=get_optimizer(name).title), expanded=False):
+        with side.expander(t("pg.hyper", name=optimizer_title(name, lang())), expanded=False):
             for key in cfg.SHOWN[name]:
                 _hyperparameter_widget(name, key, st, surface)
     side.markdown(f"**{t('pg.start')}**", help=t("pg.start.help"))
@@ -225,7 +225,7 @@ def _objective(surface, s: cfg.Settings):
 def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surface_key: str):
     s = cfg.Settings(**json.loads(settings_json))
     racers = [
-        Racer(get_optimizer(name).title, COLORS[i % len(COLORS)], run)
+        Racer(optimizer_title(name, language), COLORS[i % len(COLORS)], run)
         for i, (name, run) in enumerate(_runs_list)
     ]
     words = figure_words(language)

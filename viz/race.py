@@ -217,7 +217,7 @@ def race_figure(
     # first drew (about a second for 200 frames). No text shadow: that cost as much again.
     fig.add_trace(
         go.Scatter(
-            x=[x0],
+            x=[x0 + 0.03 * (x1 - x0)],  # clear of the y axis labels
             y=[y1],
             mode="text",
             text=[words["step"].format(step=steps[0])],

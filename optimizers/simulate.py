@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import itertools
 import math
+import time
 from collections.abc import Mapping
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -374,6 +376,31 @@ def _advance_elsewhere(cfg: _Settings, P, hp, options, seed, noisy: bool, first_
     return out
 
 
+def _submit(pool, cfg: _Settings, *args) -> concurrent.futures.Future | None:
+    """Send a share to the workers (None when there are none or they are broken)."""
+    if pool is None:
+        return None
+    try:
+        return pool.submit(_advance_elsewhere, dataclasses.replace(cfg, opt=cfg.opt.name), *args)
+    except BrokenProcessPool:  # a worker died since the last call
+        parallel.drop()
+        return None
+
+
+def _result(future: concurrent.futures.Future | None, timeout: float) -> tuple | None:
+    """A worker's outputs, or None if it failed: the caller then does that share itself, and a
+    real error in the work shows up there, raised as it would be without workers."""
+    if future is None:
+        return None
+    try:
+        return future.result(timeout=timeout)
+    except (BrokenProcessPool, TimeoutError):
+        parallel.drop()  # a worker died (killed for memory?) or hangs: start afresh next time
+    except Exception:  # e.g. a surface that does not pickle (a lambda inside)
+        pass
+    return None
+
+
 def simulate(
     surface,
     optimizer: str | Optimizer,
@@ -463,28 +490,23 @@ def simulate(
             (int(a), slice(a * BLOCK_ROWS, b * BLOCK_ROWS)) for a, b in itertools.pairwise(cuts) if b > a
         ]
         futures = [
-            pool.submit(
-                _advance_elsewhere,
-                dataclasses.replace(cfg, opt=opt.name),
-                *_share(P, hp, options, rows),
-                seed,
-                noisy,
-                first,
-            )
+            _submit(pool, cfg, *_share(P, hp, options, rows), seed, noisy, first)
             for first, rows in shares[1:]
         ]
-        if futures:
+        if any(futures):
             parallel.used += 1
+        started = time.perf_counter()
         first, rows = shares[0]
         _advance_blocks(cfg, *_share(P, hp, options, rows), seed, noisy, first, _part(out, rows))
+        # The workers' shares are as large as this one: far longer means something is stuck.
+        patience = 30.0 + 20.0 * (time.perf_counter() - started)
         for future, (first, rows) in zip(futures, shares[1:], strict=True):
-            part = _part(out, rows)
-            try:
-                for mine, theirs in zip(part, future.result(), strict=True):
-                    mine[...] = theirs
-            except BrokenProcessPool:
-                parallel.drop()  # a worker died (killed for memory?): do its share here
+            part, theirs = _part(out, rows), _result(future, patience)
+            if theirs is None:  # the workers failed: do their share here
                 _advance_blocks(cfg, *_share(P, hp, options, rows), seed, noisy, first, part)
+                continue
+            for mine, computed in zip(part, theirs, strict=True):
+                mine[...] = computed
     final, diverged_at, last_moving, path, loss, obj, grad_norm = out
     converged_at = np.where((last_moving < steps) & (diverged_at < 0), last_moving + 1, -1)
     return Run(

@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import pickle
 import subprocess
 import sys
@@ -106,28 +107,49 @@ def test_custom_surfaces_and_undefined_regions_in_workers(workers, monkeypatch):
     assert_same_run(shared, alone(monkeypatch, surface, "gd", P, 40, lr=np.geomspace(0.01, 3, len(P))))
 
 
-class _Broken(concurrent.futures.Executor):
+class _Failing(concurrent.futures.Executor):
+    """A pool whose work fails as ``how`` says: at submission or in the result."""
+
+    def __init__(self, how: str):
+        self.how = how
+
     def submit(self, fn, /, *args, **kwargs):
+        if self.how == "submit":
+            raise BrokenProcessPool("a worker died while idle")
         future = concurrent.futures.Future()
-        future.set_exception(BrokenProcessPool("a worker was killed"))
+        error = {"broken": BrokenProcessPool("a worker was killed"), "stuck": TimeoutError()}[self.how]
+        future.set_exception(error)
         return future
 
 
-def test_a_broken_pool_is_dropped_and_its_share_done_here(monkeypatch):
+@pytest.mark.parametrize("how", ["submit", "broken", "stuck"])
+def test_a_failing_pool_is_dropped_and_its_share_done_here(monkeypatch, how):
     dropped = []
 
     @contextlib.contextmanager
-    def broken_workers(point_steps):
-        yield _Broken()
+    def failing_workers(point_steps):
+        yield _Failing(how)
 
     surface = get_surface("rosenbrock")
     P = starts(2 * BLOCK_ROWS + 3)
     expected = alone(monkeypatch, surface, "adam", P, 30, lr=0.01, noise=0.1, seed=5)
     monkeypatch.setattr(parallel, "WORKERS", 1)
-    monkeypatch.setattr(parallel, "workers", broken_workers)
+    monkeypatch.setattr(parallel, "workers", failing_workers)
     monkeypatch.setattr(parallel, "drop", lambda wait=False: dropped.append(True))
     assert_same_run(simulate(surface, "adam", P, 30, lr=0.01, noise=0.1, seed=5), expected)
     assert dropped == [True]
+
+
+def test_a_surface_that_does_not_pickle_is_run_here_and_the_pool_kept(workers, monkeypatch):
+    base = get_surface("booth")
+    odd = dataclasses.replace(base, factory=lambda **params: base)  # a lambda does not pickle
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        pickle.dumps(odd)
+    P = starts(2 * BLOCK_ROWS + 1)
+    used = parallel.used
+    assert_same_run(simulate(odd, "gd", P, 20, lr=0.01), alone(monkeypatch, base, "gd", P, 20, lr=0.01))
+    simulate(base, "gd", P, 20, lr=0.01)
+    assert parallel.used == used + 2  # both calls shared; the pool survived the first one
 
 
 def test_small_runs_and_unknown_optimizers_stay_here(monkeypatch):

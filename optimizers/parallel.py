@@ -53,7 +53,8 @@ used = 0  # calls that shared their work with the workers (tests read it)
 
 
 def _warm_up() -> int:
-    import optimizers.simulate  # noqa: F401  NumPy, SymPy and the engine, once per worker
+    import optimizers.simulate  # noqa: F401  NumPy and the engine, once per worker
+    import surfaces  # noqa: F401  SymPy, to rebuild the surfaces sent
 
     return os.getpid()
 
@@ -78,8 +79,8 @@ def _ready() -> concurrent.futures.ProcessPoolExecutor | None:
         try:
             context = multiprocessing.get_context("forkserver")
             # Not fork: this process has threads (Streamlit's). The fork server imports the
-            # engine once and every worker starts from that copy.
-            context.set_forkserver_preload(["optimizers.simulate"])
+            # engine and SymPy once and every worker starts from that copy.
+            context.set_forkserver_preload(["optimizers.simulate", "surfaces"])
         except ValueError:  # no fork server on this platform
             context = multiprocessing.get_context("spawn")
         with _main_hidden():  # the workers are all started here, by the warm-up jobs

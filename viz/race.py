@@ -325,11 +325,13 @@ def _animation_controls(fig: go.Figure, names: list[str], words: Mapping[str, st
         sliders=[
             {
                 "active": 0,
-                "x": 0.38,  # right of the buttons, which take ~150 px (more in Chinese)
-                "len": 0.62,
+                "x": 0.0,
+                "len": 1.0,
                 "y": 0.0,
                 "yanchor": "top",
-                "pad": {"t": 52},  # its rail level with the buttons
+                # Its rail level with the buttons and starting right after them (~145 px in
+                # either language), whatever the figure's width.
+                "pad": {"t": 52, "l": 160},
                 # Unlabelled steps: plotly measures every distinct label (two layouts of the page
                 # each), which took about a second for 200 frames; the counter trace shows the step.
                 "currentvalue": {"visible": False},

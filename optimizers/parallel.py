@@ -83,9 +83,14 @@ def _ready() -> concurrent.futures.ProcessPoolExecutor | None:
             context.set_forkserver_preload(["optimizers.simulate", "surfaces"])
         except ValueError:  # no fork server on this platform
             context = multiprocessing.get_context("spawn")
-        with _main_hidden():  # the workers are all started here, by the warm-up jobs
-            _pool = concurrent.futures.ProcessPoolExecutor(WORKERS, mp_context=context)
-            _warm = [_pool.submit(_warm_up) for _ in range(WORKERS)]
+        try:
+            with _main_hidden():  # the workers are all started here, by the warm-up jobs
+                _pool = concurrent.futures.ProcessPoolExecutor(WORKERS, mp_context=context)
+                _warm = [_pool.submit(_warm_up) for _ in range(WORKERS)]
+        except Exception:  # e.g. no /dev/shm for its locks in some sandboxes
+            drop()
+            _failed = True  # processes cannot be started here: stop trying
+            return None
         atexit.register(drop, wait=True)  # while the interpreter is whole, not at its teardown
     if not all(f.done() for f in _warm):
         return None

@@ -198,3 +198,22 @@ def test_the_number_of_workers_can_be_set_and_bad_values_are_ignored(monkeypatch
     monkeypatch.setenv("LOSS_SURFACE_WORKERS", given)
     default = min(3, parallel._cores() - 1)
     assert parallel._workers() == (default if expected is None else expected)
+
+
+def test_a_machine_without_worker_processes_just_works_alone(monkeypatch):
+    def no_processes(*args, **kwargs):
+        raise OSError("no /dev/shm here")
+
+    monkeypatch.setattr(parallel, "_pool", None)
+    monkeypatch.setattr(parallel, "_failed", False)
+    monkeypatch.setattr(parallel, "WORKERS", 1)
+    monkeypatch.setattr(parallel, "MIN_POINT_STEPS", 0)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
+    surface = get_surface("booth")
+    P = starts(2 * BLOCK_ROWS)
+    used = parallel.used
+    run = simulate(surface, "adam", P, 10)
+    assert parallel._failed and parallel.used == used
+    assert not parallel.wait_until_ready()
+    monkeypatch.setattr(parallel, "WORKERS", 0)
+    assert_same_run(run, simulate(surface, "adam", P, 10))

@@ -42,7 +42,7 @@ def _workers() -> int:
 
 
 WORKERS = _workers()
-# Below this many point-steps one process is faster than sending the work (~10 ms of it).
+# Below this many point-steps (~25 ms of work here) sending half of it away gains too little.
 MIN_POINT_STEPS = 2_000_000
 
 _lock = threading.Lock()  # held by the one call using the workers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -26,6 +27,12 @@ def open_script(script: str, query=None, timeout: float = 60, locale: str | None
     if locale:
         at.context["locale"] = locale
     return at.run()
+
+
+def race_spec(at) -> dict:
+    """The plotly spec of the animated race chart (the one with frames) an AppTest drew."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return next(spec for spec in specs if spec.get("frames"))
 
 
 def _free_port() -> int:

@@ -5,18 +5,13 @@ import json
 import pytest
 
 from surfaces import SURFACES
-from tests.conftest import open_script
+from tests.conftest import open_script, race_spec
 
 TIMEOUT = 60
 
 
 def app(query=None, lang=None):
     return open_script("app.py", query, TIMEOUT, locale=lang)
-
-
-def race_spec(at):
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    return next(spec for spec in specs if spec.get("frames"))
 
 
 def test_default_page_renders_the_race():

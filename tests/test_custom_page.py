@@ -1,10 +1,8 @@
 """AppTest of the Custom page: good and bad expressions, the URL, the race on it."""
 
-import json
-
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import open_script
+from tests.conftest import open_script, race_spec
 
 
 def custom(query=None):
@@ -19,18 +17,13 @@ def test_the_page_is_in_the_navigation():
     assert at.text_input(key="w.f").value
 
 
-def race(at):
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    return next(spec for spec in specs if spec.get("frames"))
-
-
 def test_default_expression_races_and_shows_derivatives():
     at = custom()
     assert not at.exception
     assert at.text_input(key="w.f").value == "(1-x)^2 + 100*(y-x^2)^2"
     assert any(r"\nabla f" in latex.value for latex in at.latex)
     assert any("Estimated global minimum: f = 0 at (1, 1)" in c.value for c in at.caption)
-    assert race(at)["frames"]
+    assert race_spec(at)["frames"]
     assert at.query_params["f"] == "(1-x)^2 + 100*(y-x^2)^2"
 
 
@@ -40,7 +33,7 @@ def test_typing_a_good_expression():
     assert not at.exception
     assert (at.success and not at.error[:1]) or all("Not accepted" not in e.value for e in at.error)
     assert at.query_params["f"] == "abs(x) + 2*abs(y)"
-    assert race(at)["frames"]
+    assert race_spec(at)["frames"]
 
 
 def test_a_bad_expression_gets_a_message_and_no_traceback():
@@ -61,7 +54,7 @@ def test_expression_and_bounds_come_from_the_url_and_are_validated_again():
     at = custom({"f": "x^2 + 3*y^2", "b": "-2,2,-1,1", "opt": "gd"})
     assert not at.exception
     assert at.slider(key="w.bx").value == (-2.0, 2.0)
-    spec = race(at)
+    spec = race_spec(at)
     assert spec["layout"]["xaxis"]["range"] == [-2, 2]
     hostile = custom({"f": "().__class__.__bases__", "b": "nan,1,2"})
     assert not hostile.exception
@@ -85,8 +78,8 @@ def test_the_range_is_chosen_automatically_unless_the_url_gives_one():
     at = custom({"f": "(x-6)^2 + (y+7)^2", "opt": "gd"})
     assert not at.exception
     assert at.toggle(key="w.auto").value is True
-    assert race(at)["layout"]["xaxis"]["range"] == [-10, 10]
+    assert race_spec(at)["layout"]["xaxis"]["range"] == [-10, 10]
     assert "b" not in at.query_params
     manual = custom({"f": "(x-6)^2 + (y+7)^2", "b": "0,8,-9,-5", "opt": "gd"})
     assert manual.toggle(key="w.auto").value is False
-    assert race(manual)["layout"]["xaxis"]["range"] == [0, 8]
+    assert race_spec(manual)["layout"]["xaxis"]["range"] == [0, 8]

@@ -2,15 +2,11 @@
 
 import streamlit as st
 
-from pages.common.i18n import LANGUAGES, text
+from ui.shell import choose_language, lang, navigation, say
+from ui.texts import LANGUAGES
 
 st.set_page_config(page_title="Loss Surface Lab", page_icon="📉", layout="wide")
-
-if "lang" not in st.session_state:
-    wanted = st.query_params.get("lang")
-    if wanted not in LANGUAGES:
-        wanted = "zh" if str(st.context.locale or "").lower().startswith("zh") else "en"
-    st.session_state["lang"] = wanted
+choose_language()
 
 
 def _switch_language() -> None:
@@ -32,25 +28,10 @@ st.sidebar.segmented_control(
     "🌐",
     list(LANGUAGES),
     key="lang_switch",
-    default=st.session_state["lang"],
+    default=lang(),
     format_func=LANGUAGES.get,
     on_change=_switch_language,
     label_visibility="collapsed",
 )
-lang = st.session_state["lang"]
-st.sidebar.title(text("app.title", lang))
-
-pages = [
-    st.Page(
-        "pages/playground.py",
-        title=text("nav.playground", lang),
-        icon="🏁",
-        default=True,
-        url_path="playground",
-    ),
-    st.Page("pages/lessons.py", title=text("nav.lessons", lang), icon="🎓", url_path="lessons"),
-    st.Page("pages/custom.py", title=text("nav.custom", lang), icon="✏️", url_path="custom"),
-    st.Page("pages/sweep.py", title=text("nav.sweep", lang), icon="🗺️", url_path="sweep"),
-    st.Page("pages/basins.py", title=text("nav.basins", lang), icon="🧭", url_path="basins"),
-]
-st.navigation(pages).run()
+st.sidebar.title(say("app.title"))
+st.navigation(navigation()).run()

@@ -52,6 +52,10 @@ class Optimizer(NamedTuple):
     choices: Mapping[str, tuple[Any, ...]] = {}
     torch: str | None = None
     second_order: bool = False
+    # What the app shows, set by the registry: the hyperparameters with their controls, in
+    # order, and the learning rate to suggest (controls.LrHint).
+    shown: Mapping[str, Any] = {}
+    lr_hint: Any = None
 
     def hyperparameters(self, n: int, **given: Any) -> dict[str, Any]:
         """Defaults overridden by ``given``, validated, numeric ones shaped for ``(n, 2)``.

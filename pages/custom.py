@@ -1,7 +1,109 @@
-"""Custom surface: type f(x, y) and race optimizers on it."""
+"""Custom surface: type f(x, y), see it in LaTeX with its gradient and Hessian, race on it."""
 
-from pages.common import require_app_shell
-from pages.common.custom import custom_page
+import numpy as np
+import streamlit as st
+import sympy as sp
+
+from optimizers.minima import automatic_bounds, with_estimated_minima
+from surfaces import ExpressionError, surface_from_expression
+from surfaces.expression import MAX_LENGTH
+from ui.race_view import load_settings, race
+from ui.shell import require_app_shell, say
+
+EXAMPLES = (
+    "(1-x)^2 + 100*(y-x^2)^2",
+    "x^2 - y^2 + y^4/4",
+    "abs(x) + 2*abs(y)",
+    "sin(3*x)*cos(3*y) + 0.1*(x^2+y^2)",
+    "log(1 + x^2 + 10*y^2)",
+    "max(abs(x), abs(y)) + 0.1*x",
+    "x^4 - 2*x^2 + y^2",
+    "exp(-(x^2+y^2)) * -3 + 0.2*(x+y)^2",
+)
+DEFAULT_BOUNDS = (-3.0, 3.0, -3.0, 3.0)
+F, B = "f", "b"  # URL parameters: the expression and the bounds "xmin,xmax,ymin,ymax"
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def compiled(text: str, bounds: tuple[float, float, float, float] | None):
+    """The custom surface (over ``bounds``, or bounds chosen automatically when None) with its
+    estimated minima; shared by all sessions (it is pure)."""
+    if bounds is None:
+        return with_estimated_minima(automatic_bounds(surface_from_expression(text)))
+    return with_estimated_minima(surface_from_expression(text, (bounds[:2], bounds[2:])))
+
+
+def _bounds_from_url() -> tuple[float, float, float, float] | None:
+    raw = st.query_params.get(B)
+    if raw is None:
+        return None
+    try:
+        values = tuple(float(v) for v in raw.split(","))
+        x0, x1, y0, y1 = values
+        ok = all(np.isfinite(values)) and -100 <= x0 < x1 <= 100 and -100 <= y0 < y1 <= 100
+    except ValueError:
+        ok = False
+    return (x0, x1, y0, y1) if ok else None
+
+
+def _use_example(text: str) -> None:
+    st.session_state["w.f"] = text
+
 
 require_app_shell()
-custom_page()
+if "w.f" not in st.session_state:
+    st.session_state["w.f"] = st.query_params.get(F, EXAMPLES[0])[: MAX_LENGTH + 1]
+    bounds = _bounds_from_url()
+    st.session_state["w.auto"] = bounds is None
+    x0, x1, y0, y1 = bounds or DEFAULT_BOUNDS
+    st.session_state["w.bx"], st.session_state["w.by"] = (x0, x1), (y0, y1)
+st.title(say("cu.title"))
+st.text_input(say("cu.input"), key="w.f", max_chars=MAX_LENGTH, help=say("cu.help"))
+st.caption(say("cu.examples"))
+columns = st.columns(4)
+for i, example in enumerate(EXAMPLES):
+    label = example.replace("*", r"\*")  # button labels are Markdown
+    columns[i % 4].button(label, key=f"example{i}", on_click=_use_example, args=(example,), width="stretch")
+automatic = st.toggle(say("cu.auto"), key="w.auto")
+a, b = st.columns(2)
+a.slider(say("cu.xrange"), -30.0, 30.0, key="w.bx", step=0.5, disabled=automatic)
+b.slider(say("cu.yrange"), -30.0, 30.0, key="w.by", step=0.5, disabled=automatic)
+text = st.session_state["w.f"]
+bounds = None if automatic else (*st.session_state["w.bx"], *st.session_state["w.by"])
+if bounds is not None and (bounds[0] >= bounds[1] or bounds[2] >= bounds[3]):
+    st.error(say("cu.bad_bounds"))
+    st.stop()
+try:
+    surface = compiled(text, bounds)
+except ExpressionError as error:
+    st.error(say("cu.invalid", reason=str(error)))
+    st.query_params.from_dict({F: text[:MAX_LENGTH]})
+    st.stop()
+st.success(say("cu.valid"))
+fx, fy = surface.compiled.grad_exprs
+fxx, fxy, fyy = surface.compiled.hessian_exprs
+st.latex(r"f(x, y) = " + sp.latex(surface.concrete))
+st.latex(r"\nabla f = \begin{pmatrix}" + sp.latex(fx) + r"\\" + sp.latex(fy) + r"\end{pmatrix}")
+st.latex(
+    r"H = \begin{pmatrix}"
+    + sp.latex(fxx)
+    + "&"
+    + sp.latex(fxy)
+    + r"\\"
+    + sp.latex(fxy)
+    + "&"
+    + sp.latex(fyy)
+    + r"\end{pmatrix}"
+)
+if surface.f_min is None:
+    st.caption(say("cu.no_minimum"))
+else:
+    points = ", ".join(f"({p[0]:.4g}, {p[1]:.4g})" for p in surface.minima)
+    st.caption(say("cu.minima", points=points, value=f"{surface.f_min:.6g}"))
+if not surface.defined_everywhere:
+    st.caption(say("cu.undefined"))
+if automatic:
+    st.caption(say("cu.auto_range", x=surface.bounds[0], y=surface.bounds[1]))
+extra = {F: text} if automatic else {F: text, B: ",".join(f"{v:g}" for v in bounds)}
+load_settings(surface)
+race(surface, extra_query=extra)

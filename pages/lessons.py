@@ -1,7 +1,92 @@
-"""Lessons: one classroom scene per idea of the lecture notes, in English and Chinese."""
+"""Lessons: one classroom scene per idea of the lecture notes, each opening in the Playground."""
 
-from pages.common import require_app_shell
-from pages.common.lessons import lessons_page
+import streamlit as st
+
+from ui import settings as cfg
+from ui.lesson_catalog import BY_KEY, LESSONS, Lesson
+from ui.race_view import COLORS
+from ui.shell import lang, open_in_playground, require_app_shell, say
+from ui.texts import figure_words, lesson_words, optimizer_title
+from viz import Racer, race_figure
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header { display: none !important; }
+html, body, [data-testid="stAppViewContainer"] { font-size: 24px; }
+[data-testid="stMarkdownContainer"] p { font-size: 1.35rem; line-height: 1.5; }
+</style>
+"""
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _figure(key: str, language: str):
+    """The lesson's scenes raced together on one map."""
+    lesson = BY_KEY[key]
+    labels = lesson_words(key, language)["scenes"]
+    racers, surface, constraint = [], None, None
+    for scene, scene_label in zip(lesson.scenes, labels, strict=True):
+        s = cfg.from_query(scene.query)[0]
+        surface = surface or cfg.surface_of(s)
+        constraint = constraint or s.simulate_options().get("constraint")
+        for name, run in cfg.run_all(s, surface):
+            title = optimizer_title(name, language)
+            label = f"{scene_label}: {title}" if len(lesson.scenes) > 1 else title
+            racers.append(Racer(label, COLORS[len(racers) % len(COLORS)], run))
+    return race_figure(surface, racers, constraint=constraint, words=figure_words(language), clickable=False)
+
+
+def _open(query: dict[str, str]) -> None:
+    st.session_state["lesson_open"] = query
+
+
+def _move(offset: int) -> None:
+    keys = [lesson.key for lesson in LESSONS]
+    current = keys.index(st.session_state["lesson"])
+    st.session_state["lesson"] = keys[(current + offset) % len(keys)]
+
 
 require_app_shell()
-lessons_page()
+if st.session_state.get("lesson_open"):
+    open_in_playground(st.session_state.pop("lesson_open"))
+language = lang()
+if "lesson" not in st.session_state:
+    wanted = st.query_params.get("lesson")
+    st.session_state["lesson"] = wanted if wanted in BY_KEY else LESSONS[0].key
+present = st.query_params.get("present") == "1"
+if present:
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+top = st.columns([6, 1, 1, 2])
+top[0].selectbox(
+    say("le.choose"),
+    [lesson.key for lesson in LESSONS],
+    key="lesson",
+    format_func=lambda k: lesson_words(k, language)["title"],
+    label_visibility="collapsed",
+)
+top[1].button("◀", key="lesson_prev", on_click=_move, args=(-1,), help=say("le.previous"))
+top[2].button("▶", key="lesson_next", on_click=_move, args=(1,), help=say("le.next"))
+if top[3].toggle(say("le.present"), value=present, key="present_toggle") != present:
+    st.query_params["present"] = "0" if present else "1"
+    st.rerun()
+lesson: Lesson = BY_KEY[st.session_state["lesson"]]
+words = lesson_words(lesson.key, language)
+st.query_params["lesson"] = lesson.key
+st.header(words["title"])
+st.markdown(words["text"])
+st.latex(lesson.rule)
+st.info(f"**{say('le.notice')}** {words['notice']}")
+st.plotly_chart(
+    _figure(lesson.key, language),
+    key=f"lesson_chart_{lesson.key}",
+    theme=None,
+    config={"displaylogo": False},
+)
+columns = st.columns(len(lesson.scenes))
+for i, (column, scene, scene_label) in enumerate(zip(columns, lesson.scenes, words["scenes"], strict=True)):
+    column.button(
+        say("le.open", scene=scene_label),
+        key=f"open_{lesson.key}_{i}",
+        on_click=_open,
+        args=(scene.query,),
+        width="stretch",
+    )

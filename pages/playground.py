@@ -1,7 +1,42 @@
 """Playground: pick a surface and optimizers, press Play, watch them race."""
 
-from pages.common import require_app_shell
-from pages.common.playground import playground
+import json
+
+import streamlit as st
+import sympy as sp
+
+from surfaces import SURFACES, get_surface
+from ui import settings as cfg
+from ui.race_view import W, load_settings, race, reset_for_surface
+from ui.shell import lang, require_app_shell, say
+from ui.texts import surface_note, surface_title
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def compiled_surface(name: str, params_json: str):
+    """A built-in surface with its parameters, compiled once and shared by all sessions."""
+    return get_surface(name, **json.loads(params_json))
+
 
 require_app_shell()
-playground()
+load_settings()
+side = st.sidebar
+side.selectbox(
+    say("pg.surface"),
+    list(SURFACES),
+    key=W + "surface",
+    on_change=reset_for_surface,
+    format_func=lambda n: surface_title(SURFACES[n], lang()),
+)
+name = st.session_state[W + "surface"]
+for key in SURFACES[name].params:
+    low, high = cfg.PARAM_RANGES[key]
+    side.slider(key, float(low), float(high), key=f"{W}p.{key}", step=1.0)
+params = {key: float(st.session_state[f"{W}p.{key}"]) for key in SURFACES[name].params}
+surface = compiled_surface(name, json.dumps(params, sort_keys=True))
+
+title_column, formula_column = st.columns([2, 3])
+title_column.subheader(surface_title(surface, lang()))
+title_column.caption(surface_note(surface, lang()))
+formula_column.latex(r"f(x, y) = " + sp.latex(surface.concrete))
+race(surface)

@@ -1,7 +1,162 @@
-"""Sweep: a heatmap of thousands of runs over two hyperparameters."""
+"""Sweep: a heatmap of thousands of runs over two hyperparameters, in one simulate() call."""
 
-from pages.common import require_app_shell
-from pages.common.maps import sweep_page
+import json
+
+import numpy as np
+import streamlit as st
+
+from optimizers import OPTIMIZERS, simulate
+from surfaces import SURFACES, get_surface
+from ui import settings as cfg
+from ui.shell import lang, open_in_playground, require_app_shell, say
+from ui.texts import optimizer_title, prefixed_words, surface_title
+from viz.maps import sweep_figure, sweep_values
+
+MAX_SIDE = 200  # 40,000 runs
+MAX_STEPS = 1000
+METRICS = ("final_loss", "converged_at", "diverged")
+NOISE_RANGE = (0.0, 2.0)  # minibatch noise, swept beside any optimizer's hyperparameters
+
+
+def axes(optimizer: str) -> list[str]:
+    """What a sweep of ``optimizer`` can vary: its learning rate and the hyperparameters its
+    controls give a sweep range, then the gradient noise."""
+    shown = OPTIMIZERS[optimizer].shown
+    return [key for key, control in shown.items() if key == "lr" or control.sweep] + ["noise"]
+
+
+def _is_log(name: str, optimizer: str) -> bool:
+    return name != "noise" and OPTIMIZERS[optimizer].shown[name].log
+
+
+def _axis_values(name: str, optimizer: str, surface, side: int) -> np.ndarray:
+    if name == "lr":  # around the rate suggested on this surface
+        center = cfg.suggested_lr(optimizer, surface)
+        low, high = center / 30, min(center * 30, 10.0)
+    else:
+        low, high = NOISE_RANGE if name == "noise" else OPTIMIZERS[optimizer].shown[name].sweep
+    return np.geomspace(low, high, side) if _is_log(name, optimizer) else np.linspace(low, high, side)
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _sweep(
+    surface_name: str,
+    params_json: str,
+    optimizer: str,
+    x_name: str,
+    y_name: str,
+    side: int,
+    steps: int,
+    start: tuple[float, float],
+) -> dict:
+    surface = get_surface(surface_name, **json.loads(params_json))
+    xs = _axis_values(x_name, optimizer, surface, side)
+    ys = _axis_values(y_name, optimizer, surface, side)
+    gx, gy = np.meshgrid(xs, ys)
+    defaults = cfg.default_hyperparameters(optimizer, surface)
+    hp = {k: v for k, v in defaults.items() if k not in (x_name, y_name)}
+    options = {x_name: gx.ravel(), y_name: gy.ravel()}
+    starts = np.broadcast_to(np.asarray(start, dtype=float), (side * side, 2))
+    # One call: every cell is one trajectory with its own hyperparameters.
+    run = simulate(surface, optimizer, starts, steps, record_every=steps, **hp, **options)
+    return {"xs": xs, "ys": ys, "hp": hp, **{m: sweep_values(surface, run, m) for m in METRICS}}
+
+
+def _theory_lines(surface, optimizer: str, x_name: str, y_name: str, ys: np.ndarray):
+    """Where theory knows the answer (a quadratic): the stability limits of GD and heavy ball."""
+    if not all(e.is_number for e in surface.compiled.hessian_exprs) or x_name != "lr":
+        return []
+    L = float(np.linalg.eigvalsh(surface.hessian(np.zeros(2))).max())
+    if optimizer == "momentum" and y_name == "momentum":
+        return [(say("map.heavy_ball"), 2 * (1 + ys) / L, ys)]
+    return [(say("map.stable"), np.array([2 / L, 2 / L]), np.array([ys.min(), ys.max()]))]
+
+
+def _on_cell_click() -> None:
+    """A click on a cell opens that run in the Playground."""
+    event = st.session_state.get("sweep_chart") or {}
+    points = event.get("selection", {}).get("points", [])
+    spec = st.session_state.get("sweep_last")
+    if not points or not spec:
+        return
+    hp = dict(spec["hp"])
+    for name, value in ((spec["x"], float(points[0]["x"])), (spec["y"], float(points[0]["y"]))):
+        hp[name] = value
+    scene = cfg.defaults_for(get_surface(spec["surface"], **spec["params"]))
+    scene.params = dict(spec["params"])
+    scene.noise = hp.pop("noise", scene.noise)
+    scene.optimizers = {spec["optimizer"]: hp}
+    scene.steps, scene.start = spec["steps"], spec["start"]
+    st.session_state["sweep_open"] = scene.to_query()
+
+
+def _axis_label(name: str) -> str:
+    return say("pg.noise") if name == "noise" else say(f"hp.{name}")
+
 
 require_app_shell()
-sweep_page()
+if st.session_state.get("sweep_open"):
+    open_in_playground(st.session_state.pop("sweep_open"))
+st.title(say("sw.title"))
+st.caption(say("sw.intro"))
+side = st.sidebar
+surface_name = side.selectbox(
+    say("pg.surface"),
+    list(SURFACES),
+    index=list(SURFACES).index("narrow_valley"),
+    key="sw.surface",
+    format_func=lambda n: surface_title(SURFACES[n], lang()),
+)
+params = {
+    k: side.slider(k, *map(float, cfg.PARAM_RANGES[k]), float(v), key=f"sw.p.{k}")
+    for k, v in SURFACES[surface_name].params.items()
+}
+surface = get_surface(surface_name, **params)
+sweepable = [name for name in OPTIMIZERS if len(axes(name)) > 1]
+optimizer = side.selectbox(
+    say("sw.optimizer"),
+    sweepable,
+    index=sweepable.index("momentum"),
+    key="sw.optimizer",
+    format_func=lambda n: optimizer_title(n, lang()),
+)
+choices = axes(optimizer)
+x_name = side.selectbox(say("sw.x"), choices, key="sw.x", format_func=_axis_label)
+y_name = side.selectbox(say("sw.y"), [a for a in choices if a != x_name], key="sw.y", format_func=_axis_label)
+resolution = side.slider(say("sw.side"), 10, MAX_SIDE, 60, step=10, key="sw.side")
+steps = side.slider(say("pg.steps"), 10, MAX_STEPS, 300, step=10, key="sw.steps")
+metric = side.selectbox(say("sw.metric"), METRICS, key="sw.metric", format_func=lambda m: say(f"map.{m}"))
+start = tuple(float(v) for v in surface.start)
+with st.spinner(say("sw.running", count=resolution * resolution)):
+    result = _sweep(surface_name, json.dumps(params), optimizer, x_name, y_name, resolution, steps, start)
+st.session_state["sweep_last"] = {
+    "surface": surface_name,
+    "params": params,
+    "optimizer": optimizer,
+    "x": x_name,
+    "y": y_name,
+    "steps": steps,
+    "start": start,
+    "hp": result["hp"],
+}
+figure = sweep_figure(
+    result["xs"],
+    result["ys"],
+    result[metric],
+    metric=metric,
+    x_label=_axis_label(x_name),
+    y_label=_axis_label(y_name),
+    log_x=_is_log(x_name, optimizer),
+    log_y=_is_log(y_name, optimizer),
+    lines=_theory_lines(surface, optimizer, x_name, y_name, result["ys"]),
+    words=prefixed_words("map.", lang()),
+)
+st.plotly_chart(
+    figure,
+    key="sweep_chart",
+    on_select=_on_cell_click,
+    selection_mode="points",
+    theme=None,
+    config={"displaylogo": False},
+)
+st.caption(say("sw.click"))

@@ -36,8 +36,6 @@ def _saddle() -> Surface:
         saddles=_points((0.0, 0.0)),
         start=np.array([-1.8, 0.02]),
         reference="x^2 + y^4/4 - y^2/2: Hessian diag(2, -1) at the origin, minima (0, ±1)",
-        note="The gradient vanishes at the centre but it is no minimum: "
-        "plain gradient descent slows to a crawl there before it slides off.",
     )
 
 
@@ -52,8 +50,6 @@ def _monkey_saddle() -> Surface:
         saddles=_points((0.0, 0.0)),
         start=np.array([0.9, 0.05]),
         reference="x^3 - 3xy^2: a degenerate saddle (zero Hessian) at the origin, unbounded below",
-        note="A flat, degenerate saddle with three valleys: "
-        "the Hessian is zero there, so second-order methods learn nothing from it.",
     )
 
 
@@ -81,8 +77,6 @@ def _narrow_valley(kappa: float = 50.0, angle: float = 0.0) -> Surface:
         reference="(u^2 + kappa v^2)/2 with (u, v) the axes rotated by angle degrees: "
         "Hessian eigenvalues 1 and kappa, so the condition number is kappa and "
         "gradient descent is stable for lr < 2/kappa",
-        note="Curvature differs by a factor kappa between the two directions: a step "
-        "small enough for the steep walls crawls along the flat floor.",
         factory=_narrow_valley,
     )
 
@@ -104,8 +98,6 @@ def _cliff() -> Surface:
         start=np.array([1.0, 1.0]),
         reference="(x-2)^2/10 + y^2/2 + 10(1 + tanh(10(x-1))): a gentle bowl cut by a wall "
         "20 high; the gradient on the wall reaches 100",
-        note="On the wall the gradient is huge and one plain step throws the point far back; "
-        "clipping the gradient norm keeps the step small and the descent steady.",
     )
 
 
@@ -121,8 +113,6 @@ def _plateau() -> Surface:
         start=np.array([-3.6, -2.7]),
         reference="1 - exp(-(x^2 + y^2)/2): an inverted Gaussian well; far from the centre "
         "the gradient is below 1e-3",
-        note="Far from the well the surface is almost flat: plain gradient descent barely "
-        "moves, while momentum builds up speed and adaptive methods rescale the tiny gradient.",
     )
 
 
@@ -140,8 +130,6 @@ def _constrained_bowl() -> Surface:
         start=np.array([-0.6, 1.4]),
         reference="(w - c)^T A (w - c)/2 with c = (1.6, 0.6), A = [[2, 0.3], [0.3, 1]]. "
         "With l1 = 1 the minimiser is (1.19, 0); with l2 = 1 it is (A + I)^-1 A c",
-        note="Add an L1 penalty and the minimum moves onto an axis (a sparse solution); "
-        "an L2 penalty only shrinks it towards the origin.",
     )
 
 
@@ -156,7 +144,6 @@ def _rosenbrock() -> Surface:
         saddles=_points(),
         start=np.array([-1.2, 1.0]),
         reference=f"Rosenbrock (1960); {VLSE}",
-        note="A curved, narrow valley: finding it is easy, following its floor to (1, 1) is hard.",
     )
 
 
@@ -173,8 +160,6 @@ def _beale() -> Surface:
         saddles=_points((0.0, 1.0)),
         start=np.array([1.0, 1.5]),
         reference=VLSE,
-        note="Flat plateaus and sharp ridges in the corners: step sizes that suit one region "
-        "fail in another.",
     )
 
 
@@ -189,7 +174,6 @@ def _booth() -> Surface:
         saddles=_points(),
         start=np.array([-8.0, -6.0]),
         reference=VLSE,
-        note="A convex quadratic with elongated contours: one Newton step lands on the minimum.",
     )
 
 
@@ -214,7 +198,6 @@ def _himmelblau() -> Surface:
         ),
         start=np.array([-0.5, 0.5]),
         reference="Himmelblau (1972); four global minima, four saddles, one local maximum",
-        note="Four equally good minima: which one you reach depends only on where you start.",
     )
 
 
@@ -229,8 +212,6 @@ def _rastrigin() -> Surface:
         saddles=_points(),
         start=np.array([3.2, 2.3]),
         reference=VLSE,
-        note="A bowl covered with a regular grid of local minima: gradient descent stops in "
-        "the first one it meets.",
     )
 
 
@@ -246,7 +227,6 @@ def _ackley() -> Surface:
         saddles=_points(),
         start=np.array([3.3, -2.6]),
         reference=f"Ackley (1987) with a = 20, b = 0.2, c = 2 pi; {VLSE}",
-        note="A nearly flat outer region full of small dimples around one deep, sharp hole.",
     )
 
 
@@ -263,8 +243,6 @@ def _goldstein_price() -> Surface:
         saddles=_points(),
         start=np.array([-0.6, 0.8]),
         reference=VLSE,
-        note="Values span six orders of magnitude: fixed step sizes are either too big or "
-        "too small somewhere.",
     )
 
 
@@ -282,7 +260,6 @@ def _six_hump_camel() -> Surface:
         saddles=_points((0.0, 0.0)),
         start=np.array([-1.5, -0.9]),
         reference=VLSE,
-        note="Six local minima, two of them global: a map of basins of attraction.",
     )
 
 
@@ -297,7 +274,6 @@ def _three_hump_camel() -> Surface:
         saddles=_points(),
         start=np.array([-2.2, 2.0]),
         reference=VLSE,
-        note="One global minimum flanked by two local ones.",
     )
 
 
@@ -312,7 +288,6 @@ def _matyas() -> Surface:
         saddles=_points(),
         start=np.array([-8.0, 6.0]),
         reference=VLSE,
-        note="A plate-shaped quadratic with a diagonal valley (condition number 25).",
     )
 
 
@@ -327,7 +302,6 @@ def _mccormick() -> Surface:
         saddles=_points(),
         start=np.array([3.0, 3.5]),
         reference=VLSE,
-        note="A tilted valley with a sinusoidal floor.",
     )
 
 
@@ -347,7 +321,6 @@ def _styblinski_tang() -> Surface:
         ),
         start=np.array([0.5, 0.3]),
         reference=VLSE,
-        note="Four minima of different depths: only one is global.",
     )
 
 
@@ -364,7 +337,6 @@ def _levi13() -> Surface:
         saddles=_points(),
         start=np.array([-2.0, 4.0]),
         reference=VLSE,
-        note="Ripples in both directions trap plain gradient descent far from the minimum.",
     )
 
 

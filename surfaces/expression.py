@@ -10,7 +10,6 @@ accepted can hang differentiation or evaluation.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import math
 import re
 
@@ -247,31 +246,17 @@ def surface_from_expression(
     text: str, bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
 ) -> Surface:
     """A Surface for the user's ``text``, e.g. ``"(1-x)^2 + 100*(y-x^2)^2"``, over ``bounds``
-    (None: chosen automatically, see ``automatic_bounds``). Raises ExpressionError on anything
-    else. Its minima are not known: ``estimate_minima`` finds them numerically."""
+    (default ``DEFAULT_BOUNDS``). Raises ExpressionError on anything else. Only parses: the
+    minima are not known (``optimizers.minima`` estimates them and chooses a range)."""
     expr = parse_expression(text)
-    if bounds is None:
-        return automatic_bounds(_surface(text, expr, DEFAULT_BOUNDS))
-    return _surface(text, expr, _check_bounds(bounds))
+    return _surface(text, expr, DEFAULT_BOUNDS if bounds is None else _check_bounds(bounds))
 
 
 DEFAULT_BOUNDS = ((-3.0, 3.0), (-3.0, 3.0))
-AUTOMATIC_HALF_WIDTHS = (3.0, 10.0, 30.0)
 
 
-def automatic_bounds(surface: Surface) -> Surface:
-    """The surface over the smallest square around the origin (half-width 3, 10 or 30) with an
-    estimated minimum well inside it; the 3-square when there is none (unbounded below)."""
-    for half in AUTOMATIC_HALF_WIDTHS:
-        box = ((-half, half), (-half, half))
-        candidate = dataclasses.replace(surface, bounds=box, start=_default_start(box))
-        minima, _ = estimate_minima(candidate, side=8, steps=100)
-        if len(minima) and np.all(np.abs(minima) < 0.8 * half):
-            return candidate
-    return dataclasses.replace(surface, bounds=DEFAULT_BOUNDS, start=_default_start(DEFAULT_BOUNDS))
-
-
-def _default_start(bounds) -> np.ndarray:
+def default_start(bounds) -> np.ndarray:
+    """Where a typed surface's trajectories start: 80 % of the way across each axis."""
     (x0, x1), (y0, y1) = bounds
     return np.array([x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0)])
 
@@ -285,9 +270,8 @@ def _surface(text: str, expr: sp.Expr, bounds) -> Surface:
         minima=np.empty((0, 2)),
         f_min=None,
         saddles=np.empty((0, 2)),
-        start=_default_start(bounds),
+        start=default_start(bounds),
         reference="typed by the user",
-        note="",
         defined_everywhere=_defined_everywhere(expr),
     )
 
@@ -301,43 +285,3 @@ def _check_bounds(bounds) -> tuple[tuple[float, float], tuple[float, float]]:
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi and hi - lo <= 1e4):
             raise ExpressionError(f"{axis} bounds must be finite with min < max, got ({lo}, {hi})")
     return (x0, x1), (y0, y1)
-
-
-def estimate_minima(surface: Surface, side: int = 12, steps: int = 150) -> tuple[np.ndarray, float | None]:
-    """Global minima of ``surface`` inside its bounds, estimated numerically: BFGS from a
-    ``side`` x ``side`` grid of starts (all at once), then the best end points, merged when
-    closer than 1/1000 of the plot. Returns ``(points (k, 2), f_min)``, or an empty array and
-    None when no minimum lies inside the bounds (e.g. unbounded below)."""
-    from optimizers import simulate  # here: optimizers depends on surfaces, not the reverse
-
-    (x0, x1), (y0, y1) = surface.bounds
-    gx, gy = np.meshgrid(np.linspace(x0, x1, side + 2)[1:-1], np.linspace(y0, y1, side + 2)[1:-1])
-    run = simulate(surface, "bfgs", np.column_stack([gx.ravel(), gy.ravel()]), steps, record_every=steps)
-    end, value = run.final, run.loss[-1]
-    margin = 1e-3 * max(x1 - x0, y1 - y0)
-    inside = (
-        (run.diverged_at < 0)
-        & (end[:, 0] > x0 + margin)
-        & (end[:, 0] < x1 - margin)
-        & (end[:, 1] > y0 + margin)
-        & (end[:, 1] < y1 - margin)
-        & np.isfinite(value)
-    )
-    if not inside.any():
-        return np.empty((0, 2)), None
-    # A true local minimum: every neighbour at distance `margin` is defined and not lower
-    # (rejects the edge of an undefined region, such as x -> 0+ for log(x)).
-    angles = np.linspace(0, 2 * np.pi, 8, endpoint=False)
-    ring = margin * np.column_stack([np.cos(angles), np.sin(angles)])
-    with np.errstate(all="ignore"):
-        around = surface.value(end[:, None, :] + ring[None, :, :])
-    inside &= np.all(around >= (value - 1e-12 * (1 + np.abs(value)))[:, None], axis=1)
-    if not inside.any():
-        return np.empty((0, 2)), None
-    best = float(value[inside].min())
-    chosen = end[inside & (value <= best + 1e-6 * (1 + abs(best)))]
-    merged: list[np.ndarray] = []
-    for point in chosen:
-        if all(np.linalg.norm(point - other) > margin for other in merged):
-            merged.append(point)
-    return np.array(merged), best

@@ -112,7 +112,6 @@ class Surface:
     start: np.ndarray
     params: Mapping[str, float] = dataclasses.field(default_factory=dict)
     reference: str = ""
-    note: str = ""
     # False when f may be undefined somewhere (log, division): simulate then also checks
     # that the value stays finite along each trajectory.
     defined_everywhere: bool = True

@@ -7,8 +7,9 @@ import time
 import numpy as np
 import pytest
 
+from optimizers.minima import automatic_bounds, estimate_minima
 from surfaces import ExpressionError, surface_from_expression
-from surfaces.expression import estimate_minima, parse_expression
+from surfaces.expression import parse_expression
 
 HOSTILE = [
     "__import__('os').system('touch {marker}')",
@@ -184,8 +185,11 @@ def test_bounds_are_checked():
 
 
 def test_bounds_are_chosen_automatically_to_show_the_minimum():
-    assert surface_from_expression("x^2 + y^2").bounds == ((-3.0, 3.0), (-3.0, 3.0))
-    assert surface_from_expression("(x-6)^2 + (y+7)^2").bounds == ((-10.0, 10.0), (-10.0, 10.0))
-    assert surface_from_expression("(x-20)^2 + y^2").bounds == ((-30.0, 30.0), (-30.0, 30.0))
-    assert surface_from_expression("x + y").bounds == ((-3.0, 3.0), (-3.0, 3.0))  # no minimum
+    def auto(text):
+        return automatic_bounds(surface_from_expression(text)).bounds
+
+    assert auto("x^2 + y^2") == ((-3.0, 3.0), (-3.0, 3.0))
+    assert auto("(x-6)^2 + (y+7)^2") == ((-10.0, 10.0), (-10.0, 10.0))
+    assert auto("(x-20)^2 + y^2") == ((-30.0, 30.0), (-30.0, 30.0))
+    assert auto("x + y") == ((-3.0, 3.0), (-3.0, 3.0))  # no minimum
     assert surface_from_expression("x", bounds=((0, 1), (2, 3))).bounds == ((0.0, 1.0), (2.0, 3.0))

@@ -2,8 +2,8 @@
 
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
+from ui.settings import PLAIN_FIELDS
 
-from pages.common.settings import PLAIN_FIELDS
 from tests.conftest import open_script
 
 KEYS = [

@@ -3,10 +3,11 @@ it renders in both languages, and each scene's link opens the Playground as desc
 
 import numpy as np
 import pytest
+from ui import settings as cfg
+from ui.lesson_catalog import LESSONS
+from ui.texts import LANGUAGES, lesson_words
 from streamlit.testing.v1 import AppTest
 
-from pages.common import settings as cfg
-from pages.common.lesson_catalog import LESSONS
 from tests.conftest import open_script
 from viz.maps import basin_labels
 
@@ -124,8 +125,10 @@ def test_every_lesson_has_its_claim_checked_here():
     assert {lesson.key for lesson in LESSONS} <= checked
     assert len(LESSONS) >= 12
     for lesson in LESSONS:
-        for field in (lesson.title, lesson.text, lesson.notice):
-            assert field["en"] and field["zh"] and field["en"] != field["zh"]
+        english, chinese = (lesson_words(lesson.key, language) for language in LANGUAGES)
+        for field in ("title", "text", "notice"):
+            assert english[field] and chinese[field] and english[field] != chinese[field]
+        assert len(english["scenes"]) == len(chinese["scenes"]) == len(lesson.scenes)
         assert lesson.rule and lesson.scenes
 
 
@@ -148,8 +151,9 @@ def test_every_lesson_renders_in_both_languages(language):
     for lesson in LESSONS:
         at.selectbox(key="lesson").select(lesson.key).run()
         assert not at.exception, lesson.key
-        assert at.header[0].value == lesson.title[language]
-        assert any(lesson.notice[language] in info.value for info in at.info)
+        words = lesson_words(lesson.key, language)
+        assert at.header[0].value == words["title"]
+        assert any(words["notice"] in info.value for info in at.info)
         assert lesson.rule in at.latex[0].value
         assert len(at.button) >= len(lesson.scenes) + 2  # previous, next, one per scene
         assert at.query_params["lesson"] == lesson.key

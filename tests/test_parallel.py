@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from optimizers import parallel, simulate
-from optimizers.simulate import BLOCK_ROWS
+from optimizers.parallel import BLOCK_ROWS
 from surfaces import get_surface, surface_from_expression
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,19 +5,8 @@ import math
 import hypothesis.strategies as st
 from hypothesis import given, settings
 
-from optimizers import OPTIMIZERS
-from pages.common import settings as cfg
-from pages.common.i18n import EN, OPTIMIZER_ZH, SURFACE_ZH, ZH, optimizer_title
 from surfaces import SURFACES
-
-
-def test_catalogs_have_the_same_keys_and_every_surface_has_chinese_words():
-    assert set(EN) == set(ZH)
-    assert set(SURFACE_ZH) == set(SURFACES)
-    assert all(ZH[k] for k in ZH)
-    assert set(OPTIMIZER_ZH) <= set(OPTIMIZERS)
-    assert optimizer_title("gd", "zh") == "梯度下降" and optimizer_title("gd", "en") == "Gradient descent"
-    assert optimizer_title("adam", "zh") == "Adam"  # a name, the same in both
+from ui import settings as cfg
 
 
 def test_defaults_for_every_surface_are_valid():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from optimizers import Run, simulate
-from optimizers.simulate import _schedule_factors
+from optimizers.schedules import schedule_factors
 from surfaces import get_surface, surface_from_expression
 
 
@@ -98,11 +98,11 @@ def test_schedules_scale_the_learning_rate_step_by_step():
     steps = -np.diff(run.path[:, 0, 0])
     assert np.allclose(steps, [1.0, 0.8, 0.6, 0.4, 0.2, 0.2])  # linear to tau, then constant
     assert np.allclose(
-        _schedule_factors({"kind": "step", "every": 2, "gamma": 0.5}, 5), [1, 1, 0.5, 0.5, 0.25]
+        schedule_factors({"kind": "step", "every": 2, "gamma": 0.5}, 5), [1, 1, 0.5, 0.5, 0.25]
     )
-    assert np.allclose(_schedule_factors({"kind": "exponential", "gamma": 0.9}, 3), [1, 0.9, 0.81])
-    assert np.allclose(_schedule_factors({"kind": "cosine", "tau": 2, "final": 0.0}, 4), [1, 0.5, 0, 0])
-    assert _schedule_factors({"kind": "constant"}, 3) is None
+    assert np.allclose(schedule_factors({"kind": "exponential", "gamma": 0.9}, 3), [1, 0.9, 0.81])
+    assert np.allclose(schedule_factors({"kind": "cosine", "tau": 2, "final": 0.0}, 4), [1, 0.5, 0, 0])
+    assert schedule_factors({"kind": "constant"}, 3) is None
     adam = simulate(slope, "adam", [0.0, 0.0], 3, lr=0.1, schedule={"kind": "exponential", "gamma": 0.5})
     assert np.allclose(-np.diff(adam.path[:, 0, 0]), [0.1, 0.05, 0.025], rtol=1e-6)
     assert adam.hyperparameters["lr"] == 0.1
@@ -201,7 +201,7 @@ def test_memory_budget_suggests_record_every(booth):
 
 
 def test_blocks_of_a_large_run_match_small_runs():
-    from optimizers.simulate import BLOCK_ROWS
+    from optimizers.parallel import BLOCK_ROWS
 
     s = get_surface("himmelblau")
     rng = np.random.default_rng(0)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from optimizers import OPTIMIZERS, Run, get_optimizer, simulate
+from optimizers import OPTIMIZERS, Run, controls, get_optimizer, simulate
+from optimizers.schedules import KINDS
 from surfaces import SURFACES
+from ui.texts import DEFAULT_LANGUAGE, LANGUAGES
 
 # Server-side caps: a public app must bound the work of one request.
 MAX_STEPS = 3000
@@ -24,76 +26,68 @@ MAX_STARTS = 25
 MAX_QUERY_VALUE = 300  # characters
 
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
-# The settings that are one plain value each (one widget, one URL parameter of that name).
-PLAIN_FIELDS = (
-    "starts",
-    "count",
-    "spread",
-    "steps",
-    "clip",
-    "clip_at",
-    "schedule",
-    "tau",
-    "final",
-    "gamma",
-    "every",
-    "noise",
-    "seed",
-    "reg",
-    "strength",
-)
 START_MODES = ("single", "ring", "grid")
 CLIP_MODES = ("none", "norm", "value")
-SCHEDULES = ("constant", "step", "exponential", "cosine", "linear")
+SCHEDULES = KINDS
 REGULARIZERS = ("none", "l1", "l2", "l1_ball", "l2_ball")
+LR_GRID, POSITIVE_GRID = controls.LR_GRID, controls.POSITIVE_GRID
 
 
-def _log_grid(low_exp: int, high_exp: int, per_decade: int = 20) -> tuple[float, ...]:
-    values = {
-        float(f"{10 ** (k / per_decade):.3g}") for k in range(low_exp * per_decade, high_exp * per_decade + 1)
-    }
-    return tuple(sorted(values))
+class Setting(NamedTuple):
+    """One plain setting: its default, the values it may take, and its widget.
+
+    ``widget`` is ``"select"`` (one of ``options``), ``"slider"`` (``low``..``high`` by
+    ``step``), ``"grid"`` (a slider over the values ``options``) or ``"number"`` (a number
+    box, ``low``..``high``). The same spec reads and clamps the URL and draws the widget.
+    """
+
+    name: str
+    label: str  # its text key; a select's options are labelled "<label>.<option>"
+    default: Any
+    widget: str
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple[Any, ...] = ()
+
+    @property
+    def integer(self) -> bool:
+        return isinstance(self.default, int) and not isinstance(self.default, bool)
+
+    @property
+    def bounds(self) -> tuple[Any, Any]:
+        """The smallest and largest value a number may take."""
+        if self.widget == "grid":
+            return min(self.options), max(self.options)
+        return self.low, self.high
 
 
-LR_GRID = _log_grid(-5, 1)  # learning rates, 20 per decade (12 % apart), 3 significant digits
-POSITIVE_GRID = _log_grid(-3, 2, 10)  # thresholds, strengths, damping
-UNIT_GRID = (0.0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999)
-
-# The hyperparameters each optimizer shows in the app, with their kind of control.
-SHOWN: dict[str, tuple[str, ...]] = {
-    "gd": ("lr",),
-    "momentum": ("lr", "momentum"),
-    "nesterov": ("lr", "momentum"),
-    "adagrad": ("lr",),
-    "rmsprop": ("lr", "rho", "momentum", "centered"),
-    "adadelta": ("lr", "rho"),
-    "adam": ("lr", "beta1", "beta2"),
-    "adamw": ("lr", "beta1", "beta2", "weight_decay"),
-    "amsgrad": ("lr", "beta1", "beta2"),
-    "nadam": ("lr", "beta1", "beta2"),
-    "adamax": ("lr", "beta1", "beta2"),
-    "radam": ("lr", "beta1", "beta2"),
-    "adafactor": ("lr", "beta2_decay"),
-    "newton": ("lr", "damping"),
-    "bfgs": ("lr", "line_search"),
-    "lbfgs": ("lr", "history", "line_search"),
-    "cg": ("variant", "line_search"),
+# The settings that are one plain value each (one widget, one URL parameter of that name).
+SETTINGS: dict[str, Setting] = {
+    spec.name: spec
+    for spec in (
+        Setting("starts", "pg.starts", "single", "select", options=START_MODES),
+        Setting("count", "pg.starts.count", 8, "slider", 2, MAX_STARTS, 1),
+        Setting(
+            "spread", "pg.starts.radius", 0.1, "slider", 0.01, 0.5, 0.01
+        ),  # a fraction of the plot's width
+        Setting("steps", "pg.steps", 500, "slider", MIN_STEPS, MAX_STEPS, 10),
+        Setting("clip", "pg.clip", "none", "select", options=CLIP_MODES),
+        Setting("clip_at", "pg.clip.at", 1.0, "grid", options=POSITIVE_GRID),
+        Setting("schedule", "pg.schedule", "constant", "select", options=SCHEDULES),
+        Setting("tau", "pg.schedule.tau", 200, "slider", 1, MAX_STEPS, 1),
+        Setting("final", "pg.schedule.final", 0.01, "slider", 0.0, 1.0, 0.01),
+        Setting("gamma", "pg.schedule.gamma", 0.99, "slider", 0.5, 1.0, 0.005),
+        Setting("every", "pg.schedule.every", 100, "slider", 1, MAX_STEPS, 1),
+        Setting("noise", "pg.noise", 0.0, "slider", 0.0, 10.0, 0.05),
+        Setting("seed", "pg.seed", 0, "number", 0, 2**31 - 1, 1),
+        Setting("reg", "pg.reg", "none", "select", options=REGULARIZERS),
+        Setting("strength", "pg.reg.strength", 1.0, "grid", options=POSITIVE_GRID),
+    )
 }
-KIND = {
-    "lr": "lr",
-    "momentum": "unit",
-    "beta1": "unit",
-    "beta2": "unit",
-    "rho": "unit",
-    "centered": "flag",
-    "line_search": "flag",
-    "weight_decay": "positive",
-    "damping": "positive0",
-    "beta2_decay": "decay",
-    "history": "count",
-    "variant": "choice",
-}
-DECAY_GRID = (-1.0, -0.9, -0.8, -0.7, -0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0)
+PLAIN_FIELDS = tuple(SETTINGS)
+# A surface's parameters: (low, high) of their sliders and URL values.
+PARAM_RANGES = {"kappa": (1.0, 1000.0), "angle": (-90.0, 90.0)}
 
 
 def nearest(grid: tuple[float, ...], value: float) -> float:
@@ -104,58 +98,36 @@ def nearest(grid: tuple[float, ...], value: float) -> float:
     return grid[int(np.argmin(np.abs(array - value)))]
 
 
-def options_for(kind: str) -> tuple[Any, ...]:
-    return {
-        "lr": LR_GRID,
-        "unit": UNIT_GRID,
-        "positive": (0.0, *POSITIVE_GRID),
-        "positive0": (0.0, *POSITIVE_GRID),
-        "decay": DECAY_GRID,
-        "count": (1, 2, 3, 5, 10, 20, 50),
-        "flag": (True, False),
-        "choice": ("PR+", "FR"),
-    }[kind]
+def control(optimizer: str, key: str) -> controls.Control:
+    """How the app shows hyperparameter ``key`` of ``optimizer``."""
+    return get_optimizer(optimizer).shown[key]
 
 
-def snap(name: str, value: Any) -> Any:
-    """``value`` moved onto the control's grid (numbers) or checked against its choices."""
-    kind = KIND[name]
-    choices = options_for(kind)
-    if kind in ("flag", "choice"):
-        if value not in choices:
-            raise ValueError(f"{name} must be one of {choices}")
+def checked(optimizer: str, key: str, value: Any) -> Any:
+    """``value`` of hyperparameter ``key`` if its control can take it: a number within the
+    range of the slider's values (kept exactly: the slider then offers it too), or one of the
+    choices. ValueError otherwise."""
+    shown = control(optimizer, key)
+    if shown.kind != "slider":
+        if value not in shown.options:
+            raise ValueError(f"{key} must be one of {shown.options}")
         return value
     number = float(value)
-    low, high = min(choices), max(choices)
+    low, high = min(shown.options), max(shown.options)
     if not math.isfinite(number) or not low - 1e-9 <= number <= high * 1.01 + 1e-9:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value!r}")
-    return nearest(choices, number)
+        raise ValueError(f"{key} must be between {low} and {high}, got {value!r}")
+    number = min(max(number, low), high)
+    return int(number) if isinstance(shown.options[0], int) and number == int(number) else number
 
 
-@dataclasses.dataclass
-class Settings:
-    """Everything that defines a Playground scene."""
+def with_value(options: tuple[Any, ...], value: Any) -> tuple[Any, ...]:
+    """A slider's ``options`` with ``value`` among them (in order), so that a value from a link
+    or a sweep is shown and run exactly, not moved to the nearest option."""
+    return options if value in options else tuple(sorted((*options, value)))
 
-    surface: str = "rosenbrock"
-    params: dict[str, float] = dataclasses.field(default_factory=dict)
-    optimizers: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
-    start: tuple[float, float] | None = None  # None: the surface's default start
-    starts: str = "single"
-    count: int = 8
-    spread: float = 0.1  # fraction of the plot's width
-    steps: int = 500
-    clip: str = "none"
-    clip_at: float = 1.0
-    schedule: str = "constant"
-    tau: int = 200
-    final: float = 0.01
-    gamma: float = 0.99
-    every: int = 100
-    noise: float = 0.0
-    seed: int = 0
-    reg: str = "none"
-    strength: float = 1.0
-    lang: str = "en"
+
+class _Scene:
+    """The settings that are not plain values, and what is derived from all of them."""
 
     # ---- derived, for simulate() ----
 
@@ -165,10 +137,8 @@ class Settings:
             options["clip_norm"] = self.clip_at
         elif self.clip == "value":
             options["clip_value"] = self.clip_at
-        if self.schedule == "linear":
-            options["schedule"] = {"kind": "linear", "tau": self.tau, "final": self.final}
-        elif self.schedule == "cosine":
-            options["schedule"] = {"kind": "cosine", "tau": self.tau, "final": self.final}
+        if self.schedule in ("linear", "cosine"):
+            options["schedule"] = {"kind": self.schedule, "tau": self.tau, "final": self.final}
         elif self.schedule == "exponential":
             options["schedule"] = {"kind": "exponential", "gamma": self.gamma}
         elif self.schedule == "step":
@@ -183,7 +153,6 @@ class Settings:
 
     def to_query(self) -> dict[str, str]:
         """Flat string parameters, omitting what equals the default."""
-        base = Settings()
         out: dict[str, str] = {"s": self.surface, "opt": ",".join(self.optimizers)}
         for key, value in self.params.items():
             out[f"p.{key}"] = _fmt(value)
@@ -192,11 +161,29 @@ class Settings:
                 out[f"{name}.{key}"] = _fmt(value)
         if self.start is not None:
             out["x0"], out["y0"] = _fmt(self.start[0]), _fmt(self.start[1])
-        for field in (*PLAIN_FIELDS, "lang"):
-            value = getattr(self, field)
-            if value != getattr(base, field):
-                out[field] = _fmt(value)
+        for name, spec in SETTINGS.items():
+            value = getattr(self, name)
+            if value != spec.default:
+                out[name] = _fmt(value)
+        if self.lang != DEFAULT_LANGUAGE:
+            out["lang"] = self.lang
         return out
+
+
+# Everything that defines a Playground scene: the fields below, then one per SETTINGS entry.
+Settings = dataclasses.make_dataclass(
+    "Settings",
+    [
+        ("surface", str, "rosenbrock"),
+        ("params", dict, dataclasses.field(default_factory=dict)),
+        ("optimizers", dict, dataclasses.field(default_factory=dict)),  # name -> shown hyperparameters
+        ("start", tuple | None, None),  # None: the surface's default start
+        *((spec.name, type(spec.default), spec.default) for spec in SETTINGS.values()),
+        ("lang", str, DEFAULT_LANGUAGE),
+    ],
+    bases=(_Scene,),
+)
+Settings.__module__ = __name__
 
 
 def _fmt(value: Any) -> str:
@@ -212,12 +199,10 @@ def default_hyperparameters(name: str, surface) -> dict[str, Any]:
     (a Surface, or the name of a built-in)."""
     surface = SURFACES[surface] if isinstance(surface, str) else surface
     opt = get_optimizer(name)
-    hp = {key: opt.defaults[key] for key in SHOWN[name]}
+    hp = {key: opt.defaults[key] for key in opt.shown}
     if "lr" in hp:
         hp["lr"] = nearest(LR_GRID, suggested_lr(name, surface))
-    return {
-        key: snap(key, value) if KIND[key] not in ("flag", "choice") else value for key, value in hp.items()
-    }
+    return {key: checked(name, key, value) for key, value in hp.items()}
 
 
 # Learning rates that show each surface's point: (plain gradient descent, Adam-like methods).
@@ -236,9 +221,11 @@ SUGGESTED_LR: dict[str, tuple[float | None, float]] = {
 
 
 def suggested_lr(name: str, surface) -> float:
-    """A learning rate that makes ``name`` move visibly but stably on ``surface``."""
+    """A learning rate that makes ``name`` move visibly but stably on ``surface``: its
+    registered hint (``controls.LrHint``) applied to the surface."""
     opt = get_optimizer(name)
-    if opt.second_order or "line_search" in opt.defaults or name in ("adadelta", "adafactor"):
+    hint = opt.lr_hint
+    if hint.basis == "default":
         return float(opt.defaults["lr"])
     plain, adaptive = SUGGESTED_LR.get(surface.name, (None, 0.01 * float(surface.half_width.max())))
     heavy = plain
@@ -249,15 +236,7 @@ def suggested_lr(name: str, surface) -> float:
         curvature = float(np.abs(np.linalg.eigvalsh(finite)).max()) if len(finite) else 1.0
         plain = 1.0 / curvature if curvature > 1e-3 else 1.0
         heavy = plain / 3
-    if name == "gd":
-        return plain
-    if name in ("momentum", "nesterov"):
-        return heavy
-    if name == "adagrad":
-        return 5 * adaptive  # its steps only shrink
-    if name == "rmsprop":
-        return adaptive / 3  # starts with steps 1/sqrt(1 - rho) = 10x its rate
-    return adaptive
+    return hint.factor * {"plain": plain, "heavy": heavy, "adaptive": adaptive}[hint.basis]
 
 
 def defaults_for(surface) -> Settings:
@@ -314,6 +293,15 @@ class _Reader:
             number = min(max(number, low), high)
         return round(number) if integer else number
 
+    def setting(self, spec: Setting) -> Any:
+        """The value of a plain setting, clamped to its range and put on its widget's grid."""
+        if spec.widget == "select":
+            return self.choice(spec.name, spec.options, spec.default)
+        value = self.number(spec.name, spec.default, *spec.bounds)
+        if spec.integer:  # whole numbers on the widget's steps (steps: by 10)
+            return int((spec.step or 1) * round(value / (spec.step or 1)))
+        return value
+
 
 def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[str], list[str]]:
     """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped).
@@ -322,10 +310,7 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
     if surface is None:
         surface = SURFACES[r.choice("s", tuple(SURFACES), "rosenbrock")]
     s = defaults_for(surface)
-    s.params = {
-        key: r.number(f"p.{key}", value, *PARAM_RANGES.get(key, (-1e3, 1e3)))
-        for key, value in surface.params.items()
-    }
+    s.params = {key: r.number(f"p.{key}", value, *PARAM_RANGES[key]) for key, value in surface.params.items()}
     names = r.raw("opt")
     if names is not None:
         chosen = [n for n in dict.fromkeys(names.split(",")) if n in OPTIMIZERS]
@@ -342,36 +327,19 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
                 continue
             try:
                 parsed: Any = value
-                if KIND[key] == "flag":
+                if control(name, key).kind == "checkbox":
                     parsed = {"1": True, "0": False, "true": True, "false": False}[value.lower()]
-                hp[key] = snap(key, parsed)
+                hp[key] = checked(name, key, parsed)
             except (KeyError, ValueError):
                 r.replaced.append(f"{name}.{key}")
     (x0, x1), (y0, y1) = surface.bounds
     if r.raw("x0") is not None or r.raw("y0") is not None:
         start = surface.start
         s.start = (r.number("x0", float(start[0]), x0, x1), r.number("y0", float(start[1]), y0, y1))
-    s.starts = r.choice("starts", START_MODES, s.starts)
-    s.count = r.number("count", s.count, 2, MAX_STARTS, integer=True)
-    s.spread = r.number("spread", s.spread, 0.01, 0.5)
-    # The steps slider moves by 10 from 10: the URL's value is put on that grid too.
-    s.steps = 10 * round(r.number("steps", s.steps, MIN_STEPS, MAX_STEPS) / 10)
-    s.clip = r.choice("clip", CLIP_MODES, s.clip)
-    s.clip_at = r.number("clip_at", s.clip_at, 1e-3, 1e3)
-    s.schedule = r.choice("schedule", SCHEDULES, s.schedule)
-    s.tau = r.number("tau", s.tau, 1, MAX_STEPS, integer=True)
-    s.final = r.number("final", s.final, 0.0, 1.0)
-    s.gamma = r.number("gamma", s.gamma, 0.5, 1.0)
-    s.every = r.number("every", s.every, 1, MAX_STEPS, integer=True)
-    s.noise = r.number("noise", s.noise, 0.0, 10.0)
-    s.seed = r.number("seed", s.seed, 0, 2**31 - 1, integer=True)
-    s.reg = r.choice("reg", REGULARIZERS, s.reg)
-    s.strength = r.number("strength", s.strength, 1e-3, 100.0)
-    s.lang = r.choice("lang", ("en", "zh"), s.lang)
+    for name, spec in SETTINGS.items():
+        setattr(s, name, r.setting(spec))
+    s.lang = r.choice("lang", tuple(LANGUAGES), s.lang)
     return s, r.replaced, r.clamped
-
-
-PARAM_RANGES = {"kappa": (1.0, 1000.0), "angle": (-90.0, 90.0)}
 
 
 def starts_array(s: Settings, surface) -> np.ndarray:

@@ -6,30 +6,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-import sympy as sp
 
 from optimizers import OPTIMIZERS, Run, simulate
-from pages.common import settings as cfg
-from pages.common.i18n import figure_words, optimizer_title, surface_note, surface_title, text
-from surfaces import SURFACES, get_surface
+from optimizers.objective import Objective
+from ui import settings as cfg
+from ui.shell import lang, say
+from ui.texts import figure_words, optimizer_title
+from ui.widgets import hyperparameter_widget, setting_widget
 from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
 from viz.export import figure_html, trajectories_csv
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 W = "w."  # prefix of the widget keys that hold the settings
-
-
-def lang() -> str:
-    return st.session_state.get("lang", "en")
-
-
-def t(key: str, **values: Any) -> str:
-    return text(key, lang(), **values)
 
 
 # ---------------------------------------------------------------- session <-> settings
@@ -58,7 +50,7 @@ def _current(surface) -> cfg.Settings:
     s = cfg.Settings(surface=surface.name, lang=lang())
     s.params = {key: float(state[f"{W}p.{key}"]) for key in surface.params}
     for name in state[W + "opt"]:
-        s.optimizers[name] = {key: state[f"{W}{name}.{key}"] for key in cfg.SHOWN[name]}
+        s.optimizers[name] = {key: state[f"{W}{name}.{key}"] for key in OPTIMIZERS[name].shown}
     start = (float(state[W + "x0"]), float(state[W + "y0"]))
     s.start = None if np.allclose(start, surface.start) else start
     for field_name in cfg.PLAIN_FIELDS:
@@ -80,7 +72,7 @@ def _init_from_url(default_surface: str, surface_override) -> None:
     st.session_state[W + "loaded"] = surface_override.title if surface_override is not None else "built-in"
 
 
-def _on_surface_change() -> None:
+def reset_for_surface() -> None:
     """A new surface brings its own parameters, start and suggested learning rates."""
     name = st.session_state[W + "surface"]
     fresh = cfg.defaults_for(name)
@@ -109,92 +101,58 @@ def _hyperparameter_widget(name: str, key: str, container, surface) -> None:
     widget_key = f"{W}{name}.{key}"
     if widget_key not in st.session_state:
         st.session_state[widget_key] = cfg.default_hyperparameters(name, surface)[key]
-    kind = cfg.KIND[key]
-    label = t(f"hp.{key}")
-    if kind == "flag":
-        container.checkbox(label, key=widget_key)
-    elif kind == "choice":
-        container.selectbox(label, cfg.options_for(kind), key=widget_key)
-    else:
-        options = cfg.options_for(kind)
-        if st.session_state[widget_key] not in options:
-            st.session_state[widget_key] = cfg.snap(key, st.session_state[widget_key])
-        container.select_slider(label, options, key=widget_key, format_func=lambda v: f"{v:g}")
+    hyperparameter_widget(name, key, widget_key, say(f"hp.{key}"), container)
 
 
-def _controls(surface_fixed) -> None:
+def _setting(name: str, container=st) -> None:
+    setting_widget(cfg.SETTINGS[name], W + name, say, container)
+
+
+def _controls(surface) -> None:
+    """Every control of the race but the surface (the page's own)."""
     side = st.sidebar
-    surface = surface_fixed
-    if surface_fixed is None:
-        side.selectbox(
-            t("pg.surface"),
-            list(SURFACES),
-            key=W + "surface",
-            on_change=_on_surface_change,
-            format_func=lambda n: surface_title(SURFACES[n], lang()),
-        )
-        surface = SURFACES[st.session_state[W + "surface"]]
-        for key in surface.params:
-            low, high = cfg.PARAM_RANGES.get(key, (-10.0, 10.0))
-            side.slider(key, float(low), float(high), key=f"{W}p.{key}", step=1.0)
     side.multiselect(
-        t("pg.optimizers"),
+        say("pg.optimizers"),
         list(OPTIMIZERS),
         key=W + "opt",
         max_selections=cfg.MAX_OPTIMIZERS,
-        help=t("pg.optimizers.help", max=cfg.MAX_OPTIMIZERS),
+        help=say("pg.optimizers.help", max=cfg.MAX_OPTIMIZERS),
         format_func=lambda n: optimizer_title(n, lang()),
     )
     for name in st.session_state[W + "opt"]:
-        with side.expander(t("pg.hyper", name=optimizer_title(name, lang())), expanded=False):
-            for key in cfg.SHOWN[name]:
+        with side.expander(say("pg.hyper", name=optimizer_title(name, lang())), expanded=False):
+            for key in OPTIMIZERS[name].shown:
                 _hyperparameter_widget(name, key, st, surface)
-    side.markdown(f"**{t('pg.start')}**", help=t("pg.start.help"))
+    side.markdown(f"**{say('pg.start')}**", help=say("pg.start.help"))
     a, b = side.columns(2)
     a.number_input("x", key=W + "x0", format="%.3f", step=0.1)
     b.number_input("y", key=W + "y0", format="%.3f", step=0.1)
-    # Selectboxes, not radios: a radio showed no selection after the language changed its labels.
-    side.selectbox(
-        t("pg.starts"), cfg.START_MODES, key=W + "starts", format_func=lambda m: t(f"pg.starts.{m}")
-    )
+    _setting("starts", side)
     if st.session_state[W + "starts"] != "single":
-        side.slider(t("pg.starts.count"), 2, cfg.MAX_STARTS, key=W + "count")
-        side.slider(t("pg.starts.radius"), 0.01, 0.5, key=W + "spread", step=0.01)
-    side.slider(t("pg.steps"), cfg.MIN_STEPS, cfg.MAX_STEPS, key=W + "steps", step=10)
-    with side.expander(t("pg.options")):
-        st.selectbox(t("pg.clip"), cfg.CLIP_MODES, key=W + "clip", format_func=lambda m: t(f"pg.clip.{m}"))
+        _setting("count", side)
+        _setting("spread", side)
+    _setting("steps", side)
+    with side.expander(say("pg.options")):
+        _setting("clip")
         if st.session_state[W + "clip"] != "none":
-            _positive_slider(t("pg.clip.at"), W + "clip_at")
-        st.selectbox(
-            t("pg.schedule"), cfg.SCHEDULES, key=W + "schedule", format_func=lambda m: t(f"pg.schedule.{m}")
-        )
+            _setting("clip_at")
+        _setting("schedule")
         schedule = st.session_state[W + "schedule"]
         if schedule in ("linear", "cosine"):
-            st.slider(t("pg.schedule.tau"), 1, cfg.MAX_STEPS, key=W + "tau")
-            st.slider(t("pg.schedule.final"), 0.0, 1.0, key=W + "final", step=0.01)
+            _setting("tau")
+            _setting("final")
         if schedule in ("exponential", "step"):
-            st.slider(t("pg.schedule.gamma"), 0.5, 1.0, key=W + "gamma", step=0.005)
+            _setting("gamma")
         if schedule == "step":
-            st.slider(t("pg.schedule.every"), 1, cfg.MAX_STEPS, key=W + "every")
-        st.slider(t("pg.noise"), 0.0, 10.0, key=W + "noise", step=0.05)
-        st.number_input(t("pg.seed"), 0, 2**31 - 1, key=W + "seed", step=1)
-        st.selectbox(t("pg.reg"), cfg.REGULARIZERS, key=W + "reg", format_func=lambda m: t(f"pg.reg.{m}"))
+            _setting("every")
+        _setting("noise")
+        _setting("seed")
+        _setting("reg")
         if st.session_state[W + "reg"] != "none":
-            _positive_slider(t("pg.reg.strength"), W + "strength")
-
-
-def _positive_slider(label: str, key: str) -> None:
-    if st.session_state[key] not in cfg.POSITIVE_GRID:
-        st.session_state[key] = cfg.nearest(cfg.POSITIVE_GRID, float(st.session_state[key]))
-    st.select_slider(label, cfg.POSITIVE_GRID, key=key, format_func=lambda v: f"{v:g}")
+            _setting("strength")
 
 
 # ---------------------------------------------------------------- computing (cached)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _surface(name: str, params_json: str):
-    return get_surface(name, **json.loads(params_json))
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
@@ -209,16 +167,10 @@ def _runs(settings_json: str, _surface_obj, surface_key: str) -> list[tuple[str,
 
 def _objective(surface, s: cfg.Settings):
     """The function whose contours the map shows: the penalised objective when there is one."""
-    if s.reg not in ("l1", "l2"):
+    options = s.simulate_options()
+    if "l1" not in options and "l2" not in options:
         return surface.value
-    lam = s.strength
-
-    def penalised(P: np.ndarray) -> np.ndarray:
-        if s.reg == "l1":
-            return surface.value(P) + lam * np.abs(P).sum(-1)
-        return surface.value(P) + lam / 2 * (P * P).sum(-1)
-
-    return penalised
+    return Objective(surface, options.get("l1", 0.0), options.get("l2", 0.0)).value
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
@@ -252,14 +204,14 @@ def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surfac
 def _status(row: dict, steps: int, surface) -> str:
     name, n = row["label"], row["trajectories"]
     if row["diverged"] and not surface.defined_everywhere:
-        return t("st.undefined", name=name, step=row["diverged_at"])
+        return say("st.undefined", name=name, step=row["diverged_at"])
     if row["diverged"]:
         key = "st.diverged" if row["diverged"] == n else "st.diverged_some"
-        return t(key, name=name, step=row["diverged_at"], count=row["diverged"], n=n)
+        return say(key, name=name, step=row["diverged_at"], count=row["diverged"], n=n)
     if row["converged"]:
         key = "st.converged" if row["converged"] == n else "st.converged_some"
-        return t(key, name=name, step=row["converged_at"], count=row["converged"], n=n)
-    return t("st.moving", name=name, steps=steps)
+        return say(key, name=name, step=row["converged_at"], count=row["converged"], n=n)
+    return say("st.moving", name=name, steps=steps)
 
 
 def _stability_limit(surface, s: cfg.Settings) -> float | None:
@@ -275,43 +227,36 @@ def _stability_limit(surface, s: cfg.Settings) -> float | None:
 # ---------------------------------------------------------------- the page
 
 
-def playground(
-    surface_override=None, extra_query: dict[str, str] | None = None, default_surface: str = "rosenbrock"
-) -> None:
-    """Draw the Playground. ``surface_override`` (a custom Surface) replaces the surface
-    picker, and ``extra_query`` (its expression and bounds) goes into the URL with the rest."""
+def load_settings(surface_override=None, default_surface: str = "rosenbrock") -> None:
+    """Put the URL's settings into the widgets (once per page and surface) and say what in it
+    was replaced or clamped. Call before any widget of the race is drawn."""
     _init_from_url(default_surface, surface_override)
     replaced, clamped = st.session_state.pop(W + "notices", ([], []))
     if replaced:
-        st.warning(t("pg.notice", what=", ".join(sorted(set(replaced)))))
+        st.warning(say("pg.notice", what=", ".join(sorted(set(replaced)))))
     if clamped:
-        st.info(t("pg.clamped", what=", ".join(sorted(set(clamped)))))
-    _controls(surface_override)
-    if surface_override is not None:
-        surface = surface_override
-        surface_key = "custom:" + surface.title + repr(surface.bounds)
-    else:
-        name = st.session_state[W + "surface"]
-        params = {k: float(st.session_state[f"{W}p.{k}"]) for k in SURFACES[name].params}
-        surface = _surface(name, json.dumps(params, sort_keys=True))
-        surface_key = name
+        st.info(say("pg.clamped", what=", ".join(sorted(set(clamped)))))
+
+
+def race(surface, extra_query: dict[str, str] | None = None) -> None:
+    """The race on ``surface``: the optimizers' controls, the animated map, the loss curves, the
+    summary and the exports; every setting into the URL. A typed surface (the Custom page)
+    passes ``extra_query``: its expression and bounds, which replace the surface's name."""
+    _controls(surface)
+    custom = extra_query is not None
+    surface_key = "custom:" + surface.title + repr(surface.bounds) if custom else surface.name
     s = _current(surface)
     query = s.to_query()
-    if surface_override is not None:
-        query = {k: v for k, v in query.items() if k != "s" and not k.startswith("p.")} | (extra_query or {})
+    if custom:
+        query = {k: v for k, v in query.items() if k != "s" and not k.startswith("p.")} | extra_query
     st.query_params.from_dict(query)
     settings_json = json.dumps(dataclasses.asdict(s))  # key order kept: it is the colour order
 
-    if surface_override is None:  # the Custom page shows its own formula and derivatives
-        title_col, formula_col = st.columns([2, 3])
-        title_col.subheader(surface_title(surface, lang()))
-        title_col.caption(surface_note(surface, lang()))
-        formula_col.latex(r"f(x, y) = " + sp.latex(surface.concrete))
     limit = _stability_limit(surface, s)
     if limit is not None and any(name in ("gd", "momentum", "nesterov") for name in s.optimizers):
-        st.caption(t("pg.stable", limit=limit))
+        st.caption(say("pg.stable", limit=limit))
     if not s.optimizers:
-        st.info(t("pg.none"))
+        st.info(say("pg.none"))
         return
     runs = _runs(settings_json, surface, surface_key)
     racers, race, view, loss, grad = _figures(settings_json, lang(), surface, runs, surface_key)
@@ -326,48 +271,46 @@ def playground(
             theme=None,
             config={"displaylogo": False, "scrollZoom": False},
         )
-        st.caption(t("pg.share"))
+        st.caption(say("pg.share"))
     with right:
-        st.markdown(f"**{t('pg.loss')}**")
+        st.markdown(f"**{say('pg.loss')}**")
         st.plotly_chart(loss, theme=None, key="loss_chart", config={"displaylogo": False})
-        if st.toggle(t("pg.gradnorm"), key="show_grad_norm"):
+        if st.toggle(say("pg.gradnorm"), key="show_grad_norm"):
             st.plotly_chart(grad, theme=None, key="grad_chart", config={"displaylogo": False})
-        st.markdown(f"**{t('pg.summary')}**")
+        st.markdown(f"**{say('pg.summary')}**")
         rows = [summary(surface, r) for r in racers]
         table = pd.DataFrame(
             {
-                t("col.optimizer"): [r["label"] for r in rows],
-                t("col.final"): [f"{r['final_loss']:.4g}" for r in rows],
-                t("col.distance"): ["–" if r["distance"] is None else f"{r['distance']:.3g}" for r in rows],
-                t("col.converged"): ["–" if r["converged_at"] < 0 else str(r["converged_at"]) for r in rows],
+                say("col.optimizer"): [r["label"] for r in rows],
+                say("col.final"): [f"{r['final_loss']:.4g}" for r in rows],
+                say("col.distance"): [
+                    "–" if r["distance"] is None else f"{r['distance']:.3g}" for r in rows
+                ],
+                say("col.converged"): [
+                    "–" if r["converged_at"] < 0 else str(r["converged_at"]) for r in rows
+                ],
             }
         )
-        st.table(table.set_index(t("col.optimizer")))
+        st.table(table.set_index(say("col.optimizer")))
         for row in rows:
             message = _status(row, s.steps, surface)
             (st.error if row["diverged"] else st.success if row["converged"] else st.info)(message)
     # WebGL is slow to start on machines without a GPU: the 3-D view is drawn on request.
-    if st.toggle(t("pg.view3d"), key="show_3d"):
+    if st.toggle(say("pg.view3d"), key="show_3d"):
         st.plotly_chart(view, theme=None, key="view3d", config={"displaylogo": False})
-    with st.expander(t("pg.export")):
+    with st.expander(say("pg.export")):
         a, b = st.columns(2)
         a.download_button(
-            t("pg.export.html"),
+            say("pg.export.html"),
             lambda: figure_html(race),
             file_name="loss-surface-race.html",
             mime="text/html",
             key="export_html",
         )
         b.download_button(
-            t("pg.export.csv"),
+            say("pg.export.csv"),
             lambda: trajectories_csv(racers),
             file_name="trajectories.csv",
             mime="text/csv",
             key="export_csv",
         )
-
-
-def open_in_playground(query: dict[str, str]) -> None:
-    """Switch to the Playground showing the scene described by ``query`` (URL parameters)."""
-    st.session_state.pop(W + "loaded", None)  # so the Playground reads the new URL
-    st.switch_page("pages/playground.py", query_params={**query, "lang": lang()})

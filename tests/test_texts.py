@@ -1,0 +1,55 @@
+"""The text catalogs: every language has every key, and everything the app names has words."""
+
+import ast
+from pathlib import Path
+
+from optimizers import OPTIMIZERS
+from surfaces import SURFACES
+from ui.lesson_catalog import LESSONS
+from ui.texts import LANGUAGES, catalog, language_for_locale, optimizer_title, text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def keys(tree, prefix=""):
+    """Every key path of a nested catalog."""
+    out = set()
+    for key, value in tree.items():
+        out |= keys(value, f"{prefix}{key}/") if isinstance(value, dict) else {prefix + key}
+    return out
+
+
+def test_every_language_has_the_same_keys_and_no_empty_text():
+    assert list(LANGUAGES)[0] == "en" and len(LANGUAGES) >= 2
+    english = keys(catalog("en"))
+    for language in LANGUAGES:
+        assert keys(catalog(language)) == english, language
+
+        def empty(tree):
+            return any(empty(v) if isinstance(v, dict) else not v for v in tree.values())
+
+        assert not empty(catalog(language)), language
+
+
+def test_every_surface_optimizer_and_lesson_has_words_in_every_language():
+    for language in LANGUAGES:
+        words = catalog(language)
+        assert set(words["surfaces"]) == set(SURFACES)
+        assert set(words["optimizers"]) == set(OPTIMIZERS)
+        assert set(words["lessons"]) == {lesson.key for lesson in LESSONS}
+    assert optimizer_title("gd", "zh") == "梯度下降" and optimizer_title("gd", "en") == "Gradient descent"
+    assert optimizer_title("adam", "zh") == "Adam"  # a name, the same in both
+
+
+def test_languages_follow_the_browser_and_fall_back_to_english():
+    assert language_for_locale("zh-CN") == "zh" and language_for_locale("en-GB") == "en"
+    assert language_for_locale("fr-FR") == "en" and language_for_locale(None) == "en"
+    assert text("pg.steps", "xx") == text("pg.steps", "en")
+
+
+def test_no_language_code_is_written_in_the_code():
+    # Languages are the catalogs: code never names one but the default, English.
+    for path in [*ROOT.glob("*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("viz/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value not in set(LANGUAGES) - {"en"}, f"{path.name} names a language"

@@ -1,0 +1,299 @@
+"""The lessons: one classroom scene per idea of the lecture notes (their words: ui/*.toml).
+
+Each scene is a set of Playground URL parameters, so "Open in the Playground" reproduces it
+exactly; tests/test_lessons.py checks every "what to notice" sentence against the engine's
+numbers for that very scene. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Scene:
+    query: dict[str, str]  # Playground URL parameters; its label is in the text catalogs
+
+
+@dataclasses.dataclass(frozen=True)
+class Lesson:
+    """A lesson's scenes and update rule; its title, text, "what to notice" (checked by a
+    test) and scene labels are in the text catalogs under ``lessons.<key>``."""
+
+    key: str
+    rule: str  # LaTeX
+    scenes: tuple[Scene, ...]
+
+
+VALLEY10 = {"s": "narrow_valley", "p.kappa": "10", "p.angle": "20"}
+VALLEY100 = {"s": "narrow_valley", "p.kappa": "100"}
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson(
+        key="step_size",
+        rule=r"\theta_{t} = \theta_{t-1} - \eta\, \nabla f(\theta_{t-1}), \qquad \text{stable} \iff \eta < 2/L",
+        scenes=(
+            Scene({**VALLEY10, "opt": "gd", "gd.lr": "0.01", "steps": "200"}),
+            Scene({**VALLEY10, "opt": "gd", "gd.lr": "0.1", "steps": "200"}),
+            Scene({**VALLEY10, "opt": "gd", "gd.lr": "0.224", "steps": "200"}),
+        ),
+    ),
+    Lesson(
+        key="momentum",
+        rule=r"v_t = \mu v_{t-1} + \nabla f(\theta_{t-1}), \qquad \theta_t = \theta_{t-1} - \eta\, v_t",
+        scenes=(
+            Scene(
+                {
+                    **VALLEY100,
+                    "opt": "gd,momentum",
+                    "gd.lr": "0.01",
+                    "momentum.lr": "0.01",
+                    "momentum.momentum": "0.9",
+                    "steps": "1500",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="nesterov",
+        rule=r"v_t = \mu v_{t-1} + \nabla f(\theta_{t-1} - \eta\mu v_{t-1}), \qquad \theta_t = \theta_{t-1} - \eta v_t",
+        scenes=(
+            Scene(
+                {
+                    **VALLEY100,
+                    "opt": "momentum,nesterov",
+                    "momentum.lr": "0.01",
+                    "nesterov.lr": "0.01",
+                    "momentum.momentum": "0.9",
+                    "nesterov.momentum": "0.9",
+                    "steps": "300",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="adaptive",
+        rule=r"G_t = G_{t-1} + g_t^2 \;\;\text{(AdaGrad)}, \qquad v_t = \rho v_{t-1} + (1-\rho) g_t^2 \;\;"
+        r"\text{(RMSProp)}, \qquad \theta_t = \theta_{t-1} - \frac{\eta}{\sqrt{\cdot} + \epsilon}\, g_t",
+        scenes=(
+            Scene(
+                {
+                    "s": "narrow_valley",
+                    "p.kappa": "50",
+                    "opt": "adagrad,rmsprop,adadelta",
+                    "adagrad.lr": "0.5",
+                    "rmsprop.lr": "0.0178",
+                    "noise": "0.5",
+                    "steps": "1000",
+                    "starts": "ring",
+                    "count": "8",
+                    "spread": "0.02",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="adam",
+        rule=r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad "
+        r"\theta_t = \theta_{t-1} - \eta \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}",
+        scenes=(
+            Scene(
+                {
+                    "s": "rosenbrock",
+                    "opt": "adam,amsgrad,nadam,adamax,adafactor",
+                    "adam.lr": "0.0501",
+                    "amsgrad.lr": "0.0501",
+                    "nadam.lr": "0.0501",
+                    "adamax.lr": "0.0501",
+                    "steps": "500",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="saddle",
+        rule=r"\nabla f(0,0) = 0, \qquad H(0,0) = \begin{pmatrix} 2 & 0 \\ 0 & -1 \end{pmatrix}",
+        scenes=(
+            Scene(
+                {"s": "saddle", "opt": "gd", "gd.lr": "0.05", "x0": "-1.5", "y0": "0.0", "steps": "400"},
+            ),
+            Scene(
+                {
+                    "s": "saddle",
+                    "opt": "gd",
+                    "gd.lr": "0.05",
+                    "x0": "-1.5",
+                    "y0": "0.0",
+                    "steps": "400",
+                    "noise": "0.05",
+                },
+            ),
+            Scene(
+                {
+                    "s": "saddle",
+                    "opt": "gd,momentum,newton",
+                    "gd.lr": "0.05",
+                    "momentum.lr": "0.05",
+                    "x0": "-1.5",
+                    "y0": "0.001",
+                    "steps": "400",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="cliff",
+        rule=r"g \leftarrow g \cdot \min\!\left(1, \frac{c}{\lVert g \rVert}\right)",
+        scenes=(
+            Scene(
+                {"s": "cliff", "opt": "gd", "gd.lr": "0.01", "steps": "200"},
+            ),
+            Scene(
+                {
+                    "s": "cliff",
+                    "opt": "gd",
+                    "gd.lr": "0.01",
+                    "steps": "200",
+                    "clip": "norm",
+                    "clip_at": "1.0",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="plateau",
+        rule=r"\lVert \nabla f \rVert < 10^{-3} \;\Rightarrow\; \eta \lVert \nabla f \rVert \approx 0",
+        scenes=(
+            Scene(
+                {
+                    "s": "plateau",
+                    "opt": "gd,momentum,adam",
+                    "gd.lr": "1.0",
+                    "momentum.lr": "1.0",
+                    "adam.lr": "0.1",
+                    "steps": "300",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="l1_l2",
+        rule=r"J(w) = f(w) + \lambda \lVert w \rVert_1 \;\;\text{or}\;\; f(w) + \tfrac{\lambda}{2} \lVert w \rVert_2^2, "
+        r"\qquad \partial |w| = \operatorname{sign}(w)",
+        scenes=(
+            Scene(
+                {
+                    "s": "constrained_bowl",
+                    "opt": "gd",
+                    "gd.lr": "0.01",
+                    "steps": "3000",
+                    "reg": "l1",
+                    "strength": "1.0",
+                },
+            ),
+            Scene(
+                {
+                    "s": "constrained_bowl",
+                    "opt": "gd",
+                    "gd.lr": "0.1",
+                    "steps": "1000",
+                    "reg": "l2",
+                    "strength": "1.0",
+                },
+            ),
+            Scene(
+                {
+                    "s": "constrained_bowl",
+                    "opt": "gd",
+                    "gd.lr": "0.1",
+                    "steps": "1000",
+                    "reg": "l1_ball",
+                    "strength": "1.0",
+                },
+            ),
+            Scene(
+                {
+                    "s": "constrained_bowl",
+                    "opt": "gd",
+                    "gd.lr": "0.1",
+                    "steps": "1000",
+                    "reg": "l2_ball",
+                    "strength": "1.0",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="initialization",
+        rule=r"\theta_0 \mapsto \lim_{t\to\infty} \theta_t \in \{\text{minima}\}",
+        scenes=(
+            Scene(
+                {
+                    "s": "himmelblau",
+                    "opt": "gd",
+                    "gd.lr": "0.01",
+                    "starts": "grid",
+                    "count": "25",
+                    "spread": "0.4",
+                    "x0": "0.0",
+                    "y0": "0.0",
+                    "steps": "500",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="minibatch",
+        rule=r"\eta_k = \left(1 - \tfrac{k}{\tau}\right)\eta_0 + \tfrac{k}{\tau}\,\eta_\tau \;\;(k \le \tau), "
+        r"\qquad \eta_k = \eta_\tau \;\;(k > \tau)",
+        scenes=(
+            Scene(
+                {
+                    "s": "narrow_valley",
+                    "p.kappa": "10",
+                    "opt": "gd",
+                    "gd.lr": "0.0501",
+                    "noise": "1.0",
+                    "steps": "600",
+                    "starts": "ring",
+                    "count": "25",
+                    "spread": "0.02",
+                },
+            ),
+            Scene(
+                {
+                    "s": "narrow_valley",
+                    "p.kappa": "10",
+                    "opt": "gd",
+                    "gd.lr": "0.0501",
+                    "noise": "1.0",
+                    "steps": "600",
+                    "starts": "ring",
+                    "count": "25",
+                    "spread": "0.02",
+                    "schedule": "linear",
+                    "tau": "400",
+                    "final": "0.01",
+                },
+            ),
+        ),
+    ),
+    Lesson(
+        key="second_order",
+        rule=r"\theta_t = \theta_{t-1} - (H + \alpha I)^{-1} \nabla f(\theta_{t-1})",
+        scenes=(
+            Scene(
+                {
+                    "s": "narrow_valley",
+                    "p.kappa": "100",
+                    "p.angle": "30",
+                    "opt": "gd,newton,bfgs,lbfgs,cg",
+                    "gd.lr": "0.01",
+                    "steps": "200",
+                },
+            ),
+        ),
+    ),
+)
+
+BY_KEY = {lesson.key: lesson for lesson in LESSONS}

@@ -1,0 +1,68 @@
+"""The frame every page shares: the session's language, the pages and their addresses, and
+moving between them. app.py draws it; each page file starts with ``require_app_shell()``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ui.texts import DEFAULT_LANGUAGE, LANGUAGES, language_for_locale, text
+
+ROOT = Path(__file__).resolve().parent.parent
+# (URL path, script, icon); the first is the default page. Titles: "nav.<path>" in the catalogs.
+PAGES = (
+    ("playground", "pages/playground.py", "🏁"),
+    ("lessons", "pages/lessons.py", "🎓"),
+    ("custom", "pages/custom.py", "✏️"),
+    ("sweep", "pages/sweep.py", "🗺️"),
+    ("basins", "pages/basins.py", "🧭"),
+)
+
+
+def lang() -> str:
+    """The language of this session (a key of ``ui.texts.LANGUAGES``)."""
+    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+
+
+def say(key: str, **values: Any) -> str:
+    """The interface string ``key`` in this session's language."""
+    return text(key, lang(), **values)
+
+
+def choose_language() -> None:
+    """The session's language: the URL's ``lang``, else the browser's, set once per session."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang")
+        st.session_state["lang"] = wanted if wanted in LANGUAGES else language_for_locale(st.context.locale)
+
+
+def navigation() -> list:
+    """The pages, titled in this session's language, for ``st.navigation``."""
+    return [
+        st.Page(ROOT / script, title=say(f"nav.{path}"), icon=icon, default=i == 0, url_path=path)
+        for i, (path, script, icon) in enumerate(PAGES)
+    ]
+
+
+def require_app_shell() -> None:
+    """Make sure this page runs inside app.py's frame (language, navigation).
+
+    Until some session has called ``st.navigation``, Streamlit treats a folder named pages/
+    as a legacy multipage app: on a fresh server, a first visit straight to /custom runs
+    pages/custom.py alone. Calling ``st.navigation`` switches that off for every session
+    (documented: "As soon as any session of your app executes the st.navigation command,
+    your app will ignore the pages/ directory"); the rerun then goes through app.py and
+    lands on the page the URL names.
+    """
+    if "lang" not in st.session_state and not st.session_state.get("shell_rerun"):
+        st.session_state["shell_rerun"] = True
+        st.navigation(navigation(), position="hidden")
+        st.rerun()
+
+
+def open_in_playground(query: dict[str, str]) -> None:
+    """Switch to the Playground showing the scene described by ``query`` (URL parameters)."""
+    st.session_state.pop("w.loaded", None)  # so the Playground reads the new URL
+    st.switch_page("pages/playground.py", query_params={**query, "lang": lang()})

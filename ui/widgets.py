@@ -1,0 +1,44 @@
+"""Widgets drawn from the specs: a plain setting (ui.settings.SETTINGS) or an optimizer's
+hyperparameter (its registered control). The session-state key of each widget is its URL key
+with a prefix, so a page reads its settings back from session state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from ui import settings as cfg
+
+
+def _number_format(value: Any) -> str:
+    return f"{value:g}"
+
+
+def setting_widget(spec: cfg.Setting, key: str, say: Callable[[str], str], container=st) -> Any:
+    """The widget of one plain setting, holding its value in ``st.session_state[key]``;
+    ``say`` gives the words of a text key in the page's language."""
+    label = say(spec.label)
+    if spec.widget == "select":
+        # A selectbox, not a radio: a radio showed no selection after the language changed.
+        return container.selectbox(
+            label, spec.options, key=key, format_func=lambda option: say(f"{spec.label}.{option}")
+        )
+    if spec.widget == "grid":
+        options = cfg.with_value(spec.options, st.session_state.setdefault(key, spec.default))
+        return container.select_slider(label, options, key=key, format_func=_number_format)
+    if spec.widget == "number":
+        return container.number_input(label, spec.low, spec.high, key=key, step=spec.step)
+    return container.slider(label, spec.low, spec.high, key=key, step=spec.step)
+
+
+def hyperparameter_widget(optimizer: str, name: str, key: str, label: str, container=st) -> Any:
+    """The widget of hyperparameter ``name`` of ``optimizer`` (its registered control)."""
+    shown = cfg.control(optimizer, name)
+    if shown.kind == "checkbox":
+        return container.checkbox(label, key=key)
+    if shown.kind == "select":
+        return container.selectbox(label, shown.options, key=key)
+    options = cfg.with_value(shown.options, st.session_state[key])
+    return container.select_slider(label, options, key=key, format_func=_number_format)

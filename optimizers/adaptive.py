@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optimizers.base import CLOSED_UNIT_INTERVAL, NON_NEGATIVE, POSITIVE, UNIT_INTERVAL, Optimizer
+from optimizers.base import CLOSED_UNIT_INTERVAL, NON_NEGATIVE, POSITIVE, UNIT_INTERVAL, Optimizer, Rule
 
 
 class AdagradState(NamedTuple):
@@ -143,4 +143,50 @@ ADADELTA = Optimizer(
     {"lr": 1.0, "rho": 0.9, "eps": 1e-6},
     {"lr": POSITIVE, "rho": CLOSED_UNIT_INTERVAL, "eps": POSITIVE},
     torch="Adadelta",
+)
+
+
+class RpropState(NamedTuple):
+    prev: np.ndarray  # the last gradient used, 0 where its sign flipped (torch's prev)
+    step_size: np.ndarray  # one step size per coordinate (torch's step_size)
+
+
+def rprop_init(P: np.ndarray) -> RpropState:
+    return RpropState(np.zeros_like(P), np.zeros_like(P))
+
+
+def rprop_update(P, g, state, t, hp, surface):
+    r"""Resilient backpropagation as ``torch.optim.Rprop`` (Riedmiller and Braun, 1993).
+
+    Only the sign of each gradient coordinate is used; each coordinate has its own step size
+    :math:`\Delta_i`, starting at lr, that grows while the sign stays and shrinks when it flips:
+
+    .. math:: \Delta_{t,i} = \mathrm{clip}(\eta^{\pm} \Delta_{t-1,i},\ \Delta_{\min},\ \Delta_{\max}),
+              \qquad \theta_{t,i} = \theta_{t-1,i} - \mathrm{sign}(g_{t,i})\, \Delta_{t,i}
+
+    with :math:`\eta^+` where :math:`g_{t,i} g_{t-1,i} > 0`, :math:`\eta^-` where it is negative
+    (and that coordinate does not move: its gradient counts as 0), 1 where it is 0.
+    """
+    step_size = np.broadcast_to(hp["lr"], P.shape).copy() if t == 1 else state.step_size
+    agreement = np.sign(g * state.prev)
+    factor = np.where(agreement > 0, hp["eta_plus"], np.where(agreement < 0, hp["eta_minus"], 1.0))
+    step_size = np.clip(step_size * factor, hp["step_min"], hp["step_max"])
+    g = np.where(agreement < 0, 0.0, g)
+    return P - np.sign(g) * step_size, RpropState(g, step_size)
+
+
+RPROP = Optimizer(
+    "rprop",
+    "Rprop",
+    rprop_init,
+    rprop_update,
+    {"lr": 1e-2, "eta_minus": 0.5, "eta_plus": 1.2, "step_min": 1e-6, "step_max": 50.0},
+    {
+        "lr": POSITIVE,
+        "eta_minus": Rule(lambda v: (v > 0) & (v < 1), "must be in (0, 1)"),
+        "eta_plus": Rule(lambda v: v > 1, "must be > 1"),
+        "step_min": NON_NEGATIVE,
+        "step_max": POSITIVE,
+    },
+    torch="Rprop",
 )

@@ -53,9 +53,12 @@ class Optimizer(NamedTuple):
     torch: str | None = None
     second_order: bool = False
     # What the app shows, set by the registry: the hyperparameters with their controls, in
-    # order, and the learning rate to suggest (controls.LrHint).
+    # order, the learning rate to suggest (controls.LrHint), other values it suggests instead
+    # of the defaults, and the name of a state field that is a point to draw.
     shown: Mapping[str, Any] = {}
     lr_hint: Any = None
+    suggested: Mapping[str, Any] = {}
+    drawn: str | None = None
 
     def hyperparameters(self, n: int, **given: Any) -> dict[str, Any]:
         """Defaults overridden by ``given``, validated, numeric ones shaped for ``(n, 2)``.

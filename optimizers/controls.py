@@ -40,6 +40,7 @@ WEIGHT_DECAY = POSITIVE._replace(sweep=(1e-4, 1.0))
 DECAY = Control("slider", DECAY_GRID, sweep=(-1.0, -0.1))
 COUNT = Control("slider", (1, 2, 3, 5, 10, 20, 50))
 GROWTH = Control("slider", (1.05, 1.1, 1.2, 1.3, 1.5, 2.0, 3.0), sweep=(1.05, 3.0))  # factors above 1
+POWER = Control("slider", (0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0), sweep=(0.5, 1.0))  # exponents
 STEPS = Control("slider", (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 1e6), log=True)
 
 

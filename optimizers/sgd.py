@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from optimizers.base import POSITIVE, UNIT_INTERVAL, Optimizer
+from optimizers.base import NON_NEGATIVE, POSITIVE, UNIT_INTERVAL, Optimizer
 
 
 def _no_state(P: np.ndarray) -> tuple[()]:
@@ -65,3 +65,53 @@ MOMENTUM = Optimizer(
     torch="SGD",
 )
 NESTEROV = MOMENTUM._replace(name="nesterov", title="Nesterov", update=nesterov_update)
+
+
+class ASGDState(NamedTuple):
+    ax: np.ndarray  # the averaged point (torch's ax); Run.path is the iterate
+    eta: Any  # the step size of the next step (torch's eta); None before the first
+    mu: Any  # the averaging weight of the next step (torch's mu)
+
+
+def asgd_init(P: np.ndarray) -> ASGDState:
+    return ASGDState(np.zeros_like(P), None, 1.0)
+
+
+def asgd_update(P, g, state, t, hp, surface):
+    r"""Averaged SGD as ``torch.optim.ASGD`` (Polyak and Juditsky, 1992).
+
+    .. math:: \theta_t = \theta_{t-1} (1 - \lambda \eta_t) - \eta_t (g_t + w \theta_{t-1}),
+              \qquad \bar\theta_t = \bar\theta_{t-1} + \mu_t (\theta_t - \bar\theta_{t-1})
+
+    with :math:`\eta_1 = lr`, :math:`\eta_{t+1} = lr / (1 + \lambda\, lr\, t)^\alpha` and
+    :math:`\mu_t = 1 / \max(1, t - 1 - t_0)`: the average starts after :math:`t_0` steps
+    (before, :math:`\bar\theta_t = \theta_t`).
+    """
+    lr, lambd = hp["lr"], hp["lambd"]
+    eta = lr if state.eta is None else state.eta
+    if np.any(hp["weight_decay"] != 0):
+        g = g + hp["weight_decay"] * P
+    P = P * (1 - lambd * eta) - eta * g
+    mu = state.mu
+    ax = P.copy() if np.all(mu == 1) else np.where(mu == 1, P, state.ax + (P - state.ax) * mu)
+    # The next step's size and averaging weight, as torch computes them after this step.
+    eta = lr / ((1 + lambd * lr * t) ** hp["alpha"])
+    mu = 1 / np.maximum(1, t - hp["t0"])
+    return P, ASGDState(ax, eta, mu if np.ndim(mu) else float(mu))
+
+
+ASGD = Optimizer(
+    "asgd",
+    "ASGD",
+    asgd_init,
+    asgd_update,
+    {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0},
+    {
+        "lr": POSITIVE,
+        "lambd": NON_NEGATIVE,
+        "alpha": NON_NEGATIVE,
+        "t0": NON_NEGATIVE,
+        "weight_decay": NON_NEGATIVE,
+    },
+    torch="ASGD",
+)

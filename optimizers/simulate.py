@@ -42,6 +42,8 @@ class Run:
     - ``converged_at (N,)``: the first step from which ``grad_norm <= tol`` held up to the
       end of the run (so a trajectory merely passing a stationary point does not count),
       else -1. Never set for a diverged trajectory.
+    - ``state``: with ``record_state=True``, the optimizer's state fields by name, ``(R, N, 2)``
+      or ``(R, N, 1)`` (NaN where a field has no value yet); else empty.
     """
 
     path: np.ndarray
@@ -54,6 +56,7 @@ class Run:
     converged_at: np.ndarray
     optimizer: str
     hyperparameters: Mapping[str, Any]
+    state: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -118,6 +121,19 @@ class _Settings:
     tol2: float
     center: np.ndarray
     limit: float
+    state_fields: tuple[tuple[str, int], ...] = ()  # recorded state fields and their widths
+
+
+def _state_fields(opt: Optimizer, P: np.ndarray) -> tuple[tuple[str, int], ...]:
+    """The fields of ``opt``'s state that are one point or one number per trajectory, with
+    their widths (2 or 1): what record_state records."""
+    state = opt.init(P[:1].copy())
+    fields = []
+    for name, value in zip(getattr(state, "_fields", ()), state, strict=True):
+        shape = np.shape(value) if value is not None else ()
+        if shape in ((1, 2), (1, 1), ()):
+            fields.append((name, shape[1] if shape else 1))
+    return tuple(fields)
 
 
 class _Guard:
@@ -162,7 +178,7 @@ def _advance(
     penalised = has_l1 or bool(np.any(l2 > 0))
     objective = Objective(surface, l1, l2, include_l1=not cfg.proximal) if penalised else surface
     guard = _Guard(surface, cfg.center, cfg.limit)
-    path, loss, obj, grad_norm = records
+    path, loss, obj, grad_norm, *state_records = records
 
     def stationarity(P: np.ndarray, g: np.ndarray) -> np.ndarray:
         """The minimum-norm subgradient (or projected gradient): its norm measures convergence."""
@@ -178,13 +194,16 @@ def _advance(
     alive = np.ones(n, dtype=bool)
     r = 0
 
-    def record(P: np.ndarray, g: np.ndarray) -> None:
+    def record(P: np.ndarray, g: np.ndarray, state) -> None:
         nonlocal r
         path[r] = P
         value = surface.value(P)
         loss[r] = value
         obj[r] = value + objective.penalty(P) if penalised else value
         grad_norm[r] = np.sqrt(_squared_norm(stationarity(P, g)))
+        for (name, _), recorded_field in zip(cfg.state_fields, state_records, strict=True):
+            field_value = getattr(state, name)
+            recorded_field[r] = np.nan if field_value is None else field_value
         r += 1
 
     smooth_residual = not has_l1 and project is None  # then the residual is g itself
@@ -199,7 +218,7 @@ def _advance(
         frozen = not alive.all()
         state = opt.init(P)
         lr = hp.get("lr")
-        record(P, g)
+        record(P, g, state)
         next_record = int(recorded[r]) if r < len(recorded) else -1
         last_moving[_squared_norm(stationarity(P, g)) > tol2] = 0
         everyone_moving_at = 0 if (last_moving == 0).all() else -1
@@ -240,15 +259,16 @@ def _advance(
             else:
                 last_moving[g2 > tol2] = t
             if t == next_record:
-                record(P, g)
+                record(P, g, state)
                 next_record = int(recorded[r]) if r < len(recorded) else -1
     return P, diverged_at, np.maximum(last_moving, everyone_moving_at)
 
 
-def _check_memory(recorded: np.ndarray, n: int, steps: int) -> None:
-    size = len(recorded) * n * RECORD_BYTES_PER_POINT
+def _check_memory(recorded: np.ndarray, n: int, steps: int, extra_width: int = 0) -> None:
+    per_point = RECORD_BYTES_PER_POINT + 8 * extra_width
+    size = len(recorded) * n * per_point
     if size > MEMORY_BUDGET_BYTES:
-        needed = math.ceil(steps * n * RECORD_BYTES_PER_POINT / MEMORY_BUDGET_BYTES) + 1
+        needed = math.ceil(steps * n * per_point / MEMORY_BUDGET_BYTES) + 1
         raise ValueError(
             f"recording {len(recorded)} steps of {n} trajectories needs {size / 2**20:.0f} MB, "
             f"over the {MEMORY_BUDGET_BYTES // 2**20} MB budget: use record_every={needed} "
@@ -273,6 +293,7 @@ def simulate(
     constraint: Mapping[str, Any] | None = None,
     record_every: int = 1,
     tol: float = 1e-6,
+    record_state: bool = False,
     **hyperparameters: Any,
 ) -> Run:
     """Run ``optimizer`` on ``surface`` from every start at once for ``steps`` steps.
@@ -283,7 +304,9 @@ def simulate(
     ``lr`` scaled by ``schedule``; with ``proximal=True`` (gd only) the exact L1 proximal
     step (soft-thresholding by lr * l1) instead of the L1 subgradient; projection onto the
     ``constraint`` ball. Every numeric option and hyperparameter is a scalar or one value per
-    trajectory. Bad arguments raise ``ValueError``; diverging trajectories do not.
+    trajectory. ``record_state=True`` also records the optimizer's state (``Run.state``);
+    recording changes no bit of the path. Bad arguments raise ``ValueError``; diverging
+    trajectories do not.
     """
     opt = get_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
     P = np.array(starts, dtype=np.float64, ndmin=2)
@@ -294,7 +317,8 @@ def simulate(
     n = P.shape[0]
     steps = _integer("steps", steps, 0, MAX_STEPS)
     recorded = _record_steps(steps, _integer("record_every", record_every, 1, MAX_STEPS))
-    _check_memory(recorded, n, steps)
+    state_fields = _state_fields(opt, P) if record_state else ()
+    _check_memory(recorded, n, steps, sum(width for _, width in state_fields))
     hp = opt.hyperparameters(n, **hyperparameters)
     options = Options(
         noise=checked_number("noise", noise, NON_NEGATIVE, n),
@@ -316,6 +340,7 @@ def simulate(
         tol2=checked_number("tol", tol, NON_NEGATIVE, 1) ** 2,
         center=surface.center,
         limit=DIVERGENCE_BOX * float(surface.half_width.max()),
+        state_fields=state_fields,
     )
     R = len(recorded)
     out = (
@@ -326,12 +351,13 @@ def simulate(
         np.empty((R, n)),  # loss
         np.empty((R, n)),  # objective
         np.empty((R, n)),  # grad_norm
+        *(np.empty((R, n, width)) for _, width in state_fields),
     )
     # Workers find the optimizer by its name: only a registered one can be sent.
     sendable = dataclasses.replace(cfg, opt=opt.name) if OPTIMIZERS.get(opt.name) is opt else None
     noisy = bool(np.any(options.noise > 0))
     parallel.advance_all(_advance, cfg, P, hp, options, seed, noisy, out, sendable)
-    final, diverged_at, last_moving, path, loss, obj, grad_norm = out
+    final, diverged_at, last_moving, path, loss, obj, grad_norm, *state_records = out
     converged_at = np.where((last_moving < steps) & (diverged_at < 0), last_moving + 1, -1)
     return Run(
         path=path,
@@ -344,4 +370,5 @@ def simulate(
         converged_at=converged_at,
         optimizer=opt.name,
         hyperparameters={k: _plain(v) for k, v in hp.items()},
+        state={name: a for (name, _), a in zip(state_fields, state_records, strict=True)},
     )

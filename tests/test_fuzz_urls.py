@@ -2,9 +2,9 @@
 
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
-from ui.settings import PLAIN_FIELDS
 
 from tests.conftest import open_script
+from ui.settings import PLAIN_FIELDS
 
 KEYS = [
     *PLAIN_FIELDS,

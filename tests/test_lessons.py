@@ -3,12 +3,12 @@ it renders in both languages, and each scene's link opens the Playground as desc
 
 import numpy as np
 import pytest
-from ui import settings as cfg
-from ui.lesson_catalog import LESSONS
-from ui.texts import LANGUAGES, lesson_words
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import open_script
+from ui import settings as cfg
+from ui.lesson_catalog import LESSONS
+from ui.texts import LANGUAGES, lesson_words
 from viz.maps import basin_labels
 
 

@@ -30,6 +30,20 @@ def test_trajectory_equals_torch_step_for_step(case):
     np.testing.assert_allclose(run.path, reference, rtol=1e-7, atol=1e-10)
 
 
+ASGD_CASES = [c for c in CASES if c["optimizer"] == "asgd"]
+
+
+@pytest.mark.parametrize("case", ASGD_CASES, ids=case_id)
+def test_asgd_average_equals_torchs_ax(case):
+    run = simulate(
+        get_surface(case["surface"]), "asgd", case["starts"], META["steps"], record_state=True, **case["hp"]
+    )
+    averaged = DATA[case["key"] + "_ax"]
+    np.testing.assert_allclose(run.state["ax"][1:], averaged[1:], rtol=1e-7, atol=1e-10)
+    if case["hp"].get("t0", 1e6) < META["steps"]:  # the average has started: it lags the iterate
+        assert not np.allclose(run.state["ax"][-1], run.path[-1])
+
+
 def test_reference_covers_every_torch_equivalent_optimizer():
     torch_like = {name for name, o in OPTIMIZERS.items() if o.torch}
     assert torch_like == {
@@ -46,6 +60,8 @@ def test_reference_covers_every_torch_equivalent_optimizer():
         "adamax",
         "radam",
         "adafactor",
+        "rprop",
+        "asgd",
     }
     assert META["torch"].startswith("2.13")
     for name in torch_like:

@@ -283,9 +283,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             {
                 say("col.optimizer"): [r["label"] for r in rows],
                 say("col.final"): [f"{r['final_loss']:.4g}" for r in rows],
-                say("col.distance"): [
-                    "–" if r["distance"] is None else f"{r['distance']:.3g}" for r in rows
-                ],
+                say("col.distance"): ["–" if r["distance"] is None else f"{r['distance']:.3g}" for r in rows],
                 say("col.converged"): [
                     "–" if r["converged_at"] < 0 else str(r["converged_at"]) for r in rows
                 ],

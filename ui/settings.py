@@ -199,7 +199,7 @@ def default_hyperparameters(name: str, surface) -> dict[str, Any]:
     (a Surface, or the name of a built-in)."""
     surface = SURFACES[surface] if isinstance(surface, str) else surface
     opt = get_optimizer(name)
-    hp = {key: opt.defaults[key] for key in opt.shown}
+    hp = {key: opt.suggested.get(key, opt.defaults[key]) for key in opt.shown}
     if "lr" in hp:
         hp["lr"] = nearest(LR_GRID, suggested_lr(name, surface))
     return {key: checked(name, key, value) for key, value in hp.items()}

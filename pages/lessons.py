@@ -4,10 +4,10 @@ import streamlit as st
 
 from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson
-from ui.race_view import COLORS
+from ui.race_view import COLORS, racer
 from ui.shell import lang, open_in_playground, require_app_shell, say
 from ui.texts import figure_words, lesson_words, optimizer_title
-from viz import Racer, race_figure
+from viz import race_figure
 
 PRESENTATION_CSS = """
 <style>
@@ -31,7 +31,7 @@ def _figure(key: str, language: str):
         for name, run in cfg.run_all(s, surface):
             title = optimizer_title(name, language)
             label = f"{scene_label}: {title}" if len(lesson.scenes) > 1 else title
-            racers.append(Racer(label, COLORS[len(racers) % len(COLORS)], run))
+            racers.append(racer(name, run, COLORS[len(racers) % len(COLORS)], language, label))
     return race_figure(surface, racers, constraint=constraint, words=figure_words(language), clickable=False)
 
 

@@ -27,6 +27,9 @@ TABLE = {
     "bfgs": ({}, 200, None),
     "lbfgs": ({}, 200, None),
     "cg": ({}, 200, None),
+    # Sign steps zigzag down Rosenbrock's curved floor; slower growth gets closer.
+    "rprop": ({"eta_plus": 1.1}, 20000, None),
+    "asgd": ({"lr": 1e-3}, 20000, None),
 }
 SURFACES = ["rosenbrock", "narrow_valley"]
 
@@ -78,6 +81,33 @@ def test_first_steps_by_hand():
     )
     # RAdam's first steps are unrectified momentum: lr * m_hat = lr * g.
     assert np.allclose(first_step("radam", lr=0.1), P0 - 0.1 * G)
+    # Rprop's first step is lr against the sign of each coordinate.
+    assert np.allclose(first_step("rprop", lr=0.1), P0 - 0.1 * np.sign(G))
+    # ASGD: weight decay lambda * eta first, then the SGD step.
+    assert np.allclose(first_step("asgd", lr=0.1, lambd=0.5), P0 * 0.95 - 0.1 * G)
+
+
+def test_rprop_grows_steps_while_the_sign_stays_and_shrinks_them_when_it_flips():
+    line = surface_from_expression("3*x - 4*y")  # constant gradient: the signs never change
+    run = simulate(line, "rprop", [[0.0, 0.0]], 4, lr=0.1, eta_plus=2.0)
+    steps = np.abs(np.diff(run.path[:, 0, 0]))
+    assert np.allclose(steps, [0.1, 0.2, 0.4, 0.8])
+    bowl = surface_from_expression("x^2 + y^2")  # from x = 0.15 a step of 0.2 overshoots 0
+    run = simulate(bowl, "rprop", [[0.15, 1.0]], 3, lr=0.2, eta_plus=1.5, eta_minus=0.25)
+    x = run.path[:, 0, 0]
+    assert np.isclose(x[1], -0.05)  # crossed: the sign of the gradient flips
+    assert np.isclose(x[2], -0.05)  # the flipped coordinate waits one step, its step shrinks
+    assert np.isclose(x[3], 0.0)  # then moves by 0.2 * 0.25 = 0.05
+
+
+def test_asgd_averages_the_iterates_after_t0():
+    bowl = surface_from_expression("x^2 + y^2")
+    run = simulate(bowl, "asgd", [[1.0, -2.0]], 30, lr=0.05, lambd=0.0, t0=5, record_state=True)
+    ax, path = run.state["ax"], run.path
+    # Step t averages with weight mu = 1 / max(1, t - 1 - t0): up to step t0 + 2 = 7 the
+    # average is the iterate, afterwards the running mean of the iterates from step 7 on.
+    assert np.array_equal(ax[1:8], path[1:8])
+    assert np.allclose(ax[-1], path[7:].mean(axis=0), rtol=1e-12)
 
 
 def test_equivalences_between_optimizers():
@@ -222,6 +252,9 @@ def test_singular_hessian_freezes_newton_instead_of_nan():
         ("adafactor", {"d": 0.5}, "d must be >= 1, got 0.5"),
         ("adafactor", {"beta2_decay": 0.5}, "beta2_decay must be <= 0, got 0.5"),
         ("adagrad", {"lr_decay": -1}, "lr_decay must be >= 0, got -1"),
+        ("rprop", {"eta_minus": 1.5}, r"eta_minus must be in \(0, 1\), got 1.5"),
+        ("rprop", {"eta_plus": 0.9}, "eta_plus must be > 1, got 0.9"),
+        ("asgd", {"t0": -1}, "t0 must be >= 0, got -1"),
     ],
 )
 def test_bad_hyperparameters_raise_actionable_errors(name, hp, message):
@@ -253,5 +286,7 @@ def test_defaults_match_the_design_table():
         "bfgs": {"lr": 1.0, "line_search": True},
         "lbfgs": {"lr": 1.0, "history": 10, "line_search": True},
         "cg": {"lr": 1.0, "variant": "PR+", "line_search": True},
+        "rprop": {"lr": 1e-2, "eta_minus": 0.5, "eta_plus": 1.2, "step_min": 1e-6, "step_max": 50.0},
+        "asgd": {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0},
     }
     assert {name: dict(o.defaults) for name, o in OPTIMIZERS.items()} == expected

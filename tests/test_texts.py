@@ -20,7 +20,7 @@ def keys(tree, prefix=""):
 
 
 def test_every_language_has_the_same_keys_and_no_empty_text():
-    assert list(LANGUAGES)[0] == "en" and len(LANGUAGES) >= 2
+    assert next(iter(LANGUAGES)) == "en" and len(LANGUAGES) >= 2
     english = keys(catalog("en"))
     for language in LANGUAGES:
         assert keys(catalog(language)) == english, language

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from optimizers import OPTIMIZERS, Run, simulate
+from optimizers import OPTIMIZERS, Run
 from optimizers.objective import Objective
 from ui import settings as cfg
 from ui.shell import lang, say
@@ -157,12 +157,19 @@ def _controls(surface) -> None:
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
 def _runs(settings_json: str, _surface_obj, surface_key: str) -> list[tuple[str, Run]]:
-    s = cfg.Settings(**json.loads(settings_json))
-    starts = cfg.starts_array(s, _surface_obj)
-    options = s.simulate_options()
-    return [
-        (name, simulate(_surface_obj, name, starts, **options, **hp)) for name, hp in s.optimizers.items()
-    ]
+    return cfg.run_all(cfg.Settings(**json.loads(settings_json)), _surface_obj)
+
+
+def racer(name: str, run: Run, color: str, language: str, label: str | None = None) -> Racer:
+    """The race's view of one optimizer's run, with the point of its state it draws (if any)."""
+    drawn = OPTIMIZERS[name].drawn
+    return Racer(
+        optimizer_title(name, language) if label is None else label,
+        color,
+        run,
+        drawn=run.state.get(drawn) if drawn else None,
+        drawn_label=text(f"fig.state.{drawn}", language) if drawn else "",
+    )
 
 
 def _objective(surface, s: cfg.Settings):
@@ -176,10 +183,7 @@ def _objective(surface, s: cfg.Settings):
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surface_key: str):
     s = cfg.Settings(**json.loads(settings_json))
-    racers = [
-        Racer(optimizer_title(name, language), COLORS[i % len(COLORS)], run)
-        for i, (name, run) in enumerate(_runs_list)
-    ]
+    racers = [racer(name, run, COLORS[i % len(COLORS)], language) for i, (name, run) in enumerate(_runs_list)]
     words = figure_words(language)
     background = field(_objective(_surface_obj, s), _surface_obj.bounds)
     constraint = s.simulate_options().get("constraint")

@@ -370,4 +370,7 @@ def run_all(s: Settings, surface) -> list[tuple[str, Run]]:
     """Every optimizer of the settings on ``surface``: what the Playground shows."""
     starts = starts_array(s, surface)
     options = s.simulate_options()
-    return [(name, simulate(surface, name, starts, **options, **hp)) for name, hp in s.optimizers.items()]
+    return [
+        (name, simulate(surface, name, starts, **options, record_state=bool(OPTIMIZERS[name].drawn), **hp))
+        for name, hp in s.optimizers.items()
+    ]

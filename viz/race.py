@@ -37,11 +37,15 @@ ENGLISH = {
 
 @dataclasses.dataclass(frozen=True)
 class Racer:
-    """One optimizer of the race: its label, its colour (the same in every view), its Run."""
+    """One optimizer of the race: its label, its colour (the same in every view), its Run, and
+    optionally a point of its state drawn beside it (``drawn (R, N, 2)``, e.g. ASGD's average,
+    named ``drawn_label``)."""
 
     label: str
     color: str
     run: Run
+    drawn: np.ndarray | None = None
+    drawn_label: str = ""
 
 
 def frame_indices(run: Run, frames: int = MAX_FRAMES) -> np.ndarray:
@@ -209,6 +213,19 @@ def race_figure(
                 hovertemplate=racer.label + " (%{x:.3f}, %{y:.3f})<extra></extra>",
             )
         )
+        if racer.drawn is not None:
+            name = f"{racer.label}: {racer.drawn_label}"
+            fig.add_trace(
+                go.Scatter(
+                    x=packed(start[:, 0]),
+                    y=packed(start[:, 1]),
+                    mode="markers",
+                    name=name,
+                    legendgroup=racer.label,
+                    marker={"color": racer.color, "size": 12, "symbol": "diamond-open", "line": {"width": 3}},
+                    hovertemplate=name + " (%{x:.3f}, %{y:.3f})<extra></extra>",
+                )
+            )
     steps = [
         int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0 for k in range(count)
     ]
@@ -245,6 +262,10 @@ def race_figure(
                 }
             )
             data.append({"type": "scatter", "x": packed(at[:, 0]), "y": packed(at[:, 1])})
+            if racer.drawn is not None:
+                # Before the first step the average does not exist: it sits on the start.
+                point = np.where(np.isnan(racer.drawn[rows[i]]), at, racer.drawn[rows[i]])
+                data.append({"type": "scatter", "x": packed(point[:, 0]), "y": packed(point[:, 1])})
         data.append({"type": "scatter", "text": [words["step"].format(step=steps[k])]})
         frame_list.append({"data": data, "traces": animated, "name": str(steps[k])})
     fig.frames = frame_list

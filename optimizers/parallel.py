@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import concurrent.futures
 import contextlib
+import importlib
 import itertools
 import math
 import multiprocessing
@@ -69,10 +70,15 @@ _failed = False
 used = 0  # calls that shared their work with the workers (tests read it)
 
 
-def _warm_up() -> int:
-    import optimizers.simulate  # noqa: F401  NumPy and the engine, once per worker
-    import surfaces  # noqa: F401  SymPy, to rebuild the surfaces sent
+# What every job of a worker needs, imported once by the fork server: the engine (the jobs
+# name their step function, optimizers.simulate._advance) and SymPy (surfaces are rebuilt
+# from their expressions). Names, not imports: this module is below the engine.
+PRELOAD = ["optimizers.simulate", "surfaces"]
 
+
+def _warm_up() -> int:
+    for name in PRELOAD:
+        importlib.import_module(name)
     return os.getpid()
 
 
@@ -97,7 +103,7 @@ def _ready() -> concurrent.futures.ProcessPoolExecutor | None:
             context = multiprocessing.get_context("forkserver")
             # Not fork: this process has threads (Streamlit's). The fork server imports the
             # engine and SymPy once and every worker starts from that copy.
-            context.set_forkserver_preload(["optimizers.simulate", "surfaces"])
+            context.set_forkserver_preload(PRELOAD)
         except ValueError:  # no fork server on this platform
             context = multiprocessing.get_context("spawn")
         try:

@@ -23,7 +23,7 @@ import sympy as sp
 # Real symbols: with complex ones, diff(Abs(x)) yields re/im terms lambdify cannot print.
 X, Y = sp.symbols("x y", real=True)
 
-Field = Callable[[np.ndarray, np.ndarray], Any]
+Evaluator = Callable[[np.ndarray, np.ndarray], Any]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,9 +35,9 @@ class Compiled:
     it is constant, so callers broadcast.
     """
 
-    value: Field
-    grad: Field
-    hessian: Field
+    value: Evaluator
+    grad: Evaluator
+    hessian: Evaluator
     grad_exprs: tuple[sp.Expr, sp.Expr]
     hessian_exprs: tuple[sp.Expr, sp.Expr, sp.Expr]
     # Whether a derivative can be 0/0 where f is finite (roots, abs, division): only then
@@ -50,7 +50,7 @@ def _without_delta(expr: sp.Expr) -> sp.Expr:
     return sp.expand_func(expr).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
 
 
-def _lambdify(expr) -> Field:
+def _lambdify(expr) -> Evaluator:
     # Only x and y ever reach lambdify (sympy #24990: it executes symbol names as code).
     return sp.lambdify((X, Y), expr, modules="numpy", cse=True)
 

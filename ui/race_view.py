@@ -15,7 +15,7 @@ from optimizers import OPTIMIZERS, Run
 from optimizers.objective import Objective
 from ui import settings as cfg
 from ui.shell import lang, say
-from ui.texts import figure_words, optimizer_title
+from ui.texts import figure_words, optimizer_title, text
 from ui.widgets import hyperparameter_widget, setting_widget
 from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
 from viz.export import figure_html, trajectories_csv

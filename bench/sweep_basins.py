@@ -1,6 +1,6 @@
 """Sweep and basin maps: server time and peak memory of the issue's two reference maps.
 
-    python bench/maps.py
+    python bench/sweep_basins.py
 
 - 200 x 200 sweep (lr x beta2) of Adam, 500 steps on Rosenbrock, in one simulate() call;
 - 300 x 300 basin map of gradient descent on Himmelblau, 1,000 steps.

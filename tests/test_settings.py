@@ -111,3 +111,18 @@ def test_any_query_gives_valid_settings(query):
     if s.start is not None:
         assert x0 <= s.start[0] <= x1 and y0 <= s.start[1] <= y1
     assert cfg.from_query(s.to_query())[0] == s  # what the app writes back reads the same
+
+
+def test_one_spec_per_setting_drives_defaults_url_and_every_surface_parameter_has_a_range():
+    base = cfg.Settings()
+    for name, spec in cfg.SETTINGS.items():
+        assert getattr(base, name) == spec.default
+        low, high = spec.bounds if spec.widget != "select" else (None, None)
+        if low is not None:
+            too_low, too_high = (
+                cfg.from_query({name: str(low - 1)})[0],
+                cfg.from_query({name: str(high + 1)})[0],
+            )
+            assert getattr(too_low, name) == low and getattr(too_high, name) == high, name
+    for surface in SURFACES.values():
+        assert set(surface.params) <= set(cfg.PARAM_RANGES), surface.name

@@ -12,6 +12,7 @@ COPY .streamlit ./.streamlit
 COPY surfaces ./surfaces
 COPY optimizers ./optimizers
 COPY viz ./viz
+COPY ui ./ui
 COPY pages ./pages
 
 RUN useradd --create-home --uid 10001 lab && chown -R lab /app

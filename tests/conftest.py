@@ -35,7 +35,7 @@ def race_spec(at) -> dict:
     return next(spec for spec in specs if spec.get("frames"))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -43,15 +43,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(browser):
-    """The app served by `streamlit run` on a free loopback port, visited once (the first
-    session of a fresh server runs through Streamlit's legacy pages/ handling before app.py
-    turns it off); stopped at the end."""
+    """The app served by `streamlit run` on a free loopback port; stopped at the end."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with served_app(_free_port(), log=SHOTS / "server.log") as served:
-        page = browser.new_page()
-        page.goto(served.url)
-        page.locator(".js-plotly-plot").first.wait_for(timeout=60000)
-        page.close()
+    with served_app(free_port(), log=SHOTS / "server.log") as served:
         yield served.url
 
 

@@ -78,3 +78,10 @@ def test_no_import_cycle_between_modules():
 
     for name in modules:
         visit(name, [])
+
+
+def test_the_docker_image_gets_every_package_of_the_app():
+    copied = {
+        line.split()[1] for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("COPY ")
+    }
+    assert {*LAYERS, "app.py", ".streamlit"} <= copied

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SHOTS
+from tests.conftest import SHOTS, free_port
+from tests.served import served_app
 
 pytestmark = pytest.mark.browser
 
@@ -226,3 +227,20 @@ def test_a_lesson_plays_in_presentation_mode(server, page):
     assert after["markers"] != before["markers"]
     page.screenshot(path=str(SHOTS / "lesson.png"))
     no_errors(page)
+
+
+def test_a_fresh_servers_first_request_opens_the_linked_page(browser):
+    # Streamlit treats a pages/ folder as a legacy multipage app until some session calls
+    # st.navigation: the very first request must still get this app's page and frame.
+    with served_app(free_port()) as served:
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        open_app(page, served.url + "/custom?f=x%5E2%2By%5E2&lang=zh")
+        assert page.get_by_role("heading", name="自定义曲面").count() == 1
+        assert page.get_by_text("Page not found").count() == 0
+        links = page.locator("[data-testid=stSidebarNav] a")
+        assert links.count() == 5  # the app's five pages, not the legacy list with "app"
+        assert page.get_by_role("slider", name="步数").count() == 1  # the race under the formula
+        no_errors(page)
+        page.close()

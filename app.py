@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from ui.shell import choose_language, lang, navigation, say
+from ui.shell import choose_language, lang, menu, navigation, say
 from ui.texts import LANGUAGES
 
 st.set_page_config(page_title="Loss Surface Lab", page_icon="📉", layout="wide")
 choose_language()
+page = st.navigation(navigation(), position="hidden")
+menu()
+st.sidebar.divider()
 
 
 def _switch_language() -> None:
@@ -34,4 +37,4 @@ st.sidebar.segmented_control(
     label_visibility="collapsed",
 )
 st.sidebar.title(say("app.title"))
-st.navigation(navigation()).run()
+page.run()

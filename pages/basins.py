@@ -7,14 +7,17 @@ from optimizers import OPTIMIZERS, simulate
 from surfaces import SURFACES
 from ui import settings as cfg
 from ui.shell import lang, require_app_shell, say
-from ui.texts import optimizer_title, prefixed_words, surface_title
+from ui.texts import DEFAULT_LANGUAGE, optimizer_title, prefixed_words, surface_title
+from ui.widgets import notices
 from viz.maps import basin_figure, basin_labels
 
-MAX_SIDE = 300  # 90,000 starts
-MAX_STEPS = 1000
 MAX_OPTIMIZERS = 3
+DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
+SIDE = cfg.Setting("side", "sw.side", 100, "slider", 20, 300, 10)  # 90,000 starts at most
+STEPS = cfg.Setting("steps", "pg.steps", 500, "slider", 10, 1000, 10)
 # Surfaces with several minima first: they are what this page is for.
 FIRST_SURFACES = ("himmelblau", "six_hump_camel", "rastrigin", "styblinski_tang")
+SURFACE_ORDER = (*FIRST_SURFACES, *(n for n in SURFACES if n not in FIRST_SURFACES))
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -34,24 +37,47 @@ def _basins(surface_name: str, optimizer: str, side: int, steps: int) -> dict:
     return {"xs": xs, "ys": ys, "labels": basin_labels(surface, run), "taken": taken}
 
 
+def _load_from_url() -> None:
+    """The settings of a shared link into the widgets (each checked, the bad ones reported)."""
+    r = cfg.QueryReader(st.query_params.to_dict())
+    state = st.session_state
+    state["ba.surface"] = r.choice("s", SURFACE_ORDER, SURFACE_ORDER[0])
+    state["ba.optimizers"] = r.choices("opt", tuple(OPTIMIZERS), DEFAULT_OPTIMIZERS, MAX_OPTIMIZERS)
+    state["ba.side"], state["ba.steps"] = r.setting(SIDE), r.setting(STEPS)
+    state["ba.notices"] = (r.replaced, r.clamped)
+
+
+def _query() -> dict[str, str]:
+    """The page's settings as URL parameters: a copied link reopens the same maps."""
+    state = st.session_state
+    query = {"s": state["ba.surface"], "opt": ",".join(state["ba.optimizers"])}
+    query |= {"side": str(state["ba.side"]), "steps": str(state["ba.steps"])}
+    return query | ({"lang": lang()} if lang() != DEFAULT_LANGUAGE else {})
+
+
 require_app_shell()
+if "ba.surface" not in st.session_state:  # a new visit: the link's settings
+    _load_from_url()
 st.title(say("ba.title"))
 st.caption(say("ba.intro"))
+notices(*st.session_state.pop("ba.notices", ([], [])), say)
 side = st.sidebar
-choices = [*FIRST_SURFACES, *(n for n in SURFACES if n not in FIRST_SURFACES)]
 surface_name = side.selectbox(
-    say("pg.surface"), choices, key="ba.surface", format_func=lambda n: surface_title(SURFACES[n], lang())
+    say("pg.surface"),
+    SURFACE_ORDER,
+    key="ba.surface",
+    format_func=lambda n: surface_title(SURFACES[n], lang()),
 )
 optimizers = side.multiselect(
     say("pg.optimizers"),
     list(OPTIMIZERS),
-    default=["gd", "momentum", "adam"],
     max_selections=MAX_OPTIMIZERS,
     key="ba.optimizers",
     format_func=lambda n: optimizer_title(n, lang()),
 )
-resolution = side.slider(say("sw.side"), 20, MAX_SIDE, 100, step=10, key="ba.side")
-steps = side.slider(say("pg.steps"), 10, MAX_STEPS, 500, step=10, key="ba.steps")
+resolution = side.slider(say("sw.side"), SIDE.low, SIDE.high, step=SIDE.step, key="ba.side")
+steps = side.slider(say("pg.steps"), STEPS.low, STEPS.high, step=STEPS.step, key="ba.steps")
+st.query_params.from_dict(_query())
 if not optimizers:
     st.info(say("pg.none"))
     st.stop()

@@ -9,6 +9,7 @@ from surfaces import ExpressionError, surface_from_expression
 from surfaces.expression import MAX_LENGTH
 from ui.race_view import load_settings, race
 from ui.shell import require_app_shell, say
+from ui.widgets import notices
 
 EXAMPLES = (
     "(1-x)^2 + 100*(y-x^2)^2",
@@ -22,6 +23,7 @@ EXAMPLES = (
 )
 DEFAULT_BOUNDS = (-3.0, 3.0, -3.0, 3.0)
 F, B = "f", "b"  # URL parameters: the expression and the bounds "xmin,xmax,ymin,ymax"
+LIMIT = 30.0  # the range sliders' ends: what a link's bounds may reach
 
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
@@ -33,17 +35,22 @@ def compiled(text: str, bounds: tuple[float, float, float, float] | None):
     return with_estimated_minima(surface_from_expression(text, (bounds[:2], bounds[2:])))
 
 
-def _bounds_from_url() -> tuple[float, float, float, float] | None:
+def _bounds_from_url() -> tuple[tuple[float, float, float, float] | None, str | None]:
+    """The link's range (``b`` = "xmin,xmax,ymin,ymax", each within the sliders' +-LIMIT, on
+    their 0.5 steps), and what had to be done to it: None, "clamped" or "replaced"."""
     raw = st.query_params.get(B)
     if raw is None:
-        return None
+        return None, None
     try:
         values = tuple(float(v) for v in raw.split(","))
-        x0, x1, y0, y1 = values
-        ok = all(np.isfinite(values)) and -100 <= x0 < x1 <= 100 and -100 <= y0 < y1 <= 100
     except ValueError:
-        ok = False
-    return (x0, x1, y0, y1) if ok else None
+        return None, "replaced"
+    if len(values) != 4 or not all(np.isfinite(values)):
+        return None, "replaced"
+    fitted = tuple(min(max(round(v * 2) / 2, -LIMIT), LIMIT) for v in values)
+    if not (fitted[0] < fitted[1] and fitted[2] < fitted[3]):
+        return None, "replaced"
+    return fitted, None if fitted == values else "clamped"
 
 
 def _use_example(text: str) -> None:
@@ -53,11 +60,15 @@ def _use_example(text: str) -> None:
 require_app_shell()
 if "w.f" not in st.session_state:
     st.session_state["w.f"] = st.query_params.get(F, EXAMPLES[0])[: MAX_LENGTH + 1]
-    bounds = _bounds_from_url()
+    bounds, problem = _bounds_from_url()
+    st.session_state["cu.notices"] = (
+        ([B], []) if problem == "replaced" else ([], [B]) if problem else ([], [])
+    )
     st.session_state["w.auto"] = bounds is None
     x0, x1, y0, y1 = bounds or DEFAULT_BOUNDS
     st.session_state["w.bx"], st.session_state["w.by"] = (x0, x1), (y0, y1)
 st.title(say("cu.title"))
+notices(*st.session_state.pop("cu.notices", ([], [])), say)
 st.text_input(say("cu.input"), key="w.f", max_chars=MAX_LENGTH, help=say("cu.help"))
 st.caption(say("cu.examples"))
 columns = st.columns(4)
@@ -66,8 +77,8 @@ for i, example in enumerate(EXAMPLES):
     columns[i % 4].button(label, key=f"example{i}", on_click=_use_example, args=(example,), width="stretch")
 automatic = st.toggle(say("cu.auto"), key="w.auto")
 a, b = st.columns(2)
-a.slider(say("cu.xrange"), -30.0, 30.0, key="w.bx", step=0.5, disabled=automatic)
-b.slider(say("cu.yrange"), -30.0, 30.0, key="w.by", step=0.5, disabled=automatic)
+a.slider(say("cu.xrange"), -LIMIT, LIMIT, key="w.bx", step=0.5, disabled=automatic)
+b.slider(say("cu.yrange"), -LIMIT, LIMIT, key="w.by", step=0.5, disabled=automatic)
 text = st.session_state["w.f"]
 bounds = None if automatic else (*st.session_state["w.bx"], *st.session_state["w.by"])
 if bounds is not None and (bounds[0] >= bounds[1] or bounds[2] >= bounds[3]):

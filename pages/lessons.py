@@ -6,7 +6,8 @@ from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson
 from ui.race_view import COLORS, racer
 from ui.shell import lang, open_in_playground, require_app_shell, say
-from ui.texts import figure_words, lesson_words, optimizer_title
+from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title
+from ui.widgets import notices
 from viz import race_figure
 
 PRESENTATION_CSS = """
@@ -23,16 +24,18 @@ def _figure(key: str, language: str):
     """The lesson's scenes raced together on one map."""
     lesson = BY_KEY[key]
     labels = lesson_words(key, language)["scenes"]
-    racers, surface, constraint = [], None, None
+    racers, surface, constraints = [], None, []
     for scene, scene_label in zip(lesson.scenes, labels, strict=True):
         s = cfg.from_query(scene.query)[0]
         surface = surface or cfg.surface_of(s)
-        constraint = constraint or s.simulate_options().get("constraint")
+        constraint = s.simulate_options().get("constraint")
+        if constraint and constraint not in constraints:  # every ball a scene projects on
+            constraints.append(constraint)
         for name, run in cfg.run_all(s, surface):
             title = optimizer_title(name, language)
             label = f"{scene_label}: {title}" if len(lesson.scenes) > 1 else title
             racers.append(racer(name, run, COLORS[len(racers) % len(COLORS)], language, label))
-    return race_figure(surface, racers, constraint=constraint, words=figure_words(language), clickable=False)
+    return race_figure(surface, racers, constraint=constraints, words=figure_words(language), clickable=False)
 
 
 def _open(query: dict[str, str]) -> None:
@@ -50,8 +53,10 @@ if st.session_state.get("lesson_open"):
     open_in_playground(st.session_state.pop("lesson_open"))
 language = lang()
 if "lesson" not in st.session_state:
-    wanted = st.query_params.get("lesson")
-    st.session_state["lesson"] = wanted if wanted in BY_KEY else LESSONS[0].key
+    reader = cfg.QueryReader(st.query_params.to_dict())
+    st.session_state["lesson"] = reader.choice("lesson", tuple(BY_KEY), LESSONS[0].key)
+    reader.choice("present", ("0", "1"), "0")  # only to report a bad value
+    notices(reader.replaced, reader.clamped, say)
 present = st.query_params.get("present") == "1"
 if present:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
@@ -71,6 +76,8 @@ if top[3].toggle(say("le.present"), value=present, key="present_toggle") != pres
 lesson: Lesson = BY_KEY[st.session_state["lesson"]]
 words = lesson_words(lesson.key, language)
 st.query_params["lesson"] = lesson.key
+if language != DEFAULT_LANGUAGE:
+    st.query_params["lang"] = language
 st.header(words["title"])
 st.markdown(words["text"])
 st.latex(lesson.rule)

@@ -9,13 +9,15 @@ from optimizers import OPTIMIZERS, simulate
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
 from ui.shell import lang, open_in_playground, require_app_shell, say
-from ui.texts import optimizer_title, prefixed_words, surface_title
+from ui.texts import DEFAULT_LANGUAGE, optimizer_title, prefixed_words, surface_title
+from ui.widgets import notices
 from viz.maps import sweep_figure, sweep_values
 
-MAX_SIDE = 200  # 40,000 runs
-MAX_STEPS = 1000
 METRICS = ("final_loss", "converged_at", "diverged")
 NOISE_RANGE = (0.0, 2.0)  # minibatch noise, swept beside any optimizer's hyperparameters
+SIDE = cfg.Setting("side", "sw.side", 60, "slider", 10, 200, 10)  # cells per side: 40,000 runs at most
+STEPS = cfg.Setting("steps", "pg.steps", 300, "slider", 10, 1000, 10)
+DEFAULT_SURFACE, DEFAULT_OPTIMIZER = "narrow_valley", "momentum"
 
 
 def axes(optimizer: str) -> list[str]:
@@ -23,6 +25,9 @@ def axes(optimizer: str) -> list[str]:
     controls give a sweep range, then the gradient noise."""
     shown = OPTIMIZERS[optimizer].shown
     return [key for key, control in shown.items() if key == "lr" or control.sweep] + ["noise"]
+
+
+SWEEPABLE = [name for name in OPTIMIZERS if len(axes(name)) > 1]
 
 
 def _is_log(name: str, optimizer: str) -> bool:
@@ -73,59 +78,87 @@ def _theory_lines(surface, optimizer: str, x_name: str, y_name: str, ys: np.ndar
 
 
 def _on_cell_click() -> None:
-    """A click on a cell opens that run in the Playground."""
+    """A click on a cell opens that very run in the Playground: the cell's exact values (the
+    click lands on the nearest cell centre), its start, its steps."""
     event = st.session_state.get("sweep_chart") or {}
     points = event.get("selection", {}).get("points", [])
     spec = st.session_state.get("sweep_last")
     if not points or not spec:
         return
     hp = dict(spec["hp"])
-    for name, value in ((spec["x"], float(points[0]["x"])), (spec["y"], float(points[0]["y"]))):
-        hp[name] = value
-    scene = cfg.defaults_for(get_surface(spec["surface"], **spec["params"]))
-    scene.params = dict(spec["params"])
-    scene.noise = hp.pop("noise", scene.noise)
-    scene.optimizers = {spec["optimizer"]: hp}
-    scene.steps, scene.start = spec["steps"], spec["start"]
-    st.session_state["sweep_open"] = scene.to_query()
+    for name, values, clicked in (
+        (spec["x"], spec["xs"], points[0]["x"]),
+        (spec["y"], spec["ys"], points[0]["y"]),
+    ):
+        hp[name] = float(values[int(np.argmin(np.abs(np.asarray(values) - float(clicked))))])
+    scene = cfg.scene_of_run(
+        spec["surface"], spec["params"], spec["optimizer"], hp, spec["steps"], spec["start"]
+    )
+    st.session_state["sweep_open"] = scene.to_query() | (
+        {"lang": lang()} if lang() != DEFAULT_LANGUAGE else {}
+    )
 
 
 def _axis_label(name: str) -> str:
     return say("pg.noise") if name == "noise" else say(f"hp.{name}")
 
 
+def _load_from_url() -> None:
+    """The settings of a shared link into the widgets (each checked, the bad ones reported)."""
+    r = cfg.QueryReader(st.query_params.to_dict())
+    state = st.session_state
+    state["sw.surface"] = r.choice("s", tuple(SURFACES), DEFAULT_SURFACE)
+    for key, value in SURFACES[state["sw.surface"]].params.items():
+        state[f"sw.p.{key}"] = float(r.number(f"p.{key}", value, *cfg.PARAM_RANGES[key]))
+    state["sw.optimizer"] = r.choice("opt", tuple(SWEEPABLE), DEFAULT_OPTIMIZER)
+    choices = axes(state["sw.optimizer"])
+    state["sw.x"] = r.choice("x", tuple(choices), choices[0])
+    rest = tuple(a for a in choices if a != state["sw.x"])
+    state["sw.y"] = r.choice("y", rest, rest[0])
+    state["sw.side"], state["sw.steps"] = r.setting(SIDE), r.setting(STEPS)
+    state["sw.metric"] = r.choice("metric", METRICS, METRICS[0])
+    state["sw.notices"] = (r.replaced, r.clamped)
+
+
+def _query() -> dict[str, str]:
+    """The page's settings as URL parameters: a copied link reopens the same sweep."""
+    state = st.session_state
+    query = {"s": state["sw.surface"], "opt": state["sw.optimizer"], "x": state["sw.x"], "y": state["sw.y"]}
+    query |= {f"p.{k}": repr(float(state[f"sw.p.{k}"])) for k in SURFACES[state["sw.surface"]].params}
+    query |= {"side": str(state["sw.side"]), "steps": str(state["sw.steps"]), "metric": state["sw.metric"]}
+    return query | ({"lang": lang()} if lang() != DEFAULT_LANGUAGE else {})
+
+
 require_app_shell()
 if st.session_state.get("sweep_open"):
     open_in_playground(st.session_state.pop("sweep_open"))
+if "sw.surface" not in st.session_state:  # a new visit: the link's settings
+    _load_from_url()
 st.title(say("sw.title"))
 st.caption(say("sw.intro"))
+notices(*st.session_state.pop("sw.notices", ([], [])), say)
 side = st.sidebar
 surface_name = side.selectbox(
     say("pg.surface"),
     list(SURFACES),
-    index=list(SURFACES).index("narrow_valley"),
     key="sw.surface",
     format_func=lambda n: surface_title(SURFACES[n], lang()),
 )
-params = {
-    k: side.slider(k, *map(float, cfg.PARAM_RANGES[k]), float(v), key=f"sw.p.{k}")
-    for k, v in SURFACES[surface_name].params.items()
-}
+params = {}
+for key, value in SURFACES[surface_name].params.items():
+    st.session_state.setdefault(f"sw.p.{key}", float(value))
+    params[key] = side.slider(key, *map(float, cfg.PARAM_RANGES[key]), key=f"sw.p.{key}")
 surface = get_surface(surface_name, **params)
-sweepable = [name for name in OPTIMIZERS if len(axes(name)) > 1]
 optimizer = side.selectbox(
-    say("sw.optimizer"),
-    sweepable,
-    index=sweepable.index("momentum"),
-    key="sw.optimizer",
-    format_func=lambda n: optimizer_title(n, lang()),
+    say("sw.optimizer"), SWEEPABLE, key="sw.optimizer", format_func=lambda n: optimizer_title(n, lang())
 )
 choices = axes(optimizer)
 x_name = side.selectbox(say("sw.x"), choices, key="sw.x", format_func=_axis_label)
 y_name = side.selectbox(say("sw.y"), [a for a in choices if a != x_name], key="sw.y", format_func=_axis_label)
-resolution = side.slider(say("sw.side"), 10, MAX_SIDE, 60, step=10, key="sw.side")
-steps = side.slider(say("pg.steps"), 10, MAX_STEPS, 300, step=10, key="sw.steps")
+resolution = side.slider(say("sw.side"), SIDE.low, SIDE.high, step=SIDE.step, key="sw.side")
+steps = side.slider(say("pg.steps"), STEPS.low, STEPS.high, step=STEPS.step, key="sw.steps")
 metric = side.selectbox(say("sw.metric"), METRICS, key="sw.metric", format_func=lambda m: say(f"map.{m}"))
+st.query_params.from_dict(_query())
 start = tuple(float(v) for v in surface.start)
 with st.spinner(say("sw.running", count=resolution * resolution)):
     result = _sweep(surface_name, json.dumps(params), optimizer, x_name, y_name, resolution, steps, start)
@@ -138,6 +171,8 @@ st.session_state["sweep_last"] = {
     "steps": steps,
     "start": start,
     "hp": result["hp"],
+    "xs": result["xs"].tolist(),
+    "ys": result["ys"].tolist(),
 }
 figure = sweep_figure(
     result["xs"],

@@ -229,18 +229,40 @@ def test_a_lesson_plays_in_presentation_mode(server, page):
     no_errors(page)
 
 
-def test_a_fresh_servers_first_request_opens_the_linked_page(browser):
+FIRST_REQUESTS = [
+    ("/custom?f=x%5E2%2By%5E2&lang=zh", "自定义曲面", "步数"),
+    ("/playground?s=himmelblau&opt=gd", "Himmelblau", "Steps"),
+    ("/sweep?s=booth&opt=adam&side=20", "Hyperparameter sweep", "Steps"),
+]
+
+
+@pytest.mark.parametrize(("path", "heading", "slider"), FIRST_REQUESTS, ids=["custom", "playground", "sweep"])
+def test_a_fresh_servers_first_request_opens_the_linked_page(browser, path, heading, slider):
     # Streamlit treats a pages/ folder as a legacy multipage app until some session calls
-    # st.navigation: the very first request must still get this app's page and frame.
+    # st.navigation, and gives the default page the empty address: the very first request,
+    # at a page's own address, must still get that page in the app's frame, with no dialog.
     with served_app(free_port()) as served:
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         page.errors = []
         page.on("pageerror", lambda e: page.errors.append(str(e)))
-        open_app(page, served.url + "/custom?f=x%5E2%2By%5E2&lang=zh")
-        assert page.get_by_role("heading", name="自定义曲面").count() == 1
+        open_app(page, served.url + path)
+        assert page.get_by_role("heading", name=heading).count() == 1
         assert page.get_by_text("Page not found").count() == 0
-        links = page.locator("[data-testid=stSidebarNav] a")
-        assert links.count() == 5  # the app's five pages, not the legacy list with "app"
-        assert page.get_by_role("slider", name="步数").count() == 1  # the race under the formula
+        assert page.get_by_role("dialog").count() == 0
+        assert page.locator("[data-testid=stSidebar] a[href]").count() == 5  # the app's five pages
+        assert page.get_by_role("slider", name=slider).count() == 1
+        assert path.split("?")[0] in page.url
         no_errors(page)
         page.close()
+
+
+def test_moving_between_pages_keeps_the_language_in_the_link(server, page):
+    open_app(page, server + "/playground?lang=zh&s=booth&opt=gd")
+    page.locator("[data-testid=stSidebar] a", has_text="课程").click()
+    page.wait_for_function("() => location.pathname.endsWith('/lessons')", timeout=30000)
+    settle(page)
+    assert "lang=zh" in page.url and "lesson=" in page.url
+    page.locator("[data-testid=stSidebar] a", has_text="超参数扫描").click()
+    page.wait_for_function("() => location.search.includes('metric=')", timeout=60000)
+    assert "lang=zh" in page.url
+    no_errors(page)

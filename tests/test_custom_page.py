@@ -83,3 +83,19 @@ def test_the_range_is_chosen_automatically_unless_the_url_gives_one():
     manual = custom({"f": "(x-6)^2 + (y+7)^2", "b": "0,8,-9,-5", "opt": "gd"})
     assert manual.toggle(key="w.auto").value is False
     assert race_spec(manual)["layout"]["xaxis"]["range"] == [0, 8]
+
+
+def test_bounds_outside_the_sliders_are_clamped_and_reported_never_raise():
+    # The URL reader once accepted +-100 while the sliders stopped at +-30 (an exception).
+    for raw, expected in (("-100,100,-100,100", (-30.0, 30.0)), ("-31,31,-3,3", (-30.0, 30.0))):
+        at = custom({"f": "x^2", "b": raw})
+        assert not at.exception, raw
+        assert at.slider(key="w.bx").value == expected
+        assert any("b" in info.value for info in at.info), raw  # reported as reduced
+    at = custom({"f": "x^2", "b": "-1.3,2.2,-3,3"})  # off the sliders' 0.5 steps
+    assert not at.exception and at.slider(key="w.bx").value == (-1.5, 2.0)
+    for bad in ("5,1,0,1", "1,2,3", "a,b,c,d", "40,50,0,1"):
+        at = custom({"f": "x^2", "b": bad})
+        assert not at.exception, bad
+        assert at.toggle(key="w.auto").value is True  # replaced by the automatic range
+        assert any("b" in warning.value for warning in at.warning), bad

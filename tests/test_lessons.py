@@ -1,6 +1,9 @@
 """Every lesson: its "what to notice" holds in the engine's numbers for that very scene,
 it renders in both languages, and each scene's link opens the Playground as described."""
 
+import base64
+import json
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -175,3 +178,24 @@ def test_presentation_mode_hides_the_sidebar():
     at.run()
     assert not at.exception
     assert any("stSidebar" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.key for lesson in LESSONS])
+def test_every_constraint_of_a_lesson_is_drawn(lesson):
+    # Lesson 9 once drew the L1 diamond but not the L2 circle its text speaks of.
+    wanted = []
+    for scene in lesson.scenes:
+        constraint = cfg.from_query(scene.query)[0].simulate_options().get("constraint")
+        if constraint and constraint not in wanted:
+            wanted.append(constraint)
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=120)
+    at.session_state["lesson"] = lesson.key
+    at.run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    dashed = [t for t in spec["data"] if t.get("line", {}).get("dash") in ("dash", "dashdot")]
+    assert len(dashed) == len(wanted)
+    for trace, ball in zip(dashed, wanted, strict=True):
+        x = trace["x"]
+        if isinstance(x, dict):  # Plotly sends NumPy arrays base64-typed
+            x = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"])
+        assert abs(np.abs(np.asarray(x, dtype=float)).max() - ball["radius"]) < 1e-9

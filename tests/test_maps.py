@@ -8,6 +8,7 @@ import pytest
 from optimizers import simulate
 from surfaces import get_surface
 from tests.conftest import open_script
+from ui import settings as cfg
 from viz.maps import DIVERGED, STILL, basin_figure, basin_labels, sweep_figure, sweep_values
 
 
@@ -102,3 +103,58 @@ def test_basins_page_runs_and_reacts():
     assert not at.exception and len(at.get("plotly_chart")) == 1
     at.selectbox(key="ba.surface").select("six_hump_camel").run()
     assert not at.exception
+
+
+def test_sweep_settings_live_in_the_url_and_a_link_reopens_them():
+    query = {"s": "rosenbrock", "opt": "adam", "x": "lr", "y": "beta2", "side": "20", "steps": "50"}
+    at = page("sweep", {**query, "metric": "diverged"})
+    assert not at.exception and not at.warning and not at.info
+    assert at.selectbox(key="sw.optimizer").value == "adam" and at.selectbox(key="sw.y").value == "beta2"
+    assert at.slider(key="sw.side").value == 20 and at.selectbox(key="sw.metric").value == "diverged"
+    assert {k: at.query_params[k] for k in query} == query
+    at.slider(key="sw.steps").set_value(100).run()
+    assert at.query_params["steps"] == "100"
+    bad = page("sweep", {"opt": "nope", "side": "5000", "x": "zzz", "p.kappa": "1e9"})
+    assert not bad.exception
+    assert bad.slider(key="sw.side").value == 200 and bad.selectbox(key="sw.optimizer").value == "momentum"
+    assert any("opt" in w.value and "x" in w.value for w in bad.warning)
+    assert any("side" in i.value and "p.kappa" in i.value for i in bad.info)
+
+
+def test_basins_settings_live_in_the_url_and_a_link_reopens_them():
+    query = {"s": "himmelblau", "opt": "gd,newton", "side": "30", "steps": "40"}
+    at = page("basins", query)
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="ba.optimizers").value == ["gd", "newton"] and len(at.get("plotly_chart")) == 2
+    assert {k: at.query_params[k] for k in query} == query
+    at.selectbox(key="ba.surface").select("rastrigin").run()
+    assert at.query_params["s"] == "rastrigin"
+    bad = page("basins", {"opt": "gd,evil,adam,momentum,newton", "steps": "-5"})
+    assert not bad.exception and bad.multiselect(key="ba.optimizers").value == ["gd", "adam", "momentum"]
+    assert any("opt" in w.value for w in bad.warning) and any("steps" in i.value for i in bad.info)
+
+
+@pytest.mark.parametrize("diverged", [False, True])
+def test_a_sweep_cell_opens_its_own_run(diverged):
+    # The Playground once snapped a cell's values to its sliders (momentum 0.151 -> 0.3).
+    surface = get_surface("narrow_valley", kappa=50.0)
+    side, steps = 30, 200
+    lrs = np.geomspace(0.002, 0.09, side)
+    momenta = np.linspace(0.0, 0.99, side)
+    gx, gy = np.meshgrid(lrs, momenta)
+    starts = np.broadcast_to(surface.start, (side * side, 2))
+    sweep = simulate(
+        surface, "momentum", starts, steps, record_every=steps, lr=gx.ravel(), momentum=gy.ravel()
+    )
+    cells = np.flatnonzero((sweep.diverged_at >= 0) == diverged)
+    cell = cells[len(cells) // 2]
+    hp = {"lr": float(gx.ravel()[cell]), "momentum": float(gy.ravel()[cell])}
+    scene = cfg.scene_of_run("narrow_valley", {"kappa": 50.0}, "momentum", hp, steps, tuple(surface.start))
+    opened, replaced, clamped = cfg.from_query(scene.to_query())
+    assert not replaced and not clamped and opened.optimizers["momentum"] == hp  # exactly
+    (_, run), *_ = cfg.run_all(opened, cfg.surface_of(opened))
+    assert (run.diverged_at[0] >= 0) == diverged
+    assert run.loss[-1, 0] == sweep.loss[-1, cell] or diverged
+    at = open_script("pages/playground.py", scene.to_query())
+    assert not at.exception
+    assert float(at.query_params["momentum.momentum"]) == hp["momentum"]  # shown and run as is

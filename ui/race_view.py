@@ -16,7 +16,7 @@ from optimizers.objective import Objective
 from ui import settings as cfg
 from ui.shell import lang, say
 from ui.texts import figure_words, optimizer_title, text
-from ui.widgets import hyperparameter_widget, setting_widget
+from ui.widgets import hyperparameter_widget, notices, setting_widget
 from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
 from viz.export import figure_html, trajectories_csv
 
@@ -235,11 +235,7 @@ def load_settings(surface_override=None, default_surface: str = "rosenbrock") ->
     """Put the URL's settings into the widgets (once per page and surface) and say what in it
     was replaced or clamped. Call before any widget of the race is drawn."""
     _init_from_url(default_surface, surface_override)
-    replaced, clamped = st.session_state.pop(W + "notices", ([], []))
-    if replaced:
-        st.warning(say("pg.notice", what=", ".join(sorted(set(replaced)))))
-    if clamped:
-        st.info(say("pg.clamped", what=", ".join(sorted(set(clamped)))))
+    notices(*st.session_state.pop(W + "notices", ([], [])), say)
 
 
 def race(surface, extra_query: dict[str, str] | None = None) -> None:

@@ -249,8 +249,9 @@ def defaults_for(surface) -> Settings:
     )
 
 
-class _Reader:
-    """Reads one query string, remembering every value it had to replace."""
+class QueryReader:
+    """Reads one query string, remembering every value it had to replace (``replaced``: not
+    valid, the default used instead) or to move into its range (``clamped``)."""
 
     def __init__(self, query: Mapping[str, Any]):
         self.query = {str(k): (v[-1] if isinstance(v, list) and v else v) for k, v in query.items()}
@@ -293,6 +294,19 @@ class _Reader:
             number = min(max(number, low), high)
         return round(number) if integer else number
 
+    def choices(self, key: str, choices: tuple[str, ...], default: tuple[str, ...], most: int) -> list[str]:
+        """A comma-separated list of distinct choices, at most ``most``."""
+        value = self.raw(key)
+        if value is None:
+            return list(default)
+        given = [v for v in value.split(",") if v]
+        chosen = [v for v in dict.fromkeys(given) if v in choices]
+        if len(chosen) != len(given):
+            self.replaced.append(key)
+        if len(chosen) > most:
+            self.clamped.append(key)
+        return chosen[:most]
+
     def setting(self, spec: Setting) -> Any:
         """The value of a plain setting, clamped to its range and put on its widget's grid."""
         if spec.widget == "select":
@@ -306,7 +320,7 @@ class _Reader:
 def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[str], list[str]]:
     """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped).
     With ``surface`` given (a custom one), the URL's surface name is not read."""
-    r = _Reader(query)
+    r = QueryReader(query)
     if surface is None:
         surface = SURFACES[r.choice("s", tuple(SURFACES), "rosenbrock")]
     s = defaults_for(surface)
@@ -340,6 +354,21 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
         setattr(s, name, r.setting(spec))
     s.lang = r.choice("lang", tuple(LANGUAGES), s.lang)
     return s, r.replaced, r.clamped
+
+
+def scene_of_run(
+    surface: str, params: dict[str, float], optimizer: str, hp: dict[str, Any], steps: int, start
+) -> Settings:
+    """The Playground scene of one run of a sweep: ``optimizer`` with hyperparameters ``hp``
+    (``noise`` among them when it was swept) from ``start`` for ``steps`` steps, values kept
+    exactly."""
+    scene = defaults_for(SURFACES[surface].with_params(**params) if params else SURFACES[surface])
+    scene.params = dict(params)
+    hp = dict(hp)
+    scene.noise = float(hp.pop("noise", scene.noise))
+    scene.optimizers = {optimizer: hp}
+    scene.steps, scene.start = int(steps), (float(start[0]), float(start[1]))
+    return scene
 
 
 def starts_array(s: Settings, surface) -> np.ndarray:

@@ -38,12 +38,34 @@ def choose_language() -> None:
         st.session_state["lang"] = wanted if wanted in LANGUAGES else language_for_locale(st.context.locale)
 
 
-def navigation() -> list:
-    """The pages, titled in this session's language, for ``st.navigation``."""
+def pages() -> list:
+    """The pages, titled in this session's language, each at its own address."""
     return [
-        st.Page(ROOT / script, title=say(f"nav.{path}"), icon=icon, default=i == 0, url_path=path)
-        for i, (path, script, icon) in enumerate(PAGES)
+        st.Page(ROOT / script, title=say(f"nav.{path}"), icon=icon, url_path=path)
+        for path, script, icon in PAGES
     ]
+
+
+def navigation() -> list:
+    """Every page for ``st.navigation``, and the default one at the root address.
+
+    The default page of ``st.navigation`` always has the empty address, whatever its
+    ``url_path``: a link to /playground would then open a "Page not found" dialog. So the
+    Playground is a page of its own at /playground, and the root is a second, default entry
+    for the same script; the menu (``menu()``) lists only the first kind. The root entry comes
+    last: ``st.switch_page("pages/playground.py")`` takes the first page with that script.
+    """
+    path, script, icon = PAGES[0]
+    root = st.Page(ROOT / script, title=say(f"nav.{path}"), icon=icon, default=True, url_path="home")
+    return [*pages(), root]
+
+
+def menu() -> None:
+    """The pages as links at the top of the sidebar (``st.navigation``'s own menu is hidden:
+    it would list the Playground twice)."""
+    keep = {"lang": lang()} if lang() != DEFAULT_LANGUAGE else None  # a shared link keeps it
+    for page in pages():
+        st.sidebar.page_link(page, query_params=keep)
 
 
 def require_app_shell() -> None:

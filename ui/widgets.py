@@ -42,3 +42,11 @@ def hyperparameter_widget(optimizer: str, name: str, key: str, label: str, conta
         return container.selectbox(label, shown.options, key=key)
     options = cfg.with_value(shown.options, st.session_state[key])
     return container.select_slider(label, options, key=key, format_func=_number_format)
+
+
+def notices(replaced: list[str], clamped: list[str], say: Callable[..., str]) -> None:
+    """Say which values of the link were not valid (replaced by defaults) or out of range."""
+    if replaced:
+        st.warning(say("pg.notice", what=", ".join(sorted(set(replaced)))))
+    if clamped:
+        st.info(say("pg.clamped", what=", ".join(sorted(set(clamped)))))

@@ -79,12 +79,16 @@ def _constraint_shape(constraint: Mapping | None) -> tuple[np.ndarray, np.ndarra
     return r * np.cos(angle), r * np.sin(angle)
 
 
+def _ball_name(ball: Mapping, relation: str) -> str:
+    return f"|w|{'₁' if ball['norm'] == 'l1' else '₂'} {relation} {ball['radius']:g}"
+
+
 def race_figure(
     surface,
     racers: Sequence[Racer],
     *,
     objective: Callable[[np.ndarray], np.ndarray] | None = None,
-    constraint: Mapping | None = None,
+    constraint: Mapping | Sequence[Mapping] | None = None,
     guides: Sequence[Mapping] = (),
     frames: int = MAX_FRAMES,
     clickable: bool = True,
@@ -94,8 +98,8 @@ def race_figure(
 ) -> go.Figure:
     """The animated contour map. ``objective`` (default: the surface) colours the map, so a
     penalised objective shows its own contours; ``constraint`` draws the L1/L2 ball the steps
-    are projected on, ``guides`` more balls as faint references (the unit diamond and circle
-    of the L1/L2 picture)."""
+    are projected on (or several, one per scene of a lesson), ``guides`` more balls as faint
+    references (the unit diamond and circle of the L1/L2 picture)."""
     (x0, x1), (y0, y1) = surface.bounds
     f = background or field(objective or surface.value, surface.bounds)
     fig = go.Figure()
@@ -111,15 +115,18 @@ def race_figure(
             name=words["contours"],
         )
     )
-    shape = _constraint_shape(constraint)
-    if shape is not None:
+    constraints = [constraint] if isinstance(constraint, Mapping) else list(constraint or ())
+    for ball in constraints:
+        shape = _constraint_shape(ball)
         fig.add_trace(
             go.Scatter(
                 x=shape[0],
                 y=shape[1],
                 mode="lines",
-                name=words["constraint"],
-                line={"color": "#222", "width": 2, "dash": "dash"},
+                name=f"{words['constraint']}: {_ball_name(ball, '≤')}"
+                if len(constraints) > 1
+                else words["constraint"],
+                line={"color": "#222", "width": 2, "dash": "dash" if ball["norm"] == "l1" else "dashdot"},
                 hoverinfo="skip",
             )
         )
@@ -130,7 +137,7 @@ def race_figure(
                 x=gx_,
                 y=gy_,
                 mode="lines",
-                name=f"|w|{'₁' if guide['norm'] == 'l1' else '₂'} = {guide['radius']:g}",
+                name=_ball_name(guide, "="),
                 line={"color": "rgba(30,30,30,0.55)", "width": 1.5, "dash": "dot"},
                 hoverinfo="skip",
             )

@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 
 from optimizers.simulate import simulate
-from surfaces.expression import DEFAULT_BOUNDS, default_start
+from surfaces.expression import DEFAULT_BOUNDS, defined_start
 from surfaces.surface import Surface
 
 AUTOMATIC_HALF_WIDTHS = (3.0, 10.0, 30.0)
@@ -37,13 +37,14 @@ def estimate_minima(surface: Surface, side: int = 12, steps: int = 150) -> tuple
     )
     if not inside.any():
         return np.empty((0, 2)), None
-    # A true local minimum: every neighbour at distance `margin` is defined and not lower
-    # (rejects the edge of an undefined region, such as x -> 0+ for log(x)).
+    # An isolated local minimum: every neighbour at distance `margin` is defined and higher
+    # (rejects the edge of an undefined region, such as x -> 0+ for log(x), and flat places:
+    # the tails of exp(-x^2), where BFGS stops for want of a gradient, or a valley floor).
     angles = np.linspace(0, 2 * np.pi, 8, endpoint=False)
     ring = margin * np.column_stack([np.cos(angles), np.sin(angles)])
     with np.errstate(all="ignore"):
         around = surface.value(end[:, None, :] + ring[None, :, :])
-    inside &= np.all(around >= (value - 1e-12 * (1 + np.abs(value)))[:, None], axis=1)
+    inside &= np.all(around > (value + 1e-12 * (1 + np.abs(value)))[:, None], axis=1)
     if not inside.any():
         return np.empty((0, 2)), None
     best = float(value[inside].min())
@@ -60,11 +61,13 @@ def automatic_bounds(surface: Surface) -> Surface:
     estimated minimum well inside it; the 3-square when there is none (unbounded below)."""
     for half in AUTOMATIC_HALF_WIDTHS:
         box = ((-half, half), (-half, half))
-        candidate = dataclasses.replace(surface, bounds=box, start=default_start(box))
+        candidate = dataclasses.replace(surface, bounds=box)
+        candidate = dataclasses.replace(candidate, start=defined_start(candidate))
         minima, _ = estimate_minima(candidate, side=8, steps=100)
         if len(minima) and np.all(np.abs(minima) < 0.8 * half):
             return candidate
-    return dataclasses.replace(surface, bounds=DEFAULT_BOUNDS, start=default_start(DEFAULT_BOUNDS))
+    fallback = dataclasses.replace(surface, bounds=DEFAULT_BOUNDS)
+    return dataclasses.replace(fallback, start=defined_start(fallback))
 
 
 def with_estimated_minima(surface: Surface) -> Surface:

@@ -114,7 +114,8 @@ else:
 if not surface.defined_everywhere:
     st.caption(say("cu.undefined"))
 if automatic:
-    st.caption(say("cu.auto_range", x=surface.bounds[0], y=surface.bounds[1]))
+    words = "cu.auto_range" if surface.f_min is not None else "cu.auto_none"
+    st.caption(say(words, x=surface.bounds[0], y=surface.bounds[1]))
 extra = {F: text} if automatic else {F: text, B: ",".join(f"{v:g}" for v in bounds)}
 load_settings(surface)
 race(surface, extra_query=extra)

@@ -185,6 +185,7 @@ figure = sweep_figure(
     log_y=_is_log(y_name, optimizer),
     lines=_theory_lines(surface, optimizer, x_name, y_name, result["ys"]),
     words=prefixed_words("map.", lang()),
+    diverged=result["diverged"],
 )
 st.plotly_chart(
     figure,

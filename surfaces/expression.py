@@ -10,6 +10,7 @@ accepted can hang differentiation or evaluation.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 import re
 
@@ -262,7 +263,7 @@ def default_start(bounds) -> np.ndarray:
 
 
 def _surface(text: str, expr: sp.Expr, bounds) -> Surface:
-    return Surface(
+    surface = Surface(
         name="custom",
         title=str(text).strip(),
         expr=expr,
@@ -274,6 +275,25 @@ def _surface(text: str, expr: sp.Expr, bounds) -> Surface:
         reference="typed by the user",
         defined_everywhere=_defined_everywhere(expr),
     )
+    return (
+        surface if surface.defined_everywhere else dataclasses.replace(surface, start=defined_start(surface))
+    )
+
+
+def defined_start(surface: Surface, side: int = 41) -> np.ndarray:
+    """The point nearest to the default start where the surface and its gradient are finite
+    (on a grid over its bounds): a start in an undefined region would freeze every run at step
+    0. The default start when it is defined, or when no grid point is."""
+    (x0, x1), (y0, y1) = surface.bounds
+    wanted = default_start(surface.bounds)
+    gx, gy = np.meshgrid(np.linspace(x0, x1, side), np.linspace(y0, y1, side))
+    points = np.vstack([wanted, np.column_stack([gx.ravel(), gy.ravel()])])
+    with np.errstate(all="ignore"):
+        ok = np.isfinite(surface.value(points)) & np.isfinite(surface.grad(points)).all(-1)
+    if ok[0] or not ok.any():
+        return wanted
+    candidates = points[ok]
+    return candidates[np.argmin(np.linalg.norm(candidates - wanted, axis=1))]
 
 
 def _check_bounds(bounds) -> tuple[tuple[float, float], tuple[float, float]]:

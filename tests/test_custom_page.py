@@ -99,3 +99,26 @@ def test_bounds_outside_the_sliders_are_clamped_and_reported_never_raise():
         assert not at.exception, bad
         assert at.toggle(key="w.auto").value is True  # replaced by the automatic range
         assert any("b" in warning.value for warning in at.warning), bad
+
+
+def test_surfaces_without_a_minimum_claim_none_and_say_so_without_contradiction():
+    # exp(-x^2) once drew ~70 "known minimum" stars on its flat tails and chose a wide range
+    # whose start was flat: every optimizer "converged at step 0".
+    at = custom({"f": "exp(-x^2)"})
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "No minimum" in captions and "chosen to show the minimum" not in captions
+    spec = race_spec(at)
+    assert not any(t.get("name") == "known minimum" for t in spec["data"])
+    assert not any("converged at step 0" in s.value for s in at.success)
+    # A start in the undefined region froze everything at step 0 and left the loss chart empty.
+    at = custom({"f": "x**y**x**y**x**y"})
+    assert not at.exception
+    assert not any("stopped at step 0" in e.value for e in at.error)
+
+
+def test_a_flat_start_is_reported_as_flat_not_as_converged():
+    at = custom({"f": "x^2 + y^2 + 0*exp(x)", "b": "-3,3,-3,3", "x0": "0", "y0": "0", "opt": "gd"})
+    assert not at.exception
+    assert any("did not move" in i.value for i in at.info)
+    assert not any("converged at step 0" in s.value for s in at.success)

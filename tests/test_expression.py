@@ -193,3 +193,13 @@ def test_bounds_are_chosen_automatically_to_show_the_minimum():
     assert auto("(x-20)^2 + y^2") == ((-30.0, 30.0), (-30.0, 30.0))
     assert auto("x + y") == ((-3.0, 3.0), (-3.0, 3.0))  # no minimum
     assert surface_from_expression("x", bounds=((0, 1), (2, 3))).bounds == ((0.0, 1.0), (2.0, 3.0))
+
+
+def test_minima_are_claimed_only_where_isolated_and_the_start_is_where_f_is_defined():
+    flat = surface_from_expression("exp(-x^2)")
+    assert len(estimate_minima(automatic_bounds(flat))[0]) == 0  # tails and a valley floor: none
+    assert len(estimate_minima(surface_from_expression("(x-1)^2"))[0]) == 0  # a line of minima
+    assert len(estimate_minima(surface_from_expression("x^4 + y^4"))[0]) == 1  # flat but isolated
+    tower = surface_from_expression("x**y**x**y**x**y")
+    assert np.isfinite(tower.value(tower.start[None]))[0]
+    assert np.isfinite(tower.grad(tower.start[None])).all()

@@ -49,9 +49,32 @@ def test_sweep_figure_structure():
         log_y=False,
         lines=[("2/L", np.array([0.1, 0.1]), np.array([0, 0.9]))],
     )
-    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter"]
+    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter", "scatter"]
     assert fig.layout.xaxis.type == "log"
     assert np.allclose(fig.layout.xaxis.range, [-3, 0])
+
+
+def test_diverged_cells_have_their_colour_and_legend_and_the_theory_line_shows_on_white():
+    xs, ys = np.geomspace(1e-3, 1, 20), np.linspace(0, 0.9, 10)
+    values = np.random.default_rng(0).random(200)
+    diverged = np.zeros(200, dtype=bool)
+    diverged[150:] = True
+    values[150:] = np.nan
+    line = [("2/L", np.array([0.1, 0.1]), np.array([0, 0.9]))]
+    common = {"x_label": "lr", "y_label": "momentum", "log_x": True, "log_y": False, "lines": line}
+    fig = sweep_figure(xs, ys, values, metric="final_loss", diverged=diverged, **common)
+    legend = [t.name for t in fig.data if t.type == "scatter" and t.showlegend is not False]
+    assert "diverged" in legend  # its own legend entry, not a white hole
+    layer = next(t for t in fig.data if t.type == "heatmap" and t.name == "diverged")
+    assert np.array_equal(np.isfinite(np.asarray(layer.z, dtype=float)).ravel(), diverged)
+    cells = next(t for t in fig.data if t.name == "cells")
+    assert "NaN" not in " ".join(cells.text) and "diverged" in cells.text
+    theory = [t for t in fig.data if t.name == "2/L"]
+    assert {t.line.color for t in theory} == {"white", "#111"}  # a dark edge under the white dash
+    empty = sweep_figure(xs, ys, np.full(200, np.nan), metric="converged_at", **common)
+    assert "No run converged" in empty.layout.annotations[0].text
+    gone = sweep_figure(xs, ys, np.full(200, np.nan), metric="final_loss", diverged=np.ones(200), **common)
+    assert "Every run diverged" in gone.layout.annotations[0].text
 
 
 def test_basin_labels_on_himmelblau_near_each_minimum():

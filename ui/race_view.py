@@ -212,6 +212,8 @@ def _status(row: dict, steps: int, surface) -> str:
     if row["diverged"]:
         key = "st.diverged" if row["diverged"] == n else "st.diverged_some"
         return say(key, name=name, step=row["diverged_at"], count=row["diverged"], n=n)
+    if row["converged"] == n and row["converged_at"] == 0:  # never moved: not a success
+        return say("st.flat", name=name)
     if row["converged"]:
         key = "st.converged" if row["converged"] == n else "st.converged_some"
         return say(key, name=name, step=row["converged_at"], count=row["converged"], n=n)
@@ -292,7 +294,8 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
         st.table(table.set_index(say("col.optimizer")))
         for row in rows:
             message = _status(row, s.steps, surface)
-            (st.error if row["diverged"] else st.success if row["converged"] else st.info)(message)
+            moved = not (row["converged"] and row["converged_at"] == 0)
+            (st.error if row["diverged"] else st.success if row["converged"] and moved else st.info)(message)
     # WebGL is slow to start on machines without a GPU: the 3-D view is drawn on request.
     if st.toggle(say("pg.view3d"), key="show_3d"):
         st.plotly_chart(view, theme=None, key="view3d", config={"displaylogo": False})

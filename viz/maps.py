@@ -31,7 +31,10 @@ MAP_WORDS = {
     "steps": "steps",
     "stable": "2/L: gradient descent's stability limit",
     "heavy_ball": "2(1+β)/L: heavy ball's stability limit",
+    "empty_diverged": "Every run diverged: try smaller learning rates or another range.",
+    "empty_converged_at": "No run converged within these steps: allow more steps, or colour by final loss.",
 }
+DIVERGED_COLOR, STILL_COLOR = "#7f1d1d", "#bdbdbd"
 
 
 def sweep_values(surface, run: Run, metric: str) -> np.ndarray:
@@ -59,18 +62,52 @@ def sweep_figure(
     lines: Sequence[tuple[str, np.ndarray, np.ndarray]] = (),
     words: Mapping[str, str] = MAP_WORDS,
     height: int = 600,
+    diverged: np.ndarray | None = None,
 ) -> go.Figure:
     """A heatmap of ``values`` (``(len(ys), len(xs))``); log colour for losses. ``lines``
-    are theory overlays ``(name, x, y)``. Invisible markers over the cells make clicks work
-    (heatmaps report none)."""
+    are theory overlays ``(name, x, y)``; ``diverged`` (one flag per cell) colours the diverged
+    cells apart. Invisible markers over the cells make clicks work (heatmaps report none)."""
     z = np.asarray(values, dtype=float).reshape(len(ys), len(xs))
+    bad = (
+        np.zeros(z.shape, dtype=bool)
+        if diverged is None
+        else np.asarray(diverged, dtype=bool).reshape(z.shape)
+    )
     shown = z
     colorbar_title = words.get(metric, metric)
     if metric in ("final_loss", "loss"):
         with np.errstate(all="ignore"):
             shown = np.log10(np.where(z > 0, z, np.nan)) if metric == "final_loss" else z
         colorbar_title = "log10 " + colorbar_title if metric == "final_loss" else colorbar_title
-    fig = go.Figure(
+    fig = go.Figure()
+    # Cells without a value get a colour of their own, with a legend entry: diverged (dark
+    # red) or, for steps to converge, not converged (grey); white said nothing.
+    for mask, color, label in (
+        (bad, DIVERGED_COLOR, words["diverged_label"]),
+        (np.isnan(z) & ~bad, STILL_COLOR, words["still"]),
+    ):
+        if mask.any() and metric != "diverged":
+            fig.add_trace(
+                go.Heatmap(
+                    x=packed(xs),
+                    y=packed(ys),
+                    z=np.where(mask, 1.0, np.nan),
+                    colorscale=[[0, color], [1, color]],
+                    showscale=False,
+                    hoverinfo="skip",
+                    name=label,
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=label,
+                    marker={"symbol": "square", "size": 12, "color": color},
+                )
+            )
+    fig.add_trace(
         go.Heatmap(
             x=packed(xs),
             y=packed(ys),
@@ -84,24 +121,51 @@ def sweep_figure(
     # report none, and skipped hover would too); at most 50 a side.
     step = max(1, len(xs) // 50)
     gx, gy = np.meshgrid(xs[::step], ys[::step])
+    cells, cells_bad = z[::step, ::step].ravel(), bad[::step, ::step].ravel()
+    hover = [
+        words["diverged_label"] if b else words["still"] if np.isnan(v) else f"{v:.4g}"
+        for v, b in zip(cells, cells_bad, strict=True)
+    ]
     fig.add_trace(
         go.Scatter(
             x=packed(gx.ravel()),
             y=packed(gy.ravel()),
-            customdata=z[::step, ::step].ravel(),
+            text=hover,
             mode="markers",
             marker={"size": 10, "opacity": 0},
             showlegend=False,
             name="cells",
             hovertemplate=f"{x_label} = %{{x:.4g}}<br>{y_label} = %{{y:.4g}}<br>"
-            f"{words.get(metric, metric)} = %{{customdata:.4g}}<extra></extra>",
+            f"{words.get(metric, metric)}: %{{text}}<extra></extra>",
         )
     )
     for name, lx, ly in lines:
-        fig.add_trace(
-            go.Scatter(
-                x=lx, y=ly, mode="lines", name=name, line={"color": "white", "width": 3, "dash": "dash"}
+        # A white dash on a dark line: visible on every colour of the map, white cells too.
+        for width, color, dash, legend in ((6, "#111", "solid", False), (3, "white", "dash", True)):
+            fig.add_trace(
+                go.Scatter(
+                    x=lx,
+                    y=ly,
+                    mode="lines",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=legend,
+                    hoverinfo="skip",
+                    line={"color": color, "width": width, "dash": dash},
+                )
             )
+    if np.isnan(z).all() or (metric == "converged_at" and not np.isfinite(z).any()):
+        why = "empty_diverged" if bad.all() else "empty_converged_at"
+        fig.add_annotation(
+            text=words[why],
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            font={"size": 16, "color": "#111"},
+            bgcolor="rgba(255,255,255,0.9)",
+            bordercolor="#111",
         )
     fig.update_layout(
         template=TEMPLATE,

@@ -87,7 +87,7 @@ if bounds is not None and (bounds[0] >= bounds[1] or bounds[2] >= bounds[3]):
 try:
     surface = compiled(text, bounds)
 except ExpressionError as error:
-    st.error(say("cu.invalid", reason=str(error)))
+    st.error(say("cu.invalid", reason=say(f"parser.{error.key}", **error.values)))
     st.query_params.from_dict({F: text[:MAX_LENGTH]})
     st.stop()
 st.success(say("cu.valid"))

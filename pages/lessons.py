@@ -80,7 +80,7 @@ if language != DEFAULT_LANGUAGE:
     st.query_params["lang"] = language
 st.header(words["title"])
 st.markdown(words["text"])
-st.latex(lesson.rule)
+st.latex(words["rule"])
 st.info(f"**{say('le.notice')}** {words['notice']}")
 st.plotly_chart(
     _figure(lesson.key, language),

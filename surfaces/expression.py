@@ -48,29 +48,73 @@ OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "
 MAX_ARGUMENTS = 4  # for max and min
 
 
+# Every reason a text is refused, by key, in English; the app shows these words from its
+# catalogs ("parser.<key>" in ui/*.toml), in the page's language, with the same values.
+REASONS = {
+    "not_text": "the expression must be text",
+    "too_long": "expression is too long: {length} characters (max {limit})",
+    "empty": "the expression is empty: type a function of x and y, e.g. x^2 + y^2",
+    "not_ascii": (
+        "character {char!r} at position {position} is not allowed: use plain ASCII letters, "
+        "digits and + - * / ^ ( )"
+    ),
+    "character": "character {char!r} at position {position} is not allowed",
+    "unmatched": "')' at position {position} has no matching '('",
+    "unclosed": "unbalanced brackets: {count} '(' never closed",
+    "missing_after": "expected a number or a name after '{operator}'",
+    "missing_before": "expected a number or a name before '{operator}'",
+    "syntax": "invalid syntax near position {position}",
+    "unreadable": "the expression could not be read",
+    "too_many_terms": "expression is too long ({limit} terms at most)",
+    "too_deep": "expression is nested too deeply ({limit} levels at most)",
+    "unknown_name": "unknown name {name!r}: use x and y",
+    "function_name": "unknown name {name!r}: did you mean {name}(...)?",
+    "operator": "operator {name} is not allowed: use + - * / ^",
+    "construct": "{what} is not allowed: only arithmetic on x and y",
+    "constant": "{what} is not allowed: only numbers, x and y",
+    "big_number": "number {value} is too large (at most {limit})",
+    "big_exponent": "exponent {value} is too large (max {limit})",
+    "magnitude": "a number in the expression is too large (over 1e{limit})",
+    "division_by_zero": "division by zero",
+    "unknown_function": "unknown function {name!r}: allowed are {allowed}",
+    "keywords": "{name}() takes no keyword arguments",
+    "one_argument": "{name}() takes exactly one argument, got {count}",
+    "arguments": "{name}() takes 2 to {most} arguments, got {count}",
+    "not_real": "the expression is not a finite real function of x and y",
+    "bounds": "bounds must be ((xmin, xmax), (ymin, ymax))",
+    "bad_bounds": "{axis} bounds must be finite with min < max, got ({low}, {high})",
+}
+
+
 class ExpressionError(ValueError):
-    """The text is not an accepted f(x, y); the message says where and why."""
+    """The text is not an accepted f(x, y); the message says where and why. ``key`` names the
+    reason (a key of REASONS) and ``values`` fill its words, for messages in other languages."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__(REASONS[key].format(**values))
+        self.key, self.values = key, values
 
 
 def _describe(node: ast.AST) -> str:
+    """What a refused piece of syntax looks like, in symbols that need no translation."""
     kinds = {
-        ast.Attribute: "attributes (a.b)",
-        ast.Subscript: "subscripts (a[i])",
+        ast.Attribute: "a.b",
+        ast.Subscript: "a[i]",
         ast.Lambda: "lambda",
-        ast.ListComp: "comprehensions",
-        ast.GeneratorExp: "comprehensions",
-        ast.SetComp: "comprehensions",
-        ast.DictComp: "comprehensions",
-        ast.Compare: "comparisons",
+        ast.ListComp: "[... for ...]",
+        ast.GeneratorExp: "(... for ...)",
+        ast.SetComp: "{... for ...}",
+        ast.DictComp: "{...: ... for ...}",
+        ast.Compare: "== < >",
         ast.BoolOp: "and/or",
-        ast.IfExp: "if/else",
-        ast.List: "lists",
-        ast.Tuple: "tuples or commas",
-        ast.Dict: "dicts",
-        ast.Set: "sets",
-        ast.Starred: "starred arguments",
+        ast.IfExp: "... if ... else ...",
+        ast.List: "[...]",
+        ast.Tuple: "a, b",
+        ast.Dict: "{...: ...}",
+        ast.Set: "{...}",
+        ast.Starred: "*a",
         ast.NamedExpr: ":=",
-        ast.JoinedStr: "strings",
+        ast.JoinedStr: "f'...'",
         ast.Await: "await",
     }
     for kind, words in kinds.items():
@@ -88,15 +132,16 @@ class _Builder:
     def build(self, node: ast.AST, depth: int = 0) -> sp.Expr:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise ExpressionError(f"expression is too long ({MAX_NODES} terms at most)")
+            raise ExpressionError("too_many_terms", limit=MAX_NODES)
         if depth > MAX_DEPTH:
-            raise ExpressionError(f"expression is nested too deeply ({MAX_DEPTH} levels at most)")
+            raise ExpressionError("too_deep", limit=MAX_DEPTH)
         if isinstance(node, ast.Constant):
             return self._constant(node.value)
         if isinstance(node, ast.Name):
             if node.id not in NAMES:
-                hint = f": did you mean {node.id}(...)?" if node.id in FUNCTIONS else ": use x and y"
-                raise ExpressionError(f"unknown name {node.id!r}{hint}")
+                raise ExpressionError(
+                    "function_name" if node.id in FUNCTIONS else "unknown_name", name=node.id
+                )
             return NAMES[node.id]
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.build(node.operand, depth + 1)
@@ -108,16 +153,16 @@ class _Builder:
         if isinstance(node, ast.Call):
             return self._call(node, depth)
         if isinstance(node, ast.BinOp):
-            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed: use + - * / ^")
-        raise ExpressionError(f"{_describe(node)} are not allowed: only arithmetic on x and y")
+            raise ExpressionError("operator", name=type(node.op).__name__)
+        raise ExpressionError("construct", what=_describe(node))
 
     @staticmethod
     def _constant(value: object) -> sp.Expr:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            what = "strings" if isinstance(value, (str, bytes)) else type(value).__name__
-            raise ExpressionError(f"{what} are not allowed: only numbers, x and y")
+            what = "'...'" if isinstance(value, (str, bytes)) else type(value).__name__
+            raise ExpressionError("constant", what=what)
         if not math.isfinite(value) or abs(value) > MAX_CONSTANT:
-            raise ExpressionError(f"number {value!r} is too large (at most {MAX_CONSTANT:g})")
+            raise ExpressionError("big_number", value=repr(value), limit=f"{MAX_CONSTANT:g}")
         return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
 
     @staticmethod
@@ -126,10 +171,8 @@ class _Builder:
             if right.is_number:
                 exponent = float(right)
                 if abs(exponent) > MAX_EXPONENT:
-                    raise ExpressionError(
-                        f"exponent {sp.nsimplify(right) if abs(exponent) < 1e15 else right} "
-                        f"is too large (max {MAX_EXPONENT})"
-                    )
+                    shown = sp.nsimplify(right) if abs(exponent) < 1e15 else right
+                    raise ExpressionError("big_exponent", value=str(shown), limit=MAX_EXPONENT)
                 if left.is_number:
                     _check_magnitude(float(abs(exponent)) * _log10(left))
             return left**right
@@ -143,7 +186,7 @@ class _Builder:
             result = left * right
         else:
             if right == 0:
-                raise ExpressionError("division by zero")
+                raise ExpressionError("division_by_zero")
             result = left / right
         return result
 
@@ -151,15 +194,15 @@ class _Builder:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = node.func.id if isinstance(node.func, ast.Name) else _describe(node.func)
             allowed = ", ".join(FUNCTIONS)
-            raise ExpressionError(f"unknown function {name!r}: allowed are {allowed}")
+            raise ExpressionError("unknown_function", name=name, allowed=allowed)
         if node.keywords:
-            raise ExpressionError(f"{node.func.id}() takes no keyword arguments")
+            raise ExpressionError("keywords", name=node.func.id)
         function, arity = FUNCTIONS[node.func.id]
         count = len(node.args)
         if arity == 1 and count != 1:
-            raise ExpressionError(f"{node.func.id}() takes exactly one argument, got {count}")
+            raise ExpressionError("one_argument", name=node.func.id, count=count)
         if arity == 2 and not 2 <= count <= MAX_ARGUMENTS:
-            raise ExpressionError(f"{node.func.id}() takes 2 to {MAX_ARGUMENTS} arguments, got {count}")
+            raise ExpressionError("arguments", name=node.func.id, most=MAX_ARGUMENTS, count=count)
         args = [self.build(a, depth + 1) for a in node.args]
         return function(*args)
 
@@ -171,7 +214,7 @@ def _log10(number: sp.Expr) -> float:
 
 def _check_magnitude(log10: float) -> None:
     if log10 > MAX_MAGNITUDE:
-        raise ExpressionError(f"a number in the expression is too large (over 1e{MAX_MAGNITUDE})")
+        raise ExpressionError("magnitude", limit=MAX_MAGNITUDE)
 
 
 _TRAILING_OPERATOR = re.compile(r"(\*\*|[-+*/^])\s*$")
@@ -180,35 +223,32 @@ _LEADING_OPERATOR = re.compile(r"^\s*(\*\*|[*/^])")
 
 def _check_text(text: object) -> str:
     if not isinstance(text, str):
-        raise ExpressionError("the expression must be text")
+        raise ExpressionError("not_text")
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression is too long: {len(text)} characters (max {MAX_LENGTH})")
+        raise ExpressionError("too_long", length=len(text), limit=MAX_LENGTH)
     if not text.strip():
-        raise ExpressionError("the expression is empty: type a function of x and y, e.g. x^2 + y^2")
+        raise ExpressionError("empty")
     for i, ch in enumerate(text):
         if not (ch.isascii() and (ch.isprintable() or ch in " \t")):
-            raise ExpressionError(
-                f"character {ch!r} at position {i + 1} is not allowed: use plain ASCII letters, "
-                "digits and + - * / ^ ( )"
-            )
+            raise ExpressionError("not_ascii", char=ch, position=i + 1)
     for ch in "'\"\\;#`$@&|{}[]!?~=<>%":
         pos = text.find(ch)
         if pos >= 0:
-            raise ExpressionError(f"character {ch!r} at position {pos + 1} is not allowed")
+            raise ExpressionError("character", char=ch, position=pos + 1)
     depth = 0
     for i, ch in enumerate(text):
         depth += ch == "("
         depth -= ch == ")"
         if depth < 0:
-            raise ExpressionError(f"')' at position {i + 1} has no matching '('")
+            raise ExpressionError("unmatched", position=i + 1)
     if depth > 0:
-        raise ExpressionError(f"unbalanced brackets: {depth} '(' never closed")
+        raise ExpressionError("unclosed", count=depth)
     match = _TRAILING_OPERATOR.search(text)
     if match:
-        raise ExpressionError(f"expected a number or a name after '{match.group(1)}'")
+        raise ExpressionError("missing_after", operator=match.group(1))
     match = _LEADING_OPERATOR.search(text)
     if match:
-        raise ExpressionError(f"expected a number or a name before '{match.group(1)}'")
+        raise ExpressionError("missing_before", operator=match.group(1))
     return text.replace("^", "**")
 
 
@@ -218,17 +258,15 @@ def parse_expression(text: object) -> sp.Expr:
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
-        where = f" at position {error.offset}" if error.offset else ""
-        detail = error.msg if error.msg and error.msg != "invalid syntax" else "invalid syntax"
-        raise ExpressionError(f"{detail}{where}") from None
+        raise ExpressionError("syntax", position=error.offset or 1) from None
     except (MemoryError, RecursionError, ValueError):
-        raise ExpressionError("the expression could not be read") from None
+        raise ExpressionError("unreadable") from None
     try:
         expr = _Builder().build(tree.body)
     except RecursionError:
-        raise ExpressionError(f"expression is nested too deeply ({MAX_DEPTH} levels at most)") from None
+        raise ExpressionError("too_deep", limit=MAX_DEPTH) from None
     if not isinstance(expr, sp.Expr) or expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
-        raise ExpressionError("the expression is not a finite real function of x and y")
+        raise ExpressionError("not_real")
     return expr
 
 
@@ -300,8 +338,8 @@ def _check_bounds(bounds) -> tuple[tuple[float, float], tuple[float, float]]:
     try:
         (x0, x1), (y0, y1) = ((float(a), float(b)) for a, b in bounds)
     except (TypeError, ValueError):
-        raise ExpressionError("bounds must be ((xmin, xmax), (ymin, ymax))") from None
+        raise ExpressionError("bounds") from None
     for lo, hi, axis in ((x0, x1, "x"), (y0, y1, "y")):
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi and hi - lo <= 1e4):
-            raise ExpressionError(f"{axis} bounds must be finite with min < max, got ({lo}, {hi})")
+            raise ExpressionError("bad_bounds", axis=axis, low=lo, high=hi)
     return (x0, x1), (y0, y1)

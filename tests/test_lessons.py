@@ -3,6 +3,7 @@ it renders in both languages, and each scene's link opens the Playground as desc
 
 import base64
 import json
+import re
 
 import numpy as np
 import pytest
@@ -132,7 +133,9 @@ def test_every_lesson_has_its_claim_checked_here():
         for field in ("title", "text", "notice"):
             assert english[field] and chinese[field] and english[field] != chinese[field]
         assert len(english["scenes"]) == len(chinese["scenes"]) == len(lesson.scenes)
-        assert lesson.rule and lesson.scenes
+        assert english["rule"] and chinese["rule"] and lesson.scenes
+        # The formula's words are in the page's language too ("stable", "or" once were not).
+        assert not {"stable", "or", "minima"} & set(re.findall(r"\\text\{([^}]*)\}", chinese["rule"]))
 
 
 SCENES = [(lesson.key, i, s.query) for lesson in LESSONS for i, s in enumerate(lesson.scenes)]
@@ -157,7 +160,7 @@ def test_every_lesson_renders_in_both_languages(language):
         words = lesson_words(lesson.key, language)
         assert at.header[0].value == words["title"]
         assert any(words["notice"] in info.value for info in at.info)
-        assert lesson.rule in at.latex[0].value
+        assert words["rule"] in at.latex[0].value
         assert len(at.button) >= len(lesson.scenes) + 2  # previous, next, one per scene
         assert at.query_params["lesson"] == lesson.key
 

@@ -126,3 +126,15 @@ def test_one_spec_per_setting_drives_defaults_url_and_every_surface_parameter_ha
             assert getattr(too_low, name) == low and getattr(too_high, name) == high, name
     for surface in SURFACES.values():
         assert set(surface.params) <= set(cfg.PARAM_RANGES), surface.name
+
+
+def test_a_repeated_optimizer_is_no_error_and_small_values_are_not_called_large():
+    s, replaced, clamped = cfg.from_query({"opt": "adam,adam,adam"})
+    assert list(s.optimizers) == ["adam"] and "opt" not in replaced
+    s, replaced, clamped = cfg.from_query({"steps": "-5", "clip_at": "0", "seed": "-1"})
+    assert (s.steps, s.clip_at, s.seed) == (cfg.MIN_STEPS, min(cfg.POSITIVE_GRID), 0)
+    assert {"steps", "clip_at", "seed"} <= set(clamped)
+    from ui.texts import LANGUAGES, text
+
+    for language in LANGUAGES:  # the notice speaks of a range, not of "too large"
+        assert "large" not in text("pg.clamped", language) and "上限" not in text("pg.clamped", language)

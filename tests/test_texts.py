@@ -53,3 +53,24 @@ def test_no_language_code_is_written_in_the_code():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 assert node.value not in set(LANGUAGES) - {"en"}, f"{path.name} names a language"
+
+
+def test_every_parser_reason_has_words_in_every_language_and_english_matches_the_engine():
+    from surfaces.expression import REASONS
+
+    for language in LANGUAGES:
+        for key in REASONS:
+            assert text(f"parser.{key}", language), (key, language)
+    assert all(text(f"parser.{key}", "en") == words for key, words in REASONS.items())
+
+
+def test_the_chinese_custom_page_gives_its_reasons_in_chinese():
+    # It once said "无法接受：unknown function 'foo': allowed are ...".
+    from tests.conftest import open_script
+
+    at = open_script("pages/custom.py", {"f": "foo(x) + z", "lang": "zh"})
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    (error,) = at.error
+    assert "未知的函数 'foo'" in error.value and "unknown" not in error.value

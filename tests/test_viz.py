@@ -151,3 +151,18 @@ def test_guides_draw_the_unit_diamond_and_circle():
     assert "|w|₁ = 1" in names and "|w|₂ = 1" in names
     diamond = next(trace for trace in fig.data if trace.name == "|w|₁ = 1")
     assert np.allclose(np.abs(diamond.x) + np.abs(diamond.y), 1.0)
+
+
+def test_a_log_loss_axis_within_two_decades_writes_its_numbers_out():
+    # Plotly labelled 0.9 ... 0.3 as "9 8 7 ... 3" on a short log axis.
+    from optimizers import simulate
+    from surfaces import surface_from_expression
+    from viz import Racer, curves_figure
+
+    surface = surface_from_expression("log(2 + x^2 + y^2)")  # f_min unknown: the loss itself
+    run = simulate(surface, "gd", [[0.6, 0.0]], 50, lr=0.01)
+    short = curves_figure(surface, [Racer("gd", "#1f77b4", run)], metric="loss")
+    assert short.layout.yaxis.type == "log" and short.layout.yaxis.tickformat == ".2~g"
+    long = simulate(surface_from_expression("x^2 + y^2"), "gd", [[1.0, 1.0]], 200, lr=0.1)
+    wide = curves_figure(surface, [Racer("gd", "#1f77b4", long)], metric="grad_norm")
+    assert wide.layout.yaxis.tickformat is None and wide.layout.yaxis.exponentformat == "power"

@@ -17,11 +17,10 @@ class Scene:
 
 @dataclasses.dataclass(frozen=True)
 class Lesson:
-    """A lesson's scenes and update rule; its title, text, "what to notice" (checked by a
-    test) and scene labels are in the text catalogs under ``lessons.<key>``."""
+    """A lesson's scenes; its title, text, update rule (LaTeX), "what to notice" (checked by
+    a test) and scene labels are in the text catalogs under ``lessons.<key>``."""
 
     key: str
-    rule: str  # LaTeX
     scenes: tuple[Scene, ...]
 
 
@@ -31,7 +30,6 @@ VALLEY100 = {"s": "narrow_valley", "p.kappa": "100"}
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
         key="step_size",
-        rule=r"\theta_{t} = \theta_{t-1} - \eta\, \nabla f(\theta_{t-1}), \qquad \text{stable} \iff \eta < 2/L",
         scenes=(
             Scene({**VALLEY10, "opt": "gd", "gd.lr": "0.01", "steps": "200"}),
             Scene({**VALLEY10, "opt": "gd", "gd.lr": "0.1", "steps": "200"}),
@@ -40,7 +38,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="momentum",
-        rule=r"v_t = \mu v_{t-1} + \nabla f(\theta_{t-1}), \qquad \theta_t = \theta_{t-1} - \eta\, v_t",
         scenes=(
             Scene(
                 {
@@ -56,7 +53,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="nesterov",
-        rule=r"v_t = \mu v_{t-1} + \nabla f(\theta_{t-1} - \eta\mu v_{t-1}), \qquad \theta_t = \theta_{t-1} - \eta v_t",
         scenes=(
             Scene(
                 {
@@ -73,8 +69,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="adaptive",
-        rule=r"G_t = G_{t-1} + g_t^2 \;\;\text{(AdaGrad)}, \qquad v_t = \rho v_{t-1} + (1-\rho) g_t^2 \;\;"
-        r"\text{(RMSProp)}, \qquad \theta_t = \theta_{t-1} - \frac{\eta}{\sqrt{\cdot} + \epsilon}\, g_t",
         scenes=(
             Scene(
                 {
@@ -94,8 +88,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="adam",
-        rule=r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad "
-        r"\theta_t = \theta_{t-1} - \eta \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}",
         scenes=(
             Scene(
                 {
@@ -112,7 +104,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="saddle",
-        rule=r"\nabla f(0,0) = 0, \qquad H(0,0) = \begin{pmatrix} 2 & 0 \\ 0 & -1 \end{pmatrix}",
         scenes=(
             Scene(
                 {"s": "saddle", "opt": "gd", "gd.lr": "0.05", "x0": "-1.5", "y0": "0.0", "steps": "400"},
@@ -143,7 +134,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="cliff",
-        rule=r"g \leftarrow g \cdot \min\!\left(1, \frac{c}{\lVert g \rVert}\right)",
         scenes=(
             Scene(
                 {"s": "cliff", "opt": "gd", "gd.lr": "0.01", "steps": "200"},
@@ -162,7 +152,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="plateau",
-        rule=r"\lVert \nabla f \rVert < 10^{-3} \;\Rightarrow\; \eta \lVert \nabla f \rVert \approx 0",
         scenes=(
             Scene(
                 {
@@ -178,8 +167,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="l1_l2",
-        rule=r"J(w) = f(w) + \lambda \lVert w \rVert_1 \;\;\text{or}\;\; f(w) + \tfrac{\lambda}{2} \lVert w \rVert_2^2, "
-        r"\qquad \partial |w| = \operatorname{sign}(w)",
         scenes=(
             Scene(
                 {
@@ -225,7 +212,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="initialization",
-        rule=r"\theta_0 \mapsto \lim_{t\to\infty} \theta_t \in \{\text{minima}\}",
         scenes=(
             Scene(
                 {
@@ -244,8 +230,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="minibatch",
-        rule=r"\eta_k = \left(1 - \tfrac{k}{\tau}\right)\eta_0 + \tfrac{k}{\tau}\,\eta_\tau \;\;(k \le \tau), "
-        r"\qquad \eta_k = \eta_\tau \;\;(k > \tau)",
         scenes=(
             Scene(
                 {
@@ -280,7 +264,6 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="second_order",
-        rule=r"\theta_t = \theta_{t-1} - (H + \alpha I)^{-1} \nabla f(\theta_{t-1})",
         scenes=(
             Scene(
                 {

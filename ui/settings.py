@@ -299,8 +299,8 @@ class QueryReader:
         value = self.raw(key)
         if value is None:
             return list(default)
-        given = [v for v in value.split(",") if v]
-        chosen = [v for v in dict.fromkeys(given) if v in choices]
+        given = [v for v in dict.fromkeys(value.split(",")) if v]  # a repeated name is no error
+        chosen = [v for v in given if v in choices]
         if len(chosen) != len(given):
             self.replaced.append(key)
         if len(chosen) > most:
@@ -327,8 +327,9 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
     s.params = {key: r.number(f"p.{key}", value, *PARAM_RANGES[key]) for key, value in surface.params.items()}
     names = r.raw("opt")
     if names is not None:
-        chosen = [n for n in dict.fromkeys(names.split(",")) if n in OPTIMIZERS]
-        if len(chosen) != len([n for n in names.split(",") if n]):
+        given = [n for n in dict.fromkeys(names.split(",")) if n]  # a repeated name is no error
+        chosen = [n for n in given if n in OPTIMIZERS]
+        if len(chosen) != len(given):
             r.replaced.append("opt")
         if len(chosen) > MAX_OPTIMIZERS:
             r.clamped.append("opt")

@@ -38,6 +38,7 @@ def curves_figure(
         else:
             title = words["loss"]
             log = all(bool(np.all(r.run.loss > 0)) for r in racers)
+    low, high = np.inf, 0.0
     for racer in racers:
         run = racer.run
         if metric == "grad_norm":
@@ -46,6 +47,9 @@ def curves_figure(
             values = np.maximum(run.loss - surface.f_min, FLOOR)
         else:
             values = run.loss
+        positive = values[np.isfinite(values) & (values > 0)]
+        if positive.size:
+            low, high = min(low, float(positive.min())), max(high, float(positive.max()))
         for n in range(run.n):
             fig.add_trace(
                 go.Scatter(
@@ -64,7 +68,10 @@ def curves_figure(
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": words["step"]},
-        yaxis={"title": title, "type": "log" if log else "linear", "exponentformat": "power"},
+        yaxis={"title": title, "type": "log" if log else "linear", "exponentformat": "power"}
+        # Within two decades Plotly labels a log axis by leading digits only (0.9, 0.8, ... as
+        # "9 8 ..."): write the numbers out there.
+        | ({"tickformat": ".2~g"} if log and high < 100 * low else {}),
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
     )
     return fig

@@ -100,7 +100,7 @@ def test_hostile_urls_fall_back_with_a_notice(query):
     assert not at.exception
     notices = [w.value for w in at.warning] + [i.value for i in at.info]
     assert any(
-        "replaced by defaults" in n or "were reduced" in n or "Pick at least one optimizer" in n
+        "replaced by defaults" in n or "allowed range" in n or "Pick at least one optimizer" in n
         for n in notices
     ), notices
 

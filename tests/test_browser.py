@@ -103,26 +103,61 @@ def test_change_a_control_then_play_and_see_the_markers_move(server, page):
     no_errors(page)
 
 
-def test_click_on_the_map_sets_the_start(server, page):
-    open_app(page, server + "/?s=himmelblau&opt=gd")
-    target = (2.0, -1.5)
+def click_map(page, x: float, y: float) -> None:
     box = page.evaluate(
         """([x, y]) => {
             const gd = document.querySelector('.js-plotly-plot');
             const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
             return [r.left + xa._offset + xa.d2p(x), r.top + ya._offset + ya.d2p(y)];
         }""",
-        list(target),
+        [x, y],
     )
     page.mouse.click(*box)
-    settle(page)
-    page.wait_for_function("() => location.search.includes('x0=')", timeout=20000)
+
+
+def click_sets_the_start(page, target: tuple[float, float]) -> None:
+    click_map(page, *target)
+    page.wait_for_function(
+        "(x) => parseFloat(new URLSearchParams(location.search).get('x0')) === x",
+        arg=target[0],
+        timeout=20000,
+    )
     settle(page)
     state = race_state(page)
     x, y = state["markers"][0][0][0], state["markers"][0][1][0]
     assert abs(x - target[0]) < 0.2 and abs(y - target[1]) < 0.2
-    assert "x0=2" in page.url and "y0=-1.5" in page.url
+    assert f"y0={target[1]!r}" in page.url
+
+
+def test_click_on_the_map_sets_the_start(server, page):
+    open_app(page, server + "/?s=himmelblau&opt=gd")
+    click_sets_the_start(page, (2.0, -1.5))
     no_errors(page)
+
+
+@pytest.mark.parametrize("state", ["played and paused", "slider moved", "played to the end", "playing"])
+def test_a_click_sets_the_start_in_every_state_of_the_animation(server, page, state):
+    # After any animation the click used to do nothing (Plotly recomputed the static traces'
+    # data without redrawing them, and the selection code failed on them).
+    open_app(page, server + "/?s=himmelblau&opt=gd,adam&steps=100")
+    if state == "slider moved":
+        rail = page.locator(".slider-rail-rect").first.bounding_box()
+        page.mouse.click(rail["x"] + 0.4 * rail["width"], rail["y"] + rail["height"] / 2)
+        page.wait_for_function(
+            "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active > 0", timeout=20000
+        )
+    else:
+        play_until_moved(page, race_state(page))
+        if state == "played and paused":
+            page.locator(".updatemenu-button", has_text="Pause").first.click()
+        elif state == "played to the end":
+            page.wait_for_function(
+                """() => { const gd = document.querySelector('.js-plotly-plot');
+                    return gd._fullLayout.sliders[0].active === gd._transitionData._frames.length - 1; }""",
+                timeout=60000,
+            )
+    click_sets_the_start(page, (-2.0, 2.5))
+    assert page.get_by_test_id("stException").count() == 0
 
 
 def test_a_copied_url_opens_the_same_settings(server, page, browser):

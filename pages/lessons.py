@@ -5,22 +5,31 @@ import streamlit as st
 from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson
 from ui.race_view import COLORS, racer
-from ui.shell import lang, open_in_playground, require_app_shell, say
+from ui.shell import lang, on_phone, open_in_playground, require_app_shell, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title
 from ui.widgets import notices
 from viz import race_figure
 
+# For a projector (1280 x 720 and up): no sidebar, no header, no blank top; text the back of
+# a room reads, beside the chart (whose words are scaled alike: CHART_FONT) so both fit.
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header { display: none !important; }
-html, body, [data-testid="stAppViewContainer"] { font-size: 24px; }
-[data-testid="stMarkdownContainer"] p { font-size: 1.35rem; line-height: 1.5; }
+html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
+[data-testid="stMainBlockContainer"] { padding-top: 0.8rem !important; padding-bottom: 0 !important; }
+[data-testid="stMarkdownContainer"] p { font-size: 1rem; line-height: 1.38; margin-bottom: 0.4rem; }
+[data-testid="stHeading"] h2 { font-size: 1.5rem; padding: 0 0 0.2rem 0; }
+.stButton button { min-height: 2rem; padding: 0.1rem 0.6rem; }
+.stButton button p { font-size: 0.8rem; white-space: normal; }
+[data-testid="stLatex"] { font-size: 0.85rem; overflow-x: auto; }
 </style>
 """
+CHART_FONT = {False: 12, True: 16}  # by presentation mode
+CHART_HEIGHT = {False: 640, True: 540}
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _figure(key: str, language: str):
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _figure(key: str, language: str, present: bool = False, narrow: bool = False):
     """The lesson's scenes raced together on one map."""
     lesson = BY_KEY[key]
     labels = lesson_words(key, language)["scenes"]
@@ -35,7 +44,16 @@ def _figure(key: str, language: str):
             title = optimizer_title(name, language)
             label = f"{scene_label}: {title}" if len(lesson.scenes) > 1 else title
             racers.append(racer(name, run, COLORS[len(racers) % len(COLORS)], language, label))
-    return race_figure(surface, racers, constraint=constraints, words=figure_words(language), clickable=False)
+    return race_figure(
+        surface,
+        racers,
+        constraint=constraints,
+        words=figure_words(language),
+        clickable=False,
+        font_size=CHART_FONT[present],
+        height=CHART_HEIGHT[present],
+        narrow=narrow,
+    )
 
 
 def _open(query: dict[str, str]) -> None:
@@ -78,20 +96,24 @@ words = lesson_words(lesson.key, language)
 st.query_params["lesson"] = lesson.key
 if language != DEFAULT_LANGUAGE:
     st.query_params["lang"] = language
-st.header(words["title"])
-st.markdown(words["text"])
-st.latex(words["rule"])
-st.info(f"**{say('le.notice')}** {words['notice']}")
-st.plotly_chart(
-    _figure(lesson.key, language),
+# In presentation mode the text beside the chart, so that both fit one projected screen.
+text_column, chart_column = st.columns([2, 3]) if present else (st.container(), st.container())
+with text_column:
+    st.header(words["title"])
+    st.markdown(words["text"])
+    st.latex(words["rule"])
+    st.info(f"**{say('le.notice')}** {words['notice']}")
+chart_column.plotly_chart(
+    _figure(lesson.key, language, present, on_phone()),
     key=f"lesson_chart_{lesson.key}",
     theme=None,
     config={"displaylogo": False},
 )
-columns = st.columns(len(lesson.scenes))
-for i, (column, scene, scene_label) in enumerate(zip(columns, lesson.scenes, words["scenes"], strict=True)):
+buttons = (text_column.columns(2) * 2)[: len(lesson.scenes)] if present else st.columns(len(lesson.scenes))
+for i, (column, scene, scene_label) in enumerate(zip(buttons, lesson.scenes, words["scenes"], strict=True)):
     column.button(
-        say("le.open", scene=scene_label),
+        f"↗ {scene_label}" if present else say("le.open", scene=scene_label),
+        help=say("le.open", scene=scene_label) if present else None,
         key=f"open_{lesson.key}_{i}",
         on_click=_open,
         args=(scene.query,),

@@ -231,13 +231,14 @@ def test_sweep_heatmap_cell_opens_the_playground(server, page):
         """() => {
             const gd = document.querySelector('.js-plotly-plot');
             const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-            const middle = Math.floor(gd._fullData[1].x.length / 2) + 25;  // a cell mid-plot
-            const x = gd._fullData[1].x[middle], y = gd._fullData[1].y[middle];
+            const cells = gd._fullData.find((t) => t.name === 'cells');
+            const middle = Math.floor(cells.x.length / 2) + 25;  // a cell mid-plot
+            const x = cells.x[middle], y = cells.y[middle];
             return [r.left + xa._offset + xa.l2p(Math.log10(x)), r.top + ya._offset + ya.l2p(y)];
         }"""
     )
     page.mouse.click(*box)
-    page.wait_for_function("() => location.search.includes('opt=momentum')", timeout=30000)
+    page.wait_for_function("() => location.pathname.endsWith('/playground')", timeout=30000)
     settle(page)
     assert "opt=momentum" in page.url and "s=narrow_valley" in page.url and "momentum.lr=" in page.url
     assert race_state(page)["frames"] > 0
@@ -301,3 +302,80 @@ def test_moving_between_pages_keeps_the_language_in_the_link(server, page):
     page.wait_for_function("() => location.search.includes('metric=')", timeout=60000)
     assert "lang=zh" in page.url
     no_errors(page)
+
+
+def present_layout(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid=stMain]');
+            const chart = document.querySelector('.js-plotly-plot').getBoundingClientRect();
+            const gd = document.querySelector('.js-plotly-plot');
+            const buttons = [...document.querySelectorAll('.stButton button')]
+                .map((b) => b.getBoundingClientRect());
+            const legend = gd.querySelector('.legend text');
+            return {
+                scroll: main.scrollHeight, view: main.clientHeight, chartBottom: chart.bottom,
+                chartRight: chart.right, buttonsBottom: Math.max(...buttons.map((b) => b.bottom)),
+                legendFont: legend ? parseFloat(getComputedStyle(legend).fontSize) : 0,
+                textFont: parseFloat(getComputedStyle(document.querySelector('[data-testid=stMarkdownContainer] p')).fontSize),
+                clipped: buttons.some((b) => b.width > 0 && b.right > window.innerWidth),
+            };
+        }"""
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_presentation_mode_fits_a_1280_by_720_projector(browser, server, language):
+    # The chart's words stayed 12 px beside 32 px text, scene names were cut, and text and
+    # chart needed scrolling. Every lesson: all of it on one screen, words of similar size.
+    from ui.lesson_catalog import LESSONS
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    for lesson in LESSONS:
+        open_app(page, f"{server}/lessons?lesson={lesson.key}&present=1&lang={language}")
+        box = present_layout(page)
+        assert box["scroll"] <= box["view"] + 2, (lesson.key, box)  # no scrolling
+        assert box["chartBottom"] <= 720 and box["buttonsBottom"] <= 720 and box["chartRight"] <= 1280, (
+            lesson.key
+        )
+        assert not box["clipped"], lesson.key
+        assert box["legendFont"] >= 0.8 * box["textFont"], (lesson.key, box)  # the chart scales with the text
+    page.screenshot(path=str(SHOTS / f"present-1280x720-{language}.png"))
+    context.close()
+
+
+def test_a_phone_gets_the_map_at_full_width_a_usable_slider_and_taps_that_set_the_start(browser, server):
+    # The map was 145 px wide beside its legend, the slider a dot, and a tap set nothing.
+    phone = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+    )
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, user_agent=phone, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.errors = []
+    open_app(page, server + "/playground?s=himmelblau&opt=gd,adam")
+    sizes = page.evaluate(
+        """() => { const gd = document.querySelector('.js-plotly-plot');
+            return {map: gd._fullLayout.xaxis._length, width: gd.getBoundingClientRect().width,
+                    rail: gd.querySelector('.slider-rail-rect').getBoundingClientRect().width}; }"""
+    )
+    assert sizes["map"] >= 0.75 * sizes["width"], sizes  # the legend is under the map, not beside
+    assert sizes["rail"] >= 120, sizes  # the step slider is more than a dot
+    box = page.evaluate(
+        """([x, y]) => { const gd = document.querySelector('.js-plotly-plot');
+            const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            return [r.left + xa._offset + xa.d2p(x), r.top + ya._offset + ya.d2p(y)]; }""",
+        [2.0, -1.5],
+    )
+    # Plotly selects only a point it hovers, and a touch screen has no hover before a tap: the
+    # first tap shows the point ("click: start here"), the second sets it (the page says so).
+    assert page.get_by_text("tap twice", exact=False).count() == 1
+    page.touchscreen.tap(*box)
+    page.wait_for_timeout(700)  # two taps, not a double tap (that resets the axes)
+    page.touchscreen.tap(*box)
+    page.wait_for_function("() => location.search.includes('x0=')", timeout=20000)
+    page.screenshot(path=str(SHOTS / "phone-390x844.png"), full_page=False)
+    context.close()

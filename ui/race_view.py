@@ -14,7 +14,7 @@ import streamlit as st
 from optimizers import OPTIMIZERS, Run
 from optimizers.objective import Objective
 from ui import settings as cfg
-from ui.shell import lang, say
+from ui.shell import lang, on_phone, say
 from ui.texts import figure_words, optimizer_title, text
 from ui.widgets import hyperparameter_widget, notices, setting_widget
 from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
@@ -181,7 +181,7 @@ def _objective(surface, s: cfg.Settings):
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
-def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surface_key: str):
+def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surface_key: str, narrow: bool):
     s = cfg.Settings(**json.loads(settings_json))
     racers = [racer(name, run, COLORS[i % len(COLORS)], language) for i, (name, run) in enumerate(_runs_list)]
     words = figure_words(language)
@@ -191,7 +191,14 @@ def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surfac
     guides = [{"norm": "l1", "radius": 1.0}, {"norm": "l2", "radius": 1.0}]
     guides = guides if _surface_obj.name == "constrained_bowl" and constraint is None else []
     race = race_figure(
-        _surface_obj, racers, constraint=constraint, guides=guides, words=words, background=background
+        _surface_obj,
+        racers,
+        constraint=constraint,
+        guides=guides,
+        words=words,
+        background=background,
+        narrow=narrow,
+        height=600 if narrow else 640,
     )
     view = surface_figure(_surface_obj, racers, background=background, words=words)
     curve_words = {
@@ -261,7 +268,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
         st.info(say("pg.none"))
         return
     runs = _runs(settings_json, surface, surface_key)
-    racers, race, view, loss, grad = _figures(settings_json, lang(), surface, runs, surface_key)
+    racers, race, view, loss, grad = _figures(settings_json, lang(), surface, runs, surface_key, on_phone())
 
     left, right = st.columns([3, 2])
     with left:
@@ -274,6 +281,8 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             config={"displaylogo": False, "scrollZoom": False},
         )
         st.caption(say("pg.share"))
+        if on_phone():
+            st.caption(say("pg.tap_twice"))
     with right:
         st.markdown(f"**{say('pg.loss')}**")
         st.plotly_chart(loss, theme=None, key="loss_chart", config={"displaylogo": False})

@@ -31,6 +31,13 @@ def say(key: str, **values: Any) -> str:
     return text(key, lang(), **values)
 
 
+def on_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent): charts then lay out for a
+    narrow screen. The server cannot see the width; the agent is what it has."""
+    agent = (st.context.headers or {}).get("User-Agent", "")
+    return any(word in agent for word in ("Mobile", "Android", "iPhone"))
+
+
 def choose_language() -> None:
     """The session's language: the URL's ``lang``, else the browser's, set once per session."""
     if "lang" not in st.session_state:

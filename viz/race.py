@@ -95,11 +95,15 @@ def race_figure(
     words: Mapping[str, str] = ENGLISH,
     background: Field | None = None,
     height: int = 640,
+    font_size: int = 12,
+    narrow: bool = False,
 ) -> go.Figure:
     """The animated contour map. ``objective`` (default: the surface) colours the map, so a
     penalised objective shows its own contours; ``constraint`` draws the L1/L2 ball the steps
     are projected on (or several, one per scene of a lesson), ``guides`` more balls as faint
-    references (the unit diamond and circle of the L1/L2 picture)."""
+    references (the unit diamond and circle of the L1/L2 picture). ``font_size`` scales every
+    word of the chart (large for a projector); ``narrow`` (a phone) puts the legend under
+    the controls so that the map gets the whole width."""
     (x0, x1), (y0, y1) = surface.bounds
     f = background or field(objective or surface.value, surface.bounds)
     fig = go.Figure()
@@ -248,7 +252,7 @@ def race_figure(
             mode="text",
             text=[words["step"].format(step=steps[0])],
             textposition="top right",
-            textfont={"size": 16, "color": "#1a1a1a"},
+            textfont={"size": font_size + 4, "color": "#1a1a1a"},
             cliponaxis=False,
             hoverinfo="skip",
             showlegend=False,
@@ -286,13 +290,19 @@ def race_figure(
             {"data": [{}] * len(static) + data, "traces": static + animated, "name": str(steps[k])}
         )
     fig.frames = frame_list
-    _animation_controls(fig, [fr["name"] for fr in frame_list], words)
+    _animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, narrow)
+    # On the right, beside the square map (on top it ran under the mode bar); on a phone
+    # under the Play/Pause row, where it takes no width from the map.
+    legend = {"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left"}
+    if narrow:
+        legend = {"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0.0, "xanchor": "left"}
+        legend["y"] = -(4 * font_size + 105) / max(height - 40 - 4 * font_size - 115, 100)
     fig.update_layout(
         template=TEMPLATE,
         height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        # On the right, beside the square map: on top it ran under the mode bar.
-        legend={"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left"},
+        font={"size": font_size},
+        margin={"l": 10, "r": 10, "t": 40 + font_size // 2, "b": 10 + (6 * font_size + 115 if narrow else 0)},
+        legend=legend,
         xaxis={"range": [x0, x1], "showgrid": False, "zeroline": False, "constrain": "domain", "title": "x"},
         yaxis={
             "range": [y0, y1],
@@ -329,7 +339,11 @@ def _trail_frames(run: Run) -> int:
     return 0 if run.n > 8 else max(2, min(10, 60 // run.n))
 
 
-def _animation_controls(fig: go.Figure, names: list[str], words: Mapping[str, str]) -> None:
+def _animation_controls(
+    fig: go.Figure, names: list[str], words: Mapping[str, str], font_size: int = 12, narrow: bool = False
+) -> None:
+    """Play/Pause and the step slider under the map; on a phone the slider gets a row of its
+    own (beside the buttons it was a dot)."""
     still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
     fig.update_layout(
         updatemenus=[
@@ -341,7 +355,8 @@ def _animation_controls(fig: go.Figure, names: list[str], words: Mapping[str, st
                 "y": 0.0,
                 "xanchor": "left",
                 "yanchor": "top",
-                "pad": {"t": 45, "r": 10},
+                "pad": {"t": 45 + 2 * (font_size - 12), "r": 10},
+                "font": {"size": font_size},
                 "buttons": [
                     {
                         "label": "▶ " + words["play"],
@@ -369,7 +384,9 @@ def _animation_controls(fig: go.Figure, names: list[str], words: Mapping[str, st
                 "yanchor": "top",
                 # Its rail level with the buttons and starting right after them (~145 px in
                 # either language), whatever the figure's width.
-                "pad": {"t": 52, "l": 160},
+                "pad": {"t": 97, "l": 0}
+                if narrow
+                else {"t": 52 + 2 * (font_size - 12), "l": 160 + 10 * (font_size - 12)},
                 # Unlabelled steps: plotly measures every distinct label (two layouts of the page
                 # each), which took about a second for 200 frames; the counter trace shows the step.
                 "currentvalue": {"visible": False},

@@ -317,7 +317,9 @@ def present_layout(page) -> dict:
                 scroll: main.scrollHeight, view: main.clientHeight, chartBottom: chart.bottom,
                 chartRight: chart.right, buttonsBottom: Math.max(...buttons.map((b) => b.bottom)),
                 legendFont: legend ? parseFloat(getComputedStyle(legend).fontSize) : 0,
-                textFont: parseFloat(getComputedStyle(document.querySelector('[data-testid=stMarkdownContainer] p')).fontSize),
+                textFont: parseFloat(
+                    getComputedStyle(document.querySelector('[data-testid=stMarkdownContainer] p')).fontSize
+                ),
                 clipped: buttons.some((b) => b.width > 0 && b.right > window.innerWidth),
             };
         }"""

@@ -24,6 +24,12 @@ KEYS = [
     "f",
     "b",
     "page",
+    "lesson",
+    "present",
+    "x",
+    "y",
+    "side",
+    "metric",
     "",
 ]
 NUMBERS = st.one_of(
@@ -47,6 +53,8 @@ VALUES = st.one_of(
             "__import__('os')",
             "é中文🙂",
             "-2,2,-1,1",
+            "-100,100,-100,100",  # bounds beyond the sliders' +-30 once raised
+            "-31,31,-3,3",
             "nan,nan,nan,nan",
             "x" * 5000,
         ]

@@ -6,8 +6,8 @@ import streamlit as st
 from optimizers import OPTIMIZERS, simulate
 from surfaces import SURFACES
 from ui import settings as cfg
-from ui.shell import lang, require_app_shell, say
-from ui.texts import DEFAULT_LANGUAGE, optimizer_title, prefixed_words, surface_title
+from ui.shell import lang, language_query, require_app_shell, say
+from ui.texts import optimizer_title, prefixed_words, surface_title
 from ui.widgets import notices
 from viz.maps import basin_figure, basin_labels
 
@@ -52,7 +52,7 @@ def _query() -> dict[str, str]:
     state = st.session_state
     query = {"s": state["ba.surface"], "opt": ",".join(state["ba.optimizers"])}
     query |= {"side": str(state["ba.side"]), "steps": str(state["ba.steps"])}
-    return query | ({"lang": lang()} if lang() != DEFAULT_LANGUAGE else {})
+    return query | language_query()
 
 
 require_app_shell()

@@ -8,8 +8,8 @@ import streamlit as st
 from optimizers import OPTIMIZERS, simulate
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
-from ui.shell import lang, open_in_playground, require_app_shell, say
-from ui.texts import DEFAULT_LANGUAGE, optimizer_title, prefixed_words, surface_title
+from ui.shell import lang, language_query, open_in_playground, require_app_shell, say
+from ui.texts import optimizer_title, prefixed_words, surface_title
 from ui.widgets import notices
 from viz.maps import sweep_figure, sweep_values
 
@@ -94,9 +94,7 @@ def _on_cell_click() -> None:
     scene = cfg.scene_of_run(
         spec["surface"], spec["params"], spec["optimizer"], hp, spec["steps"], spec["start"]
     )
-    st.session_state["sweep_open"] = scene.to_query() | (
-        {"lang": lang()} if lang() != DEFAULT_LANGUAGE else {}
-    )
+    st.session_state["sweep_open"] = scene.to_query() | language_query()
 
 
 def _axis_label(name: str) -> str:
@@ -126,7 +124,7 @@ def _query() -> dict[str, str]:
     query = {"s": state["sw.surface"], "opt": state["sw.optimizer"], "x": state["sw.x"], "y": state["sw.y"]}
     query |= {f"p.{k}": repr(float(state[f"sw.p.{k}"])) for k in SURFACES[state["sw.surface"]].params}
     query |= {"side": str(state["sw.side"]), "steps": str(state["sw.steps"]), "metric": state["sw.metric"]}
-    return query | ({"lang": lang()} if lang() != DEFAULT_LANGUAGE else {})
+    return query | language_query()
 
 
 require_app_shell()

@@ -38,6 +38,12 @@ def on_phone() -> bool:
     return any(word in agent for word in ("Mobile", "Android", "iPhone"))
 
 
+def language_query() -> dict[str, str]:
+    """The URL parameter that keeps this session's language in a shared link (none for the
+    default language)."""
+    return {"lang": lang()} if lang() != DEFAULT_LANGUAGE else {}
+
+
 def choose_language() -> None:
     """The session's language: the URL's ``lang``, else the browser's, set once per session."""
     if "lang" not in st.session_state:
@@ -70,9 +76,8 @@ def navigation() -> list:
 def menu() -> None:
     """The pages as links at the top of the sidebar (``st.navigation``'s own menu is hidden:
     it would list the Playground twice)."""
-    keep = {"lang": lang()} if lang() != DEFAULT_LANGUAGE else None  # a shared link keeps it
     for page in pages():
-        st.sidebar.page_link(page, query_params=keep)
+        st.sidebar.page_link(page, query_params=language_query() or None)
 
 
 def require_app_shell() -> None:

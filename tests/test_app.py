@@ -127,3 +127,19 @@ def test_divergence_is_stated_in_words():
 def test_quadratic_shows_the_stability_limit():
     at = app({"s": "narrow_valley", "opt": "gd"})
     assert any("2/L = 0.04" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_rprop_and_asgd_race_on_the_playground_with_asgds_average_drawn(language):
+    at = app({"s": "himmelblau", "opt": "rprop,asgd", "lang": language})
+    assert not at.exception and not at.warning
+    assert at.select_slider(key="w.asgd.t0").value == 10.0  # the average visible within the run
+    assert at.select_slider(key="w.rprop.eta_plus").value == 1.2
+    spec = race_spec(at)
+    names = [t.get("name") or "" for t in spec["data"]]
+    drawn = [n for n in names if n.startswith("ASGD:")]
+    assert drawn == ["ASGD: " + ("averaged point" if language == "en" else "平均点")]
+    # The diamond moves with the frames, apart from the iterate once the averaging starts.
+    index = names.index(drawn[0])
+    last = spec["frames"][-1]["data"][index]
+    assert set(last) >= {"x", "y"}

@@ -52,7 +52,7 @@ def _figure(key: str, language: str, present: bool = False, narrow: bool = False
         clickable=False,
         font_size=CHART_FONT[present],
         height=CHART_HEIGHT[present],
-        narrow=narrow,
+        legend_below=narrow,
     )
 
 

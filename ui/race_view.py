@@ -197,8 +197,9 @@ def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surfac
         guides=guides,
         words=words,
         background=background,
-        narrow=narrow,
-        height=600 if narrow else 640,
+        # The legend under the map: the map gets the column's width, on every screen.
+        legend_below=True,
+        height=600 if narrow else 700,
     )
     view = surface_figure(_surface_obj, racers, background=background, words=words)
     curve_words = {

@@ -96,14 +96,14 @@ def race_figure(
     background: Field | None = None,
     height: int = 640,
     font_size: int = 12,
-    narrow: bool = False,
+    legend_below: bool = False,
 ) -> go.Figure:
     """The animated contour map. ``objective`` (default: the surface) colours the map, so a
     penalised objective shows its own contours; ``constraint`` draws the L1/L2 ball the steps
     are projected on (or several, one per scene of a lesson), ``guides`` more balls as faint
     references (the unit diamond and circle of the L1/L2 picture). ``font_size`` scales every
-    word of the chart (large for a projector); ``narrow`` (a phone) puts the legend under
-    the controls so that the map gets the whole width."""
+    word of the chart (large for a projector); ``legend_below`` puts the legend under the
+    controls, so that the map gets the whole width (and the step slider a row of its own)."""
     (x0, x1), (y0, y1) = surface.bounds
     f = background or field(objective or surface.value, surface.bounds)
     fig = go.Figure()
@@ -290,18 +290,23 @@ def race_figure(
             {"data": [{}] * len(static) + data, "traces": static + animated, "name": str(steps[k])}
         )
     fig.frames = frame_list
-    _animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, narrow)
-    # On the right, beside the square map (on top it ran under the mode bar); on a phone
-    # under the Play/Pause row, where it takes no width from the map.
+    _animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
+    # On the right, beside the square map (on top it ran under the mode bar), or under the
+    # Play/Pause row and the slider, where it takes no width from the map.
     legend = {"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left"}
-    if narrow:
+    if legend_below:
         legend = {"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0.0, "xanchor": "left"}
         legend["y"] = -(4 * font_size + 105) / max(height - 40 - 4 * font_size - 115, 100)
     fig.update_layout(
         template=TEMPLATE,
         height=height,
         font={"size": font_size},
-        margin={"l": 10, "r": 10, "t": 40 + font_size // 2, "b": 10 + (6 * font_size + 115 if narrow else 0)},
+        margin={
+            "l": 10,
+            "r": 10,
+            "t": 40 + font_size // 2,
+            "b": 10 + (6 * font_size + 115 if legend_below else 0),
+        },
         legend=legend,
         xaxis={"range": [x0, x1], "showgrid": False, "zeroline": False, "constrain": "domain", "title": "x"},
         yaxis={
@@ -340,10 +345,10 @@ def _trail_frames(run: Run) -> int:
 
 
 def _animation_controls(
-    fig: go.Figure, names: list[str], words: Mapping[str, str], font_size: int = 12, narrow: bool = False
+    fig: go.Figure, names: list[str], words: Mapping[str, str], font_size: int = 12, own_row: bool = False
 ) -> None:
-    """Play/Pause and the step slider under the map; on a phone the slider gets a row of its
-    own (beside the buttons it was a dot)."""
+    """Play/Pause and the step slider under the map; the slider on a row of its own when the
+    legend is below (beside the buttons it was a dot on a phone)."""
     still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
     fig.update_layout(
         updatemenus=[
@@ -385,7 +390,7 @@ def _animation_controls(
                 # Its rail level with the buttons and starting right after them (~145 px in
                 # either language), whatever the figure's width.
                 "pad": {"t": 97, "l": 0}
-                if narrow
+                if own_row
                 else {"t": 52 + 2 * (font_size - 12), "l": 160 + 10 * (font_size - 12)},
                 # Unlabelled steps: plotly measures every distinct label (two layouts of the page
                 # each), which took about a second for 200 frames; the counter trace shows the step.

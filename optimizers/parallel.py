@@ -232,6 +232,7 @@ def advance_all(advance: Advance, cfg, P, hp, options, seed: int, noisy: bool, o
     records), block by block; when the run is large and ``sendable`` (``cfg`` as it can be
     pickled) is given, whole blocks go to the idle workers, and their share is done here if
     they fail. The result is the same to the last bit either way."""
+    global used
     n = P.shape[0]
     blocks = math.ceil(n / BLOCK_ROWS)
     shareable = blocks > 1 and sendable is not None
@@ -247,7 +248,6 @@ def advance_all(advance: Advance, cfg, P, hp, options, seed: int, noisy: bool, o
             args = (advance, sendable, *_share(P, hp, options, rows), seed, noisy, first, shapes)
             futures.append(_submit(pool, *args))
         if any(futures):
-            global used
             used += 1
         started = time.perf_counter()
         first, rows = shares[0]

@@ -68,9 +68,8 @@ SETTINGS: dict[str, Setting] = {
     for spec in (
         Setting("starts", "pg.starts", "single", "select", options=START_MODES),
         Setting("count", "pg.starts.count", 8, "slider", 2, MAX_STARTS, 1),
-        Setting(
-            "spread", "pg.starts.radius", 0.1, "slider", 0.01, 0.5, 0.01
-        ),  # a fraction of the plot's width
+        # The spread of a ring or grid of starts, a fraction of the plot's width.
+        Setting("spread", "pg.starts.radius", 0.1, "slider", 0.01, 0.5, 0.01),
         Setting("steps", "pg.steps", 500, "slider", MIN_STEPS, MAX_STEPS, 10),
         Setting("clip", "pg.clip", "none", "select", options=CLIP_MODES),
         Setting("clip_at", "pg.clip.at", 1.0, "grid", options=POSITIVE_GRID),
@@ -277,7 +276,7 @@ class QueryReader:
             return default
         return value
 
-    def number(self, key: str, default: float, low: float, high: float, integer: bool = False) -> Any:
+    def number(self, key: str, default: float, low: float, high: float) -> float:
         value = self.raw(key)
         if value is None:
             return default
@@ -292,7 +291,7 @@ class QueryReader:
         if number < low or number > high:
             self.clamped.append(key)
             number = min(max(number, low), high)
-        return round(number) if integer else number
+        return number
 
     def choices(self, key: str, choices: tuple[str, ...], default: tuple[str, ...], most: int) -> list[str]:
         """A comma-separated list of distinct choices, at most ``most``."""
@@ -325,15 +324,8 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
         surface = SURFACES[r.choice("s", tuple(SURFACES), "rosenbrock")]
     s = defaults_for(surface)
     s.params = {key: r.number(f"p.{key}", value, *PARAM_RANGES[key]) for key, value in surface.params.items()}
-    names = r.raw("opt")
-    if names is not None:
-        given = [n for n in dict.fromkeys(names.split(",")) if n]  # a repeated name is no error
-        chosen = [n for n in given if n in OPTIMIZERS]
-        if len(chosen) != len(given):
-            r.replaced.append("opt")
-        if len(chosen) > MAX_OPTIMIZERS:
-            r.clamped.append("opt")
-            chosen = chosen[:MAX_OPTIMIZERS]
+    chosen = r.choices("opt", tuple(OPTIMIZERS), tuple(s.optimizers), MAX_OPTIMIZERS)
+    if chosen != list(s.optimizers):
         s.optimizers = {n: default_hyperparameters(n, surface) for n in chosen}
     for name, hp in s.optimizers.items():
         for key in hp:

@@ -6,7 +6,7 @@ plotly Figure or plain arrays out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -117,26 +117,24 @@ def sweep_figure(
             colorbar={"title": {"text": colorbar_title, "side": "right"}},
         )
     )
+
     # Invisible markers over the cells carry the hover text and make clicks work (heatmaps
     # report none, and skipped hover would too); at most 50 a side.
-    step = max(1, len(xs) // 50)
-    gx, gy = np.meshgrid(xs[::step], ys[::step])
-    cells, cells_bad = z[::step, ::step].ravel(), bad[::step, ::step].ravel()
-    hover = [
-        words["diverged_label"] if b else words["still"] if np.isnan(v) else f"{v:.4g}"
-        for v, b in zip(cells, cells_bad, strict=True)
-    ]
+    def hover(rows: np.ndarray, columns: np.ndarray) -> list[str]:
+        return [
+            words["diverged_label"] if b else words["still"] if np.isnan(v) else f"{v:.4g}"
+            for v, b in zip(z[rows, columns], bad[rows, columns], strict=True)
+        ]
+
     fig.add_trace(
-        go.Scatter(
-            x=packed(gx.ravel()),
-            y=packed(gy.ravel()),
-            text=hover,
-            mode="markers",
-            marker={"size": 10, "opacity": 0},
-            showlegend=False,
-            name="cells",
-            hovertemplate=f"{x_label} = %{{x:.4g}}<br>{y_label} = %{{y:.4g}}<br>"
+        _cell_markers(
+            xs,
+            ys,
+            max(1, len(xs) // 50),
+            hover,
+            f"{x_label} = %{{x:.4g}}<br>{y_label} = %{{y:.4g}}<br>"
             f"{words.get(metric, metric)}: %{{text}}<extra></extra>",
+            size=10,
         )
     )
     for name, lx, ly in lines:
@@ -177,6 +175,31 @@ def sweep_figure(
         clickmode="event+select",
     )
     return fig
+
+
+def _cell_markers(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    step: int,
+    text: Callable[[np.ndarray, np.ndarray], list[str]],
+    hovertemplate: str,
+    size: int,
+) -> go.Scatter:
+    """Invisible markers on every ``step``-th cell of a map (heatmaps report no clicks, and a
+    hover text per cell of a large map is megabytes): ``text(rows, columns)`` gives each
+    marker's words from the cells' flat row and column indices."""
+    rows, columns = np.meshgrid(np.arange(0, len(ys), step), np.arange(0, len(xs), step), indexing="ij")
+    rows, columns = rows.ravel(), columns.ravel()
+    return go.Scatter(
+        x=packed(xs[columns]),
+        y=packed(ys[rows]),
+        text=text(rows, columns),
+        mode="markers",
+        marker={"size": size, "opacity": 0},
+        showlegend=False,
+        name="cells",
+        hovertemplate=hovertemplate,
+    )
 
 
 def _range(values: np.ndarray, log: bool) -> list[float]:
@@ -253,23 +276,18 @@ def basin_figure(
         )
     )
     # Hover words from invisible markers on a grid of at most 60 a side.
-    step = max(1, -(-len(xs) // 60))
-    rows, columns = np.meshgrid(np.arange(0, len(ys), step), np.arange(0, len(xs), step), indexing="ij")
     taken = np.asarray(steps_taken).reshape(len(ys), len(xs))
     shaped = labels.reshape(len(ys), len(xs))
+
+    def hover(rows: np.ndarray, columns: np.ndarray) -> list[str]:
+        return [
+            f"{names[index[c]]}<br>{words['steps']} {t}"
+            for c, t in zip(shaped[rows, columns], taken[rows, columns], strict=True)
+        ]
+
     fig.add_trace(
-        go.Scatter(
-            x=packed(xs[columns.ravel()]),
-            y=packed(ys[rows.ravel()]),
-            text=[
-                f"{names[index[c]]}<br>{words['steps']} {t}"
-                for c, t in zip(shaped[rows, columns].ravel(), taken[rows, columns].ravel(), strict=True)
-            ],
-            mode="markers",
-            marker={"size": 8, "opacity": 0},
-            hovertemplate="(%{x:.3g}, %{y:.3g})<br>%{text}<extra></extra>",
-            showlegend=False,
-            name="cells",
+        _cell_markers(
+            xs, ys, max(1, -(-len(xs) // 60)), hover, "(%{x:.3g}, %{y:.3g})<br>%{text}<extra></extra>", size=8
         )
     )
     # Every category in the legend, whether it occurs or not: panels side by side keep the same

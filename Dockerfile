@@ -10,6 +10,7 @@ RUN pip install -r requirements.txt
 COPY app.py ./
 COPY .streamlit ./.streamlit
 COPY surfaces ./surfaces
+COPY networks ./networks
 COPY optimizers ./optimizers
 COPY viz ./viz
 COPY ui ./ui

@@ -1,7 +1,10 @@
 """Optimizers as pure (init, update) pairs, and simulate() that runs them vectorized."""
 
+from optimizers import heap
 from optimizers.base import Optimizer
 from optimizers.registry import OPTIMIZERS, get_optimizer
 from optimizers.simulate import Run, simulate
+
+heap.keep_freed_memory()  # large temporaries without page faults: see heap.py
 
 __all__ = ["OPTIMIZERS", "Optimizer", "Run", "get_optimizer", "simulate"]

@@ -222,4 +222,5 @@ ADAFACTOR = Optimizer(
     {"lr": 1e-2, "beta2_decay": -0.8, "eps2": 1e-3, "d": 1.0},
     {"lr": POSITIVE, "beta2_decay": NON_POSITIVE, "eps2": POSITIVE, "d": AT_LEAST_ONE},
     torch="Adafactor",
+    planar=True,
 )

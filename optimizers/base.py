@@ -52,6 +52,9 @@ class Optimizer(NamedTuple):
     choices: Mapping[str, tuple[Any, ...]] = {}
     torch: str | None = None
     second_order: bool = False
+    # Written for one 2-D point per trajectory (a 2 x 2 curvature, a line search on the
+    # surface, an unfactored second moment): refused on networks.
+    planar: bool = False
     # What the app shows, set by the registry: the hyperparameters with their controls, in
     # order, the learning rate to suggest (controls.LrHint), other values it suggests instead
     # of the defaults, and the name of a state field that is a point to draw.

@@ -24,7 +24,7 @@ def penalty(P: np.ndarray, l1: Any = 0.0, l2: Any = 0.0) -> np.ndarray:
 
 
 class Objective:
-    """The surface plus the L1/L2 penalty, with the surface's interface (value, grad, hessian).
+    """The surface (or network) plus the L1/L2 penalty, with its interface (value, grad, hessian).
 
     With ``include_l1=False`` the L1 term is left to a proximal step (``soft_threshold``).
     """
@@ -40,8 +40,9 @@ class Objective:
     def value(self, P: np.ndarray) -> np.ndarray:
         return self.surface.value(P) + penalty(P, self.l1 if self.include_l1 else 0.0, self.l2)
 
-    def grad(self, P: np.ndarray) -> np.ndarray:
-        g = self.surface.grad(P) + self.l2 * P
+    def grad(self, P: np.ndarray, batch: Any = None) -> np.ndarray:
+        """The gradient; a network's on the rows ``batch`` of its training set if given."""
+        g = (self.surface.grad(P) if batch is None else self.surface.grad(P, batch=batch)) + self.l2 * P
         return g + self.l1 * np.sign(P) if self.include_l1 else g
 
     def hessian(self, P: np.ndarray) -> np.ndarray:

@@ -189,9 +189,11 @@ def _advance_blocks(advance: Advance, cfg, P, hp, options, seed, noisy: bool, fi
         # alone; later blocks from their own streams, fixed by (seed, block).
         rng = np.random.default_rng(seed if block == 0 else [seed, block]) if noisy else None
         _, block_hp, block_options = _share(P, hp, options, rows)
-        # Column-major: x and y are each contiguous, which speeds up the surface's gradient.
+        # Column-major points: x and y are each contiguous, which speeds up a surface's
+        # gradient; a network's parameters stay row-major, one network a row.
+        starts = np.asfortranarray(P[rows]) if P.shape[1] == 2 else P[rows].copy()
         final[rows], diverged_at[rows], last_moving[rows] = advance(
-            cfg, np.asfortranarray(P[rows]), block_hp, block_options, rng, [a[:, rows] for a in records]
+            cfg, starts, block_hp, block_options, rng, [a[:, rows] for a in records]
         )
 
 

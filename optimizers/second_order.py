@@ -216,6 +216,7 @@ NEWTON = Optimizer(
     {"lr": 1.0, "damping": 0.0},
     {"lr": POSITIVE, "damping": NON_NEGATIVE},
     second_order=True,
+    planar=True,
 )
 BFGS = Optimizer(
     "bfgs",
@@ -225,6 +226,7 @@ BFGS = Optimizer(
     {"lr": 1.0, "line_search": True},
     {"lr": POSITIVE},
     choices={"line_search": (True, False)},
+    planar=True,
 )
 LBFGS = Optimizer(
     "lbfgs",
@@ -234,6 +236,7 @@ LBFGS = Optimizer(
     {"lr": 1.0, "history": 10, "line_search": True},
     {"lr": POSITIVE, "history": COUNT},
     choices={"line_search": (True, False)},
+    planar=True,
 )
 CG = Optimizer(
     "cg",
@@ -243,4 +246,5 @@ CG = Optimizer(
     {"lr": 1.0, "variant": "PR+", "line_search": True},
     {"lr": POSITIVE},
     choices={"variant": ("PR+", "FR"), "line_search": (True, False)},
+    planar=True,
 )

@@ -1,7 +1,9 @@
 """simulate(): advance N trajectories of one optimizer together, one Python loop over steps.
 
-The objective (penalties, projections) is in objective.py, learning-rate schedules in
-schedules.py, the splitting of large runs into blocks and processes in parallel.py.
+A trajectory is a point on a 2-D surface or the D parameters of a network (networks/): the
+same loop advances both, with minibatches for a network. The objective (penalties,
+projections) is in objective.py, learning-rate schedules in schedules.py, the splitting of
+large runs into blocks and processes in parallel.py.
 """
 
 from __future__ import annotations
@@ -32,18 +34,23 @@ DIVERGENCE_BOX = 10.0
 class Run:
     """What simulate() recorded. R records of N trajectories.
 
-    - ``path (R, N, 2)``, ``loss (R, N)`` (the surface's value), ``objective (R, N)`` (with
+    - ``path (R, N, 2)`` (``(R, N, D)``: a network's parameters), ``loss (R, N)`` (the
+      surface's value; a network's loss on its whole training set), ``objective (R, N)`` (with
       the L1/L2 penalty), ``grad_norm (R, N)``: the norm of the minimum-norm subgradient of
       the objective (with a constraint, of the projected gradient ``P - proj(P - g)``), noise
-      excluded. ``step (R,)``: the step of each record; ``step[0] = 0``, ``path[0]`` = starts.
+      excluded; a network's full-batch gradient. ``step (R,)``: the step of each record;
+      ``step[0] = 0``, ``path[0]`` = starts.
     - ``final (N, 2)``: the last position of each trajectory.
     - ``diverged_at (N,)``: the step at which the trajectory left the divergence box or
       became non-finite (it is frozen at its last good point from then on), else -1.
     - ``converged_at (N,)``: the first step from which ``grad_norm <= tol`` held up to the
       end of the run (so a trajectory merely passing a stationary point does not count),
-      else -1. Never set for a diverged trajectory.
+      else -1. Never set for a diverged trajectory. With minibatches it is judged at the
+      records only (the full gradient is computed there).
     - ``state``: with ``record_state=True``, the optimizer's state fields by name, ``(R, N, 2)``
       or ``(R, N, 1)`` (NaN where a field has no value yet); else empty.
+    - ``metrics``: what the objective measures besides its value, ``(R, N)`` each by name (a
+      network: ``test_loss``, ``train_acc``, ``test_acc``); empty for a surface.
     """
 
     path: np.ndarray
@@ -57,6 +64,7 @@ class Run:
     optimizer: str
     hyperparameters: Mapping[str, Any]
     state: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    metrics: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -92,9 +100,28 @@ _ALL, _ANY = np.logical_and.reduce, np.logical_or.reduce
 
 
 def _squared_norm(v: np.ndarray) -> np.ndarray:
-    """Row-wise squared norm of ``(N, 2)``, shaped ``(N,)`` (faster than hypot or sum(-1))."""
+    """Row-wise squared norm of ``(N, 2)`` (faster than hypot or sum(-1)) or ``(N, D)``,
+    shaped ``(N,)``."""
+    if v.shape[1] != 2:
+        return np.einsum("ij,ij->i", v, v)
     v2 = v * v
     return v2[:, 0] + v2[:, 1]
+
+
+class _Batches:
+    """The minibatch of each step, in order: one ``default_rng(seed)``; each epoch takes
+    ``perm = rng.permutation(n)`` and its batches ``perm[i:i + m]`` (the last may be shorter)."""
+
+    def __init__(self, n: int, m: int, seed: int):
+        self.rng, self.n, self.m = np.random.default_rng(seed), n, m
+        self.perm, self.i = np.arange(0), n
+
+    def next(self) -> np.ndarray:
+        if self.i >= self.n:
+            self.perm, self.i = self.rng.permutation(self.n), 0
+        batch = self.perm[self.i : self.i + self.m]
+        self.i += self.m
+        return batch
 
 
 class Options(NamedTuple):
@@ -122,16 +149,19 @@ class _Settings:
     center: np.ndarray
     limit: float
     state_fields: tuple[tuple[str, int], ...] = ()  # recorded state fields and their widths
+    metric_names: tuple[str, ...] = ()  # what the objective's evaluate() adds to its value
+    batch_size: int | None = None  # minibatches of a network (None: the full batch)
+    seed: int = 0  # of the minibatches' order
 
 
 def _state_fields(opt: Optimizer, P: np.ndarray) -> tuple[tuple[str, int], ...]:
     """The fields of ``opt``'s state that are one point or one number per trajectory, with
-    their widths (2 or 1): what record_state records."""
+    their widths (D or 1): what record_state records."""
     state = opt.init(P[:1].copy())
     fields = []
     for name, value in zip(getattr(state, "_fields", ()), state, strict=True):
         shape = np.shape(value) if value is not None else ()
-        if shape in ((1, 2), (1, 1), ()):
+        if shape in ((1, P.shape[1]), (1, 1), ()):
             fields.append((name, shape[1] if shape else 1))
     return tuple(fields)
 
@@ -178,7 +208,13 @@ def _advance(
     penalised = has_l1 or bool(np.any(l2 > 0))
     objective = Objective(surface, l1, l2, include_l1=not cfg.proximal) if penalised else surface
     guard = _Guard(surface, cfg.center, cfg.limit)
-    path, loss, obj, grad_norm, *state_records = records
+    path, loss, obj, grad_norm, *extra = records
+    state_records, metric_records = extra[: len(cfg.state_fields)], extra[len(cfg.state_fields) :]
+    batches = _Batches(surface.n_train, cfg.batch_size, cfg.seed) if cfg.batch_size else None
+
+    def gradient(P: np.ndarray) -> np.ndarray:
+        """The gradient of the next step: on its minibatch, or on everything."""
+        return objective.grad(P) if batches is None else objective.grad(P, batch=batches.next())
 
     def stationarity(P: np.ndarray, g: np.ndarray) -> np.ndarray:
         """The minimum-norm subgradient (or projected gradient): its norm measures convergence."""
@@ -194,23 +230,32 @@ def _advance(
     alive = np.ones(n, dtype=bool)
     r = 0
 
-    def record(P: np.ndarray, g: np.ndarray, state) -> None:
+    def record(P: np.ndarray, g: np.ndarray, state) -> np.ndarray:
+        """Record P; return the squared norm of its stationarity residual (full batch)."""
         nonlocal r
         path[r] = P
-        value = surface.value(P)
+        if cfg.metric_names:
+            measured = surface.evaluate(P)
+            value = measured["loss"]
+            for name, recorded_metric in zip(cfg.metric_names, metric_records, strict=True):
+                recorded_metric[r] = measured[name]
+        else:
+            value = surface.value(P)
         loss[r] = value
         obj[r] = value + objective.penalty(P) if penalised else value
-        grad_norm[r] = np.sqrt(_squared_norm(stationarity(P, g)))
+        g2 = _squared_norm(stationarity(P, g if batches is None else objective.grad(P)))
+        grad_norm[r] = np.sqrt(g2)
         for (name, _), recorded_field in zip(cfg.state_fields, state_records, strict=True):
             field_value = getattr(state, name)
             recorded_field[r] = np.nan if field_value is None else field_value
         r += 1
+        return g2
 
     smooth_residual = not has_l1 and project is None  # then the residual is g itself
     factors, steps, recorded = cfg.factors, cfg.steps, cfg.recorded
     update, proximal = opt.update, cfg.proximal and has_l1
     with np.errstate(all="ignore"):
-        g = objective.grad(P)
+        g = gradient(P)
         if not guard.all_good(P, g * g):  # A start where the surface is undefined: frozen at step 0.
             bad = guard.bad_rows(P, g)
             diverged_at[bad], alive[bad] = 0, False
@@ -218,9 +263,9 @@ def _advance(
         frozen = not alive.all()
         state = opt.init(P)
         lr = hp.get("lr")
-        record(P, g, state)
+        g2 = record(P, g, state)
         next_record = int(recorded[r]) if r < len(recorded) else -1
-        last_moving[_squared_norm(stationarity(P, g)) > tol2] = 0
+        last_moving[g2 > tol2] = 0
         everyone_moving_at = 0 if (last_moving == 0).all() else -1
         for t in range(1, steps + 1):
             # The gradient the optimizer sees: minibatch noise, then clipping.
@@ -240,7 +285,7 @@ def _advance(
             if project is not None:
                 P_new = project(P_new)
             # Divergence: freeze the bad trajectories at their last good point.
-            g_new = objective.grad(P_new)
+            g_new = gradient(P_new)
             g2 = _squared_norm(g_new)
             if frozen or not guard.all_good(P_new, g2):
                 bad = guard.bad_rows(P_new, g_new)
@@ -251,20 +296,27 @@ def _advance(
                 P_new, g_new = np.where(stay, P, P_new), np.where(stay, g, g_new)
                 g2 = _squared_norm(g_new)
             P, g = P_new, g_new
-            # Convergence: one reduction while everyone is still moving, the usual case.
-            if not smooth_residual:
+            recording = t == next_record
+            if recording:
+                full_g2 = record(P, g, state)
+                next_record = int(recorded[r]) if r < len(recorded) else -1
+            if batches is not None:  # a minibatch's gradient says nothing of convergence
+                if not recording:
+                    continue
+                g2 = full_g2
+            elif not smooth_residual:
                 g2 = _squared_norm(stationarity(P, g))
+            # Convergence: one reduction while everyone is still moving, the usual case.
             if _MIN(g2, None) > tol2:
                 everyone_moving_at = t
             else:
                 last_moving[g2 > tol2] = t
-            if t == next_record:
-                record(P, g, state)
-                next_record = int(recorded[r]) if r < len(recorded) else -1
     return P, diverged_at, np.maximum(last_moving, everyone_moving_at)
 
 
 def _check_memory(recorded: np.ndarray, n: int, steps: int, extra_width: int = 0) -> None:
+    """ValueError if the records would take more than MEMORY_BUDGET_BYTES; ``extra_width``:
+    numbers recorded per trajectory beyond a 2-D point's path, loss, objective and grad_norm."""
     per_point = RECORD_BYTES_PER_POINT + 8 * extra_width
     size = len(recorded) * n * per_point
     if size > MEMORY_BUDGET_BYTES:
@@ -294,9 +346,15 @@ def simulate(
     record_every: int = 1,
     tol: float = 1e-6,
     record_state: bool = False,
+    batch_size: int | None = None,
     **hyperparameters: Any,
 ) -> Run:
     """Run ``optimizer`` on ``surface`` from every start at once for ``steps`` steps.
+
+    ``surface`` is a 2-D surface with starts ``(N, 2)``, or a network (networks.Network) with
+    starts ``(N, D)``: its parameters. For a network, ``batch_size=m`` trains on minibatches
+    (one ``default_rng(seed)``; each epoch ``perm = rng.permutation(n_train)``, its batches
+    ``perm[i:i + m]`` in order, the same for every network); the default is the full batch.
 
     Each step: the objective's gradient g (surface plus penalty), plus Gaussian noise of
     standard deviation ``noise`` per component (minibatch noise), clipped to
@@ -309,16 +367,28 @@ def simulate(
     trajectories do not.
     """
     opt = get_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
-    P = np.array(starts, dtype=np.float64, ndmin=2)
-    if P.ndim != 2 or P.shape[1] != 2 or P.shape[0] == 0:
-        raise ValueError(f"starts must have shape (N, 2) or (2,), got {np.shape(starts)}")
+    dim = getattr(surface, "dim", 2)
+    try:
+        P = np.array(starts, dtype=np.float64, ndmin=2)
+    except (TypeError, ValueError):
+        raise ValueError(f"starts must be numbers of shape (N, {dim}) or ({dim},)") from None
+    if P.ndim != 2 or P.shape[1] != dim or P.shape[0] == 0:
+        raise ValueError(f"starts must have shape (N, {dim}) or ({dim},), got {np.shape(starts)}")
     if not np.isfinite(P).all():
         raise ValueError("starts must be finite numbers")
     n = P.shape[0]
     steps = _integer("steps", steps, 0, MAX_STEPS)
     recorded = _record_steps(steps, _integer("record_every", record_every, 1, MAX_STEPS))
+    network = hasattr(surface, "n_train")
+    if batch_size is not None:
+        if not network:
+            raise ValueError("batch_size is for networks: a surface has no data to split into minibatches")
+        batch_size = _integer("batch_size", batch_size, 1, surface.n_train)
+    seed = _integer("seed", seed, 0, 2**63 - 1)
     state_fields = _state_fields(opt, P) if record_state else ()
-    _check_memory(recorded, n, steps, sum(width for _, width in state_fields))
+    metric_names = tuple(getattr(surface, "metric_names", ()))
+    extra_width = dim - 2 + sum(width for _, width in state_fields) + len(metric_names)
+    _check_memory(recorded, n, steps, extra_width)
     hp = opt.hyperparameters(n, **hyperparameters)
     options = Options(
         noise=checked_number("noise", noise, NON_NEGATIVE, n),
@@ -327,6 +397,8 @@ def simulate(
         clip_norm=None if clip_norm is None else checked_number("clip_norm", clip_norm, POSITIVE, n),
         clip_value=None if clip_value is None else checked_number("clip_value", clip_value, POSITIVE, n),
     )
+    if network:
+        _check_network_options(opt, options.noise, constraint)
     if proximal and opt.name != "gd":
         raise ValueError(f"proximal=True is the proximal gradient method: use it with gd, not {opt.name}")
     cfg = _Settings(
@@ -339,25 +411,30 @@ def simulate(
         proximal=bool(proximal),
         tol2=checked_number("tol", tol, NON_NEGATIVE, 1) ** 2,
         center=surface.center,
-        limit=DIVERGENCE_BOX * float(surface.half_width.max()),
+        limit=_divergence_limit(surface),
         state_fields=state_fields,
+        metric_names=metric_names,
+        batch_size=batch_size,
+        seed=seed,
     )
     R = len(recorded)
     out = (
-        np.empty((n, 2)),  # final
+        np.empty((n, dim)),  # final
         np.empty(n, dtype=np.int64),  # diverged_at
         np.empty(n, dtype=np.int64),  # last_moving
-        np.empty((R, n, 2)),  # path
+        np.empty((R, n, dim)),  # path
         np.empty((R, n)),  # loss
         np.empty((R, n)),  # objective
         np.empty((R, n)),  # grad_norm
         *(np.empty((R, n, width)) for _, width in state_fields),
+        *(np.empty((R, n)) for _ in metric_names),
     )
     # Workers find the optimizer by its name: only a registered one can be sent.
     sendable = dataclasses.replace(cfg, opt=opt.name) if OPTIMIZERS.get(opt.name) is opt else None
     noisy = bool(np.any(options.noise > 0))
     parallel.advance_all(_advance, cfg, P, hp, options, seed, noisy, out, sendable)
-    final, diverged_at, last_moving, path, loss, obj, grad_norm, *state_records = out
+    final, diverged_at, last_moving, path, loss, obj, grad_norm, *extra = out
+    state_records, metric_records = extra[: len(state_fields)], extra[len(state_fields) :]
     converged_at = np.where((last_moving < steps) & (diverged_at < 0), last_moving + 1, -1)
     return Run(
         path=path,
@@ -371,4 +448,26 @@ def simulate(
         optimizer=opt.name,
         hyperparameters={k: _plain(v) for k, v in hp.items()},
         state={name: a for (name, _), a in zip(state_fields, state_records, strict=True)},
+        metrics=dict(zip(metric_names, metric_records, strict=True)),
     )
+
+
+def _divergence_limit(surface) -> float:
+    """How far from the objective's centre a trajectory may go: a network says so itself (a
+    parameter's magnitude), a surface's bounds set it."""
+    limit = getattr(surface, "divergence_limit", None)
+    return float(limit) if limit is not None else DIVERGENCE_BOX * float(surface.half_width.max())
+
+
+def _check_network_options(opt: Optimizer, noise: Any, constraint: Any) -> None:
+    """What a network refuses: methods written for one 2-D point, the surfaces' stand-in for
+    minibatch noise (a network has real minibatches), and the norm-ball constraints."""
+    if opt.planar:
+        raise ValueError(
+            f"{opt.name} works on 2-D surfaces only, not on networks; use a first-order optimizer "
+            "(gd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, ...)"
+        )
+    if np.any(noise != 0):
+        raise ValueError("noise is the surfaces' stand-in for minibatches: on a network use batch_size")
+    if constraint is not None:
+        raise ValueError("constraint is for 2-D surfaces; on a network use l1, l2 or weight decay")

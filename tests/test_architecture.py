@@ -1,4 +1,4 @@
-"""The import picture: surfaces <- optimizers <- viz <- ui <- pages, nothing back, no cycle;
+"""The import picture: surfaces <- networks <- optimizers <- viz <- ui <- pages, nothing back, no cycle;
 Streamlit only in the app's layers; no private Streamlit API anywhere."""
 
 import ast
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["surfaces", "optimizers", "viz", "ui", "pages"]  # each may import only those before it
-PURE = {"surfaces", "optimizers", "viz", "ui/settings.py", "ui/texts.py", "ui/lesson_catalog.py"}
+LAYERS = ["surfaces", "networks", "optimizers", "viz", "ui", "pages"]  # each may import only those before it
+PURE = {"surfaces", "networks", "optimizers", "viz", "ui/settings.py", "ui/texts.py", "ui/lesson_catalog.py"}
 
 
 def imports(path: Path) -> set[str]:

@@ -1,0 +1,379 @@
+r"""A small fully connected classifier as an objective: N networks' losses and gradients at once.
+
+The parameters of one network are one flat vector in torch's ``nn.Sequential(Linear, act,
+..., Linear)`` order: for each layer its weight ``(out, in)`` row-major, then its bias. The
+loss is the mean cross-entropy of the softmax of the last layer (torch's ``cross_entropy``).
+``theta`` of shape ``(N, D)`` holds N networks; every method works on all of them together,
+one batched matrix product per layer (no Python loop over networks).
+
+Backpropagation for a layer :math:`z_l = a_{l-1} W_l^\top + b_l,\ a_l = \phi(z_l)`:
+
+.. math:: \delta_L = (\mathrm{softmax}(z_L) - Y)/n, \quad
+          \nabla_{W_l} = \delta_l^\top a_{l-1}, \quad \nabla_{b_l} = \textstyle\sum_i \delta_{l,i},
+          \quad \delta_{l-1} = (\delta_l W_l) \odot \phi'(z_{l-1})
+
+and exact Hessian-vector products by differentiating these along a direction v (Pearlmutter,
+1994): no finite differences anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from networks.data import N_TRAIN_RANGE, Dataset
+
+MAX_HIDDEN_LAYERS = 6
+UNITS_RANGE = (1, 128)
+MAX_NETWORKS = 100_000
+INIT_SCHEMES = ("zeros", "normal", "glorot", "he")
+# A network whose parameters leave this box (or whose loss is not finite) has diverged.
+DIVERGENCE_LIMIT = 1e4
+# Activations of one evaluation may take this much memory; more networks go in chunks.
+CHUNK_BYTES = 48 * 2**20
+
+
+def _tanh(z: np.ndarray) -> np.ndarray:
+    return np.tanh(z, out=z)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # 1 / (1 + e^-z) = (1 + tanh(z / 2)) / 2, without overflow for very negative z.
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+    return z
+
+
+def _relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0.0, out=z)
+
+
+# Each activation in place, and its first and second derivatives from its output a = phi(z).
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "tanh": _tanh,
+    "relu": _relu,
+    "sigmoid": _sigmoid,
+}
+
+
+def _first_derivative(activation: str, a: np.ndarray) -> np.ndarray:
+    if activation == "tanh":
+        return 1.0 - a * a
+    if activation == "sigmoid":
+        return a * (1.0 - a)
+    return (a > 0).astype(np.float64)
+
+
+def _second_derivative(activation: str, a: np.ndarray, first: np.ndarray) -> np.ndarray | None:
+    if activation == "tanh":
+        return -2.0 * a * first
+    if activation == "sigmoid":
+        return first * (1.0 - 2.0 * a)
+    return None  # ReLU is piecewise linear: 0 wherever it is differentiable
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    """Over the classes, axis 1 of ``(N, classes, n)``: reductions across whole rows of n
+    (numpy reduces a short last axis ~50x slower)."""
+    shifted = logits - logits.max(1, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(1, keepdims=True))
+    return shifted
+
+
+def _argmax_classes(logits: np.ndarray) -> np.ndarray:
+    """``(N, n)`` the first class of largest logit (torch's and numpy's argmax), over axis 1."""
+    best, which = logits[:, 0], np.zeros(logits[:, 0].shape, dtype=np.int64)
+    for c in range(1, logits.shape[1]):
+        better = logits[:, c] > best
+        which[better] = c
+        best = np.maximum(best, logits[:, c])
+    return which
+
+
+def _whole(name: str, value: Any, low: int, high: int) -> int:
+    whole = isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole or not low <= int(value) <= high:
+        raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
+    return int(value)
+
+
+def _checked_data(data: Dataset) -> Dataset:
+    try:
+        X, y, X_test, y_test = (np.asarray(a) for a in data)
+    except (TypeError, ValueError):
+        raise ValueError("data must be a Dataset (X, y, X_test, y_test), e.g. dataset('moons')") from None
+    for name, points, labels in (("X", X, y), ("X_test", X_test, y_test)):
+        if points.ndim != 2 or points.shape[1] < 1 or labels.shape != (points.shape[0],):
+            raise ValueError(f"{name} must have shape (n, features) with one label per row")
+        if not np.issubdtype(points.dtype, np.number) or not np.isfinite(points).all():
+            raise ValueError(f"{name} must hold finite numbers")
+        if not np.issubdtype(labels.dtype, np.integer) or labels.min(initial=0) < 0:
+            raise ValueError("labels must be whole numbers 0, 1, ...")
+    if X_test.shape[1] != X.shape[1]:
+        raise ValueError("X and X_test must have the same number of features")
+    if not N_TRAIN_RANGE[0] <= len(X) <= N_TRAIN_RANGE[1]:
+        raise ValueError(f"the training set must have {N_TRAIN_RANGE[0]} to {N_TRAIN_RANGE[1]:,} points, got {len(X)}")
+    if len(X_test) == 0:
+        raise ValueError("the test set must not be empty")
+    as_float = np.float64
+    return Dataset(X.astype(as_float), y.astype(np.int64), X_test.astype(as_float), y_test.astype(np.int64))
+
+
+class Network:
+    """``hidden`` layers of units with ``activation``, then one logit per class of ``data``.
+
+    An objective like a surface: ``value``, ``grad`` (optionally on a minibatch), ``metrics``
+    for simulate's records, and ``center``/``divergence_limit`` for its divergence test.
+    """
+
+    defined_everywhere = True  # the loss is finite wherever the parameters are
+
+    def __init__(self, data: Dataset, hidden: Sequence[int] = (16, 16), activation: str = "tanh"):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+        if isinstance(hidden, (int, np.integer)):
+            hidden = (hidden,)
+        try:
+            hidden = tuple(hidden)
+        except TypeError:
+            raise ValueError(f"hidden must be a list of layer sizes, got {hidden!r}") from None
+        if len(hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(hidden)}")
+        hidden = tuple(_whole("a hidden layer's size", h, *UNITS_RANGE) for h in hidden)
+        self.data = _checked_data(data)
+        self.hidden, self.activation = hidden, activation
+        self.classes = max(2, self.data.classes)
+        self.sizes = (self.data.X.shape[1], *hidden, self.classes)
+        self.shapes = list(zip(self.sizes[1:], self.sizes[:-1], strict=True))  # (out, in) per layer
+        offsets, start = [], 0
+        for out, inp in self.shapes:
+            offsets.append((start, start + out * inp, start + out * inp + out))
+            start += out * inp + out
+        self.offsets = offsets  # (weight start, bias start, end) of each layer in the flat vector
+        self.dim = start
+        self.n_train = len(self.data.X)
+        self.center = np.zeros(self.dim)
+        self.divergence_limit = DIVERGENCE_LIMIT
+        self.metric_names = ("test_loss", "train_acc", "test_acc")
+        self._act = ACTIVATIONS[activation]
+
+    def __repr__(self) -> str:
+        shape = "-".join(map(str, self.sizes))
+        return f"Network({shape}, {self.activation}, D={self.dim})"
+
+    # ------------------------------------------------------------ parameters
+
+    def params(self, theta: Any) -> np.ndarray:
+        """``theta`` as a float64 ``(N, D)`` array; ValueError for a wrong length."""
+        array = np.asarray(theta, dtype=np.float64)
+        if array.ndim == 1:
+            array = array[None]
+        if array.ndim != 2 or array.shape[1] != self.dim or array.shape[0] == 0:
+            raise ValueError(
+                f"parameters must have shape (N, {self.dim}) or ({self.dim},) for {self!r}, got {np.shape(theta)}"
+            )
+        return array
+
+    def _unpack(self, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        n = theta.shape[0]
+        return [
+            (theta[:, w : b].reshape(n, out, inp), theta[:, b:end])
+            for (w, b, end), (out, inp) in zip(self.offsets, self.shapes, strict=True)
+        ]
+
+    def layers(self, theta: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+        """One network's ``[(W (out, in), b (out,)), ...]`` from its flat vector ``(D,)``."""
+        vector = np.asarray(theta, dtype=np.float64)
+        if vector.shape != (self.dim,):
+            raise ValueError(f"layers takes one parameter vector of length {self.dim}, got shape {vector.shape}")
+        return [(W[0], b[0]) for W, b in self._unpack(vector[None])]
+
+    def init(self, n: int = 1, seed: int = 0, scheme: str = "glorot", scale: float = 1.0) -> np.ndarray:
+        """``(n, D)`` starting parameters, biases 0, weights drawn from ``default_rng(seed)`` one
+        network after the other: ``"normal"`` with standard deviation ``scale``; ``"glorot"``
+        (torch's ``xavier_normal_``, std sqrt(2 / (fan_in + fan_out))) and ``"he"``
+        (``kaiming_normal_`` for ReLU, std sqrt(2 / fan_in)) times ``scale``; ``"zeros"``."""
+        n = _whole("n", n, 1, MAX_NETWORKS)
+        seed = _whole("seed", seed, 0, 2**32 - 1)
+        if scheme not in INIT_SCHEMES:
+            raise ValueError(f"unknown initialization {scheme!r}; choose one of {', '.join(INIT_SCHEMES)}")
+        if isinstance(scale, bool) or not isinstance(scale, (int, float, np.number)) or not math.isfinite(scale):
+            raise ValueError(f"scale must be a finite number, got {scale!r}")
+        if scale < 0:
+            raise ValueError(f"scale must be >= 0, got {scale!r}")
+        theta = np.zeros((n, self.dim))
+        if scheme == "zeros":
+            return theta
+        stds = []
+        for out, inp in self.shapes:
+            std = {"normal": 1.0, "glorot": math.sqrt(2.0 / (inp + out)), "he": math.sqrt(2.0 / inp)}[scheme]
+            stds.append(np.full(out * inp, scale * std))
+        weights = np.concatenate([np.arange(w, b) for w, b, _ in self.offsets])
+        theta[:, weights] = np.random.default_rng(seed).standard_normal((n, len(weights))) * np.concatenate(stds)
+        return theta
+
+    # ------------------------------------------------------------ evaluation
+
+    def _chunks(self, n_networks: int, n_points: int) -> list[slice]:
+        """Slices of the networks small enough for their activations to fit CHUNK_BYTES."""
+        per_network = 8 * n_points * (sum(self.sizes) + 2 * max(self.sizes)) * 3
+        size = max(1, CHUNK_BYTES // per_network)
+        return [slice(i, i + size) for i in range(0, n_networks, size)]
+
+    def _forward(self, theta: np.ndarray, X: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """The layers' inputs ``(N, units, n)`` (first ``X.T``, shared) and the logits
+        ``(N, classes, n)``: one point per column, so per-point sums run along whole rows."""
+        layers = self._unpack(theta)
+        a = np.ascontiguousarray(X.T)
+        inputs = [a]
+        for W, b in layers[:-1]:
+            z = np.matmul(W, a)
+            z += b[:, :, None]
+            a = self._act(z)
+            inputs.append(a)
+        W, b = layers[-1]
+        logits = np.matmul(W, a)
+        logits += b[:, :, None]
+        return inputs, logits
+
+    def _losses(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mean cross-entropy ``(N,)`` and accuracy ``(N,)`` on ``(X, y)``."""
+        loss, accuracy = np.empty(theta.shape[0]), np.empty(theta.shape[0])
+        points = np.arange(len(y))
+        for part in self._chunks(theta.shape[0], len(y)):
+            _, logits = self._forward(theta[part], X)
+            loss[part] = -_log_softmax(logits)[:, y, points].mean(-1)
+            accuracy[part] = (_argmax_classes(logits) == y).mean(-1)
+        return loss, accuracy
+
+    def value(self, theta: Any) -> np.ndarray:
+        """``(N,)`` mean cross-entropy on the training set."""
+        data = self.data
+        return self._losses(self.params(theta), data.X, data.y)[0]
+
+    def test_value(self, theta: Any) -> np.ndarray:
+        """``(N,)`` mean cross-entropy on the test set."""
+        data = self.data
+        return self._losses(self.params(theta), data.X_test, data.y_test)[0]
+
+    def evaluate(self, theta: Any) -> dict[str, np.ndarray]:
+        """``(N,)`` each: the training loss ``"loss"`` and the ``metric_names`` (test loss, training
+        and test accuracy), one pass over each set: what simulate records."""
+        theta, data = self.params(theta), self.data
+        loss, train_acc = self._losses(theta, data.X, data.y)
+        test_loss, test_acc = self._losses(theta, data.X_test, data.y_test)
+        return {"loss": loss, "test_loss": test_loss, "train_acc": train_acc, "test_acc": test_acc}
+
+    def predict_proba(self, theta: Any, X: Any) -> np.ndarray:
+        """``(N, len(X), classes)`` class probabilities of each network at the points ``X``."""
+        theta = self.params(theta)
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(f"X must have shape (m, {self.sizes[0]}), got {X.shape}")
+        out = np.empty((theta.shape[0], len(X), self.classes))
+        for part in self._chunks(theta.shape[0], len(X)):
+            out[part] = np.exp(_log_softmax(self._forward(theta[part], X)[1])).transpose(0, 2, 1)
+        return out
+
+    def _batch(self, batch: Any) -> tuple[np.ndarray, np.ndarray]:
+        data = self.data
+        if batch is None:
+            return data.X, data.y
+        idx = np.asarray(batch)
+        if idx.ndim != 1 or len(idx) == 0 or not np.issubdtype(idx.dtype, np.integer):
+            raise ValueError("batch must be a non-empty 1-D array of row numbers of the training set")
+        if idx.min() < 0 or idx.max() >= self.n_train:
+            raise ValueError(f"batch rows must be in 0 .. {self.n_train - 1}")
+        return data.X[idx], data.y[idx]
+
+    def _backward(self, layers, inputs, delta) -> list[np.ndarray]:
+        """The gradient pieces (each layer's W then b, flattened) from the output error ``delta``."""
+        pieces = []
+        for k in range(len(layers) - 1, -1, -1):
+            a = inputs[k]
+            grad_W = np.matmul(delta, a.swapaxes(-1, -2))
+            pieces += [delta.sum(-1), grad_W.reshape(len(delta), -1)]
+            if k:
+                delta = np.matmul(layers[k][0].transpose(0, 2, 1), delta)
+                delta *= _first_derivative(self.activation, a)
+        return pieces[::-1]
+
+    def grad(self, theta: Any, batch: Any = None) -> np.ndarray:
+        """``(N, D)`` gradient of the mean cross-entropy on the training set, or on its rows
+        ``batch`` (a minibatch)."""
+        theta = self.params(theta)
+        X, y = self._batch(batch)
+        out = np.empty_like(theta)
+        points = np.arange(len(y))
+        for part in self._chunks(theta.shape[0], len(y)):
+            inputs, logits = self._forward(theta[part], X)
+            delta = np.exp(_log_softmax(logits))  # softmax minus one-hot labels, over n
+            delta[:, y, points] -= 1.0
+            delta /= len(y)
+            out[part] = np.concatenate(self._backward(self._unpack(theta[part]), inputs, delta), axis=1)
+        return out
+
+    def hvp(self, theta: Any, v: Any) -> np.ndarray:
+        """``(N, D)`` exact products of each network's Hessian of the training loss with ``v``
+        (R-operator of the forward and backward passes, Pearlmutter 1994)."""
+        theta, v = self.params(theta), self.params(v)
+        if v.shape != theta.shape:
+            raise ValueError(f"v must have the shape of theta {theta.shape}, got {v.shape}")
+        X, y = self.data.X, self.data.y
+        out = np.empty_like(theta)
+        for part in self._chunks(theta.shape[0], len(y)):
+            out[part] = self._hvp(theta[part], v[part], X, y)
+        return out
+
+    def _hvp(self, theta: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        layers, directions = self._unpack(theta), self._unpack(v)
+        n = len(y)
+        # Forward: a_l and its directional derivative R(a_l); phi''(z) R(z) for the backward.
+        a, Ra = np.ascontiguousarray(X.T), None
+        inputs, R_inputs, firsts, seconds = [a], [None], [None], [None]
+        for k, ((W, b), (VW, Vb)) in enumerate(zip(layers, directions, strict=True)):
+            z = np.matmul(W, a) + b[:, :, None]
+            Rz = np.matmul(VW, a) + Vb[:, :, None]
+            if Ra is not None:
+                Rz += np.matmul(W, Ra)
+            if k == len(layers) - 1:  # z: the logits
+                break
+            a = self._act(z)
+            first = _first_derivative(self.activation, a)
+            second = _second_derivative(self.activation, a, first)
+            Ra = first * Rz
+            inputs.append(a)
+            R_inputs.append(Ra)
+            firsts.append(first)
+            seconds.append(None if second is None else second * Rz)
+        p = np.exp(_log_softmax(z))
+        delta = p.copy()
+        delta[:, y, np.arange(n)] -= 1.0
+        delta /= n
+        R_delta = p * (Rz - (p * Rz).sum(1, keepdims=True)) / n
+        pieces = []
+        for k in range(len(layers) - 1, -1, -1):
+            a, Ra = inputs[k], R_inputs[k]
+            R_grad_W = np.matmul(R_delta, a.swapaxes(-1, -2))
+            if Ra is not None:
+                R_grad_W += np.matmul(delta, Ra.swapaxes(-1, -2))
+            pieces += [R_delta.sum(-1), R_grad_W.reshape(len(theta), -1)]
+            if k:
+                W_T, VW_T = layers[k][0].transpose(0, 2, 1), directions[k][0].transpose(0, 2, 1)
+                da = np.matmul(W_T, delta)
+                R_delta = np.matmul(W_T, R_delta) + np.matmul(VW_T, delta)
+                R_delta *= firsts[k]
+                if seconds[k] is not None:
+                    R_delta += da * seconds[k]
+                delta = da * firsts[k]
+        return np.concatenate(pieces[::-1], axis=1)
+
+    def layer_grad_norms(self, theta: Any) -> np.ndarray:
+        """``(N, layers)`` the norm of each layer's part (W and b) of the full-batch gradient."""
+        g = self.grad(theta)
+        return np.stack([np.sqrt((g[:, w:end] ** 2).sum(-1)) for w, _, end in self.offsets], -1)

@@ -1,0 +1,92 @@
+"""Networks equal torch: values, gradients, Hessians and training step for step, against
+numbers recorded by tests/record_torch_networks.py (torch 2.13, float64). torch is not needed."""
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+from networks import Dataset, Network, sharpness
+from optimizers import OPTIMIZERS, simulate
+
+DATA = np.load(pathlib.Path(__file__).parent / "data" / "torch_networks.npz")
+META = json.loads(str(DATA["meta"]))
+
+
+def stored(key: str) -> Dataset:
+    return Dataset(*(DATA[f"{key}_{field}"] for field in ("X", "y", "X_test", "y_test")))
+
+
+def values_id(case):
+    return f"{case['dataset']}-{case['activation']}"
+
+
+@pytest.mark.parametrize("case", META["values"], ids=values_id)
+def test_value_grad_and_probabilities_equal_torch_autograd(case):
+    key = case["key"]
+    net = Network(stored(key), hidden=case["hidden"], activation=case["activation"])
+    theta = DATA[f"{key}_theta"]
+    np.testing.assert_allclose(net.value(theta), DATA[f"{key}_value"], rtol=1e-10)
+    np.testing.assert_allclose(net.grad(theta), DATA[f"{key}_grad"], rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(net.test_value(theta), DATA[f"{key}_test_loss"], rtol=1e-10)
+    proba = net.predict_proba(theta, stored(key).X_test)
+    np.testing.assert_allclose(proba, DATA[f"{key}_proba"], rtol=1e-10, atol=1e-15)
+
+
+@pytest.mark.parametrize("case", META["values"], ids=values_id)
+def test_hessian_vector_products_and_sharpness_equal_torchs_hessian(case):
+    key = case["key"]
+    net = Network(stored(key), hidden=case["hidden"], activation=case["activation"])
+    theta = DATA[f"{key}_theta"][0]
+    hessian = DATA[f"{key}_hessian"]
+    v = np.random.default_rng(0).standard_normal((4, net.dim))
+    products = net.hvp(np.tile(theta, (4, 1)), v)
+    np.testing.assert_allclose(products, v @ hessian.T, rtol=1e-9, atol=1e-12 * np.abs(hessian).max())
+    top = np.linalg.eigvalsh(hessian)[-1]
+    assert sharpness(net, theta)[0] == pytest.approx(top, rel=1e-6)
+
+
+TRAINING = META["training"]
+
+
+def training_id(case):
+    hp = ",".join(f"{k}={v}" for k, v in case["hp"].items())
+    batch = "full" if case["batch"] is None else f"m{case['batch']}"
+    return f"{case['optimizer']}-{case['activation']}-{batch}-{hp}" + (f"-l2={case['l2']}" if case["l2"] else "")
+
+
+@pytest.mark.parametrize("case", TRAINING, ids=training_id)
+def test_training_equals_torch_optim_step_for_step(case):
+    net = Network(stored("train"), hidden=(8,), activation=case["activation"])
+    theta = net.init(n=2, seed=META["init_seed"])
+    reference = DATA[case["key"]]
+    np.testing.assert_array_equal(theta, reference[0])
+    run = simulate(
+        net,
+        case["optimizer"],
+        theta,
+        META["steps"],
+        batch_size=case["batch"],
+        seed=META["batch_seed"],
+        l2=case["l2"],
+        **case["hp"],
+    )
+    assert (run.diverged_at == -1).all()
+    np.testing.assert_allclose(run.path, reference, rtol=1e-7, atol=1e-10)
+
+
+def test_every_torch_optimizer_is_trained_full_batch_and_on_minibatches():
+    trained = {(c["optimizer"], c["batch"]) for c in TRAINING}
+    for name, opt in OPTIMIZERS.items():
+        if opt.torch and not opt.planar:
+            assert (name, None) in trained and (name, 32) in trained, name
+
+
+@pytest.mark.parametrize("scheme", ["glorot", "he"])
+def test_init_standard_deviation_is_torchs(scheme):
+    # A layer of 128 units on 500 inputs: the std of 64,000 draws is within 1% of torch's.
+    data = Dataset(np.zeros((4, 500)), np.array([0, 1, 2, 3]), np.zeros((1, 500)), np.array([0]))
+    W, b = Network(data, hidden=(128,)).layers(Network(data, hidden=(128,)).init(seed=1, scheme=scheme)[0])[0]
+    assert W.shape == (128, 500) and not b.any()
+    assert W.std() == pytest.approx(META["init_std_128x500"][scheme], rel=0.01)

@@ -108,7 +108,9 @@ def _losses(net: Network, theta: np.ndarray, test: bool) -> np.ndarray:
     return net.test_value(theta) if test else net.value(theta)
 
 
-def plane(net: Network, center: Any, d1: Any, d2: Any, alphas: Any, betas: Any, test: bool = False) -> np.ndarray:
+def plane(
+    net: Network, center: Any, d1: Any, d2: Any, alphas: Any, betas: Any, test: bool = False
+) -> np.ndarray:
     """``(len(betas), len(alphas))`` losses (training, or test with ``test=True``) at
     ``center + alpha d1 + beta d2``: the whole grid in one evaluation, in chunks of networks."""
     center, d1, d2 = (_vector(net, v, name) for v, name in ((center, "center"), (d1, "d1"), (d2, "d2")))

@@ -117,7 +117,9 @@ def _checked_data(data: Dataset) -> Dataset:
     if X_test.shape[1] != X.shape[1]:
         raise ValueError("X and X_test must have the same number of features")
     if not N_TRAIN_RANGE[0] <= len(X) <= N_TRAIN_RANGE[1]:
-        raise ValueError(f"the training set must have {N_TRAIN_RANGE[0]} to {N_TRAIN_RANGE[1]:,} points, got {len(X)}")
+        raise ValueError(
+            f"the training set must have {N_TRAIN_RANGE[0]} to {N_TRAIN_RANGE[1]:,} points, got {len(X)}"
+        )
     if len(X_test) == 0:
         raise ValueError("the test set must not be empty")
     as_float = np.float64
@@ -175,14 +177,15 @@ class Network:
             array = array[None]
         if array.ndim != 2 or array.shape[1] != self.dim or array.shape[0] == 0:
             raise ValueError(
-                f"parameters must have shape (N, {self.dim}) or ({self.dim},) for {self!r}, got {np.shape(theta)}"
+                f"parameters must have shape (N, {self.dim}) or ({self.dim},) for {self!r}, "
+                f"got {np.shape(theta)}"
             )
         return array
 
     def _unpack(self, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         n = theta.shape[0]
         return [
-            (theta[:, w : b].reshape(n, out, inp), theta[:, b:end])
+            (theta[:, w:b].reshape(n, out, inp), theta[:, b:end])
             for (w, b, end), (out, inp) in zip(self.offsets, self.shapes, strict=True)
         ]
 
@@ -190,7 +193,9 @@ class Network:
         """One network's ``[(W (out, in), b (out,)), ...]`` from its flat vector ``(D,)``."""
         vector = np.asarray(theta, dtype=np.float64)
         if vector.shape != (self.dim,):
-            raise ValueError(f"layers takes one parameter vector of length {self.dim}, got shape {vector.shape}")
+            raise ValueError(
+                f"layers takes one parameter vector of length {self.dim}, got shape {vector.shape}"
+            )
         return [(W[0], b[0]) for W, b in self._unpack(vector[None])]
 
     def init(self, n: int = 1, seed: int = 0, scheme: str = "glorot", scale: float = 1.0) -> np.ndarray:
@@ -202,7 +207,11 @@ class Network:
         seed = _whole("seed", seed, 0, 2**32 - 1)
         if scheme not in INIT_SCHEMES:
             raise ValueError(f"unknown initialization {scheme!r}; choose one of {', '.join(INIT_SCHEMES)}")
-        if isinstance(scale, bool) or not isinstance(scale, (int, float, np.number)) or not math.isfinite(scale):
+        if (
+            isinstance(scale, bool)
+            or not isinstance(scale, (int, float, np.number))
+            or not math.isfinite(scale)
+        ):
             raise ValueError(f"scale must be a finite number, got {scale!r}")
         if scale < 0:
             raise ValueError(f"scale must be >= 0, got {scale!r}")
@@ -214,7 +223,9 @@ class Network:
             std = {"normal": 1.0, "glorot": math.sqrt(2.0 / (inp + out)), "he": math.sqrt(2.0 / inp)}[scheme]
             stds.append(np.full(out * inp, scale * std))
         weights = np.concatenate([np.arange(w, b) for w, b, _ in self.offsets])
-        theta[:, weights] = np.random.default_rng(seed).standard_normal((n, len(weights))) * np.concatenate(stds)
+        theta[:, weights] = np.random.default_rng(seed).standard_normal((n, len(weights))) * np.concatenate(
+            stds
+        )
         return theta
 
     # ------------------------------------------------------------ evaluation

@@ -18,6 +18,7 @@ generators to stay as they are:
 
 from __future__ import annotations
 
+import itertools
 import json
 import pathlib
 import sys
@@ -63,7 +64,7 @@ L2_CASE = ("gd", {"lr": 0.5}, "tanh", 0.05)
 
 def sequential(sizes, activation: str) -> torch.nn.Sequential:
     layers = []
-    for i, (inp, out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+    for i, (inp, out) in enumerate(itertools.pairwise(sizes)):
         layers.append(torch.nn.Linear(inp, out))
         if i < len(sizes) - 2:
             layers.append(ACTIVATIONS[activation]())
@@ -181,12 +182,18 @@ def main() -> None:
     theta = Network(data, hidden=(8,), activation=activation).init(n=2, seed=5)
     key = f"train{len(training)}"
     arrays[key] = train(name, hp, activation, BATCH, l2, data, theta)
-    training.append({"key": key, "optimizer": name, "hp": hp, "activation": activation, "batch": BATCH, "l2": l2})
+    training.append(
+        {"key": key, "optimizer": name, "hp": hp, "activation": activation, "batch": BATCH, "l2": l2}
+    )
     layer = torch.empty(128, 500)
     stds = {
-        "glorot": float(torch.nn.init.xavier_normal_(layer, generator=torch.Generator().manual_seed(0)).std()),
+        "glorot": float(
+            torch.nn.init.xavier_normal_(layer, generator=torch.Generator().manual_seed(0)).std()
+        ),
         "he": float(
-            torch.nn.init.kaiming_normal_(layer, nonlinearity="relu", generator=torch.Generator().manual_seed(0)).std()
+            torch.nn.init.kaiming_normal_(
+                layer, nonlinearity="relu", generator=torch.Generator().manual_seed(0)
+            ).std()
         ),
     }
     meta = {
@@ -200,7 +207,9 @@ def main() -> None:
     }
     out = ROOT / "tests" / "data" / "torch_networks.npz"
     np.savez_compressed(out, meta=np.array(json.dumps(meta)), **arrays)
-    print(f"{len(values)} value cases, {len(training)} training cases from torch {torch.__version__} -> {out}")
+    print(
+        f"{len(values)} value cases, {len(training)} training cases from torch {torch.__version__} -> {out}"
+    )
 
 
 if __name__ == "__main__":

@@ -53,7 +53,9 @@ TRAINING = META["training"]
 def training_id(case):
     hp = ",".join(f"{k}={v}" for k, v in case["hp"].items())
     batch = "full" if case["batch"] is None else f"m{case['batch']}"
-    return f"{case['optimizer']}-{case['activation']}-{batch}-{hp}" + (f"-l2={case['l2']}" if case["l2"] else "")
+    return f"{case['optimizer']}-{case['activation']}-{batch}-{hp}" + (
+        f"-l2={case['l2']}" if case["l2"] else ""
+    )
 
 
 @pytest.mark.parametrize("case", TRAINING, ids=training_id)

@@ -329,7 +329,8 @@ def test_plane_at_the_origin_is_the_centers_loss_and_the_grid_is_exact(trained):
     alphas, betas = np.linspace(-0.5, 1.5, 7), np.linspace(-0.5, 1.5, 5)
     grid = plane(net, theta[0], d.d1, d.d2, alphas, betas)
     assert grid.shape == (5, 7)
-    assert plane(net, theta[0], d.d1, d.d2, [0.0], [0.0])[0, 0] == pytest.approx(net.value(theta[0])[0], rel=1e-14)
+    origin = plane(net, theta[0], d.d1, d.d2, [0.0], [0.0])
+    assert origin[0, 0] == pytest.approx(net.value(theta[0])[0], rel=1e-14)
     points = np.array([theta[0] + a * d.d1 + b * d.d2 for b in betas for a in alphas])
     np.testing.assert_allclose(grid.ravel(), net.value(points), rtol=1e-13)
     test_grid = plane(net, theta[0], d.d1, d.d2, alphas, betas, test=True)
@@ -374,7 +375,7 @@ def test_projection_of_plane_points_recovers_their_coordinates(trained):
 def test_random_directions_are_filter_normalized(trained):
     net, theta, _ = trained
     d = directions(net, theta[0], "random", seed=0)
-    for (W, b), (dW, db) in zip(net.layers(theta[0]), net.layers(d.d1), strict=True):
+    for (W, _), (dW, db) in zip(net.layers(theta[0]), net.layers(d.d1), strict=True):
         np.testing.assert_allclose(np.linalg.norm(dW, axis=1), np.linalg.norm(W, axis=1))
         assert not db.any()
     assert not np.allclose(d.d1, d.d2)

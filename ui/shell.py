@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (URL path, script, icon); the first is the default page. Titles: "nav.<path>" in the catalogs.
 PAGES = (
     ("playground", "pages/playground.py", "🏁"),
+    ("network", "pages/network.py", "🧠"),
     ("lessons", "pages/lessons.py", "🎓"),
     ("custom", "pages/custom.py", "✏️"),
     ("sweep", "pages/sweep.py", "🗺️"),

@@ -290,7 +290,7 @@ def race_figure(
             {"data": [{}] * len(static) + data, "traces": static + animated, "name": str(steps[k])}
         )
     fig.frames = frame_list
-    _animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
+    animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
     # On the right, beside the square map (on top it ran under the mode bar), or under the
     # Play/Pause row and the slider, where it takes no width from the map.
     legend = {"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left"}
@@ -344,7 +344,7 @@ def _trail_frames(run: Run) -> int:
     return 0 if run.n > 8 else max(2, min(10, 60 // run.n))
 
 
-def _animation_controls(
+def animation_controls(
     fig: go.Figure, names: list[str], words: Mapping[str, str], font_size: int = 12, own_row: bool = False
 ) -> None:
     """Play/Pause and the step slider under the map; the slider on a row of its own when the

@@ -1,0 +1,254 @@
+"""Network: train a tiny network on toy data with the Playground's optimizers, and see where
+the training went on its real loss landscape."""
+
+import dataclasses
+import io
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ui import network_scene as ns
+from ui.race_view import COLORS
+from ui.shell import lang, language_query, on_phone, require_app_shell, say
+from ui.texts import optimizer_title, prefixed_words
+from ui.widgets import hyperparameter_widget, notices, setting_widget
+from viz.export import figure_html
+from viz.network import Trainee, layer_norms_figure, lines_figure, sharpness_figure, training_figure
+
+K = "n."  # prefix of the widget keys that hold the settings
+
+
+def _load_from_url() -> None:
+    """The settings of a shared link into the widgets (each checked, the bad ones reported)."""
+    s, replaced, clamped = ns.from_query(st.query_params.to_dict())
+    state = st.session_state
+    state[K + "opt"] = list(s.optimizers)
+    for name, hp in s.optimizers.items():
+        for key, value in hp.items():
+            state[f"{K}{name}.{key}"] = value
+    for name in ns.NET_SETTINGS:
+        state[K + name] = getattr(s, name)
+    state[K + "notices"] = (replaced, clamped)
+
+
+def _current() -> "ns.NetSettings":
+    state = st.session_state
+    s = ns.NetSettings(lang=lang())
+    for name in state[K + "opt"]:
+        defaults = ns.default_hyperparameters(name)
+        s.optimizers[name] = {key: state.get(f"{K}{name}.{key}", defaults[key]) for key in defaults}
+    for name in ns.NET_SETTINGS:
+        setattr(s, name, state[K + name])
+    return s
+
+
+def _setting(name: str, container=st) -> None:
+    setting_widget(ns.NET_SETTINGS[name], K + name, say, container)
+
+
+def _controls() -> None:
+    side, state = st.sidebar, st.session_state
+    side.markdown(f"**{say('nw.section.data')}**")
+    _setting("data", side)
+    _setting("noise", side)
+    _setting("n", side)
+    _setting("dseed", side)
+    side.markdown(f"**{say('nw.section.network')}**")
+    _setting("layers", side)
+    _setting("units", side)
+    _setting("act", side)
+    _setting("init", side)
+    if state[K + "init"] != "zeros":
+        _setting("scale", side)
+    _setting("iseed", side)
+    side.markdown(f"**{say('nw.section.training')}**")
+    side.multiselect(
+        say("nw.optimizers", max=ns.MAX_OPTIMIZERS),
+        list(ns.NETWORK_OPTIMIZERS),
+        key=K + "opt",
+        max_selections=ns.MAX_OPTIMIZERS,
+        format_func=lambda n: optimizer_title(n, lang()),
+    )
+    for name in state[K + "opt"]:
+        with side.expander(say("pg.hyper", name=optimizer_title(name, lang()))):
+            for key, value in ns.default_hyperparameters(name).items():
+                state.setdefault(f"{K}{name}.{key}", value)
+                hyperparameter_widget(name, key, f"{K}{name}.{key}", say(f"hp.{key}"), st)
+    n = state[K + "n"]
+    side.select_slider(
+        say("nw.batch"),
+        ns.BATCHES,
+        key=K + "batch",
+        help=say("nw.batch.help"),
+        format_func=lambda m: say("nw.batch.full", n=n) if m == 0 or m >= n else str(m),
+    )
+    _setting("steps", side)
+    m = n if state[K + "batch"] == 0 else min(state[K + "batch"], n)
+    per = math.ceil(n / m)
+    side.caption(say("nw.epochs", steps=state[K + "steps"], m=m, epochs=state[K + "steps"] / per, per=per))
+    with side.expander(say("pg.options")):
+        _setting("clip")
+        if state[K + "clip"] != "none":
+            _setting("clip_at")
+        _setting("schedule")
+        schedule = state[K + "schedule"]
+        if schedule in ("linear", "cosine"):
+            _setting("tau")
+            _setting("final")
+        if schedule in ("exponential", "step"):
+            _setting("gamma")
+        if schedule == "step":
+            _setting("every")
+        _setting("reg")
+        if state[K + "reg"] != "none":
+            _setting("strength")
+        _setting("seed")
+    _setting("plane", side)
+    state[K + "ptest"] = int(
+        side.toggle(say("nw.plane.test"), value=bool(state[K + "ptest"]), key=K + "ptest_toggle")
+    )
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def _trained(settings_json: str) -> ns.Result:
+    """Everything the page shows for one scene, shared by every session that asks for it."""
+    return ns.train(ns.NetSettings(**json.loads(settings_json)))
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def _figures(settings_json: str, language: str, narrow: bool):
+    result = _trained(settings_json)
+    words = prefixed_words("nf.", language)
+    trainees = [
+        Trainee(optimizer_title(t.name, language), COLORS[i % len(COLORS)], result.net, t.run)
+        for i, t in enumerate(result.trained)
+    ]
+    training = training_figure(
+        trainees, result.landscape, start=result.start, words=words, height=900 if narrow else 780
+    )
+    lines = lines_figure(result.lines, trainees, words=words)
+    sharp = sharpness_figure(result.trained, trainees, words=words)
+    layers = layer_norms_figure(result.trained, trainees, words=words)
+    return trainees, training, lines, sharp, layers
+
+
+def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
+    """(kind, sentence) per optimizer: what a teacher would say about its run."""
+    s, out = result.settings, []
+    chance = 1.0 / result.net.classes
+    for t, trainee in zip(result.trained, trainees, strict=True):
+        run, name = t.run, trainee.label
+        accuracy = run.metrics["test_acc"][:, 0]
+        if run.diverged_at[0] >= 0:
+            out.append(("error", say("nw.sum.diverged", name=name, step=int(run.diverged_at[0]))))
+            continue
+        if ns.symmetric_units(result.net, run.final[0]):
+            init = say(f"nw.init.{s.init}")
+            out.append(("warning", say("nw.sum.symmetric", name=name, init=init, acc=float(accuracy[-1]))))
+            continue
+        best_acc = float(np.nanmax(accuracy))
+        if best_acc <= chance + 0.05:
+            out.append(("warning", say("nw.sum.chance", name=name, acc=float(accuracy[-1]), steps=s.steps)))
+            continue
+        step = ns.first_step_reaching(run, best_acc - 0.005)
+        best_step, _ = ns.best_test_step(run)
+        out.append(("success", say("nw.sum.reached", name=name, acc=best_acc, step=step, best=best_step)))
+    return out
+
+
+def _curves_csv(result: ns.Result) -> str:
+    frames = []
+    for t in result.trained:
+        run = t.run
+        frames.append(
+            pd.DataFrame(
+                {
+                    "optimizer": t.name,
+                    "step": run.step,
+                    "train_loss": run.loss[:, 0],
+                    "test_loss": run.metrics["test_loss"][:, 0],
+                    "train_acc": run.metrics["train_acc"][:, 0],
+                    "test_acc": run.metrics["test_acc"][:, 0],
+                    "grad_norm": run.grad_norm[:, 0],
+                }
+            )
+        )
+    return pd.concat(frames).to_csv(index=False)
+
+
+def _parameters_npz(result: ns.Result) -> bytes:
+    """Each optimizer's parameters at each record (torch's flat order), with the data."""
+    net, arrays = result.net, {}
+    for t in result.trained:
+        arrays[f"{t.name}_params"] = t.run.path[:, 0]
+        arrays[f"{t.name}_step"] = t.run.step
+    data = net.data
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        start=result.start,
+        sizes=np.array(net.sizes),
+        activation=np.array(net.activation),
+        X=data.X,
+        y=data.y,
+        X_test=data.X_test,
+        y_test=data.y_test,
+        settings=np.array(json.dumps(dataclasses.asdict(result.settings))),
+        **arrays,
+    )
+    return buffer.getvalue()
+
+
+require_app_shell()
+if K + "data" not in st.session_state:  # a new visit: the link's settings
+    _load_from_url()
+st.title(say("nw.title"))
+st.caption(say("nw.intro"))
+notices(*st.session_state.pop(K + "notices", ([], [])), say)
+_controls()
+settings = _current()
+st.query_params.from_dict(settings.to_query() | language_query())
+if not settings.optimizers:
+    st.info(say("nw.none"))
+    st.stop()
+settings_json = json.dumps(dataclasses.asdict(settings))
+result = _trained(settings_json)
+trainees, training, lines, sharp, layers = _figures(settings_json, lang(), on_phone())
+st.plotly_chart(training, key="network_chart", theme=None, config={"displaylogo": False, "scrollZoom": False})
+if result.landscape is not None:
+    st.caption(say(f"nw.plane.note.{result.landscape.kind}"))
+st.markdown(f"**{say('nw.summary')}**")
+for kind, sentence in _summary(result, trainees):
+    getattr(st, kind)(sentence)
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{say('nw.lines')}**")
+    st.plotly_chart(lines, key="lines_chart", theme=None, config={"displaylogo": False})
+    st.caption(say("nw.lines.note"))
+with right:
+    st.markdown(f"**{say('nw.sharpness')}**")
+    st.plotly_chart(sharp, key="sharpness_chart", theme=None, config={"displaylogo": False})
+    st.caption(say("nw.sharpness.note"))
+st.markdown(f"**{say('nw.layers.title')}**")
+st.plotly_chart(layers, key="layers_chart", theme=None, config={"displaylogo": False})
+st.caption(say("nw.layers.note"))
+with st.expander(say("pg.export")):
+    a, b, c = st.columns(3)
+    a.download_button(
+        say("nw.export.csv"), lambda: _curves_csv(result), file_name="learning-curves.csv", mime="text/csv"
+    )
+    b.download_button(
+        say("nw.export.npz"),
+        lambda: _parameters_npz(result),
+        file_name="parameters.npz",
+        mime="application/octet-stream",
+    )
+    c.download_button(
+        say("pg.export.html"),
+        lambda: figure_html(training),
+        file_name="network-training.html",
+        mime="text/html",
+    )

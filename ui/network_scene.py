@@ -1,0 +1,325 @@
+"""The Network page's settings and what it computes from them. No Streamlit here.
+
+A scene is one data set, one network and its start, and up to four optimizers trained from
+that same start with the same minibatches. ``from_query`` reads (and checks, clamps, reports)
+a URL; ``to_query`` writes one; ``train`` runs everything the page shows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from networks import (
+    DATASETS,
+    INIT_SCHEMES,
+    Network,
+    dataset,
+    directions,
+    interpolate,
+    plane,
+    project,
+    sharpness,
+)
+from networks.network import ACTIVATIONS
+from optimizers import OPTIMIZERS, Run, get_optimizer, simulate
+from ui import settings as cfg
+from ui.texts import DEFAULT_LANGUAGE, LANGUAGES
+
+MAX_OPTIMIZERS = 4
+MAX_STEPS = 2000
+RECORDS = 100  # records of a run (the curves); the animation shows up to FRAMES of them
+FRAMES = 50
+PLANE_SIDE = 51
+SHARPNESS_POINTS = 11  # records at which the top Hessian eigenvalue is computed
+# Optimizers that train networks (the others are written for one 2-D point).
+NETWORK_OPTIMIZERS = tuple(name for name, opt in OPTIMIZERS.items() if not opt.planar)
+DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
+# The batch sizes offered; 0 is the full batch.
+BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 0)
+# Learning rates that train the default network visibly in a few hundred steps, by the
+# optimizer's registered hint: plain gradient descent, with momentum, adaptive steps.
+NETWORK_LR = {"plain": 0.5, "heavy": 0.1, "adaptive": 0.01}
+PLANES = ("points", "pca", "random")
+REGULARIZERS = ("none", "l1", "l2")
+
+S = cfg.Setting
+NET_SETTINGS: dict[str, cfg.Setting] = {
+    spec.name: spec
+    for spec in (
+        S("data", "nw.data", "moons", "select", options=tuple(DATASETS)),
+        S("noise", "nw.noise", 0.2, "slider", 0.0, 1.0, 0.05),
+        S("n", "nw.n", 200, "slider", 20, 1000, 10),
+        S("dseed", "nw.dseed", 0, "number", 0, 10**6, 1),
+        S("layers", "nw.layers", 2, "slider", 1, 4, 1),
+        S("units", "nw.units", 16, "slider", 2, 64, 1),
+        S("act", "nw.act", "tanh", "select", options=tuple(ACTIVATIONS)),
+        S("init", "nw.init", "glorot", "select", options=INIT_SCHEMES),
+        S("scale", "nw.scale", 1.0, "grid", options=cfg.POSITIVE_GRID),
+        S("iseed", "nw.iseed", 0, "number", 0, 10**6, 1),
+        S("batch", "nw.batch", 32, "grid", options=BATCHES),
+        S("steps", "pg.steps", 500, "slider", 10, MAX_STEPS, 10),
+        *(cfg.SETTINGS[name] for name in ("clip", "clip_at", "schedule", "tau", "final", "gamma", "every")),
+        S("reg", "pg.reg", "none", "select", options=REGULARIZERS),
+        cfg.SETTINGS["strength"]._replace(default=1e-3, label="nw.strength"),
+        S("seed", "nw.seed", 0, "number", 0, 10**6, 1),
+        S("plane", "nw.plane", "points", "select", options=PLANES),
+        S("ptest", "nw.plane.test", 0, "select", options=(0, 1)),
+    )
+}
+
+
+def default_hyperparameters(name: str) -> dict[str, Any]:
+    """The shown hyperparameters of ``name`` with a learning rate that trains a small network."""
+    opt = get_optimizer(name)
+    hp = {key: opt.suggested.get(key, opt.defaults[key]) for key in opt.shown}
+    if "lr" in hp and opt.lr_hint.basis in NETWORK_LR:
+        hp["lr"] = cfg.nearest(cfg.LR_GRID, opt.lr_hint.factor * NETWORK_LR[opt.lr_hint.basis])
+    return {key: cfg.checked(name, key, value) for key, value in hp.items()}
+
+
+def _scene_fields() -> list:
+    return [
+        ("optimizers", dict, dataclasses.field(default_factory=dict)),
+        *((spec.name, type(spec.default), spec.default) for spec in NET_SETTINGS.values()),
+        ("lang", str, DEFAULT_LANGUAGE),
+    ]
+
+
+class _NetScene:
+    def hidden(self) -> tuple[int, ...]:
+        return (self.units,) * self.layers
+
+    def batch_size(self) -> int | None:
+        """The minibatch size simulate() gets: None for the full batch (0, or the whole set)."""
+        return None if self.batch == 0 or self.batch >= self.n else int(self.batch)
+
+    def simulate_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"steps": self.steps, "seed": self.seed, "batch_size": self.batch_size()}
+        if self.clip == "norm":
+            options["clip_norm"] = self.clip_at
+        elif self.clip == "value":
+            options["clip_value"] = self.clip_at
+        if self.schedule in ("linear", "cosine"):
+            options["schedule"] = {"kind": self.schedule, "tau": self.tau, "final": self.final}
+        elif self.schedule == "exponential":
+            options["schedule"] = {"kind": "exponential", "gamma": self.gamma}
+        elif self.schedule == "step":
+            options["schedule"] = {"kind": "step", "every": self.every, "gamma": self.gamma}
+        if self.reg in ("l1", "l2"):
+            options[self.reg] = self.strength
+        return options
+
+    def to_query(self) -> dict[str, str]:
+        """Flat URL parameters, omitting what equals the default."""
+        out: dict[str, str] = {"opt": ",".join(self.optimizers)}
+        for name, hp in self.optimizers.items():
+            for key, value in hp.items():
+                if value != default_hyperparameters(name)[key]:
+                    out[f"{name}.{key}"] = cfg._fmt(value)
+        for name, spec in NET_SETTINGS.items():
+            value = getattr(self, name)
+            if value != spec.default:
+                out[name] = cfg._fmt(value)
+        if self.lang != DEFAULT_LANGUAGE:
+            out["lang"] = self.lang
+        return out
+
+
+NetSettings = dataclasses.make_dataclass("NetSettings", _scene_fields(), bases=(_NetScene,))
+NetSettings.__module__ = __name__
+
+
+def defaults() -> NetSettings:
+    return NetSettings(optimizers={name: default_hyperparameters(name) for name in DEFAULT_OPTIMIZERS})
+
+
+def from_query(query: Mapping[str, Any]) -> tuple[NetSettings, list[str], list[str]]:
+    """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped)."""
+    r = cfg.QueryReader(query)
+    s = defaults()
+    chosen = r.choices("opt", NETWORK_OPTIMIZERS, DEFAULT_OPTIMIZERS, MAX_OPTIMIZERS)
+    s.optimizers = {name: default_hyperparameters(name) for name in chosen}
+    for name, hp in s.optimizers.items():
+        for key in hp:
+            value = r.raw(f"{name}.{key}")
+            if value is None:
+                continue
+            try:
+                parsed: Any = value
+                if cfg.control(name, key).kind == "checkbox":
+                    parsed = {"1": True, "0": False, "true": True, "false": False}[value.lower()]
+                hp[key] = cfg.checked(name, key, parsed)
+            except (KeyError, ValueError):
+                r.replaced.append(f"{name}.{key}")
+    for name, spec in NET_SETTINGS.items():
+        if spec.name == "batch":  # a grid of choices, one of them "full"
+            value = r.number("batch", spec.default, 0, 10**6)
+            s.batch = 0 if value == 0 else int(cfg.nearest(BATCHES[:-1], value))
+            if value not in BATCHES:
+                r.clamped.append("batch")
+        elif spec.name == "ptest":
+            s.ptest = int(r.choice("ptest", ("0", "1"), "0"))
+        else:
+            setattr(s, name, r.setting(spec))
+    s.lang = r.choice("lang", tuple(LANGUAGES), s.lang)
+    return s, r.replaced, r.clamped
+
+
+# ---------------------------------------------------------------- computing
+
+
+@dataclasses.dataclass(frozen=True)
+class Trained:
+    """One optimizer's training: its run and what the views derive from it."""
+
+    name: str
+    run: Run
+    layer_norms: np.ndarray  # (R, layers) full-batch gradient norm of each layer at each record
+    sharpness_steps: np.ndarray  # (K,) steps at which the sharpness was computed
+    sharpness: np.ndarray  # (K,)
+    lr: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Landscape:
+    """A plane through parameter space and every path projected on it."""
+
+    kind: str
+    alphas: np.ndarray
+    betas: np.ndarray
+    loss: np.ndarray  # (len(betas), len(alphas))
+    coords: list[np.ndarray]  # per optimizer (R, 2)
+    off: list[np.ndarray]  # per optimizer (R,): distance of each record from the plane
+    explained: tuple[float, float] | None
+    test: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Lines:
+    """Losses along straight lines: from the start to each final point, and between the first
+    two final points."""
+
+    alphas: np.ndarray
+    from_start: list[np.ndarray]
+    between: np.ndarray | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    settings: Any
+    net: Network
+    start: np.ndarray  # (D,)
+    trained: list[Trained]
+    landscape: Landscape | None
+    lines: Lines
+
+
+def network_of(s) -> Network:
+    data = dataset(s.data, n_train=s.n, n_test=1000, noise=s.noise, seed=s.dseed)
+    return Network(data, hidden=s.hidden(), activation=s.act)
+
+
+def start_of(s, net: Network) -> np.ndarray:
+    return net.init(n=1, seed=s.iseed, scheme=s.init, scale=s.scale)[0]
+
+
+def train_one(s, net: Network, start: np.ndarray, name: str, hp: Mapping[str, Any]) -> Trained:
+    options = s.simulate_options()
+    # L1 with plain gradient descent: the exact proximal step, which sets weights to zero.
+    proximal = name == "gd" and "l1" in options
+    run = simulate(
+        net, name, start, record_every=max(1, s.steps // RECORDS), proximal=proximal, **options, **hp
+    )
+    path = run.path[:, 0]
+    g = net.grad(path)
+    norms = np.stack([np.linalg.norm(g[:, w:end], axis=1) for w, _, end in net.offsets], -1)
+    picks = np.unique(np.linspace(0, len(run.step) - 1, SHARPNESS_POINTS).round().astype(int))
+    alive = run.diverged_at[0] < 0
+    top = sharpness(net, path[picks]) if alive else np.full(len(picks), np.nan)
+    return Trained(name, run, norms, run.step[picks], top, hp.get("lr"))
+
+
+def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landscape | None:
+    finals = [t.run.final[0] for t in trained if t.run.diverged_at[0] < 0]
+    paths = [t.run.path[:, 0] for t in trained]
+    kind = s.plane
+    if kind == "points" and len(finals) < 2:
+        kind = "pca"  # one path: the plane of its own principal directions
+    try:
+        if kind == "points":
+            d = directions(net, start, "points", points=(finals[0], finals[1]))
+        elif kind == "pca":
+            d = directions(net, start, "pca", path=np.concatenate(paths))
+        else:
+            d = directions(net, start, "random", seed=s.seed)
+        projected = [project(p, start, d.d1, d.d2) for p in paths]
+    except ValueError:  # nothing moved, or a degenerate plane: no landscape to draw
+        return None
+    coords = np.concatenate([c for c, _ in projected])
+    low, high = np.minimum(coords.min(0), 0.0), np.maximum(coords.max(0), 1.0)
+    margin = 0.25 * (high - low)
+    alphas = np.linspace(low[0] - margin[0], high[0] + margin[0], PLANE_SIDE)
+    betas = np.linspace(low[1] - margin[1], high[1] + margin[1], PLANE_SIDE)
+    loss = plane(net, start, d.d1, d.d2, alphas, betas, test=bool(s.ptest))
+    return Landscape(
+        kind,
+        alphas,
+        betas,
+        loss,
+        [c for c, _ in projected],
+        [o for _, o in projected],
+        d.explained,
+        bool(s.ptest),
+    )
+
+
+def train(s) -> Result:
+    """Every optimizer of ``s`` from the same start, and the landscape and lines they share."""
+    net = network_of(s)
+    start = start_of(s, net)
+    trained = [train_one(s, net, start, name, hp) for name, hp in s.optimizers.items()]
+    alphas = np.linspace(-0.25, 1.25, 61)
+    from_start = [interpolate(net, start, t.run.final[0], alphas) for t in trained]
+    between = (
+        interpolate(net, trained[0].run.final[0], trained[1].run.final[0], alphas)
+        if len(trained) > 1
+        else None
+    )
+    return Result(
+        s,
+        net,
+        start,
+        trained,
+        _plane(s, net, start, trained) if trained else None,
+        Lines(alphas, from_start, between),
+    )
+
+
+def symmetric_units(net: Network, theta: np.ndarray) -> bool:
+    """Whether every hidden layer's units are still copies of each other (a zero or
+    symmetric start that no optimizer can break)."""
+    layers = net.layers(theta)
+    for (W, b), (W_next, _) in itertools.pairwise(layers):
+        if not (np.allclose(W, W[:1], atol=1e-12) and np.allclose(b, b[0], atol=1e-12)):
+            return False
+        if not np.allclose(W_next, W_next[:, :1], atol=1e-12):
+            return False
+    return True
+
+
+def best_test_step(run: Run) -> tuple[int, float]:
+    """The record of least test loss: (step, loss) — where early stopping would stop."""
+    test = run.metrics["test_loss"][:, 0]
+    i = int(np.nanargmin(test)) if np.isfinite(test).any() else 0
+    return int(run.step[i]), float(test[i])
+
+
+def first_step_reaching(run: Run, accuracy: float) -> int | None:
+    """The first recorded step at which the test accuracy reached ``accuracy``."""
+    reached = np.flatnonzero(run.metrics["test_acc"][:, 0] >= accuracy)
+    return int(run.step[reached[0]]) if len(reached) else None

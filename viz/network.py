@@ -1,0 +1,559 @@
+"""The Network page's figures: decision boundaries, learning curves and the loss landscape in
+one animated figure (one step slider drives them all), and the lines, sharpness and layer
+gradient norms beside it. Pure builders: trained networks in, plotly Figures out.
+
+As in the race, only scatter traces animate (``redraw: False``): the landscape's colours are
+a background image, a boundary is a filled polygon and a line computed with contourpy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Mapping, Sequence
+
+import contourpy
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from networks import Network
+from optimizers import Run
+from viz.field import Field, _compress, _scale_of, contour_lines, png_data_uri
+from viz.race import TEMPLATE, animation_controls, frame_indices, packed
+
+BOUNDARY_GRID = 48
+CLASS_COLORS = ("#3b6fb6", "#e08a2e", "#3a9a5b", "#b04a9a", "#8c6d31")  # points, by class
+CLASS_TINTS = (
+    "rgba(59,111,182,0.16)",
+    "rgba(224,138,46,0.22)",
+    "rgba(58,154,91,0.22)",
+    "rgba(176,74,154,0.2)",
+)
+
+ENGLISH = {
+    "play": "Play",
+    "pause": "Pause",
+    "step": "step {step}",
+    "train": "training",
+    "test": "test",
+    "train_loss": "training loss",
+    "test_loss": "test loss",
+    "stop": "least test loss (stop here)",
+    "landscape": "training loss on the plane",
+    "landscape_test": "test loss on the plane",
+    "off": "{name}: {off:.3g} off the plane; its loss {true:.4g}, the plane's here {slice:.4g}",
+    "on": "{name}: on the plane, loss {true:.4g}",
+    "start": "start",
+    "x_step": "step",
+    "alpha": "α",
+    "beta": "β",
+    "pc": "PC{k} ({share:.0%} of the variance)",
+    "line_start": "{name}: start → end",
+    "line_between": "{a} → {b}",
+    "line_x": "position on the line (0 = first end, 1 = second)",
+    "sharpness": "sharpness (largest Hessian eigenvalue)",
+    "limit": "2 / lr of {name}",
+    "layer": "layer {k}",
+    "grad_norm": "gradient norm",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Trainee:
+    """One trained network of a view: its label and colour, the network and its run."""
+
+    label: str
+    color: str
+    net: Network
+    run: Run
+
+
+def _xy_bounds(net: Network) -> tuple[tuple[float, float], tuple[float, float]]:
+    X = np.concatenate([net.data.X, net.data.X_test])
+    low, high = np.percentile(X, 0.5, axis=0), np.percentile(X, 99.5, axis=0)
+    pad = 0.12 * (high - low)
+    return (float(low[0] - pad[0]), float(high[0] + pad[0])), (
+        float(low[1] - pad[1]),
+        float(high[1] + pad[1]),
+    )
+
+
+def _regions(net: Network, thetas: np.ndarray, bounds) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """For each network of ``thetas``, each class c > 0: the polygon (x, y, NaN-separated) where
+    c is the predicted class."""
+    (x0, x1), (y0, y1) = bounds
+    xs, ys = np.linspace(x0, x1, BOUNDARY_GRID), np.linspace(y0, y1, BOUNDARY_GRID)
+    gx, gy = np.meshgrid(xs, ys)
+    proba = net.predict_proba(thetas, np.column_stack([gx.ravel(), gy.ravel()]))
+    proba = proba.reshape(len(thetas), BOUNDARY_GRID, BOUNDARY_GRID, -1)
+    out = []
+    for p in proba:
+        polygons = []
+        for c in range(1, p.shape[-1]):
+            others = np.delete(p, c, axis=-1).max(-1)
+            margin = p[..., c] - others  # > 0 where c wins
+            generator = contourpy.contour_generator(xs, ys, margin, fill_type="OuterOffset")
+            points, offsets = generator.filled(0.0, np.inf)
+            px, py = [], []
+            for polygon, cuts in zip(points, offsets, strict=True):
+                # Outer ring and holes as sub-paths: the SVG fill rule leaves the holes empty.
+                for a, b in itertools.pairwise(cuts):
+                    px += [polygon[a:b, 0], [np.nan]]
+                    py += [polygon[a:b, 1], [np.nan]]
+            polygons.append(
+                (np.concatenate(px), np.concatenate(py)) if px else (np.array([np.nan]), np.array([np.nan]))
+            )
+        out.append(polygons)
+    return out
+
+
+def _layout_grid(k: int) -> tuple[int, list, list]:
+    """Columns and specs: k boundary panels on top, the landscape and the curves below."""
+    cols = 2 * k
+    top = []
+    for _ in range(k):
+        top += [{"colspan": 2}, None]
+    half = cols // 2
+    bottom = [{"colspan": half}] + [None] * (half - 1) + [{"colspan": half}] + [None] * (half - 1)
+    return cols, top, bottom
+
+
+def training_figure(
+    trainees: Sequence[Trainee],
+    landscape=None,
+    *,
+    start: np.ndarray | None = None,
+    words: Mapping[str, str] = ENGLISH,
+    frames: int = 50,
+    height: int = 780,
+    font_size: int = 12,
+) -> go.Figure:
+    """Boundaries (one panel each), the landscape and the learning curves, animated together.
+
+    ``landscape`` (ui.network_scene.Landscape, or None) holds the plane's grid and each
+    trainee's projected path; all trainees then share one network and ``start``."""
+    k = len(trainees)
+    cols, top, bottom = _layout_grid(k)
+    titles = [t.label for t in trainees] + [
+        (words["landscape_test"] if landscape is not None and landscape.test else words["landscape"]),
+        f"{words['train_loss']} / {words['test_loss']}",
+    ]
+    fig = make_subplots(
+        rows=2,
+        cols=cols,
+        specs=[top, bottom],
+        subplot_titles=titles,
+        vertical_spacing=0.1,
+        horizontal_spacing=0.06,
+        row_heights=[0.42, 0.58],
+    )
+    net = trainees[0].net
+    bounds = _xy_bounds(net)
+    shown = frame_indices(trainees[0].run, frames)
+    data = net.data
+    # ---- static traces: per panel, the class-0 tint, the data; then the landscape and curves
+    for i in range(k):
+        col = 2 * i + 1
+        fig.add_shape(
+            type="rect",
+            x0=bounds[0][0],
+            x1=bounds[0][1],
+            y0=bounds[1][0],
+            y1=bounds[1][1],
+            fillcolor=CLASS_TINTS[0],
+            line={"width": 0},
+            layer="below",
+            row=1,
+            col=col,
+        )
+        for X, y, which in ((data.X_test, data.y_test, "test"), (data.X, data.y, "train")):
+            colors = np.array(CLASS_COLORS)[y % len(CLASS_COLORS)]
+            fig.add_trace(
+                go.Scatter(
+                    x=packed(X[:, 0]),
+                    y=packed(X[:, 1]),
+                    mode="markers",
+                    marker={
+                        "color": colors.tolist(),
+                        "size": 6 if which == "train" else 3,
+                        "opacity": 1.0 if which == "train" else 0.35,
+                        "line": {"width": 0.8 if which == "train" else 0, "color": "white"},
+                    },
+                    name=words[which],
+                    legendgroup=which,
+                    showlegend=i == 0,
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.update_xaxes(
+            range=list(bounds[0]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
+        )
+        fig.update_yaxes(
+            range=list(bounds[1]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
+        )
+    land_col, curve_col = 1, cols // 2 + 1
+    if landscape is not None:
+        _landscape_static(fig, landscape, trainees, words, land_col)
+    for t in trainees:
+        run = t.run
+        fig.add_trace(
+            go.Scatter(
+                x=run.step,
+                y=packed(run.loss[:, 0]),
+                mode="lines",
+                line={"color": t.color, "width": 2},
+                name=f"{t.label}: {words['train_loss']}",
+                showlegend=False,
+                hovertemplate=_hover(t.label, words["x_step"], words["train_loss"]),
+            ),
+            row=2,
+            col=curve_col,
+        )
+        test = run.metrics["test_loss"][:, 0]
+        fig.add_trace(
+            go.Scatter(
+                x=run.step,
+                y=packed(test),
+                mode="lines",
+                line={"color": t.color, "width": 1.5, "dash": "dash"},
+                name=f"{t.label}: {words['test_loss']}",
+                showlegend=False,
+                hovertemplate=_hover(t.label, words["x_step"], words["test_loss"]),
+            ),
+            row=2,
+            col=curve_col,
+        )
+        if np.isfinite(test).any():
+            best = int(np.nanargmin(test))
+            fig.add_trace(
+                go.Scatter(
+                    x=[int(run.step[best])],
+                    y=[float(test[best])],
+                    mode="markers",
+                    marker={
+                        "symbol": "star",
+                        "size": 13,
+                        "color": t.color,
+                        "line": {"width": 1, "color": "black"},
+                    },
+                    name=words["stop"],
+                    legendgroup="stop",
+                    showlegend=t is trainees[0],
+                    hovertemplate=_hover(f"{t.label}: {words['stop']}", words["x_step"], ""),
+                ),
+                row=2,
+                col=curve_col,
+            )
+    fig.update_yaxes(type="log", row=2, col=curve_col)
+    fig.update_xaxes(title_text=words["x_step"], row=2, col=curve_col)
+    # ---- animated traces: per trainee its boundary, its point on the landscape, on the curves
+    regions = [_regions(t.net, t.run.path[shown, 0], bounds) for t in trainees]
+    static = list(range(len(fig.data)))
+    for i, t in enumerate(trainees):
+        for c, (px, py) in enumerate(regions[i][0]):
+            fig.add_trace(
+                go.Scatter(
+                    x=packed(px),
+                    y=packed(py),
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=CLASS_TINTS[(c + 1) % len(CLASS_TINTS)],
+                    line={"color": t.color, "width": 2},
+                    hoverinfo="skip",
+                    showlegend=False,
+                    name=f"{t.label}: {c + 1}",
+                ),
+                row=1,
+                col=2 * i + 1,
+            )
+    panels = [(land_col, True), (curve_col, False)] if landscape is not None else [(curve_col, False)]
+    for t in trainees:
+        for col, on_landscape in panels:
+            fig.add_trace(
+                go.Scatter(
+                    x=[0.0],
+                    y=[1.0],
+                    mode="markers",
+                    marker={"size": 12, "color": t.color, "line": {"width": 1.5, "color": "white"}},
+                    name=t.label,
+                    showlegend=not on_landscape,
+                    legendgroup=t.label,
+                    hoverinfo="text",
+                    text=[""],
+                ),
+                row=2,
+                col=col,
+            )
+    # The step counter: a text trace above the first panel's top-left corner.
+    fig.add_trace(
+        go.Scatter(
+            x=[bounds[0][0]],
+            y=[bounds[1][1]],
+            mode="text",
+            text=[""],
+            textposition="top right",
+            textfont={"size": font_size + 4, "color": "#1a1a1a"},
+            cliponaxis=False,
+            hoverinfo="skip",
+            showlegend=False,
+            name="counter",
+        ),
+        row=1,
+        col=1,
+    )
+    animated = list(range(len(static), len(fig.data)))
+    frame_list = []
+    for f, record in enumerate(shown):
+        data = []
+        for i in range(k):
+            data += [{"type": "scatter", "x": packed(px), "y": packed(py)} for px, py in regions[i][f]]
+        for j, t in enumerate(trainees):
+            for _, on_landscape in panels:
+                if on_landscape:
+                    a, b = landscape.coords[j][record]
+                    hover = _landscape_hover(t, landscape, j, record, words)
+                    data.append({"type": "scatter", "x": [float(a)], "y": [float(b)], "text": [hover]})
+                else:
+                    value = float(t.run.loss[record, 0])
+                    hover = f"{t.label}: {words['train_loss']} {value:.4g}"
+                    data.append(
+                        {"type": "scatter", "x": [int(t.run.step[record])], "y": [value], "text": [hover]}
+                    )
+        step = int(trainees[0].run.step[record])
+        data.append({"type": "scatter", "text": [words["step"].format(step=step)]})
+        # Static traces named with no data: Plotly.animate keeps their drawn nodes (see race.py).
+        frame_list.append({"data": [{}] * len(static) + data, "traces": static + animated, "name": str(step)})
+        if f == 0:
+            for index, update in zip(animated, data, strict=True):
+                fig.data[index].update({key: v for key, v in update.items() if key != "type"})
+    fig.frames = frame_list
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 40, "r": 20, "t": 70, "b": 150},
+        font={"size": font_size},
+        legend={"orientation": "h", "x": 0.0, "y": -0.2, "yanchor": "top"},
+        hovermode="closest",
+        dragmode="pan",
+    )
+    animation_controls(fig, [frame["name"] for frame in frame_list], words, font_size, own_row=True)
+    return fig
+
+
+def _hover(title: str, x_label: str, y_label: str) -> str:
+    return f"{title}<br>{x_label} %{{x}}<br>{y_label} %{{y:.4g}}<extra></extra>"
+
+
+def _landscape_hover(t: Trainee, landscape, j: int, record: int, words) -> str:
+    true = float(t.run.loss[record, 0])
+    off = float(landscape.off[j][record])
+    if off <= 1e-9 * max(1.0, float(np.abs(t.run.path[record, 0]).max())):
+        return words["on"].format(name=t.label, true=true)
+    a, b = landscape.coords[j][record]
+    point = _on_plane(landscape, a, b)
+    return words["off"].format(name=t.label, off=off, true=true, slice=point)
+
+
+def _on_plane(landscape, a: float, b: float) -> float:
+    """The plane's loss at (a, b), bilinear between its grid points."""
+    ia = float(np.interp(a, landscape.alphas, np.arange(len(landscape.alphas))))
+    ib = float(np.interp(b, landscape.betas, np.arange(len(landscape.betas))))
+    i0, j0 = min(int(ib), len(landscape.betas) - 2), min(int(ia), len(landscape.alphas) - 2)
+    u, v = ib - i0, ia - j0
+    z = landscape.loss
+    return float(
+        z[i0, j0] * (1 - u) * (1 - v)
+        + z[i0 + 1, j0] * u * (1 - v)
+        + z[i0, j0 + 1] * (1 - u) * v
+        + z[i0 + 1, j0 + 1] * u * v
+    )
+
+
+def _landscape_static(fig: go.Figure, landscape, trainees: Sequence[Trainee], words, col: int) -> None:
+    values = np.where(np.isfinite(landscape.loss), landscape.loss, np.nan)
+    scale = _scale_of(values[np.isfinite(values)])
+    height = _compress(values, *scale)
+    f = Field(landscape.alphas, landscape.betas, values, height, scale)
+    xs, ys = landscape.alphas, landscape.betas
+    cx, cy = contour_lines(f, count=12)
+    fig.add_trace(
+        go.Scatter(
+            x=packed(cx),
+            y=packed(cy),
+            mode="lines",
+            line={"color": "rgba(40,60,80,0.3)", "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+            name="contours",
+        ),
+        row=2,
+        col=col,
+    )
+    for j, t in enumerate(trainees):
+        coords = landscape.coords[j]
+        fig.add_trace(
+            go.Scatter(
+                x=packed(coords[:, 0]),
+                y=packed(coords[:, 1]),
+                mode="lines",
+                line={"color": t.color, "width": 2},
+                opacity=0.55,
+                showlegend=False,
+                hoverinfo="skip",
+                name=f"{t.label} path",
+            ),
+            row=2,
+            col=col,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[0.0],
+            y=[0.0],
+            mode="markers",
+            marker={"symbol": "x", "size": 10, "color": "black"},
+            name=words["start"],
+            hovertemplate=words["start"] + "<extra></extra>",
+        ),
+        row=2,
+        col=col,
+    )
+    fig.add_layout_image(
+        source=png_data_uri(f),
+        row=2,
+        col=col,
+        x=float(xs[0]),
+        y=float(ys[-1]),
+        sizex=float(xs[-1] - xs[0]),
+        sizey=float(ys[-1] - ys[0]),
+        sizing="stretch",
+        layer="below",
+    )
+    labels = (words["alpha"], words["beta"])
+    if landscape.explained is not None:
+        labels = tuple(
+            words["pc"].format(k=k + 1, share=share) for k, share in enumerate(landscape.explained)
+        )
+    fig.update_xaxes(
+        range=[float(xs[0]), float(xs[-1])],
+        showgrid=False,
+        zeroline=False,
+        title_text=labels[0],
+        row=2,
+        col=col,
+    )
+    fig.update_yaxes(
+        range=[float(ys[0]), float(ys[-1])],
+        showgrid=False,
+        zeroline=False,
+        title_text=labels[1],
+        row=2,
+        col=col,
+    )
+
+
+def lines_figure(
+    lines, trainees: Sequence[Trainee], *, words: Mapping[str, str] = ENGLISH, height: int = 360
+) -> go.Figure:
+    """The training loss along the straight line from the start to each end, and between the
+    first two ends: a barrier between two solutions, or none."""
+    fig = go.Figure()
+    for t, losses in zip(trainees, lines.from_start, strict=True):
+        fig.add_trace(
+            go.Scatter(
+                x=lines.alphas,
+                y=losses,
+                mode="lines",
+                line={"color": t.color, "width": 2},
+                name=words["line_start"].format(name=t.label),
+            )
+        )
+    if lines.between is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=lines.alphas,
+                y=lines.between,
+                mode="lines",
+                line={"color": "black", "width": 2, "dash": "dash"},
+                name=words["line_between"].format(a=trainees[0].label, b=trainees[1].label),
+            )
+        )
+    for x in (0.0, 1.0):
+        fig.add_vline(x=x, line={"color": "rgba(0,0,0,0.25)", "width": 1})
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 50, "r": 20, "t": 20, "b": 40},
+        xaxis_title=words["line_x"],
+        yaxis_title=words["train_loss"],
+        yaxis_type="log",
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def sharpness_figure(
+    trained, trainees: Sequence[Trainee], *, words: Mapping[str, str] = ENGLISH, height: int = 360
+) -> go.Figure:
+    """The largest Hessian eigenvalue during training, with each rate's stability line 2/lr
+    (gradient descent on a quadratic diverges above it)."""
+    fig = go.Figure()
+    for t, tr in zip(trainees, trained, strict=True):
+        fig.add_trace(
+            go.Scatter(
+                x=tr.sharpness_steps,
+                y=tr.sharpness,
+                mode="lines+markers",
+                line={"color": t.color, "width": 2},
+                name=t.label,
+            )
+        )
+        if tr.lr:
+            fig.add_hline(
+                y=2.0 / tr.lr,
+                line={"color": t.color, "width": 1.5, "dash": "dot"},
+                annotation_text=words["limit"].format(name=t.label),
+                annotation_position="top left",
+            )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 50, "r": 20, "t": 20, "b": 40},
+        xaxis_title=words["x_step"],
+        yaxis_title=words["sharpness"],
+        yaxis_type="log",
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def layer_norms_figure(
+    trained, trainees: Sequence[Trainee], *, words: Mapping[str, str] = ENGLISH, height: int = 320
+) -> go.Figure:
+    """Each layer's gradient norm over training, one panel per network: vanishing gradients
+    when the first layers' lines lie far below the last one's, exploding when far above."""
+    k = len(trainees)
+    fig = make_subplots(rows=1, cols=k, subplot_titles=[t.label for t in trainees], shared_yaxes=True)
+    for i, (t, tr) in enumerate(zip(trainees, trained, strict=True)):
+        layers = tr.layer_norms.shape[1]
+        for layer in range(layers):
+            shade = 0.25 + 0.75 * (layer + 1) / layers  # light: the input side, dark: the output
+            fig.add_trace(
+                go.Scatter(
+                    x=t.run.step,
+                    y=packed(np.maximum(tr.layer_norms[:, layer], 1e-30)),
+                    mode="lines",
+                    line={"color": f"rgba(30,30,30,{shade:.2f})", "width": 1.5 + layer * 0.3},
+                    name=words["layer"].format(k=layer + 1),
+                    legendgroup=f"layer{layer}",
+                    showlegend=i == 0,
+                ),
+                row=1,
+                col=i + 1,
+            )
+        fig.update_xaxes(title_text=words["x_step"], row=1, col=i + 1)
+    fig.update_yaxes(type="log", title_text=words["grad_norm"], row=1, col=1)
+    fig.update_layout(template=TEMPLATE, height=height, margin={"l": 50, "r": 20, "t": 40, "b": 40})
+    return fig

@@ -2,13 +2,22 @@
 
 import streamlit as st
 
+from ui import network_scene as ns
 from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson
 from ui.race_view import COLORS, racer
 from ui.shell import lang, on_phone, open_in_playground, require_app_shell, say
-from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title
+from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words
 from ui.widgets import notices
 from viz import race_figure
+from viz.network import (
+    Trainee,
+    layer_norms_figure,
+    lines_figure,
+    sharpness_figure,
+    training_figure,
+    weights_figure,
+)
 
 # For a projector (1280 x 720 and up): no sidebar, no header, no blank top; text the back of
 # a room reads, beside the chart (whose words are scaled alike: CHART_FONT) so both fit.
@@ -56,8 +65,36 @@ def _figure(key: str, language: str, present: bool = False, narrow: bool = False
     )
 
 
-def _open(query: dict[str, str]) -> None:
-    st.session_state["lesson_open"] = query
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _network_figures(key: str, language: str, present: bool = False):
+    """A network lesson: its scenes trained, their boundaries and curves animated together,
+    and the view that makes its point (layers, sharpness, weights or lines), if any."""
+    lesson = BY_KEY[key]
+    labels = lesson_words(key, language)["scenes"]
+    words = prefixed_words("nf.", language)
+    results = [ns.train(ns.from_query(scene.query)[0]) for scene in lesson.scenes]
+    trainees, trained = [], []
+    for result, scene_label in zip(results, labels, strict=True):
+        for t in result.trained:
+            title = optimizer_title(t.name, language)
+            label = f"{scene_label}: {title}" if len(results) > 1 else title
+            trainees.append(Trainee(label, COLORS[len(trainees) % len(COLORS)], result.net, t.run))
+            trained.append(t)
+    font, height = CHART_FONT[present], CHART_HEIGHT[present]
+    landscape = results[0].landscape if len(results) == 1 else None
+    main = training_figure(trainees, landscape, words=words, height=height + 120, font_size=font)
+    options = {"words": words, "font_size": font, "height": height if present else 380}
+    view = {
+        "layers": lambda: layer_norms_figure(trained, trainees, **options),
+        "sharpness": lambda: sharpness_figure(trained, trainees, **options),
+        "weights": lambda: weights_figure(trainees, **options),
+        "lines": lambda: lines_figure(ns.lines_between(results), trainees, **options),
+    }.get(lesson.view, lambda: None)()
+    return main, view
+
+
+def _open(query: dict[str, str], page: str = "playground") -> None:
+    st.session_state["lesson_open"] = (page, query)
 
 
 def _move(offset: int) -> None:
@@ -68,7 +105,11 @@ def _move(offset: int) -> None:
 
 require_app_shell()
 if st.session_state.get("lesson_open"):
-    open_in_playground(st.session_state.pop("lesson_open"))
+    target, scene_query = st.session_state.pop("lesson_open")
+    if target == "network":
+        st.session_state.pop("n.data", None)  # so the Network page reads the new URL
+        st.switch_page("pages/network.py", query_params={**scene_query, "lang": lang()})
+    open_in_playground(scene_query)
 language = lang()
 if "lesson" not in st.session_state:
     reader = cfg.QueryReader(st.query_params.to_dict())
@@ -103,19 +144,29 @@ with text_column:
     st.markdown(words["text"])
     st.latex(words["rule"])
     st.info(f"**{say('le.notice')}** {words['notice']}")
-chart_column.plotly_chart(
-    _figure(lesson.key, language, present, on_phone()),
-    key=f"lesson_chart_{lesson.key}",
-    theme=None,
-    config={"displaylogo": False},
-)
+if lesson.page == "network":
+    main, view = _network_figures(lesson.key, language, present)
+    # On a projector one chart fits beside the text: the one that makes the lesson's point.
+    for i, chart in enumerate([view or main] if present else [main, view]):
+        if chart is not None:
+            chart_column.plotly_chart(
+                chart, key=f"lesson_chart_{lesson.key}_{i}", theme=None, config={"displaylogo": False}
+            )
+else:
+    chart_column.plotly_chart(
+        _figure(lesson.key, language, present, on_phone()),
+        key=f"lesson_chart_{lesson.key}",
+        theme=None,
+        config={"displaylogo": False},
+    )
+open_key = "le.open_network" if lesson.page == "network" else "le.open"
 buttons = (text_column.columns(2) * 2)[: len(lesson.scenes)] if present else st.columns(len(lesson.scenes))
 for i, (column, scene, scene_label) in enumerate(zip(buttons, lesson.scenes, words["scenes"], strict=True)):
     column.button(
-        f"↗ {scene_label}" if present else say("le.open", scene=scene_label),
-        help=say("le.open", scene=scene_label) if present else None,
+        f"↗ {scene_label}" if present else say(open_key, scene=scene_label),
+        help=say(open_key, scene=scene_label) if present else None,
         key=f"open_{lesson.key}_{i}",
         on_click=_open,
-        args=(scene.query,),
+        args=(scene.query, lesson.page),
         width="stretch",
     )

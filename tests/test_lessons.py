@@ -1,5 +1,6 @@
 """Every lesson: its "what to notice" holds in the engine's numbers for that very scene,
-it renders in both languages, and each scene's link opens the Playground as described."""
+it renders in both languages, and each scene's link opens the Playground (or the Network
+page) as described."""
 
 import base64
 import json
@@ -9,10 +10,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from networks import dataset
 from tests.conftest import open_script
+from ui import network_scene as ns
 from ui import settings as cfg
-from ui.lesson_catalog import LESSONS
-from ui.texts import LANGUAGES, lesson_words
+from ui.lesson_catalog import BY_KEY, LESSONS
+from ui.texts import LANGUAGES, lesson_words, text
 from viz.maps import basin_labels
 
 
@@ -22,6 +25,13 @@ def scene(lesson_key: str, index: int = 0):
     assert not replaced and not clamped, (replaced, clamped)
     surface = cfg.surface_of(s)
     return surface, dict(cfg.run_all(s, surface))
+
+
+def trained(lesson_key: str, index: int = 0) -> ns.Result:
+    """A network lesson's scene, trained as the Lessons and Network pages train it."""
+    s, replaced, clamped = ns.from_query(BY_KEY[lesson_key].scenes[index].query)
+    assert not replaced and not clamped, (replaced, clamped)
+    return ns.train(s)
 
 
 def first_below(run, level, n=0):
@@ -138,7 +148,18 @@ def test_every_lesson_has_its_claim_checked_here():
         assert not {"stable", "or", "minima"} & set(re.findall(r"\\text\{([^}]*)\}", chinese["rule"]))
 
 
-SCENES = [(lesson.key, i, s.query) for lesson in LESSONS for i, s in enumerate(lesson.scenes)]
+SCENES = [
+    (lesson.key, i, s.query)
+    for lesson in LESSONS
+    if lesson.page == "playground"
+    for i, s in enumerate(lesson.scenes)
+]
+NETWORK_SCENES = [
+    (lesson.key, i, s.query)
+    for lesson in LESSONS
+    if lesson.page == "network"
+    for i, s in enumerate(lesson.scenes)
+]
 
 
 @pytest.mark.parametrize(("key", "index", "query"), SCENES, ids=[f"{k}-{i}" for k, i, _ in SCENES])
@@ -146,6 +167,112 @@ def test_each_scene_opens_the_playground_with_its_settings(key, index, query):
     at = open_script("pages/playground.py", query)
     assert not at.exception and not at.warning
     assert cfg.from_query(dict(at.query_params))[0] == cfg.from_query(query)[0]
+
+
+@pytest.mark.parametrize(
+    ("key", "index", "query"), NETWORK_SCENES, ids=[f"{k}-{i}" for k, i, _ in NETWORK_SCENES]
+)
+def test_each_network_scene_opens_the_network_page_with_its_settings(key, index, query):
+    at = open_script("pages/network.py", query)
+    notice = text("pg.notice", what="").split(":")[0]
+    assert not at.exception and not any(notice in w.value for w in at.warning) and not at.info
+    assert ns.from_query(dict(at.query_params))[0] == ns.from_query(query)[0]
+
+
+# ---------------------------------------------------------------- the lessons on a real network
+
+
+def test_net_early_stopping():
+    run = trained("net_early_stopping").trained[0].run
+    test, train = run.metrics["test_loss"][:, 0], run.loss[:, 0]
+    best = int(np.argmin(test))
+    assert 30 <= run.step[best] <= 80  # "near step 50"
+    assert test[-1] > 3 * test[best]
+    assert train[-1] < 0.01 * train[best]
+
+
+def test_net_minibatch():
+    full, m32, m1 = (trained("net_minibatch", i) for i in range(3))
+    examples = [200 * 10, 32 * 60, 1 * 2000]
+    assert max(examples) / min(examples) < 1.05  # "about 2,000 examples each"
+    assert m32.trained[0].run.loss[-1, 0] <= full.trained[0].run.loss[-1, 0]
+    assert full.trained[0].run.loss[-1, 0] == pytest.approx(0.30, abs=0.01)
+    assert m32.trained[0].run.loss[-1, 0] == pytest.approx(0.28, abs=0.01)
+    net, theta = full.net, full.start[None]
+    g = net.grad(theta)[0]
+    rng = np.random.default_rng(0)
+
+    def spread(m):
+        return np.sqrt(
+            np.mean(
+                [np.sum((net.grad(theta, batch=rng.permutation(200)[:m])[0] - g) ** 2) for _ in range(2000)]
+            )
+        )
+
+    assert spread(1) / spread(32) == pytest.approx(np.sqrt(32 * 199 / 168), rel=0.15)
+
+
+def test_net_initialization():
+    zeros, small, large, glorot = (trained("net_initialization", i) for i in range(4))
+    run = zeros.trained[0].run
+    assert ns.symmetric_units(zeros.net, run.final[0]) and run.metrics["test_acc"][-1, 0] == pytest.approx(
+        0.5, abs=0.02
+    )
+    assert small.trained[0].layer_norms[0].max() < 1e-5
+    hidden = large.net._forward(large.start[None], large.net.data.X)[0][1:]
+    assert np.mean([np.mean(np.abs(a) > 0.99) for a in hidden]) > 0.8
+    large_acc, glorot_acc = (r.trained[0].run.metrics["test_acc"][-1, 0] for r in (large, glorot))
+    assert glorot_acc > 0.9 and large_acc < glorot_acc
+
+
+def test_net_depth():
+    sigmoid, relu = (trained("net_depth", i) for i in range(2))
+    first, last = sigmoid.trained[0].layer_norms[0, 0], sigmoid.trained[0].layer_norms[0, -1]
+    assert first < 0.01 * last
+    assert relu.trained[0].layer_norms[0].min() > 10
+    assert relu.trained[0].layer_norms[0].min() > 20 * last
+
+
+def test_net_step_size():
+    result = trained("net_step_size")
+    t = result.trained[0]
+    limit = 2 / t.lr
+    assert t.sharpness[0] == pytest.approx(2.3, abs=0.1) and t.sharpness[0] < 0.65 * limit
+    later = t.sharpness[t.sharpness_steps >= 200]
+    assert later.min() > 0.7 * limit and later.max() < 1.15 * limit
+    assert t.run.loss[-1, 0] < 0.9 * t.run.loss[len(t.run.step) // 4, 0]  # the loss still falls
+
+
+def test_net_toy_lessons():
+    losses = {t.name: t.run.loss[-1, 0] for t in trained("net_toy_lessons").trained}
+    assert losses["momentum"] < 0.25 * losses["gd"] and losses["adam"] < 0.25 * losses["gd"]
+
+
+def weights(result):
+    return np.concatenate([W.ravel() for W, _ in result.net.layers(result.trained[0].run.final[0])])
+
+
+def test_net_l1_l2():
+    l1, l2, plain = (weights(trained("net_l1_l2", i)) for i in range(3))
+    assert np.mean(l1 == 0) > 0.3
+    assert not (l2 == 0).any() and not (plain == 0).any()
+    assert 0.75 < np.linalg.norm(l2) / np.linalg.norm(plain) < 0.85  # "about a fifth smaller"
+
+
+def test_net_minima():
+    a, b = (trained("net_minima", i) for i in range(2))
+    ends = a.trained[0].run.final[0], b.trained[0].run.final[0]
+    losses = [a.trained[0].run.loss[-1, 0], b.trained[0].run.loss[-1, 0]]
+    assert max(losses) < 0.05
+    assert np.linalg.norm(ends[0] - ends[1]) > 5
+    line = ns.lines_between([a, b]).between
+    assert line.max() > 20 * max(losses)
+
+
+def test_network_lessons_cover_the_notes_list():
+    network = [lesson.key for lesson in LESSONS if lesson.page == "network"]
+    assert len(network) == 8
+    assert dataset("moons").X.shape == (200, 2)  # the scenes' data: the page's defaults
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
@@ -183,7 +310,10 @@ def test_presentation_mode_hides_the_sidebar():
     assert any("stSidebar" in m.value for m in at.markdown)
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.key for lesson in LESSONS])
+PLAYGROUND_LESSONS = [lesson for lesson in LESSONS if lesson.page == "playground"]
+
+
+@pytest.mark.parametrize("lesson", PLAYGROUND_LESSONS, ids=[lesson.key for lesson in PLAYGROUND_LESSONS])
 def test_every_constraint_of_a_lesson_is_drawn(lesson):
     # Lesson 9 once drew the L1 diamond but not the L2 circle its text speaks of.
     wanted = []

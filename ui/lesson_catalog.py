@@ -1,8 +1,9 @@
 """The lessons: one classroom scene per idea of the lecture notes (their words: ui/*.toml).
 
-Each scene is a set of Playground URL parameters, so "Open in the Playground" reproduces it
-exactly; tests/test_lessons.py checks every "what to notice" sentence against the engine's
-numbers for that very scene. No Streamlit here.
+Each scene is a set of URL parameters of the Playground (or, for the lessons that need a real
+network, of the Network page), so "Open in the Playground" reproduces it exactly;
+tests/test_lessons.py and tests/test_network_lessons.py check every "what to notice" sentence
+against the engine's numbers for that very scene. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -18,10 +19,16 @@ class Scene:
 @dataclasses.dataclass(frozen=True)
 class Lesson:
     """A lesson's scenes; its title, text, update rule (LaTeX), "what to notice" (checked by
-    a test) and scene labels are in the text catalogs under ``lessons.<key>``."""
+    a test) and scene labels are in the text catalogs under ``lessons.<key>``.
+
+    ``page`` is where the scenes open: ``"playground"`` (surfaces) or ``"network"``; a network
+    lesson also names the ``view`` that shows its point beside the training: ``"layers"``
+    (gradient norm of each layer), ``"sharpness"``, ``"weights"`` or ``"lines"``."""
 
     key: str
     scenes: tuple[Scene, ...]
+    page: str = "playground"
+    view: str | None = None
 
 
 VALLEY10 = {"s": "narrow_valley", "p.kappa": "10", "p.angle": "20"}
@@ -278,5 +285,92 @@ LESSONS: tuple[Lesson, ...] = (
         ),
     ),
 )
+
+# The lessons that need a real network (lecture notes 8.1-8.4): Network page scenes.
+FULL = {"batch": "0"}
+DEEP_TANH = {"opt": "adam", "layers": "4", "units": "16", "steps": "500", **FULL}
+DEEP = {"opt": "gd", "layers": "4", "units": "16", "steps": "200", **FULL}
+SPARSE = {"opt": "gd", "gd.lr": "0.5", "steps": "1000"}
+NETWORK_LESSONS: tuple[Lesson, ...] = (
+    Lesson(
+        key="net_early_stopping",
+        scenes=(
+            Scene(
+                {
+                    "opt": "adam",
+                    "n": "30",
+                    "noise": "0.35",
+                    "dseed": "1",
+                    "units": "64",
+                    "steps": "1000",
+                    **FULL,
+                }
+            ),
+        ),
+        page="network",
+    ),
+    Lesson(
+        key="net_minibatch",
+        scenes=(
+            Scene({"opt": "gd", "steps": "10", **FULL}),
+            Scene({"opt": "gd", "steps": "60", "batch": "32"}),
+            Scene({"opt": "gd", "gd.lr": "0.1", "steps": "2000", "batch": "1"}),
+        ),
+        page="network",
+    ),
+    Lesson(
+        key="net_initialization",
+        scenes=(
+            Scene({**DEEP_TANH, "init": "zeros"}),
+            Scene({**DEEP_TANH, "init": "normal", "scale": "0.01"}),
+            Scene({**DEEP_TANH, "init": "normal", "scale": "10.0"}),
+            Scene({**DEEP_TANH, "init": "glorot"}),
+        ),
+        page="network",
+        view="layers",
+    ),
+    Lesson(
+        key="net_depth",
+        scenes=(
+            Scene({**DEEP, "act": "sigmoid"}),
+            Scene({**DEEP, "act": "relu", "init": "normal", "gd.lr": "0.001"}),
+        ),
+        page="network",
+        view="layers",
+    ),
+    Lesson(
+        key="net_step_size",
+        scenes=(Scene({"opt": "gd", "gd.lr": "0.5", "steps": "2000", **FULL}),),
+        page="network",
+        view="sharpness",
+    ),
+    Lesson(
+        key="net_toy_lessons",
+        scenes=(
+            Scene({"opt": "gd,momentum,adam", "gd.lr": "0.1", "momentum.lr": "0.1", "steps": "300", **FULL}),
+        ),
+        page="network",
+    ),
+    Lesson(
+        key="net_l1_l2",
+        scenes=(
+            Scene({**SPARSE, "reg": "l1", "strength": "0.001"}),
+            Scene({**SPARSE, "reg": "l2", "strength": "0.001"}),
+            Scene(SPARSE),
+        ),
+        page="network",
+        view="weights",
+    ),
+    Lesson(
+        key="net_minima",
+        scenes=(
+            Scene({"opt": "adam", "steps": "1000"}),
+            Scene({"opt": "adam", "steps": "1000", "iseed": "1"}),
+        ),
+        page="network",
+        view="lines",
+    ),
+)
+LESSONS = LESSONS + NETWORK_LESSONS
 
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}

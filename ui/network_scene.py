@@ -300,6 +300,17 @@ def train(s) -> Result:
     )
 
 
+def lines_between(results: list[Result]) -> Lines:
+    """The lines of several scenes of one network shape: each scene's start to its ends, and
+    between the first two scenes' first ends (two seeds, two optimizers)."""
+    alphas = np.linspace(-0.25, 1.25, 61)
+    net = results[0].net
+    from_start = [interpolate(r.net, r.start, t.run.final[0], alphas) for r in results for t in r.trained]
+    ends = [t.run.final[0] for r in results for t in r.trained]
+    between = interpolate(net, ends[0], ends[1], alphas) if len(ends) > 1 else None
+    return Lines(alphas, from_start, between)
+
+
 def symmetric_units(net: Network, theta: np.ndarray) -> bool:
     """Whether every hidden layer's units are still copies of each other (a zero or
     symmetric start that no optimizer can break)."""

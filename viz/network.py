@@ -56,6 +56,9 @@ ENGLISH = {
     "limit": "2 / lr of {name}",
     "layer": "layer {k}",
     "grad_norm": "gradient norm",
+    "zeros": "{name}: {share:.0%} exactly 0",
+    "weight": "weight",
+    "count": "how many",
 }
 
 
@@ -455,7 +458,12 @@ def _landscape_static(fig: go.Figure, landscape, trainees: Sequence[Trainee], wo
 
 
 def lines_figure(
-    lines, trainees: Sequence[Trainee], *, words: Mapping[str, str] = ENGLISH, height: int = 360
+    lines,
+    trainees: Sequence[Trainee],
+    *,
+    words: Mapping[str, str] = ENGLISH,
+    height: int = 360,
+    font_size: int = 12,
 ) -> go.Figure:
     """The training loss along the straight line from the start to each end, and between the
     first two ends: a barrier between two solutions, or none."""
@@ -486,6 +494,7 @@ def lines_figure(
         template=TEMPLATE,
         height=height,
         margin={"l": 50, "r": 20, "t": 20, "b": 40},
+        font={"size": font_size},
         xaxis_title=words["line_x"],
         yaxis_title=words["train_loss"],
         yaxis_type="log",
@@ -495,7 +504,12 @@ def lines_figure(
 
 
 def sharpness_figure(
-    trained, trainees: Sequence[Trainee], *, words: Mapping[str, str] = ENGLISH, height: int = 360
+    trained,
+    trainees: Sequence[Trainee],
+    *,
+    words: Mapping[str, str] = ENGLISH,
+    height: int = 360,
+    font_size: int = 12,
 ) -> go.Figure:
     """The largest Hessian eigenvalue during training, with each rate's stability line 2/lr
     (gradient descent on a quadratic diverges above it)."""
@@ -521,6 +535,7 @@ def sharpness_figure(
         template=TEMPLATE,
         height=height,
         margin={"l": 50, "r": 20, "t": 20, "b": 40},
+        font={"size": font_size},
         xaxis_title=words["x_step"],
         yaxis_title=words["sharpness"],
         yaxis_type="log",
@@ -530,7 +545,12 @@ def sharpness_figure(
 
 
 def layer_norms_figure(
-    trained, trainees: Sequence[Trainee], *, words: Mapping[str, str] = ENGLISH, height: int = 320
+    trained,
+    trainees: Sequence[Trainee],
+    *,
+    words: Mapping[str, str] = ENGLISH,
+    height: int = 320,
+    font_size: int = 12,
 ) -> go.Figure:
     """Each layer's gradient norm over training, one panel per network: vanishing gradients
     when the first layers' lines lie far below the last one's, exploding when far above."""
@@ -555,5 +575,42 @@ def layer_norms_figure(
             )
         fig.update_xaxes(title_text=words["x_step"], row=1, col=i + 1)
     fig.update_yaxes(type="log", title_text=words["grad_norm"], row=1, col=1)
-    fig.update_layout(template=TEMPLATE, height=height, margin={"l": 50, "r": 20, "t": 40, "b": 40})
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        font={"size": font_size},
+    )
+    return fig
+
+
+def weights_figure(
+    trainees: Sequence[Trainee], *, words: Mapping[str, str] = ENGLISH, height: int = 360, font_size: int = 12
+) -> go.Figure:
+    """Where each network's weights ended: a histogram of the final weights (biases left out)
+    and, in the legend, the share that is exactly zero."""
+    fig = go.Figure()
+    for t in trainees:
+        weights = np.concatenate([W.ravel() for W, _ in t.net.layers(t.run.final[0])])
+        zero = float(np.mean(weights == 0.0))
+        fig.add_trace(
+            go.Histogram(
+                x=weights,
+                nbinsx=80,
+                name=words["zeros"].format(name=t.label, share=zero),
+                marker={"color": t.color},
+                opacity=0.6,
+            )
+        )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        barmode="overlay",
+        margin={"l": 50, "r": 20, "t": 20, "b": 40},
+        font={"size": font_size},
+        xaxis_title=words["weight"],
+        yaxis_title=words["count"],
+        yaxis_type="log",
+        legend={"orientation": "h", "y": -0.25},
+    )
     return fig

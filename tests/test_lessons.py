@@ -193,7 +193,7 @@ def test_net_early_stopping():
 
 def test_net_minibatch():
     full, m32, m1 = (trained("net_minibatch", i) for i in range(3))
-    examples = [200 * 10, 32 * 60, 1 * 2000]
+    examples = [r.settings.steps * (r.settings.batch_size() or r.settings.n) for r in (full, m32, m1)]
     assert max(examples) / min(examples) < 1.05  # "about 2,000 examples each"
     assert m32.trained[0].run.loss[-1, 0] <= full.trained[0].run.loss[-1, 0]
     assert full.trained[0].run.loss[-1, 0] == pytest.approx(0.30, abs=0.01)

@@ -74,10 +74,14 @@ def _network_figures(key: str, language: str, present: bool = False):
     words = prefixed_words("nf.", language)
     results = [ns.train(ns.from_query(scene.query)[0]) for scene in lesson.scenes]
     trainees, trained = [], []
+    # Scenes that differ in something else than the optimizer are named by the scene alone.
+    one_optimizer = len({name for scene in lesson.scenes for name in scene.query["opt"].split(",")}) == 1
     for result, scene_label in zip(results, labels, strict=True):
         for t in result.trained:
             title = optimizer_title(t.name, language)
-            label = f"{scene_label}: {title}" if len(results) > 1 else title
+            label = (
+                title if len(results) == 1 else scene_label if one_optimizer else f"{scene_label}: {title}"
+            )
             trainees.append(Trainee(label, COLORS[len(trainees) % len(COLORS)], result.net, t.run))
             trained.append(t)
     font, height = CHART_FONT[present], CHART_HEIGHT[present]

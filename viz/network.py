@@ -531,6 +531,10 @@ def sharpness_figure(
                 annotation_text=words["limit"].format(name=t.label),
                 annotation_position="top left",
             )
+    # The range by hand: on a log axis plotly stretches its autorange for the lines' labels.
+    values = [v for tr in trained for v in tr.sharpness if np.isfinite(v) and v > 0]
+    values += [2.0 / tr.lr for tr in trained if tr.lr]
+    low, high = (min(values), max(values)) if values else (0.1, 10.0)
     fig.update_layout(
         template=TEMPLATE,
         height=height,
@@ -539,6 +543,7 @@ def sharpness_figure(
         xaxis_title=words["x_step"],
         yaxis_title=words["sharpness"],
         yaxis_type="log",
+        yaxis_range=[np.log10(low / 1.5), np.log10(high * 1.5)],
         legend={"orientation": "h", "y": -0.25},
     )
     return fig
@@ -563,7 +568,8 @@ def layer_norms_figure(
             fig.add_trace(
                 go.Scatter(
                     x=t.run.step,
-                    y=packed(np.maximum(tr.layer_norms[:, layer], 1e-30)),
+                    # A gradient of exactly 0 (a zero start) has no place on a log axis: a gap.
+                    y=packed(np.where(tr.layer_norms[:, layer] > 0, tr.layer_norms[:, layer], np.nan)),
                     mode="lines",
                     line={"color": f"rgba(30,30,30,{shade:.2f})", "width": 1.5 + layer * 0.3},
                     name=words["layer"].format(k=layer + 1),

@@ -86,7 +86,7 @@ def _network_figures(key: str, language: str, present: bool = False):
             trained.append(t)
     font, height = CHART_FONT[present], CHART_HEIGHT[present]
     landscape = results[0].landscape if len(results) == 1 else None
-    main = training_figure(trainees, landscape, words=words, height=height + 120, font_size=font)
+    main = training_figure(trainees, landscape, words=words, height=height if present else 780, font_size=font)
     options = {"words": words, "font_size": font, "height": height if present else 380}
     view = {
         "layers": lambda: layer_norms_figure(trained, trainees, **options),

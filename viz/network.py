@@ -544,6 +544,7 @@ def sharpness_figure(
         yaxis_title=words["sharpness"],
         yaxis_type="log",
         yaxis_range=[np.log10(low / 1.5), np.log10(high * 1.5)],
+        showlegend=True,
         legend={"orientation": "h", "y": -0.25},
     )
     return fig

@@ -35,6 +35,7 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
 """
 CHART_FONT = {False: 12, True: 16}  # by presentation mode
 CHART_HEIGHT = {False: 640, True: 540}
+MAIN_HEIGHT = 780  # a network lesson's boundaries, landscape and curves, off the projector
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -86,7 +87,9 @@ def _network_figures(key: str, language: str, present: bool = False):
             trained.append(t)
     font, height = CHART_FONT[present], CHART_HEIGHT[present]
     landscape = results[0].landscape if len(results) == 1 else None
-    main = training_figure(trainees, landscape, words=words, height=height if present else 780, font_size=font)
+    main = training_figure(
+        trainees, landscape, words=words, height=height if present else 780, font_size=font
+    )
     options = {"words": words, "font_size": font, "height": height if present else 380}
     view = {
         "layers": lambda: layer_norms_figure(trained, trainees, **options),

@@ -2,12 +2,10 @@
 the training went on its real loss landscape."""
 
 import dataclasses
-import io
 import json
 import math
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from ui import network_scene as ns
@@ -159,49 +157,6 @@ def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
     return out
 
 
-def _curves_csv(result: ns.Result) -> str:
-    frames = []
-    for t in result.trained:
-        run = t.run
-        frames.append(
-            pd.DataFrame(
-                {
-                    "optimizer": t.name,
-                    "step": run.step,
-                    "train_loss": run.loss[:, 0],
-                    "test_loss": run.metrics["test_loss"][:, 0],
-                    "train_acc": run.metrics["train_acc"][:, 0],
-                    "test_acc": run.metrics["test_acc"][:, 0],
-                    "grad_norm": run.grad_norm[:, 0],
-                }
-            )
-        )
-    return pd.concat(frames).to_csv(index=False)
-
-
-def _parameters_npz(result: ns.Result) -> bytes:
-    """Each optimizer's parameters at each record (torch's flat order), with the data."""
-    net, arrays = result.net, {}
-    for t in result.trained:
-        arrays[f"{t.name}_params"] = t.run.path[:, 0]
-        arrays[f"{t.name}_step"] = t.run.step
-    data = net.data
-    buffer = io.BytesIO()
-    np.savez_compressed(
-        buffer,
-        start=result.start,
-        sizes=np.array(net.sizes),
-        activation=np.array(net.activation),
-        X=data.X,
-        y=data.y,
-        X_test=data.X_test,
-        y_test=data.y_test,
-        settings=np.array(json.dumps(dataclasses.asdict(result.settings))),
-        **arrays,
-    )
-    return buffer.getvalue()
-
-
 require_app_shell()
 if K + "data" not in st.session_state:  # a new visit: the link's settings
     _load_from_url()
@@ -238,11 +193,11 @@ st.caption(say("nw.layers.note"))
 with st.expander(say("pg.export")):
     a, b, c = st.columns(3)
     a.download_button(
-        say("nw.export.csv"), lambda: _curves_csv(result), file_name="learning-curves.csv", mime="text/csv"
+        say("nw.export.csv"), lambda: ns.curves_csv(result), file_name="learning-curves.csv", mime="text/csv"
     )
     b.download_button(
         say("nw.export.npz"),
-        lambda: _parameters_npz(result),
+        lambda: ns.parameters_npz(result),
         file_name="parameters.npz",
         mime="application/octet-stream",
     )

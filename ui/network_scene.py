@@ -8,11 +8,14 @@ a URL; ``to_query`` writes one; ``train`` runs everything the page shows.
 from __future__ import annotations
 
 import dataclasses
+import io
 import itertools
+import json
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from networks import (
     DATASETS,
@@ -334,3 +337,47 @@ def first_step_reaching(run: Run, accuracy: float) -> int | None:
     """The first recorded step at which the test accuracy reached ``accuracy``."""
     reached = np.flatnonzero(run.metrics["test_acc"][:, 0] >= accuracy)
     return int(run.step[reached[0]]) if len(reached) else None
+
+
+def curves_csv(result: Result) -> str:
+    """Every optimizer's learning curves at each record, one row per (optimizer, step)."""
+    frames = []
+    for t in result.trained:
+        run = t.run
+        frames.append(
+            pd.DataFrame(
+                {
+                    "optimizer": t.name,
+                    "step": run.step,
+                    "train_loss": run.loss[:, 0],
+                    "test_loss": run.metrics["test_loss"][:, 0],
+                    "train_acc": run.metrics["train_acc"][:, 0],
+                    "test_acc": run.metrics["test_acc"][:, 0],
+                    "grad_norm": run.grad_norm[:, 0],
+                }
+            )
+        )
+    return pd.concat(frames).to_csv(index=False)
+
+
+def parameters_npz(result: Result) -> bytes:
+    """Each optimizer's parameters at each record (torch's flat order), with the data."""
+    net, arrays = result.net, {}
+    for t in result.trained:
+        arrays[f"{t.name}_params"] = t.run.path[:, 0]
+        arrays[f"{t.name}_step"] = t.run.step
+    data = net.data
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        start=result.start,
+        sizes=np.array(net.sizes),
+        activation=np.array(net.activation),
+        X=data.X,
+        y=data.y,
+        X_test=data.X_test,
+        y_test=data.y_test,
+        settings=np.array(json.dumps(dataclasses.asdict(result.settings))),
+        **arrays,
+    )
+    return buffer.getvalue()

@@ -49,9 +49,10 @@ def race_state(page) -> dict:
     )
 
 
-def play_until_moved(page, before: dict) -> dict:
-    """Press Play and wait (up to 30 s on a busy machine) until a marker has moved."""
-    page.locator(".updatemenu-button", has_text="Play").first.click()
+def play_until_moved(page, before: dict, play: str = "Play") -> dict:
+    """Press Play (its label: ``play``) and wait (up to 30 s on a busy machine) until a marker
+    has moved."""
+    page.locator(".updatemenu-button", has_text=play).first.click()
     page.wait_for_function(
         """(before) => {
             const gd = document.querySelector('.js-plotly-plot');
@@ -381,3 +382,22 @@ def test_a_phone_gets_the_map_at_full_width_a_usable_slider_and_taps_that_set_th
     page.wait_for_function("() => location.search.includes('x0=')", timeout=20000)
     page.screenshot(path=str(SHOTS / "phone-390x844.png"), full_page=False)
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_network_page_plays_its_boundaries_and_landscape_together(server, page, language):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    open_app(page, f"{server}/network?lang={language}&steps=200")
+    before = race_state(page)
+    assert before["image"].startswith("data:image/png") and before["imageWidth"] > 100  # the landscape
+    fills = "() => document.querySelectorAll('.js-plotly-plot path.js-fill').length"
+    assert page.evaluate(fills) >= 3  # a decision region per optimizer
+    play = "播放" if language == "zh" else "Play"
+    play_until_moved(page, before, play)
+    during = race_state(page)
+    assert during["imageWidth"] > 100 and page.evaluate(fills) >= 3  # nothing vanishes while playing
+    title = "训练一个真正的神经网络" if language == "zh" else "Train a real network"
+    assert page.get_by_text(title).count() == 1
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / f"network-{language}.png"))
+    no_errors(page)

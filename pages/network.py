@@ -125,7 +125,12 @@ def _figures(settings_json: str, language: str, narrow: bool):
         for i, t in enumerate(result.trained)
     ]
     training = training_figure(
-        trainees, result.landscape, start=result.start, words=words, height=900 if narrow else 780
+        trainees,
+        result.landscape,
+        start=result.start,
+        words=words,
+        height=1150 if narrow else 780,
+        narrow=narrow,
     )
     lines = lines_figure(result.lines, trainees, words=words)
     sharp = sharpness_figure(result.trained, trainees, words=words)

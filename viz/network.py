@@ -111,15 +111,22 @@ def _regions(net: Network, thetas: np.ndarray, bounds) -> list[list[tuple[np.nda
     return out
 
 
-def _layout_grid(k: int) -> tuple[int, list, list]:
-    """Columns and specs: k boundary panels on top, the landscape and the curves below."""
+def _layout_grid(k: int, landscape: bool, narrow: bool) -> tuple[int, list, tuple | None, tuple, list[float]]:
+    """The grid: k boundary panels on top; below them the landscape and the curves side by
+    side, or (``narrow``: a phone) one under the other; the curves alone without a landscape.
+    Returns the columns, the specs, the landscape's and the curves' (row, col), row heights."""
     cols = 2 * k
     top = []
     for _ in range(k):
         top += [{"colspan": 2}, None]
+    full = [{"colspan": cols}] + [None] * (cols - 1)
+    if not landscape:
+        return cols, [top, full], None, (2, 1), [0.45, 0.55]
+    if narrow:
+        return cols, [top, full, full], (2, 1), (3, 1), [0.26, 0.4, 0.34]
     half = cols // 2
     bottom = [{"colspan": half}] + [None] * (half - 1) + [{"colspan": half}] + [None] * (half - 1)
-    return cols, top, bottom
+    return cols, [top, bottom], (2, 1), (2, half + 1), [0.42, 0.58]
 
 
 def training_figure(
@@ -131,25 +138,27 @@ def training_figure(
     frames: int = 50,
     height: int = 780,
     font_size: int = 12,
+    narrow: bool = False,
 ) -> go.Figure:
     """Boundaries (one panel each), the landscape and the learning curves, animated together.
 
     ``landscape`` (ui.network_scene.Landscape, or None) holds the plane's grid and each
-    trainee's projected path; all trainees then share one network and ``start``."""
+    trainee's projected path; all trainees then share one network and ``start``. ``narrow``
+    (a phone) puts the landscape and the curves under each other."""
     k = len(trainees)
-    cols, top, bottom = _layout_grid(k)
-    titles = [t.label for t in trainees] + [
-        (words["landscape_test"] if landscape is not None and landscape.test else words["landscape"]),
-        f"{words['train_loss']} / {words['test_loss']}",
-    ]
+    cols, specs, land, curve, heights = _layout_grid(k, landscape is not None, narrow)
+    titles = [t.label for t in trainees]
+    if landscape is not None:
+        titles.append(words["landscape_test"] if landscape.test else words["landscape"])
+    titles.append(f"{words['train_loss']} / {words['test_loss']}")
     fig = make_subplots(
-        rows=2,
+        rows=len(specs),
         cols=cols,
-        specs=[top, bottom],
+        specs=specs,
         subplot_titles=titles,
-        vertical_spacing=0.1,
+        vertical_spacing=0.1 if len(specs) == 2 else 0.07,
         horizontal_spacing=0.06,
-        row_heights=[0.42, 0.58],
+        row_heights=heights,
     )
     net = trainees[0].net
     bounds = _xy_bounds(net)
@@ -197,9 +206,8 @@ def training_figure(
         fig.update_yaxes(
             range=list(bounds[1]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
         )
-    land_col, curve_col = 1, cols // 2 + 1
     if landscape is not None:
-        _landscape_static(fig, landscape, trainees, words, land_col)
+        _landscape_static(fig, landscape, trainees, words, *land)
     for t in trainees:
         run = t.run
         fig.add_trace(
@@ -212,8 +220,8 @@ def training_figure(
                 showlegend=False,
                 hovertemplate=_hover(t.label, words["x_step"], words["train_loss"]),
             ),
-            row=2,
-            col=curve_col,
+            row=curve[0],
+            col=curve[1],
         )
         test = run.metrics["test_loss"][:, 0]
         fig.add_trace(
@@ -226,8 +234,8 @@ def training_figure(
                 showlegend=False,
                 hovertemplate=_hover(t.label, words["x_step"], words["test_loss"]),
             ),
-            row=2,
-            col=curve_col,
+            row=curve[0],
+            col=curve[1],
         )
         if np.isfinite(test).any():
             best = int(np.nanargmin(test))
@@ -247,11 +255,11 @@ def training_figure(
                     showlegend=t is trainees[0],
                     hovertemplate=_hover(f"{t.label}: {words['stop']}", words["x_step"], ""),
                 ),
-                row=2,
-                col=curve_col,
+                row=curve[0],
+                col=curve[1],
             )
-    fig.update_yaxes(type="log", row=2, col=curve_col)
-    fig.update_xaxes(title_text=words["x_step"], row=2, col=curve_col)
+    fig.update_yaxes(type="log", row=curve[0], col=curve[1])
+    fig.update_xaxes(title_text=words["x_step"], row=curve[0], col=curve[1])
     # ---- animated traces: per trainee its boundary, its point on the landscape, on the curves
     regions = [_regions(t.net, t.run.path[shown, 0], bounds) for t in trainees]
     static = list(range(len(fig.data)))
@@ -272,9 +280,9 @@ def training_figure(
                 row=1,
                 col=2 * i + 1,
             )
-    panels = [(land_col, True), (curve_col, False)] if landscape is not None else [(curve_col, False)]
+    panels = [(land, True), (curve, False)] if landscape is not None else [(curve, False)]
     for t in trainees:
-        for col, on_landscape in panels:
+        for (row, col), on_landscape in panels:
             fig.add_trace(
                 go.Scatter(
                     x=[0.0],
@@ -287,7 +295,7 @@ def training_figure(
                     hoverinfo="text",
                     text=[""],
                 ),
-                row=2,
+                row=row,
                 col=col,
             )
     # The step counter: a text trace above the first panel's top-left corner.
@@ -343,6 +351,8 @@ def training_figure(
         dragmode="pan",
     )
     animation_controls(fig, [frame["name"] for frame in frame_list], words, font_size, own_row=True)
+    if narrow:  # panels a hundred pixels wide: smaller titles
+        fig.update_annotations(font_size=font_size - 2)
     return fig
 
 
@@ -375,7 +385,9 @@ def _on_plane(landscape, a: float, b: float) -> float:
     )
 
 
-def _landscape_static(fig: go.Figure, landscape, trainees: Sequence[Trainee], words, col: int) -> None:
+def _landscape_static(
+    fig: go.Figure, landscape, trainees: Sequence[Trainee], words, row: int, col: int
+) -> None:
     values = np.where(np.isfinite(landscape.loss), landscape.loss, np.nan)
     scale = _scale_of(values[np.isfinite(values)])
     height = _compress(values, *scale)
@@ -392,7 +404,7 @@ def _landscape_static(fig: go.Figure, landscape, trainees: Sequence[Trainee], wo
             showlegend=False,
             name="contours",
         ),
-        row=2,
+        row=row,
         col=col,
     )
     for j, t in enumerate(trainees):
@@ -408,7 +420,7 @@ def _landscape_static(fig: go.Figure, landscape, trainees: Sequence[Trainee], wo
                 hoverinfo="skip",
                 name=f"{t.label} path",
             ),
-            row=2,
+            row=row,
             col=col,
         )
     fig.add_trace(
@@ -420,12 +432,12 @@ def _landscape_static(fig: go.Figure, landscape, trainees: Sequence[Trainee], wo
             name=words["start"],
             hovertemplate=words["start"] + "<extra></extra>",
         ),
-        row=2,
+        row=row,
         col=col,
     )
     fig.add_layout_image(
         source=png_data_uri(f),
-        row=2,
+        row=row,
         col=col,
         x=float(xs[0]),
         y=float(ys[-1]),
@@ -444,7 +456,7 @@ def _landscape_static(fig: go.Figure, landscape, trainees: Sequence[Trainee], wo
         showgrid=False,
         zeroline=False,
         title_text=labels[0],
-        row=2,
+        row=row,
         col=col,
     )
     fig.update_yaxes(
@@ -452,7 +464,7 @@ def _landscape_static(fig: go.Figure, landscape, trainees: Sequence[Trainee], wo
         showgrid=False,
         zeroline=False,
         title_text=labels[1],
-        row=2,
+        row=row,
         col=col,
     )
 

@@ -270,10 +270,13 @@ FIRST_REQUESTS = [
     ("/custom?f=x%5E2%2By%5E2&lang=zh", "自定义曲面", "步数"),
     ("/playground?s=himmelblau&opt=gd", "Himmelblau", "Steps"),
     ("/sweep?s=booth&opt=adam&side=20", "Hyperparameter sweep", "Steps"),
+    ("/network?data=xor&steps=100", "Train a real network", "Steps"),
 ]
 
 
-@pytest.mark.parametrize(("path", "heading", "slider"), FIRST_REQUESTS, ids=["custom", "playground", "sweep"])
+@pytest.mark.parametrize(
+    ("path", "heading", "slider"), FIRST_REQUESTS, ids=["custom", "playground", "sweep", "network"]
+)
 def test_a_fresh_servers_first_request_opens_the_linked_page(browser, path, heading, slider):
     # Streamlit treats a pages/ folder as a legacy multipage app until some session calls
     # st.navigation, and gives the default page the empty address: the very first request,
@@ -286,7 +289,7 @@ def test_a_fresh_servers_first_request_opens_the_linked_page(browser, path, head
         assert page.get_by_role("heading", name=heading).count() == 1
         assert page.get_by_text("Page not found").count() == 0
         assert page.get_by_role("dialog").count() == 0
-        assert page.locator("[data-testid=stSidebar] a[href]").count() == 5  # the app's five pages
+        assert page.locator("[data-testid=stSidebar] a[href]").count() == 6  # the app's six pages
         assert page.get_by_role("slider", name=slider).count() == 1
         assert path.split("?")[0] in page.url
         no_errors(page)

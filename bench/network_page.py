@@ -1,18 +1,21 @@
 """The Network page's work for one control change: 4 optimizers x 1,000 steps on the default
 network (moons, 200 points, hidden (16, 16), tanh, minibatches of 32), from the settings to
-every figure encoded as JSON, the 51 x 51 landscape plane included.
+every figure encoded as JSON, the 51 x 51 landscape plane included; then the time to its
+first chart in headless Chromium against the Playground's, in the same run.
 
     python bench/network_page.py
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.served import served_app
 from ui import network_scene as ns
 from ui.race_view import COLORS
 from viz.network import Trainee, layer_norms_figure, lines_figure, sharpness_figure, training_figure
@@ -40,6 +43,40 @@ def change(batch: int) -> tuple[dict[str, float], float]:
     return {"train": t1 - t0, "figures": t2 - t1, "json": t3 - t2, "total": t3 - t0}, size / 1e6
 
 
+FIRST_CHART = """() => { const gd = document.querySelector('.js-plotly-plot');
+    return gd && gd._fullLayout && gd._transitionData && gd._transitionData._frames.length; }"""
+
+
+def first_charts() -> dict[str, float] | None:
+    """Seconds from opening each page to its animated chart drawn, warm (best of 3 after a
+    first visit), the Playground and the Network page alternating."""
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not chromium:
+        return None
+    times: dict[str, list[float]] = {"/playground": [], "/network": []}
+    with served_app(8766) as server, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        context = browser.new_context(viewport={"width": 1500, "height": 1100})
+        for _ in range(4):
+            for path in times:
+                page = context.new_page()
+                t0 = time.perf_counter()
+                page.goto(server.url + path)
+                page.wait_for_function(FIRST_CHART, timeout=60000)
+                times[path].append(time.perf_counter() - t0)
+                page.close()
+        browser.close()
+    return {path: min(values[1:]) for path, values in times.items()}
+
+
 def main() -> None:
     ns.train(ns.defaults())  # warm up
     print(
@@ -56,6 +93,16 @@ def main() -> None:
             f"| {label} | {t['train']:.3f} s | {t['figures']:.3f} s | {t['json']:.3f} s "
             f"| {t['total']:.3f} s | {size:.2f} MB |"
         )
+    shown = first_charts()
+    if shown is None:
+        print("\nfirst chart: not measured (needs chromium and playwright)")
+        return
+    print()
+    print("| first chart in Chromium, warm | seconds |")
+    print("|---|---:|")
+    for path, seconds in shown.items():
+        print(f"| {path} | {seconds:.2f} |")
+    print(f"| /network minus /playground (target < 0.5 s) | {shown['/network'] - shown['/playground']:.2f} |")
 
 
 if __name__ == "__main__":

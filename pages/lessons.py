@@ -8,8 +8,9 @@ from ui.lesson_catalog import BY_KEY, LESSONS, Lesson
 from ui.race_view import COLORS, racer
 from ui.shell import lang, on_phone, open_in_playground, require_app_shell, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words
-from ui.widgets import notices
-from viz import race_figure
+from ui.widgets import gif_export, notices
+from viz import field, race_figure
+from viz.gif import Track, race_gif
 from viz.network import (
     Trainee,
     layer_norms_figure,
@@ -38,13 +39,14 @@ CHART_HEIGHT = {False: 640, True: 540}
 MAIN_HEIGHT = 780  # a network lesson's boundaries, landscape and curves, off the projector
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _figure(key: str, language: str, present: bool = False, narrow: bool = False):
-    """The lesson's scenes raced together on one map."""
+def _racers(key: str, language: str) -> tuple[list, object, list, list[str]]:
+    """The lesson's scenes as racers on their surface, the balls they project on, and each
+    racer's English label (for a GIF where no font writes the page's language)."""
     lesson = BY_KEY[key]
     labels = lesson_words(key, language)["scenes"]
-    racers, surface, constraints = [], None, []
-    for scene, scene_label in zip(lesson.scenes, labels, strict=True):
+    english_labels = lesson_words(key, DEFAULT_LANGUAGE)["scenes"]
+    racers, english, surface, constraints = [], [], None, []
+    for scene, scene_label, english_label in zip(lesson.scenes, labels, english_labels, strict=True):
         s = cfg.from_query(scene.query)[0]
         surface = surface or cfg.surface_of(s)
         constraint = s.simulate_options().get("constraint")
@@ -54,6 +56,27 @@ def _figure(key: str, language: str, present: bool = False, narrow: bool = False
             title = optimizer_title(name, language)
             label = f"{scene_label}: {title}" if len(lesson.scenes) > 1 else title
             racers.append(racer(name, run, COLORS[len(racers) % len(COLORS)], language, label))
+            title = optimizer_title(name, DEFAULT_LANGUAGE)
+            english.append(f"{english_label}: {title}" if len(lesson.scenes) > 1 else title)
+    return racers, surface, constraints, english
+
+
+def _lesson_gif(key: str, language: str, size) -> bytes:
+    racers, surface, _, english = _racers(key, language)
+    tracks = [
+        Track(r.label, r.color, r.run.path, r.run.step, english=e)
+        for r, e in zip(racers, english, strict=True)
+    ]
+    words = figure_words(language)
+    points = [(surface.minima, words["minimum"])] if len(surface.minima) else []
+    background = field(surface.value, surface.bounds)
+    return race_gif(background, surface.bounds, tracks, points=points, words=words, size=size).data
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _figure(key: str, language: str, present: bool = False, narrow: bool = False):
+    """The lesson's scenes raced together on one map."""
+    racers, surface, constraints, _ = _racers(key, language)
     return race_figure(
         surface,
         racers,
@@ -177,3 +200,11 @@ for i, (column, scene, scene_label) in enumerate(zip(buttons, lesson.scenes, wor
         args=(scene.query, lesson.page),
         width="stretch",
     )
+if lesson.page == "playground" and not present:
+    with st.expander(say("pg.export")):
+        gif_export(
+            lambda size: _lesson_gif(lesson.key, language, size),
+            [r.label for r in _racers(lesson.key, language)[0]],
+            say,
+            f"lesson-{lesson.key}",
+        )

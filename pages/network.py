@@ -12,7 +12,7 @@ from ui import network_scene as ns
 from ui.race_view import COLORS
 from ui.shell import lang, language_query, on_phone, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words
-from ui.widgets import hyperparameter_widget, notices, setting_widget
+from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget
 from viz.export import figure_html
 from viz.network import Trainee, layer_norms_figure, lines_figure, sharpness_figure, training_figure
 
@@ -212,3 +212,10 @@ with st.expander(say("pg.export")):
         file_name="network-training.html",
         mime="text/html",
     )
+    if result.landscape is not None:
+        gif_export(
+            lambda size: ns.landscape_gif(result, trainees, prefixed_words("nf.", lang()), size),
+            [t.label for t in trainees],
+            say,
+            "network-landscape",
+        )

@@ -32,6 +32,8 @@ from networks.network import ACTIVATIONS
 from optimizers import OPTIMIZERS, Run, get_optimizer, simulate
 from ui import settings as cfg
 from ui.texts import DEFAULT_LANGUAGE, LANGUAGES
+from viz.field import Field, compress, field_scale
+from viz.gif import Track, race_gif
 
 MAX_OPTIMIZERS = 4
 MAX_STEPS = 2000
@@ -381,3 +383,20 @@ def parameters_npz(result: Result) -> bytes:
         **arrays,
     )
     return buffer.getvalue()
+
+
+def landscape_gif(result: Result, trainees, words, size) -> bytes:
+    """The paths on the landscape's plane, animated, as a GIF for slides: ``trainees`` give
+    each optimizer's label and colour (viz.network.Trainee), ``words`` the figure's words."""
+    land = result.landscape
+    values = np.where(np.isfinite(land.loss), land.loss, np.nan)
+    scale = field_scale(values[np.isfinite(values)])
+    background = Field(land.alphas, land.betas, values, compress(values, *scale), scale)
+    bounds = ((float(land.alphas[0]), float(land.alphas[-1])), (float(land.betas[0]), float(land.betas[-1])))
+    tracks = [
+        Track(t.label, t.color, coords[:, None, :], trained.run.step, english=OPTIMIZERS[trained.name].title)
+        for t, trained, coords in zip(trainees, result.trained, land.coords, strict=True)
+    ]
+    return race_gif(
+        background, bounds, tracks, points=[(np.zeros(2), words["start"])], words=words, size=size
+    ).data

@@ -15,10 +15,11 @@ from optimizers import OPTIMIZERS, Run
 from optimizers.objective import Objective
 from ui import settings as cfg
 from ui.shell import lang, on_phone, say
-from ui.texts import figure_words, optimizer_title, text
-from ui.widgets import hyperparameter_widget, notices, setting_widget
+from ui.texts import DEFAULT_LANGUAGE, figure_words, optimizer_title, text
+from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget
 from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
 from viz.export import figure_html, trajectories_csv
+from viz.gif import Track, race_gif
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 W = "w."  # prefix of the widget keys that hold the settings
@@ -310,7 +311,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
     if st.toggle(say("pg.view3d"), key="show_3d"):
         st.plotly_chart(view, theme=None, key="view3d", config={"displaylogo": False})
     with st.expander(say("pg.export")):
-        a, b = st.columns(2)
+        a, b, c = st.columns(3)
         a.download_button(
             say("pg.export.html"),
             lambda: figure_html(race),
@@ -325,3 +326,24 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             mime="text/csv",
             key="export_csv",
         )
+        gif_export(
+            lambda size: race_gif_of(surface, s, racers, list(s.optimizers), lang(), size),
+            [r.label for r in racers],
+            say,
+            "loss-surface-race",
+            c,
+        )
+
+
+def race_gif_of(
+    surface, s: cfg.Settings, racers: list[Racer], names: list[str], language: str, size
+) -> bytes:
+    """The race as the chart shows it, drawn into a GIF for slides."""
+    tracks = [
+        Track(r.label, r.color, r.run.path, r.run.step, english=optimizer_title(name, DEFAULT_LANGUAGE))
+        for r, name in zip(racers, names, strict=True)
+    ]
+    words = figure_words(language)
+    points = [(surface.minima, words["minimum"])] if len(surface.minima) else []
+    background = field(_objective(surface, s), surface.bounds)
+    return race_gif(background, surface.bounds, tracks, points=points, words=words, size=size).data

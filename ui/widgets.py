@@ -4,12 +4,13 @@ with a prefix, so a page reads its settings back from session state."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
 
 from ui import settings as cfg
+from viz.gif import SIZES, writes
 
 
 def _number_format(value: Any) -> str:
@@ -50,3 +51,20 @@ def notices(replaced: list[str], clamped: list[str], say: Callable[..., str]) ->
         st.warning(say("pg.notice", what=", ".join(sorted(set(replaced)))))
     if clamped:
         st.info(say("pg.clamped", what=", ".join(sorted(set(clamped)))))
+
+
+def gif_export(
+    make: Callable[[tuple[int, int]], bytes], labels: Sequence[str], say, key: str, container=st
+) -> None:
+    """A size choice and a button that draws the animation as a GIF (``make(size)``) when
+    pressed; says so when this server has no font for the names (they are then in English)."""
+    size = container.selectbox(say("gif.size"), list(SIZES), key=f"{key}_size")
+    container.download_button(
+        say("gif.export"),
+        lambda: make(SIZES[size]),
+        file_name=f"{key}.gif",
+        mime="image/gif",
+        key=f"{key}_button",
+    )
+    if not writes(labels):
+        container.caption(say("gif.english"))

@@ -47,10 +47,10 @@ class Field:
 
     def height_of(self, values: np.ndarray) -> np.ndarray:
         """The same compression applied to other values of f (for the 3-D paths)."""
-        return _compress(values, *self.scale)
+        return compress(values, *self.scale)
 
 
-def _scale_of(finite: np.ndarray) -> tuple[float, float, float]:
+def field_scale(finite: np.ndarray) -> tuple[float, float, float]:
     if finite.size == 0:
         return 0.0, 1.0, 1.0
     low = float(finite.min())
@@ -62,7 +62,7 @@ def _scale_of(finite: np.ndarray) -> tuple[float, float, float]:
     return low, s, top
 
 
-def _compress(values: np.ndarray, low: float, s: float, top: float) -> np.ndarray:
+def compress(values: np.ndarray, low: float, s: float, top: float) -> np.ndarray:
     with np.errstate(all="ignore"):
         return np.log1p(np.maximum(np.asarray(values, dtype=np.float64) - low, 0.0) / s) / top
 
@@ -79,8 +79,8 @@ def field(
     with np.errstate(all="ignore"):
         values = np.asarray(value(np.stack([X, Y], axis=-1)), dtype=np.float64)
     values = np.where(np.isfinite(values), values, np.nan)
-    scale = _scale_of(values[np.isfinite(values)])
-    height = _compress(values, *scale)
+    scale = field_scale(values[np.isfinite(values)])
+    height = compress(values, *scale)
     return Field(xs, ys, values, np.where(np.isfinite(values), height, np.nan), scale)
 
 

@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 
 from networks import Network
 from optimizers import Run
-from viz.field import Field, _compress, _scale_of, contour_lines, png_data_uri
+from viz.field import Field, compress, contour_lines, field_scale, png_data_uri
 from viz.race import TEMPLATE, animation_controls, frame_indices, packed
 
 BOUNDARY_GRID = 48
@@ -389,8 +389,8 @@ def _landscape_static(
     fig: go.Figure, landscape, trainees: Sequence[Trainee], words, row: int, col: int
 ) -> None:
     values = np.where(np.isfinite(landscape.loss), landscape.loss, np.nan)
-    scale = _scale_of(values[np.isfinite(values)])
-    height = _compress(values, *scale)
+    scale = field_scale(values[np.isfinite(values)])
+    height = compress(values, *scale)
     f = Field(landscape.alphas, landscape.betas, values, height, scale)
     xs, ys = landscape.alphas, landscape.betas
     cx, cy = contour_lines(f, count=12)

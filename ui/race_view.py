@@ -13,11 +13,13 @@ import streamlit as st
 
 from optimizers import OPTIMIZERS, Run
 from optimizers.objective import Objective
+from optimizers.tuning import DEFAULT_COUNT, SCORES, rate_grid, tune
 from ui import settings as cfg
 from ui.shell import lang, on_phone, say
-from ui.texts import DEFAULT_LANGUAGE, figure_words, optimizer_title, text
+from ui.texts import DEFAULT_LANGUAGE, figure_words, optimizer_title, prefixed_words, text
 from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget
 from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
+from viz.curves import tuning_figure
 from viz.export import figure_html, trajectories_csv
 from viz.gif import Track, race_gif
 
@@ -151,6 +153,53 @@ def _controls(surface) -> None:
         _setting("reg")
         if st.session_state[W + "reg"] != "none":
             _setting("strength")
+    _tuning_controls(surface)
+
+
+def _rates(name: str, surface, count: int) -> np.ndarray:
+    """The learning rates a fair race tries for ``name``: around its suggested rate, within
+    the range its slider offers."""
+    shown = cfg.control(name, "lr").options
+    rates = rate_grid(cfg.suggested_lr(name, surface), count)
+    return np.unique(np.clip(rates, min(shown), max(shown)))
+
+
+def _tuning_controls(surface) -> None:
+    """A fair race: every optimizer gets its best learning rate on these very steps and starts."""
+    state = st.session_state
+    with st.sidebar.expander(say("tu.title")):
+        st.caption(say("tu.help"))
+        st.selectbox(
+            say("tu.score"), SCORES, key=W + "tune_score", format_func=lambda k: say(f"tu.score.{k}")
+        )
+        st.slider(say("tu.count"), 10, 100, DEFAULT_COUNT, 5, key=W + "tune_count")
+        tunable = [n for n in state[W + "opt"] if "lr" in OPTIMIZERS[n].shown]
+        for name in tunable:
+            rates = _rates(name, surface, state[W + "tune_count"])
+            st.caption(f"{optimizer_title(name, lang())}: {rates[0]:.3g} – {rates[-1]:.3g}")
+        st.button(say("tu.run"), key="tune_button", on_click=_tune, args=(surface,), disabled=not tunable)
+
+
+def _tune(surface) -> None:
+    """Tune every chosen optimizer's learning rate on the race's steps and starts; each then
+    races with its best rate (set in its slider, so in the URL too)."""
+    state = st.session_state
+    s = _current(surface)
+    starts = cfg.starts_array(s, surface)
+    options = {k: v for k, v in s.simulate_options().items() if k != "steps"}
+    results = []
+    for name, hp in s.optimizers.items():
+        if "lr" not in OPTIMIZERS[name].shown:
+            continue
+        others = {k: v for k, v in hp.items() if k != "lr"}
+        rates = _rates(name, surface, state[W + "tune_count"])
+        tuning = tune(
+            surface, name, starts, s.steps, rates, score=state[W + "tune_score"], **options, **others
+        )
+        if tuning.best is not None:
+            state[f"{W}{name}.lr"] = tuning.best
+        results.append(tuning)
+    state["tuned"] = {"settings": json.dumps(dataclasses.asdict(_current(surface))), "results": results}
 
 
 # ---------------------------------------------------------------- computing (cached)
@@ -290,6 +339,22 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
         st.plotly_chart(loss, theme=None, key="loss_chart", config={"displaylogo": False})
         if st.toggle(say("pg.gradnorm"), key="show_grad_norm"):
             st.plotly_chart(grad, theme=None, key="grad_chart", config={"displaylogo": False})
+        tuned = st.session_state.get("tuned")
+        if tuned and tuned["settings"] == settings_json:  # the race is the tuned one
+            names = [t.optimizer for t in tuned["results"]]
+            colors = [COLORS[list(s.optimizers).index(n) % len(COLORS)] for n in names]
+            st.markdown(f"**{say('tu.chart')}**")
+            st.plotly_chart(
+                tuning_figure(
+                    tuned["results"],
+                    [optimizer_title(n, lang()) for n in names],
+                    colors,
+                    prefixed_words("tu.", lang()),
+                ),
+                theme=None,
+                key="tuning_chart",
+                config={"displaylogo": False},
+            )
         st.markdown(f"**{say('pg.summary')}**")
         rows = [summary(surface, r) for r in racers]
         table = pd.DataFrame(

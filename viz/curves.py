@@ -99,3 +99,44 @@ def summary(surface, racer: Racer) -> dict:
         "diverged": len(diverged),
         "diverged_at": int(diverged.min()) if len(diverged) else -1,
     }
+
+
+def tuning_figure(
+    tunings, labels: Sequence[str], colors: Sequence[str], words: Mapping[str, str]
+) -> go.Figure:
+    """Score against learning rate for each tuned optimizer, its chosen rate starred; a rate
+    whose run diverged is left out (a gap in its line)."""
+    fig = go.Figure()
+    for tuning, label, color in zip(tunings, labels, colors, strict=True):
+        scores = np.where(np.isfinite(tuning.scores), tuning.scores, np.nan)
+        fig.add_trace(
+            go.Scatter(x=tuning.rates, y=scores, mode="lines", line={"color": color, "width": 2}, name=label)
+        )
+        if tuning.best is not None:
+            chosen = float(scores[np.flatnonzero(tuning.rates == tuning.best)[0]])
+            fig.add_trace(
+                go.Scatter(
+                    x=[tuning.best],
+                    y=[chosen],
+                    mode="markers",
+                    marker={
+                        "symbol": "star",
+                        "size": 14,
+                        "color": color,
+                        "line": {"width": 1, "color": "black"},
+                    },
+                    name=f"{label}: lr = {tuning.best:.3g}",
+                    showlegend=False,
+                    hovertemplate=f"{label}<br>lr = {tuning.best:.4g}<extra></extra>",
+                )
+            )
+    score = tunings[0].score if tunings else "final"
+    fig.update_layout(
+        template="plotly_white",
+        height=300,
+        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        xaxis={"type": "log", "title": words["lr"]},
+        yaxis={"type": "log" if score == "final" else "linear", "title": words[f"score.{score}"]},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return fig

@@ -6,7 +6,7 @@ from ui import network_scene as ns
 from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson
 from ui.race_view import COLORS, racer
-from ui.shell import lang, on_phone, open_in_playground, require_app_shell, say
+from ui.shell import lang, on_phone, open_in_playground, public_url, qr_png, require_app_shell, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words
 from ui.widgets import gif_export, notices
 from viz import field, race_figure
@@ -149,7 +149,7 @@ if "lesson" not in st.session_state:
 present = st.query_params.get("present") == "1"
 if present:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-top = st.columns([6, 1, 1, 2])
+top = st.columns([6, 1, 1, 2, 1]) if present else st.columns([6, 1, 1, 2])
 top[0].selectbox(
     say("le.choose"),
     [lesson.key for lesson in LESSONS],
@@ -162,6 +162,7 @@ top[2].button("▶", key="lesson_next", on_click=_move, args=(1,), help=say("le.
 if top[3].toggle(say("le.present"), value=present, key="present_toggle") != present:
     st.query_params["present"] = "0" if present else "1"
     st.rerun()
+show_qr = present and top[4].toggle("📱", key="qr_toggle", help=say("le.qr"))
 lesson: Lesson = BY_KEY[st.session_state["lesson"]]
 words = lesson_words(lesson.key, language)
 st.query_params["lesson"] = lesson.key
@@ -174,7 +175,13 @@ with text_column:
     st.markdown(words["text"])
     st.latex(words["rule"])
     st.info(f"**{say('le.notice')}** {words['notice']}")
-if lesson.page == "network":
+if show_qr:  # the scene's link for every phone in the room, scannable from the back
+    link = public_url(
+        "lessons", {"lesson": lesson.key} | ({"lang": language} if language != DEFAULT_LANGUAGE else {})
+    )
+    chart_column.image(qr_png(link), width=420, caption=say("le.qr.caption"))
+    chart_column.code(link, language=None)
+elif lesson.page == "network":
     main, view = _network_figures(lesson.key, language, present)
     # On a projector one chart fits beside the text: the one that makes the lesson's point.
     for i, chart in enumerate([view or main] if present else [main, view]):

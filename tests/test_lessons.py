@@ -332,3 +332,28 @@ def test_every_constraint_of_a_lesson_is_drawn(lesson):
         if isinstance(x, dict):  # Plotly sends NumPy arrays base64-typed
             x = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"])
         assert abs(np.abs(np.asarray(x, dtype=float)).max() - ball["radius"]) < 1e-9
+
+
+def test_presentation_mode_shows_a_qr_code_of_the_lessons_link(monkeypatch):
+    import io as _io
+
+    import segno
+    from PIL import Image
+
+    monkeypatch.setenv("LOSS_SURFACE_PUBLIC_URL", "https://lab.example.org/")
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=120)
+    at.query_params["present"] = "1"
+    at.query_params["lesson"] = "cliff"
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.toggle(key="qr_toggle").set_value(True).run()
+    assert not at.exception
+    link = "https://lab.example.org/lessons?lesson=cliff&lang=zh"
+    assert at.code[0].value == link
+    # The image is the QR code of exactly that link (segno draws it; nothing leaves the server).
+    image = at.get("image")[0]
+    assert image.proto.imgs[0].url  # served as a media file
+    expected = _io.BytesIO()
+    segno.make(link, error="m").save(expected, kind="png", scale=10, border=2)
+    side = Image.open(expected).size[0]
+    assert side >= 25 * 10  # at least 25 modules of 10 px: readable from the back of a room

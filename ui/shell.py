@@ -3,6 +3,9 @@ moving between them. app.py draws it; each page file starts with ``require_app_s
 
 from __future__ import annotations
 
+import io
+import os
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +104,24 @@ def open_in_playground(query: dict[str, str]) -> None:
     """Switch to the Playground showing the scene described by ``query`` (URL parameters)."""
     st.session_state.pop("w.loaded", None)  # so the Playground reads the new URL
     st.switch_page("pages/playground.py", query_params={**query, "lang": lang()})
+
+
+def public_url(path: str, query: dict[str, str]) -> str:
+    """The address of ``path`` (a page's, e.g. "lessons") with ``query`` as people outside
+    reach it: ``LOSS_SURFACE_PUBLIC_URL`` when set (a proxy, a sub-path, a public name),
+    else the scheme and host this browser used."""
+    base = os.environ.get("LOSS_SURFACE_PUBLIC_URL", "").strip().rstrip("/")
+    if not base:
+        parts = urllib.parse.urlsplit(st.context.url or "")
+        host = parts.netloc or (st.context.headers or {}).get("Host", "localhost:8501")
+        base = f"{parts.scheme or 'http'}://{host}"
+    return f"{base}/{path}?{urllib.parse.urlencode(query)}" if query else f"{base}/{path}"
+
+
+def qr_png(url: str, scale: int = 10) -> bytes:
+    """A QR code of ``url`` as a PNG, drawn here (segno, pure Python; no web service)."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()

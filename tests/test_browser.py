@@ -387,6 +387,45 @@ def test_a_phone_gets_the_map_at_full_width_a_usable_slider_and_taps_that_set_th
     context.close()
 
 
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
+@pytest.mark.parametrize("path", ["/lessons?lesson=momentum", "/network?steps=100"])
+def test_a_phone_plays_a_lesson_and_the_network_page(browser, server, path):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, user_agent=PHONE, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    open_app(page, server + path)
+    width = page.evaluate("() => document.querySelector('.js-plotly-plot').getBoundingClientRect().width")
+    assert width <= 390  # the chart fits the screen
+    before = race_state(page)
+    play = page.locator(".updatemenu-button", has_text="Play").first
+    play.scroll_into_view_if_needed()
+    box = play.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        """(before) => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const now = gd._fullData.filter((t) => t.mode === 'markers' && t.legendgroup)
+                .map((t) => [Array.from(t.x), Array.from(t.y)]);
+            return JSON.stringify(now) !== JSON.stringify(before);
+        }""",
+        arg=before["markers"],
+        timeout=30000,
+    )
+    assert page.locator("[data-testid=stSidebar]").is_hidden() or page.evaluate(
+        "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().right <= 0"
+    )  # collapsed on a phone
+    no_errors(page)
+    context.close()
+
+
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_network_page_plays_its_boundaries_and_landscape_together(server, page, language):
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ import streamlit as st
 from ui import network_scene as ns
 from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson
+from ui.questions import question_of
 from ui.race_view import COLORS, racer
 from ui.shell import lang, on_phone, open_in_playground, public_url, qr_png, require_app_shell, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words
@@ -123,6 +124,37 @@ def _network_figures(key: str, language: str, present: bool = False):
     return main, view
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _cached_question(key: str, language: str):
+    return question_of(BY_KEY[key], language)
+
+
+def _answer(key: str, choice: int) -> None:
+    st.session_state[f"answer_{key}"] = choice
+
+
+def _question(lesson: Lesson, language: str, container) -> bool:
+    """Ask the lesson's question; True once it is answered (then say whether it was right)."""
+    q = _cached_question(lesson.key, language)
+    if q is None:
+        return True
+    options = [say(o) if q.fixed else o for o in q.options]
+    chosen = st.session_state.get(f"answer_{lesson.key}")
+    container.markdown(f"**{say(q.ask, **q.values)}**")
+    if chosen is None:
+        container.caption(say("q.prompt"))
+        for i, option in enumerate(options):
+            container.button(
+                option, key=f"q_{lesson.key}_{i}", on_click=_answer, args=(lesson.key, i), width="stretch"
+            )
+        return False
+    verdict = say("q.right") if chosen == q.right else say("q.wrong", answer=options[q.right])
+    facts = " ".join(say(key, **values) for key, values in q.facts)
+    (container.success if chosen == q.right else container.warning)(f"{verdict} {facts}")
+    container.button(say("q.again"), key=f"q_again_{lesson.key}", on_click=_answer, args=(lesson.key, None))
+    return True
+
+
 def _open(query: dict[str, str], page: str = "playground") -> None:
     st.session_state["lesson_open"] = (page, query)
 
@@ -149,7 +181,7 @@ if "lesson" not in st.session_state:
 present = st.query_params.get("present") == "1"
 if present:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-top = st.columns([6, 1, 1, 2, 1]) if present else st.columns([6, 1, 1, 2])
+top = st.columns([6, 1, 1, 2, 1, 1]) if present else st.columns([6, 1, 1, 2])
 top[0].selectbox(
     say("le.choose"),
     [lesson.key for lesson in LESSONS],
@@ -163,6 +195,9 @@ if top[3].toggle(say("le.present"), value=present, key="present_toggle") != pres
     st.query_params["present"] = "0" if present else "1"
     st.rerun()
 show_qr = present and top[4].toggle("📱", key="qr_toggle", help=say("le.qr"))
+# Predict first: in the sidebar, or beside the other switches on a projector (no sidebar there).
+ask_place = top[5] if present else st.sidebar
+ask = ask_place.toggle("❓" if present else say("q.toggle"), key="ask_first", help=say("q.toggle.help"))
 lesson: Lesson = BY_KEY[st.session_state["lesson"]]
 words = lesson_words(lesson.key, language)
 st.query_params["lesson"] = lesson.key
@@ -175,7 +210,10 @@ with text_column:
     st.markdown(words["text"])
     st.latex(words["rule"])
     st.info(f"**{say('le.notice')}** {words['notice']}")
-if show_qr:  # the scene's link for every phone in the room, scannable from the back
+answered = _question(lesson, language, chart_column) if ask or st.query_params.get("ask") == "1" else True
+if not answered:
+    pass  # the chart waits for an answer
+elif show_qr:  # the scene's link for every phone in the room, scannable from the back
     link = public_url(
         "lessons", {"lesson": lesson.key} | ({"lang": language} if language != DEFAULT_LANGUAGE else {})
     )

@@ -357,3 +357,31 @@ def test_presentation_mode_shows_a_qr_code_of_the_lessons_link(monkeypatch):
     segno.make(link, error="m").save(expected, kind="png", scale=10, border=2)
     side = Image.open(expected).size[0]
     assert side >= 25 * 10  # at least 25 modules of 10 px: readable from the back of a room
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.key for lesson in LESSONS])
+def test_every_lesson_asks_a_question_whose_computed_answer_wins_clearly(lesson):
+    from ui.questions import MARGIN, question_of
+
+    for language in LANGUAGES:
+        q = question_of(lesson, language)
+        assert q is not None, lesson.key
+        assert 2 <= len(q.options) <= 4 and 0 <= q.right < len(q.options)
+        assert q.margin >= MARGIN, (lesson.key, q.margin)
+        words = [text(q.ask, language, **q.values), *(text(k, language, **v) for k, v in q.facts)]
+        words += [text(o, language) for o in q.options] if q.fixed else q.options
+        assert all(words)
+    english, chinese = (question_of(lesson, language) for language in LANGUAGES)
+    assert english.right == chinese.right and text(english.ask, "en") != text(chinese.ask, "zh")
+
+
+def test_answering_shows_the_animation_and_says_why():
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=120)
+    at.query_params["lesson"] = "step_size"
+    at.query_params["ask"] = "1"
+    at.run()
+    assert not at.get("plotly_chart")  # the question first
+    right = next(b for b in at.button if b.key and b.key.startswith("q_step_size_") and "too large" in b.label)
+    right.click().run()
+    assert at.get("plotly_chart") and at.success
+    assert "diverged at step" in at.success[0].value

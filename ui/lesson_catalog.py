@@ -29,6 +29,8 @@ class Lesson:
     scenes: tuple[Scene, ...]
     page: str = "playground"
     view: str | None = None
+    # The question asked before the animation (ui/questions.py): its kind, then arguments.
+    question: tuple = ()
 
 
 VALLEY10 = {"s": "narrow_valley", "p.kappa": "10", "p.angle": "20"}
@@ -37,6 +39,7 @@ VALLEY100 = {"s": "narrow_valley", "p.kappa": "100"}
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
         key="step_size",
+        question=("diverges",),
         scenes=(
             Scene({**VALLEY10, "opt": "gd", "gd.lr": "0.01", "steps": "200"}),
             Scene({**VALLEY10, "opt": "gd", "gd.lr": "0.1", "steps": "200"}),
@@ -45,6 +48,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="momentum",
+        question=("first",),
         scenes=(
             Scene(
                 {
@@ -60,6 +64,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="nesterov",
+        question=("first",),
         scenes=(
             Scene(
                 {
@@ -76,6 +81,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="adaptive",
+        question=("lowest",),
         scenes=(
             Scene(
                 {
@@ -95,6 +101,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="adam",
+        question=("lowest",),
         scenes=(
             Scene(
                 {
@@ -111,6 +118,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="saddle",
+        question=("newton_end", 4),
         scenes=(
             Scene(
                 {"s": "saddle", "opt": "gd", "gd.lr": "0.05", "x0": "-1.5", "y0": "0.0", "steps": "400"},
@@ -141,6 +149,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="cliff",
+        question=("jump",),
         scenes=(
             Scene(
                 {"s": "cliff", "opt": "gd", "gd.lr": "0.01", "steps": "200"},
@@ -159,6 +168,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="plateau",
+        question=("first",),
         scenes=(
             Scene(
                 {
@@ -174,6 +184,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="l1_l2",
+        question=("first",),
         scenes=(
             Scene(
                 {
@@ -219,6 +230,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="initialization",
+        question=("converges", 0),
         scenes=(
             Scene(
                 {
@@ -237,6 +249,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="minibatch",
+        question=("lowest",),
         scenes=(
             Scene(
                 {
@@ -271,6 +284,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="second_order",
+        question=("first",),
         scenes=(
             Scene(
                 {
@@ -294,6 +308,7 @@ SPARSE = {"opt": "gd", "gd.lr": "0.5", "steps": "1000"}
 NETWORK_LESSONS: tuple[Lesson, ...] = (
     Lesson(
         key="net_early_stopping",
+        question=("best_test", 0),
         scenes=(
             Scene(
                 {
@@ -311,6 +326,7 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="net_minibatch",
+        question=("highest",),
         scenes=(
             Scene({"opt": "gd", "steps": "10", **FULL}),
             Scene({"opt": "gd", "steps": "60", "batch": "32"}),
@@ -320,6 +336,7 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="net_initialization",
+        question=("lowest",),
         scenes=(
             Scene({**DEEP_TANH, "init": "zeros"}),
             Scene({**DEEP_TANH, "init": "normal", "scale": "0.01"}),
@@ -331,6 +348,7 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="net_depth",
+        question=("lowest",),
         scenes=(
             Scene({**DEEP, "act": "sigmoid"}),
             Scene({**DEEP, "act": "relu", "init": "normal", "gd.lr": "0.001"}),
@@ -340,12 +358,14 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="net_step_size",
+        question=("sharpness", 0),
         scenes=(Scene({"opt": "gd", "gd.lr": "0.5", "steps": "2000", **FULL}),),
         page="network",
         view="sharpness",
     ),
     Lesson(
         key="net_toy_lessons",
+        question=("highest",),
         scenes=(
             Scene({"opt": "gd,momentum,adam", "gd.lr": "0.1", "momentum.lr": "0.1", "steps": "300", **FULL}),
         ),
@@ -353,6 +373,7 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="net_l1_l2",
+        question=("sparsest",),
         scenes=(
             Scene({**SPARSE, "reg": "l1", "strength": "0.001"}),
             Scene({**SPARSE, "reg": "l2", "strength": "0.001"}),
@@ -363,6 +384,7 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="net_minima",
+        question=("barrier",),
         scenes=(
             Scene({"opt": "adam", "steps": "1000"}),
             Scene({"opt": "adam", "steps": "1000", "iseed": "1"}),

@@ -1,0 +1,277 @@
+"""Predict, then see: each lesson asks a question before its animation plays. The right answer
+is computed from the lesson's own runs, never typed by hand, so it stays true when a scene
+changes; ``margin`` says how clearly it wins (tests/test_lessons.py asks for a clear one).
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from optimizers import Run
+
+# The right answer must lead: the runner-up's number over the winner's (or the reverse) at
+# least this far apart.
+MARGIN = 1.1
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """One runner of a lesson: its label and run, and what a question about it may need."""
+
+    label: str
+    run: Run
+    surface: Any = None  # a playground lesson's surface
+    net: Any = None  # a network lesson's network
+    sharpness: np.ndarray | None = None
+    lr: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Question:
+    """``ask`` is the text key of the question (formatted with ``values``); ``options`` are the
+    runners' labels, or text keys of fixed answers when ``fixed``; ``facts`` are (text key,
+    values) lines that say why the answer is right."""
+
+    ask: str
+    values: dict[str, Any]
+    options: list[str]
+    fixed: bool
+    right: int
+    margin: float
+    facts: list[tuple[str, dict[str, Any]]]
+
+
+def _lead(values: Sequence[float], lowest: bool = True) -> tuple[int, float]:
+    """The index of the best value and by what factor it beats the runner-up."""
+    v = np.asarray(values, dtype=float)
+    order = np.argsort(v if lowest else -v, kind="stable")
+    best, second = v[order[0]], v[order[1]] if len(v) > 1 else np.inf
+    if lowest:
+        margin = np.inf if second == np.inf or best <= 0 < second else second / best if best > 0 else np.inf
+    else:
+        margin = best / second if second > 0 else np.inf
+    return int(order[0]), float(margin)
+
+
+def _final(entry: Entry) -> float:
+    return float(np.nanmean(entry.run.objective[-1]))
+
+
+def _first_steps(entries: Sequence[Entry]) -> list[float]:
+    """Each runner's step of convergence (of its last trajectory), inf if it never converged."""
+    out = []
+    for e in entries:
+        at = e.run.converged_at
+        out.append(float(at.max()) if (at >= 0).all() else np.inf)
+    return out
+
+
+def first(entries: Sequence[Entry]) -> Question:
+    steps = _first_steps(entries)
+    right, margin = _lead(steps)
+    facts = [
+        ("q.fact.converged", {"name": e.label, "step": int(s)})
+        if np.isfinite(s)
+        else ("q.fact.never", {"name": e.label})
+        for e, s in zip(entries, steps, strict=True)
+    ]
+    return Question("q.first", {}, [e.label for e in entries], False, right, margin, facts)
+
+
+def lowest(entries: Sequence[Entry], highest: bool = False) -> Question:
+    finals = [_final(e) for e in entries]
+    right, margin = _lead(finals, lowest=not highest)
+    facts = [("q.fact.final", {"name": e.label, "loss": f}) for e, f in zip(entries, finals, strict=True)]
+    return Question(
+        "q.highest" if highest else "q.lowest", {}, [e.label for e in entries], False, right, margin, facts
+    )
+
+
+def diverges(entries: Sequence[Entry]) -> Question:
+    diverged = [float((e.run.diverged_at >= 0).mean()) for e in entries]
+    right = int(np.argmax(diverged))
+    unique = diverged[right] > 0 and sum(d > 0 for d in diverged) == 1
+    facts = [
+        ("q.fact.diverged", {"name": e.label, "step": int(e.run.diverged_at.max())})
+        if (e.run.diverged_at >= 0).any()
+        else ("q.fact.final", {"name": e.label, "loss": _final(e)})
+        for e in entries
+    ]
+    return Question(
+        "q.diverges", {}, [e.label for e in entries], False, right, np.inf if unique else 1.0, facts
+    )
+
+
+def biggest_step(entries: Sequence[Entry]) -> Question:
+    jumps = [float(np.linalg.norm(np.diff(e.run.path, axis=0), axis=-1).max()) for e in entries]
+    right, margin = _lead(jumps, lowest=False)
+    facts = [("q.fact.jump", {"name": e.label, "size": j}) for e, j in zip(entries, jumps, strict=True)]
+    return Question("q.jump", {}, [e.label for e in entries], False, right, margin, facts)
+
+
+def converges(entries: Sequence[Entry], index: int = 0) -> Question:
+    e = entries[index]
+    done = bool((e.run.converged_at >= 0).all())
+    fact = (
+        ("q.fact.converged", {"name": e.label, "step": int(e.run.converged_at.max())})
+        if done
+        else ("q.fact.never", {"name": e.label})
+    )
+    return Question(
+        "q.converges", {"name": e.label}, ["q.yes", "q.no"], True, 0 if done else 1, np.inf, [fact]
+    )
+
+
+def newton_end(entries: Sequence[Entry], index: int = 0) -> Question:
+    """Where a method ends: at a saddle point, at a minimum, or it diverges."""
+    e = entries[index]
+    end = e.run.final[-1]
+    surface = e.surface
+    distance = {
+        "saddle": min((np.linalg.norm(end - p) for p in surface.saddles), default=np.inf),
+        "minimum": min((np.linalg.norm(end - p) for p in surface.minima), default=np.inf),
+    }
+    if (e.run.diverged_at >= 0).any():
+        right, margin = 2, np.inf
+    else:
+        right = 0 if distance["saddle"] < distance["minimum"] else 1
+        near, far = sorted(distance.values())
+        margin = np.inf if near == 0 else far / near
+    options = ["q.end.saddle", "q.end.minimum", "q.end.diverges"]
+    facts = [("q.fact.end", {"name": e.label, "x": float(end[0]), "y": float(end[1]), "loss": _final(e)})]
+    return Question("q.newton_end", {"name": e.label}, options, True, right, margin, facts)
+
+
+def best_test_when(entries: Sequence[Entry], index: int = 0) -> Question:
+    """When the test loss is lowest: in the first third of training, the middle, or the end."""
+    run = entries[index].run
+    test = run.metrics["test_loss"][:, 0]
+    best = int(np.nanargmin(test))
+    share = run.step[best] / max(1, run.step[-1])
+    right = 0 if share < 1 / 3 else 1 if share < 2 / 3 else 2
+    edges = np.array([1 / 3, 2 / 3])
+    margin = float(np.min(np.abs(edges - share))) * 10 + 1  # distance from a boundary
+    facts = [
+        (
+            "q.fact.best_test",
+            {"name": entries[index].label, "step": int(run.step[best]), "loss": float(test[best])},
+        )
+    ]
+    return Question(
+        "q.best_test", {}, ["q.when.start", "q.when.middle", "q.when.end"], True, right, margin, facts
+    )
+
+
+def sharpness_goes(entries: Sequence[Entry], index: int = 0) -> Question:
+    """Where the sharpness goes against 2 / lr: stays low, rises to about the line, far above."""
+    e = entries[index]
+    limit = 2 / e.lr
+    late = e.sharpness[len(e.sharpness) // 2 :] / limit
+    level = float(np.median(late))
+    right = 0 if level < 0.6 else 1 if level < 1.4 else 2
+    margin = min(abs(level - 0.6), abs(level - 1.4)) * 10 + 1
+    facts = [("q.fact.sharpness", {"name": e.label, "share": level, "limit": limit})]
+    return Question(
+        "q.sharpness",
+        {"name": e.label},
+        ["q.sharp.low", "q.sharp.line", "q.sharp.above"],
+        True,
+        right,
+        margin,
+        facts,
+    )
+
+
+def sparsest(entries: Sequence[Entry]) -> Question:
+    zeros = []
+    for e in entries:
+        weights = np.concatenate([W.ravel() for W, _ in e.net.layers(e.run.final[0])])
+        zeros.append(float(np.mean(weights == 0.0)))
+    right, margin = _lead([z + 1e-9 for z in zeros], lowest=False)
+    facts = [("q.fact.zeros", {"name": e.label, "share": z}) for e, z in zip(entries, zeros, strict=True)]
+    return Question("q.sparsest", {}, [e.label for e in entries], False, right, margin, facts)
+
+
+def barrier(entries: Sequence[Entry], line: np.ndarray) -> Question:
+    """Whether the straight line between the first two ends rises above both."""
+    ends = max(float(line[0]), float(line[-1]))
+    peak = float(line.max())
+    right = 0 if peak > 2 * ends else 1
+    margin = peak / (2 * ends) if right == 0 else (2 * ends) / peak
+    facts = [("q.fact.barrier", {"peak": peak, "ends": ends})]
+    return Question("q.barrier", {}, ["q.yes", "q.no"], True, right, margin, facts)
+
+
+KINDS = {
+    "first": first,
+    "lowest": lowest,
+    "highest": lambda entries: lowest(entries, highest=True),
+    "diverges": diverges,
+    "jump": biggest_step,
+    "converges": converges,
+    "newton_end": newton_end,
+    "best_test": best_test_when,
+    "sharpness": sharpness_goes,
+    "sparsest": sparsest,
+}
+
+
+def entries_of(lesson, language: str) -> tuple[list[Entry], list]:
+    """The lesson's runners labelled as its chart labels them, and (network lessons) the
+    trained scenes."""
+    from ui import network_scene as ns
+    from ui import settings as cfg
+    from ui.texts import lesson_words, optimizer_title
+
+    labels = lesson_words(lesson.key, language)["scenes"]
+    entries: list[Entry] = []
+    results = []
+    if lesson.page == "network":
+        one_optimizer = len({n for scene in lesson.scenes for n in scene.query["opt"].split(",")}) == 1
+        for scene, scene_label in zip(lesson.scenes, labels, strict=True):
+            result = ns.train(ns.from_query(scene.query)[0])
+            results.append(result)
+            for t in result.trained:
+                title = optimizer_title(t.name, language)
+                single = len(lesson.scenes) == 1
+                label = title if single else scene_label if one_optimizer else f"{scene_label}: {title}"
+                entries.append(Entry(label, t.run, net=result.net, sharpness=t.sharpness, lr=t.lr))
+        return entries, results
+    for scene, scene_label in zip(lesson.scenes, labels, strict=True):
+        s = cfg.from_query(scene.query)[0]
+        surface = cfg.surface_of(s)
+        for name, run in cfg.run_all(s, surface):
+            title = optimizer_title(name, language)
+            label = f"{scene_label}: {title}" if len(lesson.scenes) > 1 else title
+            entries.append(Entry(label, run, surface=surface, lr=s.optimizers[name].get("lr")))
+    return entries, results
+
+
+def question_of(lesson, language: str) -> Question | None:
+    """The lesson's question with its answer computed from its runs (None if it has none)."""
+    if not lesson.question:
+        return None
+    kind, *args = lesson.question
+    entries, results = entries_of(lesson, language)
+    if kind == "barrier":
+        from ui import network_scene as ns
+
+        return barrier(entries, ns.lines_between(results).between)
+    return _at_most_four(KINDS[kind](entries, *args))
+
+
+def _at_most_four(q: Question) -> Question:
+    """Two to four answers: with more runners, the right one and the first others (fewer rivals
+    only widen the margin)."""
+    if q.fixed or len(q.options) <= 4:
+        return q
+    keep = list(range(4)) if q.right < 4 else [0, 1, 2, q.right]
+    facts = [q.facts[i] for i in keep] if len(q.facts) == len(q.options) else q.facts
+    return dataclasses.replace(
+        q, options=[q.options[i] for i in keep], right=keep.index(q.right), facts=facts
+    )

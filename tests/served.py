@@ -20,8 +20,11 @@ class Server(NamedTuple):
 
 
 @contextlib.contextmanager
-def served_app(port: int, log: Path | None = None, timeout: float = 60.0) -> Iterator[Server]:
-    """Start the server, wait for /_stcore/health, yield its URL and PID, stop it at the end."""
+def served_app(
+    port: int, log: Path | None = None, timeout: float = 60.0, script: str = "app.py"
+) -> Iterator[Server]:
+    """Start the server (of ``script``, the app by default), wait for /_stcore/health, yield its
+    URL and PID, stop it at the end."""
     out = log.open("w") if log else subprocess.DEVNULL  # a file, not a pipe: a full pipe blocks it
     proc = subprocess.Popen(
         [
@@ -29,7 +32,7 @@ def served_app(port: int, log: Path | None = None, timeout: float = 60.0) -> Ite
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            script,
             "--server.headless",
             "true",
             "--server.port",

@@ -143,3 +143,13 @@ def test_rprop_and_asgd_race_on_the_playground_with_asgds_average_drawn(language
     index = names.index(drawn[0])
     last = spec["frames"][-1]["data"][index]
     assert set(last) >= {"x", "y"}
+
+
+def test_the_3d_view_and_the_gradient_norms_are_drawn_on_request():
+    at = app()
+    assert len(at.get("plotly_chart")) == 2  # the race and its loss curves: nothing else waits
+    at.toggle(key="show_3d").set_value(True).run()
+    at.toggle(key="show_grad_norm").set_value(True).run()
+    assert not at.exception
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert len(specs) == 4 and any(t.get("type") == "surface" for spec in specs for t in spec["data"])

@@ -251,16 +251,31 @@ def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surfac
         legend_below=True,
         height=600 if narrow else 700,
     )
-    view = surface_figure(_surface_obj, racers, background=background, words=words)
-    curve_words = {
+    loss = curves_figure(_surface_obj, racers, metric="loss", words=_curve_words(words))
+    return racers, race, loss
+
+
+def _curve_words(words: dict[str, str]) -> dict[str, str]:
+    return {
         "step": words["x_step"],
         "loss": words["loss"],
         "gap": words["gap"],
         "grad_norm": words["grad_norm"],
     }
-    loss = curves_figure(_surface_obj, racers, metric="loss", words=curve_words)
-    grad = curves_figure(_surface_obj, racers, metric="grad_norm", words=curve_words)
-    return racers, race, view, loss, grad
+
+
+# Drawn on request only (their toggles), so the first chart does not wait for them.
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def _view3d(settings_json: str, language: str, _surface_obj, _racers, surface_key: str):
+    s = cfg.Settings(**json.loads(settings_json))
+    background = field(_objective(_surface_obj, s), _surface_obj.bounds)
+    return surface_figure(_surface_obj, _racers, background=background, words=figure_words(language))
+
+
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def _grad_curves(settings_json: str, language: str, _surface_obj, _racers, surface_key: str):
+    words = _curve_words(figure_words(language))
+    return curves_figure(_surface_obj, _racers, metric="grad_norm", words=words)
 
 
 def _status(row: dict, steps: int, surface) -> str:
@@ -319,7 +334,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
         st.info(say("pg.none"))
         return
     runs = _runs(settings_json, surface, surface_key)
-    racers, race, view, loss, grad = _figures(settings_json, lang(), surface, runs, surface_key, on_phone())
+    racers, race, loss = _figures(settings_json, lang(), surface, runs, surface_key, on_phone())
 
     left, right = st.columns([3, 2])
     with left:
@@ -338,6 +353,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
         st.markdown(f"**{say('pg.loss')}**")
         st.plotly_chart(loss, theme=None, key="loss_chart", config={"displaylogo": False})
         if st.toggle(say("pg.gradnorm"), key="show_grad_norm"):
+            grad = _grad_curves(settings_json, lang(), surface, racers, surface_key)
             st.plotly_chart(grad, theme=None, key="grad_chart", config={"displaylogo": False})
         tuned = st.session_state.get("tuned")
         if tuned and tuned["settings"] == settings_json:  # the race is the tuned one
@@ -374,6 +390,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             (st.error if row["diverged"] else st.success if row["converged"] and moved else st.info)(message)
     # WebGL is slow to start on machines without a GPU: the 3-D view is drawn on request.
     if st.toggle(say("pg.view3d"), key="show_3d"):
+        view = _view3d(settings_json, lang(), surface, racers, surface_key)
         st.plotly_chart(view, theme=None, key="view3d", config={"displaylogo": False})
     with st.expander(say("pg.export")):
         a, b, c = st.columns(3)

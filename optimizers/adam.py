@@ -224,3 +224,47 @@ ADAFACTOR = Optimizer(
     torch="Adafactor",
     planar=True,
 )
+
+
+def _adam_rate(P, P_next, g, state, t, hp, surface):
+    """lr / (1 - beta1^t) / (sqrt(v_hat) + eps), on the first moment m."""
+    b1, b2 = hp["beta1"], hp["beta2"]
+    v_hat = state.max_exp_avg_sq / (1 - b2**t)
+    return {"effective_lr": hp["lr"] / (1 - b1**t) / (np.sqrt(v_hat) + hp["eps"])}
+
+
+def _adamax_rate(P, P_next, g, state, t, hp, surface):
+    return {"effective_lr": hp["lr"] / (1 - hp["beta1"] ** t) / state.exp_inf}
+
+
+def _radam_rate(P, P_next, g, state, t, hp, surface):
+    """Plain momentum's lr / (1 - beta1^t) until the variance is trusted, then Adam's rate
+    times the rectification."""
+    b1, b2 = hp["beta1"], hp["beta2"]
+    bias_correction2 = 1 - b2**t
+    rho_inf = np.asarray(2 / (1 - b2) - 1)
+    rho_t = rho_inf - 2 * t * (b2**t) / bias_correction2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+        adaptive = bias_correction2**0.5 / (np.sqrt(state.exp_avg_sq) + hp["eps"])
+    plain = np.broadcast_to(hp["lr"] / (1 - b1**t), P.shape)
+    return {"effective_lr": np.where(rho_t > 5.0, hp["lr"] / (1 - b1**t) * adaptive * rect, plain)}
+
+
+def _adafactor_rate(P, P_next, g, state, t, hp, surface):
+    """alpha_t / max(1, RMS(u)/d) / sqrt(max(v, eps1^2)), on the gradient."""
+    rms = np.sqrt(2.0)
+    rho_t = np.minimum(hp["lr"], 1 / t**0.5)
+    alpha = np.maximum(hp["eps2"], np.hypot(P[:, :1], P[:, 1:]) / rms) * rho_t
+    root = np.sqrt(np.maximum(state.variance, _EPS1 * _EPS1))
+    update = g / root
+    denom = np.maximum(1.0, np.hypot(update[:, :1], update[:, 1:]) / (rms * hp["d"]))
+    return {"effective_lr": alpha / denom / root}
+
+
+ADAM = ADAM._replace(inside=_adam_rate, inside_fields=("effective_lr",))
+ADAMW = ADAMW._replace(inside=_adam_rate, inside_fields=("effective_lr",))
+AMSGRAD = AMSGRAD._replace(inside=_adam_rate, inside_fields=("effective_lr",))
+ADAMAX = ADAMAX._replace(inside=_adamax_rate, inside_fields=("effective_lr",))
+RADAM = RADAM._replace(inside=_radam_rate, inside_fields=("effective_lr",))
+ADAFACTOR = ADAFACTOR._replace(inside=_adafactor_rate, inside_fields=("effective_lr",))

@@ -190,3 +190,38 @@ RPROP = Optimizer(
     },
     torch="Rprop",
 )
+
+
+def _adagrad_rate(P, P_next, g, state, t, hp, surface):
+    clr = hp["lr"] / (1 + (t - 1) * hp["lr_decay"])
+    return {"effective_lr": clr / (np.sqrt(state.sum_sq) + hp["eps"])}
+
+
+def _rmsprop_rate(P, P_next, g, state, t, hp, surface):
+    """lr over the running RMS: on the gradient, which the momentum buffer then sums."""
+    v = state.square_avg
+    if hp["centered"]:
+        v = v - state.grad_avg * state.grad_avg
+    return {"effective_lr": hp["lr"] / (np.sqrt(v) + hp["eps"])}
+
+
+def _adadelta_rate(P, P_next, g, state, t, hp, surface):
+    """lr * sqrt(E[dx^2]_{t-1} + eps) / sqrt(E[g^2]_t + eps): the old E[dx^2] recovered from
+    the new one and this step's delta."""
+    rho, eps, lr = hp["rho"], hp["eps"], hp["lr"]
+    delta = (P - P_next) / lr
+    with np.errstate(all="ignore"):
+        before = (state.acc_delta - (1 - rho) * delta * delta) / np.where(rho > 0, rho, 1)
+        previous = np.where(rho > 0, before, 0.0)
+    return {"effective_lr": lr * np.sqrt(np.maximum(previous, 0.0) + eps) / np.sqrt(state.square_avg + eps)}
+
+
+def _rprop_rate(P, P_next, g, state, t, hp, surface):
+    """Each coordinate's step size, on the sign of the gradient (0 where its sign flipped)."""
+    return {"effective_lr": state.step_size.copy()}
+
+
+ADAGRAD = ADAGRAD._replace(inside=_adagrad_rate, inside_fields=("effective_lr",))
+RMSPROP = RMSPROP._replace(inside=_rmsprop_rate, inside_fields=("effective_lr",))
+ADADELTA = ADADELTA._replace(inside=_adadelta_rate, inside_fields=("effective_lr",))
+RPROP = RPROP._replace(inside=_rprop_rate, inside_fields=("effective_lr",))

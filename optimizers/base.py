@@ -55,6 +55,12 @@ class Optimizer(NamedTuple):
     # Written for one 2-D point per trajectory (a 2 x 2 curvature, a line search on the
     # surface, an unfactored second moment): refused on networks.
     planar: bool = False
+    # What it holds inside, for simulate(record_state=True): ``inside(P, P_next, g, state, t,
+    # hp, surface)`` returns the quantities named in ``inside_fields`` ("effective_lr": the
+    # per-coordinate factor on the gradient or on the average standing in for it, (N, D);
+    # "curvature": the 2 x 2 Hessian or approximation a second-order step used, (N, 2, 2)).
+    inside: Callable[..., dict[str, np.ndarray]] | None = None
+    inside_fields: tuple[str, ...] = ()
     # What the app shows, set by the registry: the hyperparameters with their controls, in
     # order, the learning rate to suggest (controls.LrHint), other values it suggests instead
     # of the defaults, and the name of a state field that is a point to draw.

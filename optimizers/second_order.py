@@ -248,3 +248,36 @@ CG = Optimizer(
     choices={"variant": ("PR+", "FR"), "line_search": (True, False)},
     planar=True,
 )
+
+
+def _newton_curvature(P, P_next, g, state, t, hp, surface):
+    """The damped Hessian the step solved with."""
+    return {"curvature": surface.hessian(P) + np.asarray(hp["damping"])[..., None] * np.eye(2)}
+
+
+def _bfgs_curvature(P, P_next, g, state, t, hp, surface):
+    """The inverse of the inverse-Hessian approximation the step used."""
+    return {"curvature": np.linalg.inv(state.inverse_hessian)}
+
+
+def _lbfgs_curvature(P, P_next, g, state, t, hp, surface):
+    """The 2 x 2 inverse Hessian the two-loop recursion applies (found by applying it to the
+    unit vectors), inverted."""
+    columns = []
+    for unit in np.eye(2):
+        q = np.broadcast_to(unit, P.shape).copy()
+        alphas = []
+        for s, y, rho in zip(state.s[::-1], state.y[::-1], state.rho[::-1], strict=True):
+            a = rho * row_dot(s, q)
+            q -= a * y
+            alphas.append(a)
+        r = state.gamma * q
+        for (s, y, rho), a in zip(zip(state.s, state.y, state.rho, strict=True), alphas[::-1], strict=True):
+            r += s * (a - rho * row_dot(y, r))
+        columns.append(r)
+    return {"curvature": np.linalg.inv(np.stack(columns, -1))}
+
+
+NEWTON = NEWTON._replace(inside=_newton_curvature, inside_fields=("curvature",))
+BFGS = BFGS._replace(inside=_bfgs_curvature, inside_fields=("curvature",))
+LBFGS = LBFGS._replace(inside=_lbfgs_curvature, inside_fields=("curvature",))

@@ -115,3 +115,20 @@ ASGD = Optimizer(
     },
     torch="ASGD",
 )
+
+
+def _rate(P, P_next, g, state, t, hp, surface):
+    """The learning rate itself multiplies the gradient (or the velocity standing in for it)."""
+    return {"effective_lr": np.broadcast_to(hp["lr"], P.shape).astype(np.float64)}
+
+
+def _asgd_rate(P, P_next, g, state, t, hp, surface):
+    # The step size of step t: lr at the first, then lr / (1 + lambd lr (t - 1))^alpha.
+    eta = hp["lr"] / ((1 + hp["lambd"] * hp["lr"] * (t - 1)) ** hp["alpha"]) if t > 1 else hp["lr"]
+    return {"effective_lr": np.broadcast_to(eta, P.shape).astype(np.float64)}
+
+
+GD = GD._replace(inside=_rate, inside_fields=("effective_lr",))
+MOMENTUM = MOMENTUM._replace(inside=_rate, inside_fields=("effective_lr",))
+NESTEROV = NESTEROV._replace(inside=_rate, inside_fields=("effective_lr",))
+ASGD = ASGD._replace(inside=_asgd_rate, inside_fields=("effective_lr",))

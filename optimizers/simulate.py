@@ -51,6 +51,12 @@ class Run:
       or ``(R, N, 1)`` (NaN where a field has no value yet); else empty.
     - ``metrics``: what the objective measures besides its value, ``(R, N)`` each by name (a
       network: ``test_loss``, ``train_acc``, ``test_acc``); empty for a surface.
+    - With ``record_state=True``, of the step that led to each record (NaN at record 0):
+      ``update (R, N, 2)`` (the point minus the previous one), ``grad`` (the gradient the
+      optimizer used: after noise, clipping and penalties), ``effective_lr (R, N, 2)`` where
+      the method has one (the per-coordinate factor on the gradient or on the average that
+      stands in for it) and ``curvature (R, N, 2, 2)`` for Newton, BFGS and L-BFGS (the
+      Hessian or approximation the step used); else None.
     """
 
     path: np.ndarray
@@ -65,6 +71,10 @@ class Run:
     hyperparameters: Mapping[str, Any]
     state: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
     metrics: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
+    update: np.ndarray | None = None
+    grad: np.ndarray | None = None
+    effective_lr: np.ndarray | None = None
+    curvature: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -149,6 +159,7 @@ class _Settings:
     center: np.ndarray
     limit: float
     state_fields: tuple[tuple[str, int], ...] = ()  # recorded state fields and their widths
+    inside_fields: tuple[tuple[str, tuple[int, ...]], ...] = ()  # update, grad, ... and shapes
     metric_names: tuple[str, ...] = ()  # what the objective's evaluate() adds to its value
     batch_size: int | None = None  # minibatches of a network (None: the full batch)
     seed: int = 0  # of the minibatches' order
@@ -209,7 +220,9 @@ def _advance(
     objective = Objective(surface, l1, l2, include_l1=not cfg.proximal) if penalised else surface
     guard = _Guard(surface, cfg.center, cfg.limit)
     path, loss, obj, grad_norm, *extra = records
-    state_records, metric_records = extra[: len(cfg.state_fields)], extra[len(cfg.state_fields) :]
+    n_state, n_inside = len(cfg.state_fields), len(cfg.inside_fields)
+    state_records, inside_records = extra[:n_state], extra[n_state : n_state + n_inside]
+    metric_records = extra[n_state + n_inside :]
     batches = _Batches(surface.n_train, cfg.batch_size, cfg.seed) if cfg.batch_size else None
 
     def gradient(P: np.ndarray) -> np.ndarray:
@@ -230,10 +243,13 @@ def _advance(
     alive = np.ones(n, dtype=bool)
     r = 0
 
-    def record(P: np.ndarray, g: np.ndarray, state) -> np.ndarray:
-        """Record P; return the squared norm of its stationarity residual (full batch)."""
+    def record(P: np.ndarray, g: np.ndarray, state, inside: dict | None = None) -> np.ndarray:
+        """Record P (and, with record_state, what the optimizer held and did in the step that
+        led there: ``inside``); return the squared norm of its stationarity residual."""
         nonlocal r
         path[r] = P
+        for (name, _), recorded_inside in zip(cfg.inside_fields, inside_records, strict=True):
+            recorded_inside[r] = np.nan if inside is None else inside[name]
         if cfg.metric_names:
             measured = surface.evaluate(P)
             value = measured["loss"]
@@ -295,10 +311,15 @@ def _advance(
                 stay = ~alive[:, None]
                 P_new, g_new = np.where(stay, P, P_new), np.where(stay, g, g_new)
                 g2 = _squared_norm(g_new)
-            P, g = P_new, g_new
             recording = t == next_record
+            inside = None
+            if recording and cfg.inside_fields:
+                inside = {"update": P_new - P, "grad": seen}
+                if opt.inside is not None:
+                    inside.update(opt.inside(P, P_new, seen, state, t, hp, objective))
+            P, g = P_new, g_new
             if recording:
-                full_g2 = record(P, g, state)
+                full_g2 = record(P, g, state, inside)
                 next_record = int(recorded[r]) if r < len(recorded) else -1
             if batches is not None:  # a minibatch's gradient says nothing of convergence
                 if not recording:
@@ -386,8 +407,10 @@ def simulate(
         batch_size = _integer("batch_size", batch_size, 1, surface.n_train)
     seed = _integer("seed", seed, 0, 2**63 - 1)
     state_fields = _state_fields(opt, P) if record_state else ()
+    inside_fields = _inside_fields(opt, dim) if record_state else ()
     metric_names = tuple(getattr(surface, "metric_names", ()))
     extra_width = dim - 2 + sum(width for _, width in state_fields) + len(metric_names)
+    extra_width += sum(math.prod(shape) for _, shape in inside_fields)
     _check_memory(recorded, n, steps, extra_width)
     hp = opt.hyperparameters(n, **hyperparameters)
     options = Options(
@@ -413,6 +436,7 @@ def simulate(
         center=surface.center,
         limit=_divergence_limit(surface),
         state_fields=state_fields,
+        inside_fields=inside_fields,
         metric_names=metric_names,
         batch_size=batch_size,
         seed=seed,
@@ -427,6 +451,7 @@ def simulate(
         np.empty((R, n)),  # objective
         np.empty((R, n)),  # grad_norm
         *(np.empty((R, n, width)) for _, width in state_fields),
+        *(np.empty((R, n, *shape)) for _, shape in inside_fields),
         *(np.empty((R, n)) for _ in metric_names),
     )
     # Workers find the optimizer by its name: only a registered one can be sent.
@@ -434,7 +459,10 @@ def simulate(
     noisy = bool(np.any(options.noise > 0))
     parallel.advance_all(_advance, cfg, P, hp, options, seed, noisy, out, sendable)
     final, diverged_at, last_moving, path, loss, obj, grad_norm, *extra = out
-    state_records, metric_records = extra[: len(state_fields)], extra[len(state_fields) :]
+    n_state, n_inside = len(state_fields), len(inside_fields)
+    state_records, inside_records = extra[:n_state], extra[n_state : n_state + n_inside]
+    metric_records = extra[n_state + n_inside :]
+    inside = dict(zip((name for name, _ in inside_fields), inside_records, strict=True))
     converged_at = np.where((last_moving < steps) & (diverged_at < 0), last_moving + 1, -1)
     return Run(
         path=path,
@@ -449,7 +477,18 @@ def simulate(
         hyperparameters={k: _plain(v) for k, v in hp.items()},
         state={name: a for (name, _), a in zip(state_fields, state_records, strict=True)},
         metrics=dict(zip(metric_names, metric_records, strict=True)),
+        update=inside.get("update"),
+        grad=inside.get("grad"),
+        effective_lr=inside.get("effective_lr"),
+        curvature=inside.get("curvature"),
     )
+
+
+def _inside_fields(opt: Optimizer, dim: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """What record_state records of each step beside the state: the update taken, the
+    gradient used, and the optimizer's own inside quantities, with their shapes."""
+    shapes = {"update": (dim,), "grad": (dim,), "effective_lr": (dim,), "curvature": (2, 2)}
+    return tuple((name, shapes[name]) for name in ("update", "grad", *opt.inside_fields))
 
 
 def _divergence_limit(surface) -> float:

@@ -120,19 +120,41 @@ def torch_optimizer(name: str, hp: dict, params):
     return cls(params, foreach=False, **hp)
 
 
-def trajectory(name: str, hp: dict, f, start) -> tuple[np.ndarray, np.ndarray | None]:
-    """The parameter after each step, and ASGD's averaged point ``ax`` (None for the others)."""
+# torch's state entries under our field names (the tensors the update keeps per parameter).
+STATE_NAMES = {
+    "momentum_buffer": {"momentum": "velocity", "nesterov": "velocity", "rmsprop": "buffer"},
+    "sum": {"adagrad": "sum_sq"},
+    "square_avg": {"rmsprop": "square_avg", "adadelta": "square_avg"},
+    "grad_avg": {"rmsprop": "grad_avg"},
+    "acc_delta": {"adadelta": "acc_delta"},
+    "exp_avg": {n: "exp_avg" for n in ("adam", "adamw", "amsgrad", "nadam", "adamax", "radam")},
+    "exp_avg_sq": {n: "exp_avg_sq" for n in ("adam", "adamw", "amsgrad", "nadam", "radam")},
+    "max_exp_avg_sq": {"amsgrad": "max_exp_avg_sq"},
+    "exp_inf": {"adamax": "exp_inf"},
+    "prev": {"rprop": "prev"},
+    "step_size": {"rprop": "step_size"},
+    "ax": {"asgd": "ax"},
+}
+
+
+def trajectory(name: str, hp: dict, f, start) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The parameter after each step, and torch's state after each step under our field
+    names (NaN before the first)."""
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = torch_optimizer(name, hp, [p])
-    path, averaged = [p.detach().numpy().copy()], [np.full(2, np.nan)]
-    for _ in range(STEPS):
+    path = [p.detach().numpy().copy()]
+    states: dict[str, list[np.ndarray]] = {}
+    for step in range(STEPS):
         opt.zero_grad()
         f(p[0], p[1]).backward()
         opt.step()
         path.append(p.detach().numpy().copy())
-        if name == "asgd":
-            averaged.append(opt.state[p]["ax"].numpy().copy())
-    return np.array(path), np.array(averaged) if name == "asgd" else None
+        for key, value in opt.state[p].items():
+            ours = STATE_NAMES.get(key, {}).get(name)
+            if ours is None or not torch.is_tensor(value) or value.shape != (2,):
+                continue
+            states.setdefault(ours, [np.full(2, np.nan)] * (step + 1)).append(value.numpy().copy())
+    return np.array(path), {k: np.array(v) for k, v in states.items()}
 
 
 def main() -> None:
@@ -147,9 +169,21 @@ def main() -> None:
             key = f"case{len(cases)}"
             runs = [trajectory(name, hp, f, s) for s in starts]
             arrays[key] = np.stack([path for path, _ in runs], axis=1)
+            fields = sorted(runs[0][1])
+            for field in fields:
+                arrays[f"{key}_state_{field}"] = np.stack([states[field] for _, states in runs], axis=1)
             if name == "asgd":
-                arrays[key + "_ax"] = np.stack([averaged for _, averaged in runs], axis=1)
-            cases.append({"key": key, "surface": surface, "optimizer": name, "hp": hp, "starts": starts})
+                arrays[key + "_ax"] = arrays[f"{key}_state_ax"]
+            cases.append(
+                {
+                    "key": key,
+                    "surface": surface,
+                    "optimizer": name,
+                    "hp": hp,
+                    "starts": starts,
+                    "state": fields,
+                }
+            )
     out = pathlib.Path(__file__).resolve().parent / "data" / "torch_reference.npz"
     meta = {"torch": torch.__version__, "steps": STEPS, "cases": cases}
     np.savez_compressed(out, meta=np.array(json.dumps(meta)), **arrays)

@@ -81,3 +81,38 @@ def test_parity_is_not_vacuous():
     assert np.abs(reference[-1] - reference[0]).max() > 1e-2
     off = simulate(get_surface("rosenbrock"), "adam", case["starts"], META["steps"], beta2=0.998)
     assert not np.allclose(off.path, reference, rtol=1e-7, atol=1e-10)
+
+
+STATE_CASES = [c for c in CASES if c.get("state")]
+
+
+@pytest.mark.parametrize("case", STATE_CASES, ids=case_id)
+def test_recorded_state_equals_torchs_optimizer_state(case):
+    run = simulate(
+        get_surface(case["surface"]),
+        case["optimizer"],
+        case["starts"],
+        META["steps"],
+        record_state=True,
+        **case["hp"],
+    )
+    for field in case["state"]:
+        reference = DATA[f"{case['key']}_state_{field}"]
+        np.testing.assert_allclose(run.state[field][1:], reference[1:], rtol=1e-7, atol=1e-12, err_msg=field)
+
+
+def test_every_torch_state_field_is_compared():
+    compared = {(c["optimizer"], field) for c in STATE_CASES for field in c["state"]}
+    for name in (
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adadelta",
+        "adam",
+        "amsgrad",
+        "adamax",
+        "rprop",
+    ):
+        assert any(opt == name for opt, _ in compared), name
+    assert ("adadelta", "acc_delta") in compared and ("amsgrad", "max_exp_avg_sq") in compared

@@ -1,0 +1,114 @@
+"""What each optimizer holds inside, recorded by simulate(record_state=True): the update it
+took, the gradient it used, its effective learning rate, the curvature of second-order steps.
+Recording changes no bit of the path."""
+
+import numpy as np
+import pytest
+
+from optimizers import OPTIMIZERS, simulate
+from surfaces import get_surface
+
+STARTS = [[-1.2, 1.0], [0.5, -0.5], [1.5, 2.0]]
+
+
+@pytest.fixture(scope="module")
+def rosenbrock():
+    return get_surface("rosenbrock")
+
+
+def lr_for(name):
+    return {"gd": 1e-3, "momentum": 5e-4, "nesterov": 5e-4, "asgd": 1e-3, "rprop": 1e-3, "radam": 1e-3}.get(
+        name, 0.01
+    )
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_recording_the_inside_changes_no_bit_of_the_path(rosenbrock, name):
+    options = {
+        "steps": 40,
+        "noise": 0.3,
+        "seed": 2,
+        "clip_norm": 5.0,
+        "schedule": {"kind": "cosine", "tau": 30},
+    }
+    hp = {"lr": lr_for(name)} if "lr" in OPTIMIZERS[name].defaults else {}
+    plain = simulate(rosenbrock, name, STARTS, **options, **hp)
+    inside = simulate(rosenbrock, name, STARTS, record_state=True, **options, **hp)
+    np.testing.assert_array_equal(inside.path, plain.path)
+    np.testing.assert_array_equal(inside.diverged_at, plain.diverged_at)
+    np.testing.assert_allclose(inside.update[1:], np.diff(inside.path, axis=0), rtol=0, atol=0)
+    assert np.isnan(inside.update[0]).all() and np.isnan(inside.grad[0]).all()
+    assert (np.linalg.norm(inside.grad[1:], axis=-1) <= 5.0 * (1 + 1e-12)).all()  # clipped
+    assert plain.update is None and plain.effective_lr is None and plain.curvature is None
+
+
+def test_the_gradient_used_is_the_objectives_at_the_previous_point(rosenbrock):
+    run = simulate(rosenbrock, "adam", STARTS, 20, l2=0.5, lr=0.01, record_state=True)
+    expected = rosenbrock.grad(run.path[:-1]) + 0.5 * run.path[:-1]
+    np.testing.assert_allclose(run.grad[1:], expected, rtol=1e-12)
+
+
+# (optimizer, hyperparameters, the quantity its effective learning rate multiplies)
+DIAGONAL = [
+    ("gd", {}, lambda run: run.grad),
+    ("momentum", {}, lambda run: run.state["velocity"]),
+    ("adagrad", {}, lambda run: run.grad),
+    ("rmsprop", {}, lambda run: run.grad),
+    ("rmsprop", {"centered": True}, lambda run: run.grad),
+    ("adadelta", {}, lambda run: run.grad),
+    ("adam", {}, lambda run: run.state["exp_avg"]),
+    ("amsgrad", {}, lambda run: run.state["exp_avg"]),
+    ("adamax", {}, lambda run: run.state["exp_avg"]),
+    ("radam", {}, lambda run: run.state["exp_avg"]),
+    ("adafactor", {}, lambda run: run.grad),
+    ("rprop", {}, lambda run: np.sign(run.state["prev"])),
+    ("asgd", {"lambd": 0.0}, lambda run: run.grad),
+]
+
+
+@pytest.mark.parametrize(("name", "hp", "quantity"), DIAGONAL, ids=[f"{n}-{h}" for n, h, _ in DIAGONAL])
+def test_effective_learning_rate_times_its_quantity_is_the_update(rosenbrock, name, hp, quantity):
+    hp = {"lr": lr_for(name), **hp} if name not in ("adadelta", "adafactor") else hp
+    run = simulate(rosenbrock, name, STARTS, 60, record_state=True, **hp)
+    assert run.effective_lr.shape == run.path.shape
+    assert (run.diverged_at < 0).all(), name  # a frozen point takes no step: nothing to compare
+    np.testing.assert_allclose(
+        -(run.effective_lr * quantity(run))[1:], run.update[1:], rtol=1e-9, atol=1e-15, err_msg=name
+    )
+    assert (run.effective_lr[1:] > 0).all() or name == "rprop"
+
+
+def test_adams_effective_rate_shrinks_where_gradients_were_large(rosenbrock):
+    run = simulate(rosenbrock, "adam", [-1.2, 1.0], 200, lr=0.01, record_state=True)
+    # At (-1.2, 1) the x-gradient (-215.6) dwarfs the y one (-88): a smaller rate on x.
+    assert run.effective_lr[5, 0, 0] < run.effective_lr[5, 0, 1]
+
+
+def test_newtons_curvature_is_the_hessian_where_it_stepped(rosenbrock):
+    run = simulate(rosenbrock, "newton", STARTS, 10, damping=0.5, record_state=True)
+    expected = rosenbrock.hessian(run.path[:-1]) + 0.5 * np.eye(2)
+    np.testing.assert_allclose(run.curvature[1:], expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["bfgs", "lbfgs"])
+def test_quasi_newton_curvature_is_what_the_step_solved_with(rosenbrock, name):
+    run = simulate(rosenbrock, name, STARTS, 15, line_search=False, lr=0.2, record_state=True)
+    # Without a line search the update is -lr B^-1 g with B the recorded curvature.
+    solved = np.linalg.solve(run.curvature[1:], run.grad[1:][..., None])[..., 0]
+    fine = run.diverged_at < 0
+    np.testing.assert_allclose(run.update[1:, fine], -0.2 * solved[:, fine], rtol=1e-8, atol=1e-12)
+    assert np.allclose(run.curvature[1:], np.swapaxes(run.curvature[1:], -1, -2))  # symmetric
+
+
+def test_at_a_saddle_newtons_curvature_is_indefinite():
+    saddle = get_surface("saddle")
+    run = simulate(saddle, "newton", [0.5, 0.3], 3, record_state=True)
+    eigenvalues = np.linalg.eigvalsh(run.curvature[1, 0])
+    assert eigenvalues.min() < 0 < eigenvalues.max()  # why Newton is drawn to it
+
+
+def test_recording_the_inside_counts_in_the_memory_budget(rosenbrock):
+    starts = np.zeros((100_000, 2))
+    simulate(rosenbrock, "newton", starts, 50, record_every=50, record_state=True)  # 2 records: fine
+    with pytest.raises(ValueError, match="budget"):
+        simulate(rosenbrock, "newton", starts, 60, record_state=True)

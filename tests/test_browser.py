@@ -443,3 +443,18 @@ def test_the_network_page_plays_its_boundaries_and_landscape_together(server, pa
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SHOTS / f"network-{language}.png"))
     no_errors(page)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_inside_view_moves_its_arrows_with_the_markers(server, page, language):
+    open_app(page, f"{server}/playground?s=saddle&opt=momentum,newton&inside=1&steps=100&lang={language}")
+    glyphs = """() => document.querySelector('.js-plotly-plot')._fullData
+        .filter((t) => String(t.legendgroup).startsWith('inside-'))
+        .map((t) => Array.from(t.x).filter((v) => Number.isFinite(v)).slice(0, 2))"""
+    before, drawn = race_state(page), page.evaluate(glyphs)
+    assert len(drawn) >= 5 and all(drawn[:3])  # gradient, step, velocity ... drawn at the start
+    play_until_moved(page, before, "播放" if language == "zh" else "Play")
+    assert page.evaluate(glyphs) != drawn  # the arrows moved with the markers
+    legend = "负梯度" if language == "zh" else "−gradient"
+    assert page.locator(".legend text", has_text=legend).count() == 1
+    no_errors(page)

@@ -112,3 +112,55 @@ def test_recording_the_inside_counts_in_the_memory_budget(rosenbrock):
     simulate(rosenbrock, "newton", starts, 50, record_every=50, record_state=True)  # 2 records: fine
     with pytest.raises(ValueError, match="budget"):
         simulate(rosenbrock, "newton", starts, 60, record_state=True)
+
+
+def test_the_playgrounds_inside_view_draws_each_glyph_within_the_payload():
+    import json
+
+    from tests.conftest import open_script, race_spec
+
+    at = open_script(
+        "pages/playground.py", {"opt": "gd,momentum,rmsprop,adam,newton,bfgs", "inside": "1"}, timeout=120
+    )
+    assert not at.exception and at.query_params["inside"] == "1"
+    spec = race_spec(at)
+    assert len(json.dumps(spec)) < 1.5e6  # 6 optimizers x 500 steps, the inside drawn
+    legend = [t.get("name", "") for t in spec["data"] if t.get("showlegend", True)]
+    for glyph in (
+        "−gradient (×",
+        "the step it takes",
+        "velocity / first moment (×",
+        "effective learning rate",
+        "curvature",
+    ):
+        assert sum(name.startswith(glyph) for name in legend) == 1, glyph  # once, with its scale
+    # Every frame moves the glyphs with the markers.
+    glyphs = [i for i, t in enumerate(spec["data"]) if str(t.get("legendgroup", "")).startswith("inside-")]
+    frame = spec["frames"][50]
+    assert set(glyphs) <= set(frame["traces"])
+    plain = race_spec(open_script("pages/playground.py", {"opt": "gd,adam"}, timeout=120))
+    assert not any(str(t.get("legendgroup", "")).startswith("inside-") for t in plain["data"])
+
+
+def test_inside_glyphs_scale_arrows_by_one_factor_and_draw_negative_curvature_red():
+    from viz.inside import NEGATIVE, Glyphs, scales
+
+    saddle = get_surface("saddle")
+    run = simulate(saddle, "newton", [0.5, 0.3], 5, record_state=True)
+    scale = scales([run], saddle.bounds)
+    glyph = Glyphs(
+        run,
+        "#1f77b4",
+        scale,
+        saddle.bounds,
+        {"gradient": "g {scale}", "step": "s", "moment": "m {scale}", "box": "b {scale}", "ellipse": "e"},
+        set(),
+    )
+    traces, pairs = glyph.traces(), glyph.frame(0)
+    kinds = glyph.kinds()
+    gradient = pairs[kinds.index("gradient")]
+    np.testing.assert_allclose(gradient[0][1] - gradient[0][0], -scale.arrow * run.grad[1, 0, 0])
+    step = pairs[kinds.index("step")]
+    np.testing.assert_allclose([step[0][1], step[1][1]], run.path[1, 0])  # the step ends where it lands
+    negative = traces[kinds.index("axes-")]
+    assert negative.line.color == NEGATIVE and np.isfinite(pairs[kinds.index("axes-")][0]).any()

@@ -135,6 +135,7 @@ def _controls(surface) -> None:
         _setting("count", side)
         _setting("spread", side)
     _setting("steps", side)
+    _setting("inside", side)
     with side.expander(say("pg.options")):
         _setting("clip")
         if st.session_state[W + "clip"] != "none":
@@ -250,6 +251,8 @@ def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surfac
         # The legend under the map: the map gets the column's width, on every screen.
         legend_below=True,
         height=600 if narrow else 700,
+        inside=s.inside,
+        inside_words=prefixed_words("in.", language),
     )
     loss = curves_figure(_surface_obj, racers, metric="loss", words=_curve_words(words))
     return racers, race, loss

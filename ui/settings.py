@@ -37,8 +37,9 @@ class Setting(NamedTuple):
     """One plain setting: its default, the values it may take, and its widget.
 
     ``widget`` is ``"select"`` (one of ``options``), ``"slider"`` (``low``..``high`` by
-    ``step``), ``"grid"`` (a slider over the values ``options``) or ``"number"`` (a number
-    box, ``low``..``high``). The same spec reads and clamps the URL and draws the widget.
+    ``step``), ``"grid"`` (a slider over the values ``options``), ``"number"`` (a number
+    box, ``low``..``high``) or ``"toggle"`` (a switch; 1 or 0 in the URL). The same spec
+    reads and clamps the URL and draws the widget.
     """
 
     name: str
@@ -82,6 +83,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("seed", "pg.seed", 0, "number", 0, 2**31 - 1, 1),
         Setting("reg", "pg.reg", "none", "select", options=REGULARIZERS),
         Setting("strength", "pg.reg.strength", 1.0, "grid", options=POSITIVE_GRID),
+        Setting("inside", "pg.inside", False, "toggle"),
     )
 }
 PLAIN_FIELDS = tuple(SETTINGS)
@@ -308,6 +310,8 @@ class QueryReader:
 
     def setting(self, spec: Setting) -> Any:
         """The value of a plain setting, clamped to its range and put on its widget's grid."""
+        if spec.widget == "toggle":
+            return self.choice(spec.name, ("0", "1"), "1" if spec.default else "0") == "1"
         if spec.widget == "select":
             return self.choice(spec.name, spec.options, spec.default)
         value = self.number(spec.name, spec.default, *spec.bounds)
@@ -393,6 +397,11 @@ def run_all(s: Settings, surface) -> list[tuple[str, Run]]:
     starts = starts_array(s, surface)
     options = s.simulate_options()
     return [
-        (name, simulate(surface, name, starts, **options, record_state=bool(OPTIMIZERS[name].drawn), **hp))
+        (
+            name,
+            simulate(
+                surface, name, starts, **options, record_state=s.inside or bool(OPTIMIZERS[name].drawn), **hp
+            ),
+        )
         for name, hp in s.optimizers.items()
     ]

@@ -29,6 +29,8 @@ def setting_widget(spec: cfg.Setting, key: str, say: Callable[[str], str], conta
     if spec.widget == "grid":
         options = cfg.with_value(spec.options, st.session_state.setdefault(key, spec.default))
         return container.select_slider(label, options, key=key, format_func=_number_format)
+    if spec.widget == "toggle":
+        return container.toggle(label, key=key)
     if spec.widget == "number":
         return container.number_input(label, spec.low, spec.high, key=key, step=spec.step)
     return container.slider(label, spec.low, spec.high, key=key, step=spec.step)

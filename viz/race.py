@@ -16,6 +16,8 @@ import plotly.graph_objects as go
 
 from optimizers import Run
 from viz.field import RAMP, Field, contour_lines, field, png_data_uri
+from viz.inside import ENGLISH as INSIDE_ENGLISH
+from viz.inside import Glyphs, scales
 
 TEMPLATE = "plotly_white"  # explicit: Streamlit's own template is a placeholder outside it
 MAX_FRAMES = 200
@@ -97,13 +99,17 @@ def race_figure(
     height: int = 640,
     font_size: int = 12,
     legend_below: bool = False,
+    inside: bool = False,
+    inside_words: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """The animated contour map. ``objective`` (default: the surface) colours the map, so a
     penalised objective shows its own contours; ``constraint`` draws the L1/L2 ball the steps
     are projected on (or several, one per scene of a lesson), ``guides`` more balls as faint
     references (the unit diamond and circle of the L1/L2 picture). ``font_size`` scales every
     word of the chart (large for a projector); ``legend_below`` puts the legend under the
-    controls, so that the map gets the whole width (and the step slider a row of its own)."""
+    controls, so that the map gets the whole width (and the step slider a row of its own).
+    ``inside`` draws what each optimizer holds (viz/inside.py) on racers whose runs recorded
+    their state."""
     (x0, x1), (y0, y1) = surface.bounds
     f = background or field(objective or surface.value, surface.bounds)
     fig = go.Figure()
@@ -202,7 +208,16 @@ def race_figure(
     first_animated = len(fig.data)
     shown = [frame_indices(r.run, frames) for r in racers]
     count = max((len(s) for s in shown), default=1)
-    for racer, rows in zip(racers, shown, strict=True):
+    glyphs: list[Glyphs | None] = [None] * len(racers)
+    if inside:
+        recorded = [r.run for r in racers if r.run.update is not None]
+        scale = scales(recorded, surface.bounds)
+        legend: set[str] = set()  # each kind of glyph once in the legend
+        for i, r in enumerate(racers):
+            if r.run.update is not None:
+                words_ = inside_words or INSIDE_ENGLISH
+                glyphs[i] = Glyphs(r.run, r.color, scale, surface.bounds, words_, legend)
+    for racer, rows, glyph in zip(racers, shown, glyphs, strict=True):
         fig.add_trace(
             go.Scatter(
                 x=packed(_lines(racer.run.path[rows[:1]], 0)),
@@ -239,6 +254,9 @@ def race_figure(
                     hovertemplate=name + " (%{x:.3f}, %{y:.3f})<extra></extra>",
                 )
             )
+        if glyph is not None:  # drawn as at the first frame
+            for trace, (gx_, gy_) in zip(glyph.traces(), glyph.frame(rows[0]), strict=True):
+                fig.add_trace(trace.update(x=packed(gx_), y=packed(gy_)))
     steps = [
         int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0 for k in range(count)
     ]
@@ -269,7 +287,7 @@ def race_figure(
     frame_list = []
     for k in range(count):
         data = []
-        for racer, rows in zip(racers, shown, strict=True):
+        for racer, rows, glyph in zip(racers, shown, glyphs, strict=True):
             i = min(k, len(rows) - 1)
             trail = rows[max(0, i - _trail_frames(racer.run)) : i + 1]
             at = racer.run.path[rows[i]]
@@ -285,6 +303,8 @@ def race_figure(
                 # Before the first step the average does not exist: it sits on the start.
                 point = np.where(np.isnan(racer.drawn[rows[i]]), at, racer.drawn[rows[i]])
                 data.append({"type": "scatter", "x": packed(point[:, 0]), "y": packed(point[:, 1])})
+            if glyph is not None:
+                data += [{"type": "scatter", "x": packed(x), "y": packed(y)} for x, y in glyph.frame(rows[i])]
         data.append({"type": "scatter", "text": [words["step"].format(step=steps[k])]})
         frame_list.append(
             {"data": [{}] * len(static) + data, "traces": static + animated, "name": str(steps[k])}

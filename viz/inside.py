@@ -1,0 +1,178 @@
+"""What each optimizer holds inside, drawn on the race: at every frame, from the marker, the
+negative gradient there and the step it is about to take, its velocity or first moment, a box
+whose sides are its per-coordinate effective learning rates, and for Newton and the
+quasi-Newton methods the ellipse of the curvature it steps with (its axes red where the
+curvature is negative: why Newton is drawn to a saddle).
+
+One scale per figure for every arrow (gradient units to map units) and one for every box,
+both stated in the legend, so lengths compare between optimizers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+NEGATIVE = "#d62728"
+MOMENT_FIELDS = ("velocity", "exp_avg")  # what stands in for the gradient, by optimizer
+ENGLISH = {
+    "gradient": "−gradient (× {scale:.3g})",
+    "step": "step taken",
+    "moment": "velocity / first moment (× {scale:.3g})",
+    "box": "effective learning rate per coordinate (box half-sides × {scale:.3g})",
+    "ellipse": "curvature used: ellipse and axes (red: negative)",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Scales:
+    arrow: float  # map units per gradient unit
+    box: float  # map units per unit of learning rate
+
+
+def _median_positive(arrays: Sequence[np.ndarray]) -> float | None:
+    values = np.concatenate([np.abs(a).ravel() for a in arrays]) if arrays else np.empty(0)
+    values = values[np.isfinite(values) & (values > 0)]
+    return float(np.median(values)) if values.size else None
+
+
+def scales(runs, bounds) -> Scales:
+    """Arrows of the median gradient a tenth of the map wide; boxes of the median effective
+    rate a twentieth."""
+    (x0, x1), (y0, y1) = bounds
+    width = max(x1 - x0, y1 - y0)
+    gradient = _median_positive([np.linalg.norm(r.grad, axis=-1) for r in runs if r.grad is not None])
+    rate = _median_positive([r.effective_lr for r in runs if r.effective_lr is not None])
+    return Scales(0.1 * width / gradient if gradient else 1.0, 0.05 * width / rate if rate else 1.0)
+
+
+def _moment(run) -> np.ndarray | None:
+    return next((run.state[f] for f in MOMENT_FIELDS if f in run.state), None)
+
+
+def _segments(start: np.ndarray, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of one segment per row (start to start + vector), NaN between them."""
+    n = len(start)
+    xy = np.full((n, 3, 2), np.nan)
+    xy[:, 0], xy[:, 1] = start, start + vector
+    return xy[..., 0].ravel(), xy[..., 1].ravel()
+
+
+def _boxes(center: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    corners = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]], dtype=float)
+    xy = np.full((len(center), 6, 2), np.nan)
+    xy[:, :5] = center[:, None] + corners[None] * half[:, None]
+    return xy[..., 0].ravel(), xy[..., 1].ravel()
+
+
+def _ellipses(center: np.ndarray, curvature: np.ndarray, radius: float):
+    """The level set x^T |B| x = radius^2 around each centre, and its eigen-axes split by the
+    sign of their curvature: (ellipse x, y), (positive axes x, y), (negative axes x, y)."""
+    values, vectors = np.linalg.eigh((curvature + np.swapaxes(curvature, -1, -2)) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        semi = radius / np.sqrt(np.abs(values))  # (n, 2)
+    semi = np.where(np.isfinite(semi), np.minimum(semi, 50 * radius), np.nan)
+    angle = np.linspace(0, 2 * np.pi, 21)
+    ring = np.full((len(center), 22, 2), np.nan)
+    ring[:, :21] = center[:, None] + (
+        np.cos(angle)[None, :, None] * (semi[:, None, 0:1] * vectors[:, None, :, 0])
+        + np.sin(angle)[None, :, None] * (semi[:, None, 1:2] * vectors[:, None, :, 1])
+    )
+    axes = {True: [], False: []}
+    for k in range(2):
+        axis = semi[:, k : k + 1] * vectors[:, :, k]
+        for positive in (True, False):
+            keep = (values[:, k] > 0) == positive
+            a = np.where(keep[:, None], center - axis, np.nan)
+            b = np.where(keep[:, None], center + axis, np.nan)
+            xy = np.full((len(center), 3, 2), np.nan)
+            xy[:, 0], xy[:, 1] = a, b
+            axes[positive].append(xy)
+    pos, neg = np.concatenate(axes[True], 1), np.concatenate(axes[False], 1)
+    return (
+        (ring[..., 0].ravel(), ring[..., 1].ravel()),
+        (pos[..., 0].ravel(), pos[..., 1].ravel()),
+        (
+            neg[..., 0].ravel(),
+            neg[..., 1].ravel(),
+        ),
+    )
+
+
+class Glyphs:
+    """The inside glyphs of one racer: its traces (added after its marker) and their data at
+    each frame."""
+
+    def __init__(self, run, color: str, scale: Scales, bounds, words: Mapping[str, str], legend: set[str]):
+        """``legend``: the kinds already in the legend (shared by the racers: each kind once)."""
+        self.run, self.color, self.scale, self.words, self.legend = run, color, scale, words, legend
+        (x0, x1), (y0, y1) = bounds
+        self.radius = 0.06 * max(x1 - x0, y1 - y0)
+        self.moment = _moment(run)
+
+    def kinds(self) -> list[str]:
+        kinds = ["gradient", "step"]
+        if self.moment is not None:
+            kinds.append("moment")
+        if self.run.effective_lr is not None:
+            kinds.append("box")
+        if self.run.curvature is not None:
+            kinds += ["ellipse", "axes", "axes-"]
+        return kinds
+
+    def traces(self) -> list[go.Scatter]:
+        out = []
+        for kind in self.kinds():
+            group = kind.rstrip("+-")
+            shown = group not in self.legend and kind not in ("axes", "axes-")
+            self.legend.add(group)
+            line = {"color": self.color, "width": 2}
+            name = {
+                "gradient": self.words["gradient"].format(scale=self.scale.arrow),
+                "step": self.words["step"],
+                "moment": self.words["moment"].format(scale=self.scale.arrow),
+                "box": self.words["box"].format(scale=self.scale.box),
+            }.get(kind, self.words["ellipse"])
+            if kind == "gradient":
+                line = {"color": "#333333", "width": 2}
+            elif kind == "step":
+                line = {"color": self.color, "width": 4}
+            elif kind == "moment":
+                line = {"color": self.color, "width": 2, "dash": "dot"}
+            elif kind == "box":
+                line = {"color": self.color, "width": 1.5}
+            elif kind == "axes-":
+                line = {"color": NEGATIVE, "width": 2.5}
+            out.append(
+                go.Scatter(
+                    x=[np.nan],
+                    y=[np.nan],
+                    mode="lines",
+                    line=line,
+                    name=name,
+                    legendgroup="inside-" + group,
+                    showlegend=shown,
+                    hoverinfo="skip",
+                )
+            )
+        return out
+
+    def frame(self, record: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The glyphs' (x, y) at the record ``record``: the quantities of the next step, drawn
+        from the point where it starts."""
+        run = self.run
+        nxt = record + 1
+        at = run.path[record]
+        if nxt >= len(run.step) or run.step[nxt] != run.step[record] + 1:  # no next step recorded
+            return [(np.array([np.nan]), np.array([np.nan])) for _ in self.kinds()]
+        pairs = [_segments(at, -self.scale.arrow * run.grad[nxt]), _segments(at, run.update[nxt])]
+        if self.moment is not None:
+            pairs.append(_segments(at, -self.scale.arrow * self.moment[nxt]))
+        if run.effective_lr is not None:
+            pairs.append(_boxes(at, self.scale.box * run.effective_lr[nxt]))
+        if run.curvature is not None:
+            pairs += list(_ellipses(at, run.curvature[nxt], self.radius))
+        return pairs

@@ -164,3 +164,30 @@ def test_inside_glyphs_scale_arrows_by_one_factor_and_draw_negative_curvature_re
     np.testing.assert_allclose([step[0][1], step[1][1]], run.path[1, 0])  # the step ends where it lands
     negative = traces[kinds.index("axes-")]
     assert negative.line.color == NEGATIVE and np.isfinite(pairs[kinds.index("axes-")][0]).any()
+
+
+def test_the_step_inspector_shows_each_rule_and_the_steps_numbers(rosenbrock):
+    from ui.inspector import quantities, substituted, update_rule
+
+    for name in OPTIMIZERS:
+        assert update_rule(name), name  # every optimizer states its rule in its docstring
+    run = simulate(rosenbrock, "adam", [-1.2, 1.0], 20, lr=0.01, record_state=True)
+    found = dict((key, value) for key, _, value in quantities(run, 7))
+    np.testing.assert_array_equal(found["grad"], run.grad[7, 0])
+    np.testing.assert_array_equal(found["exp_avg"], run.state["exp_avg"][7, 0])
+    np.testing.assert_array_equal(found["theta"] + found["update"], run.path[7, 0])
+    line = substituted(run, 7)
+    assert line.startswith("t = 7") and f"{run.grad[7, 0, 0]:.4g}" in line and r"\eta_{\text{eff}}" in line
+
+
+def test_the_playground_inspects_a_step_of_every_optimizer():
+    from tests.conftest import open_script
+
+    at = open_script(
+        "pages/playground.py", {"opt": "gd,adam,newton", "inside": "1", "steps": "100"}, timeout=120
+    )
+    at.slider(key="inspect_step").set_value(40).run()
+    assert not at.exception
+    shown = [latex.value for latex in at.latex]
+    assert sum("t = 40" in value for value in shown) == 3  # one line of numbers per optimizer
+    assert any(r"\begin{pmatrix}" in value for value in shown)  # Newton's curvature

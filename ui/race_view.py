@@ -15,6 +15,7 @@ from optimizers import OPTIMIZERS, Run
 from optimizers.objective import Objective
 from optimizers.tuning import DEFAULT_COUNT, SCORES, rate_grid, tune
 from ui import settings as cfg
+from ui.inspector import substituted, update_rule
 from ui.shell import lang, on_phone, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, optimizer_title, prefixed_words, text
 from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget
@@ -391,6 +392,8 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             message = _status(row, s.steps, surface)
             moved = not (row["converged"] and row["converged_at"] == 0)
             (st.error if row["diverged"] else st.success if row["converged"] and moved else st.info)(message)
+    if s.inside:
+        _inspector(racers, list(s.optimizers), s.steps)
     # WebGL is slow to start on machines without a GPU: the 3-D view is drawn on request.
     if st.toggle(say("pg.view3d"), key="show_3d"):
         view = _view3d(settings_json, lang(), surface, racers, surface_key)
@@ -432,3 +435,17 @@ def race_gif_of(
     points = [(surface.minima, words["minimum"])] if len(surface.minima) else []
     background = field(_objective(surface, s), surface.bounds)
     return race_gif(background, surface.bounds, tracks, points=points, words=words, size=size).data
+
+
+def _inspector(racers: list[Racer], names: list[str], steps: int) -> None:
+    """One step of every optimizer in numbers, under its update rule."""
+    with st.expander(say("pg.inspect"), expanded=True):
+        step = st.slider(say("pg.inspect.step"), 1, steps, 1, key="inspect_step")
+        for racer_, name in zip(racers, names, strict=True):
+            run = racer_.run
+            record = int(np.searchsorted(run.step, step))
+            if record >= len(run.step) or run.update is None:
+                continue
+            st.markdown(f"**{racer_.label}**")
+            st.latex(update_rule(name))
+            st.latex(substituted(run, record))

@@ -6,12 +6,13 @@ import numpy as np
 import streamlit as st
 
 from optimizers import OPTIMIZERS, simulate
+from optimizers.theory import heavy_ball_optimum, heavy_ball_rate
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
 from ui.shell import lang, language_query, open_in_playground, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words, surface_title
 from ui.widgets import notices
-from viz.maps import sweep_figure, sweep_values
+from viz.maps import sweep_figure, sweep_values, theory_figure
 
 METRICS = ("final_loss", "converged_at", "diverged")
 NOISE_RANGE = (0.0, 2.0)  # minibatch noise, swept beside any optimizer's hyperparameters
@@ -77,6 +78,14 @@ def _theory_lines(surface, optimizer: str, x_name: str, y_name: str, ys: np.ndar
     return [(say("map.stable"), np.array([2 / L, 2 / L]), np.array([ys.min(), ys.max()]))]
 
 
+def _quadratic_curvatures(surface) -> np.ndarray | None:
+    """The Hessian's eigenvalues when the surface is a quadratic with positive curvature."""
+    if not all(e.is_number for e in surface.compiled.hessian_exprs):
+        return None
+    values = np.linalg.eigvalsh(surface.hessian(np.zeros(2)))
+    return values if values.min() > 0 else None
+
+
 def _on_cell_click() -> None:
     """A click on a cell opens that very run in the Playground: the cell's exact values (the
     click lands on the nearest cell centre), its start, its steps."""
@@ -115,6 +124,7 @@ def _load_from_url() -> None:
     state["sw.y"] = r.choice("y", rest, rest[0])
     state["sw.side"], state["sw.steps"] = r.setting(SIDE), r.setting(STEPS)
     state["sw.metric"] = r.choice("metric", METRICS, METRICS[0])
+    state["sw.theory"] = r.choice("theory", ("0", "1"), "0") == "1"
     state["sw.notices"] = (r.replaced, r.clamped)
 
 
@@ -124,6 +134,8 @@ def _query() -> dict[str, str]:
     query = {"s": state["sw.surface"], "opt": state["sw.optimizer"], "x": state["sw.x"], "y": state["sw.y"]}
     query |= {f"p.{k}": repr(float(state[f"sw.p.{k}"])) for k in SURFACES[state["sw.surface"]].params}
     query |= {"side": str(state["sw.side"]), "steps": str(state["sw.steps"]), "metric": state["sw.metric"]}
+    if state.get("sw.theory"):
+        query["theory"] = "1"
     return query | language_query()
 
 
@@ -194,3 +206,20 @@ st.plotly_chart(
     config={"displaylogo": False},
 )
 st.caption(say("sw.click"))
+curvatures = _quadratic_curvatures(surface)
+theory_possible = (
+    optimizer == "momentum" and {x_name, y_name} == {"lr", "momentum"} and curvatures is not None
+)
+# Theory beside the runs: heavy ball's analytic rate over the very same grid.
+if theory_possible and side.toggle(say("sw.theory"), key="sw.theory", help=say("sw.theory.help")):
+    lrs, momenta = (result["xs"], result["ys"]) if x_name == "lr" else (result["ys"], result["xs"])
+    rate, regime = heavy_ball_rate(lrs[None, :], momenta[:, None], curvatures)
+    optimum = heavy_ball_optimum(curvatures.max(), curvatures.min())
+    st.markdown(f"**{say('sw.theory.title')}**")
+    st.plotly_chart(
+        theory_figure(lrs, momenta, rate, regime, optimum, words=prefixed_words("map.", lang())),
+        key="theory_chart",
+        theme=None,
+        config={"displaylogo": False},
+    )
+    st.caption(say("sw.theory.note", lr=optimum[0], momentum=optimum[1], rate=optimum[2]))

@@ -337,3 +337,69 @@ def _mix(hex_color: str, amount: float) -> str:
     target = 255.0 if amount > 0 else 0.0
     mixed = rgb + (target - rgb) * abs(amount)
     return "rgb({:.0f},{:.0f},{:.0f})".format(*mixed)
+
+
+REGIME_COLORS = ("#2c7fb8", "#f0a500", "#7f1d1d")  # monotone, oscillating, divergent
+
+
+def theory_figure(
+    lrs: np.ndarray,
+    momenta: np.ndarray,
+    rate: np.ndarray,
+    regime: np.ndarray,
+    optimum: tuple[float, float, float],
+    *,
+    words: Mapping[str, str],
+    height: int = 600,
+) -> go.Figure:
+    """The analytic convergence rate of heavy ball over (lr, momentum): the rate as colour
+    (divergent cells dark), the regimes' borders as lines, the optimal point starred."""
+    z = np.where(regime == 2, np.nan, rate)
+    fig = go.Figure(
+        go.Heatmap(
+            x=lrs,
+            y=momenta,
+            z=z,
+            zmin=0.0,
+            zmax=1.0,
+            colorscale="Viridis_r",
+            colorbar={"title": words["rate"]},
+            customdata=np.stack([rate, regime], -1),
+            hovertemplate="lr %{x:.3g}, β %{y:.3g}<br>"
+            + words["rate"]
+            + " %{customdata[0]:.3f}<extra></extra>",
+        )
+    )
+    for k, name in enumerate(("monotone", "oscillating", "divergent")):
+        fig.add_trace(
+            go.Contour(
+                x=lrs,
+                y=momenta,
+                z=(regime == k).astype(float),
+                contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
+                line={"color": REGIME_COLORS[k], "width": 2},
+                showscale=False,
+                name=words[f"regime.{name}"],
+                showlegend=True,
+                hoverinfo="skip",
+            )
+        )
+    lr, momentum, best = optimum
+    fig.add_trace(
+        go.Scatter(
+            x=[lr],
+            y=[momentum],
+            mode="markers",
+            marker={"symbol": "star", "size": 16, "color": "white", "line": {"color": "black", "width": 1.5}},
+            name=words["optimum"].format(lr=lr, momentum=momentum, rate=best),
+        )
+    )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        xaxis={"type": "log", "title": "lr"},
+        yaxis={"title": "β"},
+        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 60, "r": 20, "t": 20, "b": 60},
+    )
+    return fig

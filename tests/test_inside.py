@@ -191,3 +191,49 @@ def test_the_playground_inspects_a_step_of_every_optimizer():
     shown = [latex.value for latex in at.latex]
     assert sum("t = 40" in value for value in shown) == 3  # one line of numbers per optimizer
     assert any(r"\begin{pmatrix}" in value for value in shown)  # Newton's curvature
+
+
+@pytest.mark.parametrize(
+    "name", ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "rprop", "newton"]
+)
+def test_the_narrations_numbers_are_the_recorded_ones(rosenbrock, name):
+    from ui.narration import beats
+    from ui.texts import text
+
+    hp = {"lr": lr_for(name)} if name != "newton" else {}
+    run = simulate(rosenbrock, name, [-1.2, 1.0], 30, record_state=True, **hp)
+    shown = OPTIMIZERS[name].hyperparameters(1, **hp)
+    told = beats(name, run, 12, shown)
+    assert told[0].key == "nr.gradient" and told[-1].kind == "step"
+    np.testing.assert_array_equal(told[0].vector, run.grad[12, 0])
+    np.testing.assert_array_equal(told[-1].vector, run.update[12, 0])
+    if name == "adam":
+        np.testing.assert_array_equal(told[1].vector, run.state["exp_avg"][12, 0])
+        assert [b.key for b in told] == [
+            "nr.gradient",
+            "nr.adam_m",
+            "nr.adam_v",
+            "nr.adam_bias",
+            "nr.adam_divide",
+            "nr.step_rate",
+        ]
+        # The sentence's m is the recorded m (to its four shown digits), and so is its arithmetic.
+        m0, m, g = run.state["exp_avg"][11, 0], run.state["exp_avg"][12, 0], run.grad[12, 0]
+        np.testing.assert_allclose(0.9 * m0 + 0.1 * g, m, rtol=1e-12)
+        assert f"{m[0]:.4g}" in text("nr.adam_m", "en", **told[1].values)
+    for language in ("en", "zh"):
+        assert all(text(b.key, language, **b.values) for b in told)
+
+
+def test_the_playground_tells_a_step_sub_operation_by_sub_operation():
+    from tests.conftest import open_script
+
+    at = open_script("pages/playground.py", {"opt": "gd,adam", "inside": "1", "steps": "100"}, timeout=120)
+    at.selectbox(key="narrate_optimizer").set_value("adam").run()
+    at.number_input(key="narrate_step").set_value(10).run()
+    told = [at.info[-1].value]
+    while not at.button(key="beat_next").disabled:
+        at.button(key="beat_next").click().run()
+        told.append(at.info[-1].value)
+    assert not at.exception and len(told) == 6
+    assert told[0].startswith("Step 10: compute the gradient") and told[-1].startswith("Step: θ moves by")

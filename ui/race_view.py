@@ -16,6 +16,7 @@ from optimizers.objective import Objective
 from optimizers.tuning import DEFAULT_COUNT, SCORES, rate_grid, tune
 from ui import settings as cfg
 from ui.inspector import substituted, update_rule
+from ui.narration import beats
 from ui.shell import lang, on_phone, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, optimizer_title, prefixed_words, text
 from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget
@@ -23,6 +24,8 @@ from viz import Racer, curves_figure, field, race_figure, summary, surface_figur
 from viz.curves import tuning_figure
 from viz.export import figure_html, trajectories_csv
 from viz.gif import Track, race_gif
+from viz.inside import beat_figure
+from viz.inside import scales as inside_scales
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 W = "w."  # prefix of the widget keys that hold the settings
@@ -394,6 +397,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             (st.error if row["diverged"] else st.success if row["converged"] and moved else st.info)(message)
     if s.inside:
         _inspector(racers, list(s.optimizers), s.steps)
+        _narration(surface, racers, s)
     # WebGL is slow to start on machines without a GPU: the 3-D view is drawn on request.
     if st.toggle(say("pg.view3d"), key="show_3d"):
         view = _view3d(settings_json, lang(), surface, racers, surface_key)
@@ -449,3 +453,44 @@ def _inspector(racers: list[Racer], names: list[str], steps: int) -> None:
             st.markdown(f"**{racer_.label}**")
             st.latex(update_rule(name))
             st.latex(substituted(run, record))
+
+
+def _move_beat(offset: int) -> None:
+    st.session_state["beat"] = st.session_state.get("beat", 0) + offset
+
+
+def _narration(surface, racers: list[Racer], s: cfg.Settings) -> None:
+    """One optimizer's step told sub-operation by sub-operation, "Next" after "Next"."""
+    names = list(s.optimizers)
+    with st.expander(say("nr.title")):
+        a, b = st.columns(2)
+        name = a.selectbox(
+            say("nr.optimizer"),
+            names,
+            key="narrate_optimizer",
+            format_func=lambda n: optimizer_title(n, lang()),
+        )
+        step = b.number_input(say("nr.step_no"), 1, s.steps, 1, key="narrate_step")
+        run = racers[names.index(name)].run
+        record = int(np.searchsorted(run.step, step))
+        try:
+            told = beats(name, run, record, s.optimizers[name])
+        except (ValueError, IndexError):
+            return
+        beat = min(max(st.session_state.get("beat", 0), 0), len(told) - 1)
+        st.session_state["beat"] = beat
+        left, middle, right = st.columns([1, 2, 1])
+        left.button(say("nr.back"), key="beat_back", on_click=_move_beat, args=(-1,), disabled=beat == 0)
+        middle.caption(say("nr.beat", k=beat + 1, n=len(told)))
+        right.button(
+            say("nr.next"), key="beat_next", on_click=_move_beat, args=(1,), disabled=beat == len(told) - 1
+        )
+        st.info(say(told[beat].key, **told[beat].values))
+        start = run.path[record, 0] - run.update[record, 0]
+        scale = inside_scales([r.run for r in racers if r.run.update is not None], surface.bounds)
+        st.plotly_chart(
+            beat_figure(start, told[beat], scale, racers[names.index(name)].color),
+            key="beat_chart",
+            theme=None,
+            config={"displaylogo": False},
+        )

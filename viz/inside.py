@@ -176,3 +176,38 @@ class Glyphs:
         if run.curvature is not None:
             pairs += list(_ellipses(at, run.curvature[nxt], self.radius))
         return pairs
+
+
+def beat_figure(start: np.ndarray, beat, scale: Scales, color: str) -> go.Figure:
+    """One sub-operation of a step, drawn around the point it starts from: its vector as an
+    arrow (gradient units scaled like the race's arrows, a step as it is) or its effective
+    rates as a box."""
+    if beat.kind == "rate":
+        x, y = _boxes(start[None], scale.box * beat.vector[None])
+        marker = None
+    else:
+        vector = -scale.arrow * beat.vector if beat.kind == "gradient" else beat.vector
+        x, y = _segments(start[None], vector[None])
+        marker = {"size": [0, 12, 0], "symbol": "arrow", "angleref": "previous"}
+    fig = go.Figure(
+        [
+            go.Scatter(x=x, y=y, mode="lines+markers", line={"color": color, "width": 4}, marker=marker),
+            go.Scatter(
+                x=[start[0]],
+                y=[start[1]],
+                mode="markers",
+                marker={"size": 12, "color": color, "line": {"width": 2}},
+            ),
+        ]
+    )
+    offsets = np.abs(np.stack([x - start[0], y - start[1]]))
+    reach = 1.4 * max(float(np.nanmax(offsets)) if np.isfinite(offsets).any() else 0.0, 1e-6)
+    fig.update_layout(
+        template="plotly_white",
+        height=280,
+        showlegend=False,
+        margin={"l": 40, "r": 10, "t": 10, "b": 30},
+        xaxis={"range": [start[0] - reach, start[0] + reach]},
+        yaxis={"range": [start[1] - reach, start[1] + reach], "scaleanchor": "x"},
+    )
+    return fig

@@ -11,6 +11,7 @@ from ui.shell import lang, on_phone, open_in_playground, public_url, qr_png, req
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words
 from ui.widgets import gif_export, notices
 from viz import field, race_figure
+from viz.curves import eigen_figure
 from viz.gif import Track, race_gif
 from viz.network import (
     Trainee,
@@ -72,6 +73,13 @@ def _lesson_gif(key: str, language: str, size) -> bytes:
     points = [(surface.minima, words["minimum"])] if len(surface.minima) else []
     background = field(surface.value, surface.bounds)
     return race_gif(background, surface.bounds, tracks, points=points, words=words, size=size).data
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _eigen(key: str, language: str, present: bool = False):
+    racers, surface, _, _ = _racers(key, language)
+    height = CHART_HEIGHT[present] if present else 380
+    return eigen_figure(surface, racers, figure_words(language), height=height, font_size=CHART_FONT[present])
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -227,6 +235,10 @@ elif lesson.page == "network":
             chart_column.plotly_chart(
                 chart, key=f"lesson_chart_{lesson.key}_{i}", theme=None, config={"displaylogo": False}
             )
+elif lesson.view == "eigen" and present:  # on a projector, the picture that makes the point
+    chart_column.plotly_chart(
+        _eigen(lesson.key, language, True), key=f"lesson_chart_{lesson.key}", theme=None
+    )
 else:
     chart_column.plotly_chart(
         _figure(lesson.key, language, present, on_phone()),
@@ -234,6 +246,8 @@ else:
         theme=None,
         config={"displaylogo": False},
     )
+    if lesson.view == "eigen":
+        chart_column.plotly_chart(_eigen(lesson.key, language), key=f"lesson_eigen_{lesson.key}", theme=None)
 open_key = "le.open_network" if lesson.page == "network" else "le.open"
 buttons = (text_column.columns(2) * 2)[: len(lesson.scenes)] if present else st.columns(len(lesson.scenes))
 for i, (column, scene, scene_label) in enumerate(zip(buttons, lesson.scenes, words["scenes"], strict=True)):

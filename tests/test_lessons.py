@@ -386,3 +386,21 @@ def test_answering_shows_the_animation_and_says_why():
     right.click().run()
     assert at.get("plotly_chart") and at.success
     assert "diverged at step" in at.success[0].value
+
+
+def test_momentum_eigen():
+    over, critical, under = (scene("momentum_eigen", i)[1]["momentum"] for i in range(3))
+    surface = scene("momentum_eigen", 0)[0]
+    values, vectors = np.linalg.eigh(surface.hessian(np.zeros(2)))
+    assert values[0] == pytest.approx(1.0) and pytest.approx((1 - np.sqrt(0.01 * values[0])) ** 2) == 0.81
+
+    def flat(run):
+        coordinate = (run.path[:, 0] - surface.minima[0]) @ vectors[:, 0]
+        return coordinate / coordinate[0]
+
+    def crossings(x):
+        return int((np.diff(np.sign(x[np.abs(x) > 1e-9])) != 0).sum())
+
+    assert abs(flat(critical)[100]) < 1e-3 and crossings(flat(critical)) == 0
+    assert abs(flat(over)[100]) > 0.1 and crossings(flat(over)) == 0
+    assert crossings(flat(under)) >= 5

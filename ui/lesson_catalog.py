@@ -393,6 +393,19 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
         view="lines",
     ),
 )
-LESSONS = LESSONS + NETWORK_LESSONS
+# Momentum seen in the Hessian's eigenbasis (Goh, "Why Momentum Really Works"): each
+# coordinate is a damped oscillator; same rate, three dampings of the flat direction.
+EIGEN_LESSON = Lesson(
+    key="momentum_eigen",
+    question=("first",),
+    scenes=tuple(
+        Scene(
+            {**VALLEY100, "opt": "momentum", "momentum.lr": "0.01", "momentum.momentum": beta, "steps": "300"}
+        )
+        for beta in ("0.5", "0.81", "0.97")
+    ),
+    view="eigen",
+)
+LESSONS = LESSONS + NETWORK_LESSONS + (EIGEN_LESSON,)
 
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}

@@ -140,3 +140,45 @@ def tuning_figure(
         legend={"orientation": "h", "y": -0.3},
     )
     return fig
+
+
+def eigen_figure(
+    surface, racers: Sequence[Racer], words: Mapping[str, str], height: int = 380, font_size: int = 12
+):
+    """Each racer's path in the Hessian's eigen-coordinates (a quadratic's), relative to its
+    start: the flat direction and the stiff one, each a damped oscillator (ripples when
+    under-damped, a straight fall when critically damped)."""
+    from plotly.subplots import make_subplots
+
+    values, vectors = np.linalg.eigh(surface.hessian(np.zeros(2)))
+    center = surface.minima[0] if len(surface.minima) else np.zeros(2)
+    titles = [words["eigen.flat"].format(value=values[0]), words["eigen.stiff"].format(value=values[-1])]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, shared_yaxes=True)
+    for racer in racers:
+        coordinates = (racer.run.path[:, 0] - center) @ vectors
+        relative = coordinates / np.where(coordinates[0] != 0, coordinates[0], 1.0)
+        for col, k in ((1, 0), (2, -1)):
+            fig.add_trace(
+                go.Scatter(
+                    x=racer.run.step,
+                    y=packed(relative[:, k]),
+                    mode="lines",
+                    line={"color": racer.color, "width": 2},
+                    name=racer.label,
+                    legendgroup=racer.label,
+                    showlegend=col == 1,
+                ),
+                row=1,
+                col=col,
+            )
+    fig.add_hline(y=0, line={"color": "rgba(0,0,0,0.35)", "width": 1})
+    fig.update_xaxes(title_text=words["x_step"])
+    fig.update_yaxes(title_text=words["eigen.y"], row=1, col=1)
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 60, "r": 20, "t": 40, "b": 40},
+        font={"size": font_size},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return fig

@@ -237,3 +237,18 @@ def test_the_playground_tells_a_step_sub_operation_by_sub_operation():
         told.append(at.info[-1].value)
     assert not at.exception and len(told) == 6
     assert told[0].startswith("Step 10: compute the gradient") and told[-1].startswith("Step: θ moves by")
+
+
+def test_nesterovs_look_ahead_point_is_drawn_where_its_gradient_is_in_effect_taken(rosenbrock):
+    from viz.inside import Glyphs, scales
+
+    run = simulate(rosenbrock, "nesterov", [-1.2, 1.0], 20, lr=5e-4, momentum=0.9, record_state=True)
+    glyph = Glyphs(run, "#ff7f0e", scales([run], rosenbrock.bounds), rosenbrock.bounds, INSIDE_WORDS, set())
+    kinds, pairs = glyph.kinds(), glyph.frame(7)
+    x, y = pairs[kinds.index("lookahead")]
+    expected = run.path[7, 0] - 5e-4 * 0.9 * run.state["velocity"][8, 0]
+    np.testing.assert_allclose([x[0], y[0]], expected)
+    assert glyph.traces()[kinds.index("lookahead")].mode == "markers"
+
+
+INSIDE_WORDS = {"gradient": "g {scale}", "step": "s", "moment": "m {scale}", "box": "b {scale}", "ellipse": "e"}

@@ -117,6 +117,8 @@ class Glyphs:
         kinds = ["gradient", "step"]
         if self.moment is not None:
             kinds.append("moment")
+        if self.run.optimizer == "nesterov":
+            kinds.append("lookahead")
         if self.run.effective_lr is not None:
             kinds.append("box")
         if self.run.curvature is not None:
@@ -135,6 +137,7 @@ class Glyphs:
                 "step": self.words["step"],
                 "moment": self.words["moment"].format(scale=self.scale.arrow),
                 "box": self.words["box"].format(scale=self.scale.box),
+                "lookahead": self.words.get("lookahead", "look-ahead point"),
             }.get(kind, self.words["ellipse"])
             if kind == "gradient":
                 line = {"color": "#333333", "width": 2}
@@ -146,11 +149,15 @@ class Glyphs:
                 line = {"color": self.color, "width": 1.5}
             elif kind == "axes-":
                 line = {"color": NEGATIVE, "width": 2.5}
+            point = kind == "lookahead"
             out.append(
                 go.Scatter(
                     x=[np.nan],
                     y=[np.nan],
-                    mode="lines",
+                    mode="markers" if point else "lines",
+                    marker={"symbol": "circle-open", "size": 11, "color": self.color, "line": {"width": 2}}
+                    if point
+                    else None,
                     line=line,
                     name=name,
                     legendgroup="inside-" + group,
@@ -171,6 +178,10 @@ class Glyphs:
         pairs = [_segments(at, -self.scale.arrow * run.grad[nxt]), _segments(at, run.update[nxt])]
         if self.moment is not None:
             pairs.append(_segments(at, -self.scale.arrow * self.moment[nxt]))
+        if run.optimizer == "nesterov":  # where the gradient is in effect taken: theta - lr mu b
+            hp = run.hyperparameters
+            ahead = at - np.ravel(hp["lr"])[0] * np.ravel(hp["momentum"])[0] * self.moment[nxt]
+            pairs.append((ahead[:, 0], ahead[:, 1]))
         if run.effective_lr is not None:
             pairs.append(_boxes(at, self.scale.box * run.effective_lr[nxt]))
         if run.curvature is not None:

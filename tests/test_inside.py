@@ -251,4 +251,10 @@ def test_nesterovs_look_ahead_point_is_drawn_where_its_gradient_is_in_effect_tak
     assert glyph.traces()[kinds.index("lookahead")].mode == "markers"
 
 
-INSIDE_WORDS = {"gradient": "g {scale}", "step": "s", "moment": "m {scale}", "box": "b {scale}", "ellipse": "e"}
+INSIDE_WORDS = {
+    "gradient": "g {scale}",
+    "step": "s",
+    "moment": "m {scale}",
+    "box": "b {scale}",
+    "ellipse": "e",
+}

@@ -7,6 +7,7 @@ a URL; ``to_query`` writes one; ``train`` runs everything the page shows.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import itertools
@@ -15,7 +16,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from networks import (
     DATASETS,
@@ -343,23 +343,21 @@ def first_step_reaching(run: Run, accuracy: float) -> int | None:
 
 def curves_csv(result: Result) -> str:
     """Every optimizer's learning curves at each record, one row per (optimizer, step)."""
-    frames = []
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["optimizer", "step", "train_loss", "test_loss", "train_acc", "test_acc", "grad_norm"])
     for t in result.trained:
         run = t.run
-        frames.append(
-            pd.DataFrame(
-                {
-                    "optimizer": t.name,
-                    "step": run.step,
-                    "train_loss": run.loss[:, 0],
-                    "test_loss": run.metrics["test_loss"][:, 0],
-                    "train_acc": run.metrics["train_acc"][:, 0],
-                    "test_acc": run.metrics["test_acc"][:, 0],
-                    "grad_norm": run.grad_norm[:, 0],
-                }
-            )
+        columns = (
+            run.loss[:, 0],
+            run.metrics["test_loss"][:, 0],
+            run.metrics["train_acc"][:, 0],
+            run.metrics["test_acc"][:, 0],
+            run.grad_norm[:, 0],
         )
-    return pd.concat(frames).to_csv(index=False)
+        for r, step in enumerate(run.step):
+            writer.writerow([t.name, int(step), *(repr(float(c[r])) for c in columns)])
+    return out.getvalue()
 
 
 def parameters_npz(result: Result) -> bytes:

@@ -298,22 +298,24 @@ def training_figure(
                 row=row,
                 col=col,
             )
-    # The step counter: a text trace above the first panel's top-left corner.
+    # The step counter: inside the curves' panel, at its top left (clear of every title).
+    top = max(float(np.nanmax(t.run.loss)) for t in trainees)
+    top = max(top, max(float(np.nanmax(t.run.metrics["test_loss"])) for t in trainees))
     fig.add_trace(
         go.Scatter(
-            x=[bounds[0][0]],
-            y=[bounds[1][1]],
+            x=[0],
+            y=[top if np.isfinite(top) and top > 0 else 1.0],
             mode="text",
             text=[""],
-            textposition="top right",
+            textposition="bottom right",
             textfont={"size": font_size + 4, "color": "#1a1a1a"},
             cliponaxis=False,
             hoverinfo="skip",
             showlegend=False,
             name="counter",
         ),
-        row=1,
-        col=1,
+        row=curve[0],
+        col=curve[1],
     )
     animated = list(range(len(static), len(fig.data)))
     frame_list = []

@@ -12,7 +12,7 @@ from ui import network_scene as ns
 from ui.race_view import COLORS
 from ui.shell import lang, language_query, on_phone, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words
-from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget
+from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget, training_options
 from viz.export import figure_html
 from viz.network import Trainee, layer_norms_figure, lines_figure, sharpness_figure, training_figure
 
@@ -88,21 +88,7 @@ def _controls() -> None:
     per = math.ceil(n / m)
     side.caption(say("nw.epochs", steps=state[K + "steps"], m=m, epochs=state[K + "steps"] / per, per=per))
     with side.expander(say("pg.options")):
-        _setting("clip")
-        if state[K + "clip"] != "none":
-            _setting("clip_at")
-        _setting("schedule")
-        schedule = state[K + "schedule"]
-        if schedule in ("linear", "cosine"):
-            _setting("tau")
-            _setting("final")
-        if schedule in ("exponential", "step"):
-            _setting("gamma")
-        if schedule == "step":
-            _setting("every")
-        _setting("reg")
-        if state[K + "reg"] != "none":
-            _setting("strength")
+        training_options(_setting, lambda name: state[K + name])
         _setting("seed")
     _setting("plane", side)
     state[K + "ptest"] = int(

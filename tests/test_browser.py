@@ -50,9 +50,13 @@ def race_state(page) -> dict:
 
 
 def play_until_moved(page, before: dict, play: str = "Play") -> dict:
-    """Press Play (its label: ``play``) and wait (up to 30 s on a busy machine) until a marker
-    has moved."""
+    """Press Play (its label: ``play``) and wait until a marker has moved."""
     page.locator(".updatemenu-button", has_text=play).first.click()
+    return wait_until_moved(page, before)
+
+
+def wait_until_moved(page, before: dict) -> dict:
+    """Wait (up to 30 s on a busy machine) until a marker has moved from ``before``."""
     page.wait_for_function(
         """(before) => {
             const gd = document.querySelector('.js-plotly-plot');
@@ -409,16 +413,7 @@ def test_a_phone_plays_a_lesson_and_the_network_page(browser, server, path):
     play.scroll_into_view_if_needed()
     box = play.bounding_box()
     page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function(
-        """(before) => {
-            const gd = document.querySelector('.js-plotly-plot');
-            const now = gd._fullData.filter((t) => t.mode === 'markers' && t.legendgroup)
-                .map((t) => [Array.from(t.x), Array.from(t.y)]);
-            return JSON.stringify(now) !== JSON.stringify(before);
-        }""",
-        arg=before["markers"],
-        timeout=30000,
-    )
+    wait_until_moved(page, before)
     assert page.locator("[data-testid=stSidebar]").is_hidden() or page.evaluate(
         "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().right <= 0"
     )  # collapsed on a phone

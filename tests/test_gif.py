@@ -11,7 +11,7 @@ from PIL import Image
 from optimizers import simulate
 from surfaces import get_surface
 from viz import gif as gif_module
-from viz.field import RAMP, field
+from viz.field import RAMP, field, field_rgb
 from viz.gif import SIZES, Track, race_gif
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c")
@@ -63,9 +63,7 @@ def test_first_frame_shows_the_surfaces_colours_at_the_maps_corners(scene):
     left, top, right, bottom = made.box
     # The field in the chart's colour scale, stretched over the map as the GIF draws it.
     expected = np.asarray(
-        Image.fromarray(gif_module._field_rgb(f)).resize(
-            (right - left, bottom - top), Image.Resampling.BILINEAR
-        ),
+        Image.fromarray(field_rgb(f)).resize((right - left, bottom - top), Image.Resampling.BILINEAR),
         dtype=int,
     )
     for dx, dy in (

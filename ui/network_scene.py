@@ -105,16 +105,7 @@ class _NetScene:
 
     def simulate_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {"steps": self.steps, "seed": self.seed, "batch_size": self.batch_size()}
-        if self.clip == "norm":
-            options["clip_norm"] = self.clip_at
-        elif self.clip == "value":
-            options["clip_value"] = self.clip_at
-        if self.schedule in ("linear", "cosine"):
-            options["schedule"] = {"kind": self.schedule, "tau": self.tau, "final": self.final}
-        elif self.schedule == "exponential":
-            options["schedule"] = {"kind": "exponential", "gamma": self.gamma}
-        elif self.schedule == "step":
-            options["schedule"] = {"kind": "step", "every": self.every, "gamma": self.gamma}
+        options |= cfg.clip_and_schedule(self)
         if self.reg in ("l1", "l2"):
             options[self.reg] = self.strength
         return options

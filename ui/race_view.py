@@ -18,7 +18,7 @@ from ui.inspector import substituted, update_rule
 from ui.narration import beats
 from ui.shell import lang, on_phone, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, optimizer_title, prefixed_words, text
-from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget
+from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget, training_options
 from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
 from viz.curves import tuning_figure
 from viz.export import figure_html, trajectories_csv
@@ -140,23 +140,7 @@ def _controls(surface) -> None:
     _setting("steps", side)
     _setting("inside", side)
     with side.expander(say("pg.options")):
-        _setting("clip")
-        if st.session_state[W + "clip"] != "none":
-            _setting("clip_at")
-        _setting("schedule")
-        schedule = st.session_state[W + "schedule"]
-        if schedule in ("linear", "cosine"):
-            _setting("tau")
-            _setting("final")
-        if schedule in ("exponential", "step"):
-            _setting("gamma")
-        if schedule == "step":
-            _setting("every")
-        _setting("noise")
-        _setting("seed")
-        _setting("reg")
-        if st.session_state[W + "reg"] != "none":
-            _setting("strength")
+        training_options(_setting, lambda name: st.session_state[W + name], extra=("noise", "seed"))
     _tuning_controls(surface)
 
 

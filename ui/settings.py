@@ -127,6 +127,23 @@ def with_value(options: tuple[Any, ...], value: Any) -> tuple[Any, ...]:
     return options if value in options else tuple(sorted((*options, value)))
 
 
+def clip_and_schedule(s: Any) -> dict[str, Any]:
+    """simulate()'s clipping and learning-rate schedule options from settings ``s`` (the
+    Playground's or the Network page's: the same fields)."""
+    options: dict[str, Any] = {}
+    if s.clip == "norm":
+        options["clip_norm"] = s.clip_at
+    elif s.clip == "value":
+        options["clip_value"] = s.clip_at
+    if s.schedule in ("linear", "cosine"):
+        options["schedule"] = {"kind": s.schedule, "tau": s.tau, "final": s.final}
+    elif s.schedule == "exponential":
+        options["schedule"] = {"kind": "exponential", "gamma": s.gamma}
+    elif s.schedule == "step":
+        options["schedule"] = {"kind": "step", "every": s.every, "gamma": s.gamma}
+    return options
+
+
 class _Scene:
     """The settings that are not plain values, and what is derived from all of them."""
 
@@ -134,16 +151,7 @@ class _Scene:
 
     def simulate_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {"steps": self.steps, "noise": self.noise, "seed": self.seed}
-        if self.clip == "norm":
-            options["clip_norm"] = self.clip_at
-        elif self.clip == "value":
-            options["clip_value"] = self.clip_at
-        if self.schedule in ("linear", "cosine"):
-            options["schedule"] = {"kind": self.schedule, "tau": self.tau, "final": self.final}
-        elif self.schedule == "exponential":
-            options["schedule"] = {"kind": "exponential", "gamma": self.gamma}
-        elif self.schedule == "step":
-            options["schedule"] = {"kind": "step", "every": self.every, "gamma": self.gamma}
+        options |= clip_and_schedule(self)
         if self.reg in ("l1", "l2"):
             options[self.reg] = self.strength
         elif self.reg in ("l1_ball", "l2_ball"):

@@ -70,3 +70,28 @@ def gif_export(
     )
     if not writes(labels):
         container.caption(say("gif.english"))
+
+
+def training_options(
+    draw: Callable[[str], Any], value: Callable[[str], Any], extra: Sequence[str] = ()
+) -> None:
+    """Clipping, the learning-rate schedule (each with the fields it needs), ``extra`` plain
+    settings, and the regularization: ``draw(name)`` draws a setting's widget, ``value(name)``
+    reads its current value. The Playground and the Network page both use it."""
+    draw("clip")
+    if value("clip") != "none":
+        draw("clip_at")
+    draw("schedule")
+    schedule = value("schedule")
+    if schedule in ("linear", "cosine"):
+        draw("tau")
+        draw("final")
+    if schedule in ("exponential", "step"):
+        draw("gamma")
+    if schedule == "step":
+        draw("every")
+    for name in extra:
+        draw(name)
+    draw("reg")
+    if value("reg") != "none":
+        draw("strength")

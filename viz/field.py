@@ -84,16 +84,21 @@ def field(
     return Field(xs, ys, values, np.where(np.isfinite(values), height, np.nan), scale)
 
 
-def png_data_uri(f: Field) -> str:
-    """The field coloured by height as a PNG data URI, row 0 at the top (largest y)."""
+def field_rgb(f: Field) -> np.ndarray:
+    """The field coloured by height, ``(ny, nx, 3)`` uint8, row 0 at the top (largest y)."""
     h = f.height[::-1]
     position = np.clip(np.nan_to_num(h, nan=0.0), 0, 1) * (len(RAMP) - 1)
     i = np.minimum(position.astype(int), len(RAMP) - 2)
     w = (position - i)[..., None]
     rgb = RAMP[i] * (1 - w) + RAMP[i + 1] * w
     rgb[np.isnan(h)] = UNDEFINED_RGB
+    return rgb.round().astype(np.uint8)
+
+
+def png_data_uri(f: Field) -> str:
+    """The field coloured by height as a PNG data URI, row 0 at the top (largest y)."""
     buffer = io.BytesIO()
-    Image.fromarray(rgb.round().astype(np.uint8), "RGB").save(buffer, format="PNG")
+    Image.fromarray(field_rgb(f), "RGB").save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from viz.field import RAMP, UNDEFINED_RGB, Field, contour_lines
+from viz.field import Field, contour_lines, field_rgb
 
 MAX_FRAMES = 200
 SIZES = {"640x480": (640, 480), "1280x720": (1280, 720)}
@@ -87,17 +87,6 @@ def _font(path: str | None, size: int) -> ImageFont.ImageFont:
 def _rgb(color: str) -> tuple[int, int, int]:
     color = color.lstrip("#")
     return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
-
-
-def _field_rgb(f: Field) -> np.ndarray:
-    """The field coloured as the chart colours it, row 0 at the top (largest y)."""
-    h = f.height[::-1]
-    position = np.clip(np.nan_to_num(h, nan=0.0), 0, 1) * (len(RAMP) - 1)
-    i = np.minimum(position.astype(int), len(RAMP) - 2)
-    w = (position - i)[..., None]
-    rgb = RAMP[i] * (1 - w) + RAMP[i + 1] * w
-    rgb[np.isnan(h)] = UNDEFINED_RGB
-    return rgb.round().astype(np.uint8)
 
 
 class _Canvas:
@@ -202,7 +191,7 @@ def _legend_rows(tracks, points, font, width: int, scale: float) -> list[list[tu
 def _background(field, canvas, size, tracks, points, legend_rows, font, scale) -> Image.Image:
     image = Image.new("RGB", size, (255, 255, 255))
     left, top, right, bottom = canvas.box
-    picture = Image.fromarray(_field_rgb(field), "RGB").resize(
+    picture = Image.fromarray(field_rgb(field), "RGB").resize(
         (right - left, bottom - top), Image.Resampling.BILINEAR
     )
     image.paste(picture, (left, top))

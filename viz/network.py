@@ -180,26 +180,28 @@ def training_figure(
             col=col,
         )
         for X, y, which in ((data.X_test, data.y_test, "test"), (data.X, data.y, "train")):
-            colors = np.array(CLASS_COLORS)[y % len(CLASS_COLORS)]
-            fig.add_trace(
-                go.Scatter(
-                    x=packed(X[:, 0]),
-                    y=packed(X[:, 1]),
-                    mode="markers",
-                    marker={
-                        "color": colors.tolist(),
-                        "size": 6 if which == "train" else 3,
-                        "opacity": 1.0 if which == "train" else 0.35,
-                        "line": {"width": 0.8 if which == "train" else 0, "color": "white"},
-                    },
-                    name=words[which],
-                    legendgroup=which,
-                    showlegend=i == 0,
-                    hoverinfo="skip",
-                ),
-                row=1,
-                col=col,
-            )
+            # One trace per class, one colour each: a colour per point costs a validation each.
+            for c in range(net.classes):
+                mine = y == c
+                fig.add_trace(
+                    go.Scatter(
+                        x=packed(X[mine, 0]),
+                        y=packed(X[mine, 1]),
+                        mode="markers",
+                        marker={
+                            "color": CLASS_COLORS[c % len(CLASS_COLORS)],
+                            "size": 6 if which == "train" else 3,
+                            "opacity": 1.0 if which == "train" else 0.35,
+                            "line": {"width": 0.8 if which == "train" else 0, "color": "white"},
+                        },
+                        name=words[which],
+                        legendgroup=which,
+                        showlegend=i == 0 and c == 0,
+                        hoverinfo="skip",
+                    ),
+                    row=1,
+                    col=col,
+                )
         fig.update_xaxes(
             range=list(bounds[0]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
         )

@@ -1,6 +1,7 @@
 """The Network page's work for one control change: 4 optimizers x 1,000 steps on the default
 network (moons, 200 points, hidden (16, 16), tanh, minibatches of 32), from the settings to
-every figure encoded as JSON, the 51 x 51 landscape plane included; then the time to its
+every figure encoded as JSON, the 51 x 51 landscape plane included (the optimizers train in
+the worker processes too, warm, as on a server that has run once); then the time to its
 first chart in headless Chromium against the Playground's, in the same run.
 
     python bench/network_page.py
@@ -15,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from optimizers import parallel
 from tests.served import served_app
 from ui import network_scene as ns
 from ui.race_view import COLORS
@@ -78,7 +80,10 @@ def first_charts() -> dict[str, float] | None:
 
 
 def main() -> None:
-    ns.train(ns.defaults())  # warm up
+    workers = parallel.wait_until_ready()  # as on a server that has run once: workers warm
+    ns.train(ns.defaults())  # warm up (the workers import the page's modules once)
+    print(f"worker processes beside this one: {parallel.WORKERS if workers else 0}")
+    print()
     print(
         "| batch | train (4 x 1,000 steps, landscape, lines, sharpness) | build figures | to JSON "
         "| server total | JSON |"

@@ -263,3 +263,32 @@ def advance_all(advance: Advance, cfg, P, hp, options, seed: int, noisy: bool, o
                 continue
             for mine, computed in zip(part, theirs, strict=True):
                 mine[...] = computed
+
+
+def map_calls(fn: Callable[..., Any], calls: list[tuple], worth: bool = True) -> list:
+    """``[fn(*args) for args in calls]``, a share of the calls in the idle workers when it is
+    ``worth`` it (independent runs, e.g. the optimizers of one Network page scene), the first
+    share here. A call a worker fails is done here, so a real error is raised as without
+    workers; the results are the same either way. ``fn`` must be importable by name."""
+    global used
+    if len(calls) < 2 or not worth:
+        return [fn(*args) for args in calls]
+    with workers(MIN_POINT_STEPS) as pool:
+        if pool is None:
+            return [fn(*args) for args in calls]
+        here = math.ceil(len(calls) / (WORKERS + 1))
+        futures = []
+        for args in calls[here:]:
+            try:
+                futures.append(pool.submit(fn, *args))
+            except BrokenProcessPool:
+                drop()
+                futures.append(None)
+        used += 1
+        started = time.perf_counter()
+        results = [fn(*args) for args in calls[:here]]
+        patience = 30.0 + 20.0 * (time.perf_counter() - started)
+        for future, args in zip(futures, calls[here:], strict=True):
+            result = _result(future, patience)
+            results.append(fn(*args) if result is None else result)
+    return results

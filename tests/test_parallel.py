@@ -217,3 +217,31 @@ def test_a_machine_without_worker_processes_just_works_alone(monkeypatch):
     assert not parallel.wait_until_ready()
     monkeypatch.setattr(parallel, "WORKERS", 0)
     assert_same_run(run, simulate(surface, "adam", P, 10))
+
+
+def test_a_network_scenes_optimizers_train_on_the_workers_with_the_same_results(monkeypatch):
+    from ui import network_scene as ns
+
+    s = ns.defaults()
+    s.steps = 150
+    s.optimizers = {n: ns.default_hyperparameters(n) for n in ("gd", "momentum", "adam")}
+    assert parallel.wait_until_ready()
+    before = parallel.used
+    shared = ns.train(s)
+    assert parallel.used == before + 1  # two of the three went to the worker
+    monkeypatch.setattr(parallel, "WORKERS", 0)
+    alone = ns.train(s)
+    for a, b in zip(shared.trained, alone.trained, strict=True):
+        np.testing.assert_array_equal(a.run.path, b.run.path)
+        np.testing.assert_array_equal(a.sharpness, b.sharpness)
+
+
+def test_a_call_a_worker_cannot_run_is_done_here():
+    calls = [(np.arange(3),), (lambda: None,)]  # a lambda does not pickle: the worker fails it
+    assert parallel.wait_until_ready()
+    results = parallel.map_calls(_describe, calls)
+    assert results == ["ndarray", "function"]
+
+
+def _describe(value):
+    return type(value).__name__

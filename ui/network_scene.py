@@ -29,7 +29,7 @@ from networks import (
     sharpness,
 )
 from networks.network import ACTIVATIONS
-from optimizers import OPTIMIZERS, Run, get_optimizer, simulate
+from optimizers import OPTIMIZERS, Run, get_optimizer, parallel, simulate
 from ui import settings as cfg
 from ui.texts import DEFAULT_LANGUAGE, LANGUAGES
 from viz.field import Field, compress, field_scale
@@ -278,7 +278,9 @@ def train(s) -> Result:
     """Every optimizer of ``s`` from the same start, and the landscape and lines they share."""
     net = network_of(s)
     start = start_of(s, net)
-    trained = [train_one(s, net, start, name, hp) for name, hp in s.optimizers.items()]
+    # The optimizers train independently: on both cores when the workers are idle and warm.
+    calls = [(s, net, start, name, hp) for name, hp in s.optimizers.items()]
+    trained = parallel.map_calls(train_one, calls, worth=s.steps >= 100)
     alphas = np.linspace(-0.25, 1.25, 61)
     from_start = [interpolate(net, start, t.run.final[0], alphas) for t in trained]
     between = (

@@ -32,6 +32,16 @@ def _load_from_url() -> None:
     state[K + "notices"] = (replaced, clamped)
 
 
+def _restore_hidden() -> None:
+    """Streamlit drops the value of a widget that a run did not draw (the scale after choosing
+    the zero start, say): put back the last value each setting had, so nothing is lost and
+    the page never reads a missing key."""
+    kept = st.session_state.get(K + "kept", {})
+    for name, spec in ns.NET_SETTINGS.items():
+        if K + name not in st.session_state:
+            st.session_state[K + name] = kept.get(name, spec.default)
+
+
 def _current() -> "ns.NetSettings":
     state = st.session_state
     s = ns.NetSettings(lang=lang())
@@ -154,8 +164,10 @@ if K + "data" not in st.session_state:  # a new visit: the link's settings
 st.title(say("nw.title"))
 st.caption(say("nw.intro"))
 notices(*st.session_state.pop(K + "notices", ([], [])), say)
+_restore_hidden()
 _controls()
 settings = _current()
+st.session_state[K + "kept"] = {name: getattr(settings, name) for name in ns.NET_SETTINGS}
 st.query_params.from_dict(settings.to_query() | language_query())
 if not settings.optimizers:
     st.info(say("nw.none"))

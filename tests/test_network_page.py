@@ -188,3 +188,14 @@ def test_the_page_speaks_both_languages(language):
     at.run()
     assert not at.exception
     assert at.title[0].value == text("nw.title", language)
+
+
+def test_a_hidden_setting_keeps_its_value_and_breaks_nothing():
+    # The scale's widget is not drawn for a zero start; Streamlit then dropped its value and
+    # the next change raised a KeyError.
+    at = page({"steps": "50", "scale": "0.5"})
+    at.selectbox(key="n.init").set_value("zeros").run()
+    at.slider(key="n.steps").set_value(60).run()
+    assert not at.exception
+    at.selectbox(key="n.init").set_value("normal").run()
+    assert not at.exception and at.query_params["scale"] == "0.5"

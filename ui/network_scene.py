@@ -140,18 +140,7 @@ def from_query(query: Mapping[str, Any]) -> tuple[NetSettings, list[str], list[s
     s = defaults()
     chosen = r.choices("opt", NETWORK_OPTIMIZERS, DEFAULT_OPTIMIZERS, MAX_OPTIMIZERS)
     s.optimizers = {name: default_hyperparameters(name) for name in chosen}
-    for name, hp in s.optimizers.items():
-        for key in hp:
-            value = r.raw(f"{name}.{key}")
-            if value is None:
-                continue
-            try:
-                parsed: Any = value
-                if cfg.control(name, key).kind == "checkbox":
-                    parsed = {"1": True, "0": False, "true": True, "false": False}[value.lower()]
-                hp[key] = cfg.checked(name, key, parsed)
-            except (KeyError, ValueError):
-                r.replaced.append(f"{name}.{key}")
+    cfg.read_hyperparameters(r, s.optimizers)
     for name, spec in NET_SETTINGS.items():
         if spec.name == "batch":  # a grid of choices, one of them "full"
             value = r.number("batch", spec.default, 0, 10**6)

@@ -328,18 +328,10 @@ class QueryReader:
         return value
 
 
-def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[str], list[str]]:
-    """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped).
-    With ``surface`` given (a custom one), the URL's surface name is not read."""
-    r = QueryReader(query)
-    if surface is None:
-        surface = SURFACES[r.choice("s", tuple(SURFACES), "rosenbrock")]
-    s = defaults_for(surface)
-    s.params = {key: r.number(f"p.{key}", value, *PARAM_RANGES[key]) for key, value in surface.params.items()}
-    chosen = r.choices("opt", tuple(OPTIMIZERS), tuple(s.optimizers), MAX_OPTIMIZERS)
-    if chosen != list(s.optimizers):
-        s.optimizers = {n: default_hyperparameters(n, surface) for n in chosen}
-    for name, hp in s.optimizers.items():
+def read_hyperparameters(r: QueryReader, optimizers: dict[str, dict[str, Any]]) -> None:
+    """Each optimizer's ``<name>.<key>`` URL values into ``optimizers`` (in place), checked
+    against its controls; a bad one keeps the default and is reported by ``r``."""
+    for name, hp in optimizers.items():
         for key in hp:
             value = r.raw(f"{name}.{key}")
             if value is None:
@@ -351,6 +343,20 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
                 hp[key] = checked(name, key, parsed)
             except (KeyError, ValueError):
                 r.replaced.append(f"{name}.{key}")
+
+
+def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[str], list[str]]:
+    """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped).
+    With ``surface`` given (a custom one), the URL's surface name is not read."""
+    r = QueryReader(query)
+    if surface is None:
+        surface = SURFACES[r.choice("s", tuple(SURFACES), "rosenbrock")]
+    s = defaults_for(surface)
+    s.params = {key: r.number(f"p.{key}", value, *PARAM_RANGES[key]) for key, value in surface.params.items()}
+    chosen = r.choices("opt", tuple(OPTIMIZERS), tuple(s.optimizers), MAX_OPTIMIZERS)
+    if chosen != list(s.optimizers):
+        s.optimizers = {n: default_hyperparameters(n, surface) for n in chosen}
+    read_hyperparameters(r, s.optimizers)
     (x0, x1), (y0, y1) = surface.bounds
     if r.raw("x0") is not None or r.raw("y0") is not None:
         start = surface.start

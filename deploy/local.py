@@ -1,0 +1,231 @@
+"""Replicas of the app behind nginx on this machine: `make serve` (REPLICAS=2, PORT=8080).
+
+One Streamlit process uses one core; N processes behind nginx use N. The nginx settings are
+those of deploy/lab.conf.template (the same file compose.yaml mounts), rendered here the way
+the nginx image's envsubst renders it. The tests (tests/test_deploy.py) and the load test
+(bench/classroom.py) start the same layout through :func:`cluster`.
+
+    python deploy/local.py [--replicas 2] [--port 8080]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import signal
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = Path(__file__).resolve().parent / "lab.conf.template"
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if not found:
+        raise FileNotFoundError("nginx is not installed (Debian: apt-get install nginx)")
+    return found
+
+
+def render(listen: str, servers: list[str], cache: str) -> str:
+    """deploy/lab.conf.template with its ${LAB_...} names filled in (nginx's own $variables
+    are left alone, as envsubst with a list of names leaves them)."""
+    lines = "\n    ".join(f"server {s} max_fails=1 fail_timeout=10s;" for s in servers)
+    return string.Template(TEMPLATE.read_text()).safe_substitute(
+        LAB_LISTEN=listen, LAB_SERVERS=lines, LAB_CACHE=cache
+    )
+
+
+def main_conf(folder: Path, site: Path) -> str:
+    """nginx.conf for an nginx run by this user in ``folder`` (its pid, logs and temp files
+    there, in the foreground), including the rendered site."""
+    out = subprocess.run([nginx_binary(), "-V"], capture_output=True, text=True).stderr
+    found = re.search(r"--conf-path=(\S+)", out)
+    mime = Path(found.group(1)).parent / "mime.types" if found else Path("/etc/nginx/mime.types")
+    temps = "\n".join(
+        f"    {name}_temp_path {folder / name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""daemon off;
+worker_processes 1;
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"} warn;
+events {{ worker_connections 4096; }}
+http {{
+    include {mime};
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+{temps}
+    include {site};
+}}
+"""
+
+
+@dataclass
+class Replica:
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def kill(self) -> None:
+        """Stop the replica at once (SIGKILL: no goodbye to its users)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+
+@dataclass
+class Cluster:
+    url: str  # nginx
+    replicas: list[Replica]
+    nginx: subprocess.Popen
+    folder: Path
+
+    def replica_of(self, upstream: str) -> int:
+        """The index of the replica an ``X-Upstream`` value names."""
+        for i, replica in enumerate(self.replicas):
+            if replica.url.split("//", 1)[1] == upstream.split(",")[-1].strip():
+                return i
+        raise KeyError(upstream)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok"
+    except OSError:
+        return False
+
+
+def start_replica(port: int, secret: str, log: Path, extra: tuple[str, ...] = ()) -> Replica:
+    env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secret)
+    with log.open("w") as out:  # a file, not a pipe: a full pipe blocks the server
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless=true",
+                f"--server.port={port}",
+                "--server.address=127.0.0.1",
+                "--browser.gatherUsageStats=false",
+                *extra,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return Replica(f"http://127.0.0.1:{port}", process)
+
+
+def _wait(check, what: str, timeout: float, processes: list[subprocess.Popen]) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{what}: a process exited with {process.returncode}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not ready within {timeout:.0f} s")
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def cluster(
+    replicas: int = 2,
+    port: int = 8080,
+    first_replica_port: int | None = None,
+    folder: Path | None = None,
+    extra: tuple[str, ...] = (),
+    timeout: float = 90.0,
+) -> Iterator[Cluster]:
+    """Start ``replicas`` app servers (ports after ``port``, or from ``first_replica_port``)
+    and nginx on ``port`` in front of them, all on 127.0.0.1; wait until nginx answers the
+    health check; stop everything at the end. Logs and nginx's files go to ``folder``."""
+    own = folder is None
+    folder = Path(tempfile.mkdtemp(prefix="lab-nginx-")) if folder is None else folder
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o755)  # nginx's workers run as another user when started by root
+    cache = folder / "cache"
+    secret = secrets.token_hex(16)  # one cookie secret for all replicas
+    first = first_replica_port or port + 1
+    started: list[Replica] = []
+    nginx: subprocess.Popen | None = None
+    try:
+        for i in range(replicas):
+            started.append(start_replica(first + i, secret, folder / f"replica{i}.log", extra))
+        site = folder / "lab.conf"
+        servers = [r.url.split("//", 1)[1] for r in started]
+        site.write_text(render(f"127.0.0.1:{port}", servers, str(cache)))
+        conf = folder / "nginx.conf"
+        conf.write_text(main_conf(folder, site))
+        if os.geteuid() == 0:  # workers run as nobody: let them write their temp files
+            for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
+                (folder / name).mkdir(exist_ok=True)
+                (folder / name).chmod(0o777)
+        procs = [r.process for r in started]
+        _wait(lambda: all(_healthy(r.url) for r in started), "the replicas", timeout, procs)
+        with (folder / "nginx.log").open("w") as out:
+            nginx = subprocess.Popen(
+                [nginx_binary(), "-c", str(conf), "-p", str(folder)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        url = f"http://127.0.0.1:{port}"
+        _wait(lambda: _healthy(url), "nginx", 20, [nginx])
+        yield Cluster(url, started, nginx, folder)
+    finally:
+        if nginx is not None and nginx.poll() is None:
+            nginx.send_signal(signal.SIGQUIT)
+            try:
+                nginx.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                nginx.kill()
+                nginx.wait()
+        for replica in started:
+            if replica.process.poll() is None:
+                replica.process.terminate()
+        for replica in started:
+            try:
+                replica.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                replica.process.kill()
+                replica.process.wait()
+        if own:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8080)
+    args = parser.parse_args()
+    with cluster(args.replicas, args.port) as running:
+        print(f"Loss Surface Lab: {running.url} ({args.replicas} replicas behind nginx)")
+        print("Ctrl-C stops it.", flush=True)
+        try:
+            while all(r.process.poll() is None for r in running.replicas):
+                time.sleep(1)
+            print("a replica stopped; stopping the rest", file=sys.stderr)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -4,16 +4,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run dev test lint bench browser-deps
+.PHONY: run dev serve test lint bench system-deps nginx-dep
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# Hosting on one machine: REPLICAS app processes (one core each) behind nginx on PORT.
+REPLICAS ?= 2
+serve: $(VENV)/.runtime nginx-dep
+	$(PY) deploy/local.py --replicas $(REPLICAS) --port $(if $(filter 8501,$(PORT)),8080,$(PORT))
 
 # For development: reload when a source file is saved (polling only the app's own modules).
 dev: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType poll --server.runOnSave true
 
-test: $(VENV)/.dev browser-deps
+test: $(VENV)/.dev system-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -37,11 +42,19 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
-# Debian's Chromium for the real-browser tests (Playwright cannot download browsers here),
-# and a CJK font so Chinese text renders in headless screenshots.
-browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-wqy-zenhei >/dev/null 2>&1; then \
+# Debian's packages for the tests: Chromium for the real-browser tests (Playwright cannot
+# download browsers here), a CJK font so Chinese text renders in headless screenshots, and
+# nginx for the replica tests of deploy/.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 \
+		|| ! dpkg -s nginx >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei nginx >/dev/null; \
+	fi
+
+nginx-dep:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; \
 	fi

@@ -14,6 +14,7 @@ Synchronous (websocket-client): under Locust, gevent's monkey-patching makes it 
 
 from __future__ import annotations
 
+import contextlib
 import time
 import urllib.parse
 import urllib.request
@@ -109,10 +110,8 @@ class Session:
 
     def close(self) -> None:
         if self.ws is not None:
-            try:
+            with contextlib.suppress(OSError, websocket.WebSocketException):
                 self.ws.close()
-            except (OSError, websocket.WebSocketException):
-                pass
             self.ws = None
 
     # -- what a user does ---------------------------------------------------------------------
@@ -139,6 +138,27 @@ class Session:
             setattr(state, name, value)
         self.states[wid] = state
         return self._run()
+
+    def dropped(self, wait: float = 2.0) -> bool:
+        """Whether the server closed this tab's websocket (waiting up to ``wait`` seconds for
+        it to say so), as the browser notices a replica that went away."""
+        if self.ws is None:
+            return True
+        deadline = time.perf_counter() + wait
+        try:
+            while (left := deadline - time.perf_counter()) > 0:
+                self.ws.settimeout(left)
+                opcode, _ = self.ws.recv_data(control_frame=True)
+                if opcode == websocket.ABNF.OPCODE_CLOSE:
+                    return True
+                # else: a message after the run's end (status, profile): read on
+        except websocket.WebSocketTimeoutException:
+            pass
+        except (OSError, websocket.WebSocketException):
+            return True
+        if self.ws is not None and self.ws.connected:
+            self.ws.settimeout(self.timeout)
+        return False
 
     def reconnect(self) -> Result:
         """What the browser does when its websocket drops: connect again (through the proxy, to

@@ -21,10 +21,14 @@ class Server(NamedTuple):
 
 @contextlib.contextmanager
 def served_app(
-    port: int, log: Path | None = None, timeout: float = 60.0, script: str = "app.py"
+    port: int,
+    log: Path | None = None,
+    timeout: float = 60.0,
+    script: str = "app.py",
+    extra: tuple[str, ...] = (),
 ) -> Iterator[Server]:
-    """Start the server (of ``script``, the app by default), wait for /_stcore/health, yield its
-    URL and PID, stop it at the end."""
+    """Start the server (of ``script``, the app by default; ``extra`` command-line options),
+    wait for /_stcore/health, yield its URL and PID, stop it at the end."""
     out = log.open("w") if log else subprocess.DEVNULL  # a file, not a pipe: a full pipe blocks it
     proc = subprocess.Popen(
         [
@@ -41,6 +45,7 @@ def served_app(
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            *extra,
         ],
         cwd=ROOT,
         stdout=out,

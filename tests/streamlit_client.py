@@ -79,6 +79,7 @@ class Session:
         self.widgets: dict[str, str] = {}  # user key -> widget id
         self.kinds: dict[str, str] = {}  # widget id -> element type
         self.states: dict[str, WidgetState] = {}  # widget id -> the value this client set
+        self.options: dict[str, list[str]] = {}  # user key -> a select box's options as shown
         self.upstreams: list[str] = []  # X-Upstream of every HTTP/websocket answer, in order
         self.reconnects = 0
 
@@ -138,6 +139,10 @@ class Session:
             setattr(state, name, value)
         self.states[wid] = state
         return self._run()
+
+    def choose(self, key: str, index: int) -> Result:
+        """Pick the option at ``index`` of the select box with user key ``key``."""
+        return self.change(key, self.options[key][index])
 
     def dropped(self, wait: float = 2.0) -> bool:
         """Whether the server closed this tab's websocket (waiting up to ``wait`` seconds for
@@ -246,6 +251,8 @@ class Session:
             if key and key != "None":
                 self.widgets[key] = wid
                 self.kinds[wid] = kind
+                if kind in ("selectbox", "radio"):
+                    self.options[key] = list(getattr(element, kind).options)
 
 
 def query_of(url: str) -> str:

@@ -169,3 +169,34 @@ def test_a_log_loss_axis_within_two_decades_writes_its_numbers_out():
     long = simulate(surface_from_expression("x^2 + y^2"), "gd", [[1.0, 1.0]], 200, lr=0.1)
     wide = curves_figure(surface, [Racer("gd", "#1f77b4", long)], metric="grad_norm")
     assert wide.layout.yaxis.tickformat is None and wide.layout.yaxis.exponentformat == "power"
+
+
+def test_unvalidated_frames_are_what_plotly_would_have_sent():
+    """viz.animated.AnimatedFigure skips Plotly's validation of the frames: the JSON must be the
+    one a plain go.Figure with the same frames (validated) gives, for a race and a network."""
+    import copy
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from networks import Network, dataset
+    from optimizers import simulate as train
+    from viz.animated import AnimatedFigure
+    from viz.network import Trainee, training_figure
+
+    s = get_surface("himmelblau")
+    race = race_figure(s, racers(s, steps=120), frames=60)
+    net = Network(dataset("moons", n_train=60, n_test=60), hidden=(4,))
+    run = train(net, "adam", net.init(2, seed=0), 60, lr=0.05)
+    trained = training_figure([Trainee("adam", COLORS[0], net, run)], frames=30)
+    for fig in (race, trained):
+        assert isinstance(fig, AnimatedFigure)
+        fast = json.loads(pio.to_json(fig, validate=False))
+        slow = json.loads(pio.to_json(go.Figure(fig.to_dict()), validate=True))
+        assert fast["frames"] and fast == slow
+        # the frames still read as go.Frame objects, and a copy keeps them
+        assert [f.name for f in fig.frames] == [f["name"] for f in fast["frames"]]
+        assert json.loads(pio.to_json(copy.deepcopy(fig), validate=False)) == fast
+    # frames set the usual way replace the plain ones
+    race.frames = [{"name": "only", "data": [{"type": "scatter", "x": [1.0]}]}]
+    assert [f["name"] for f in race.to_dict()["frames"]] == ["only"]

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from networks import Network
 from optimizers import Run
+from viz.animated import AnimatedFigure
 from viz.field import Field, compress, contour_lines, field_scale, png_data_uri
 from viz.race import TEMPLATE, animation_controls, frame_indices, packed
 
@@ -152,6 +153,7 @@ def training_figure(
         titles.append(words["landscape_test"] if landscape.test else words["landscape"])
     titles.append(f"{words['train_loss']} / {words['test_loss']}")
     fig = make_subplots(
+        figure=AnimatedFigure(),
         rows=len(specs),
         cols=cols,
         specs=specs,
@@ -340,11 +342,12 @@ def training_figure(
         step = int(trainees[0].run.step[record])
         data.append({"type": "scatter", "text": [words["step"].format(step=step)]})
         # Static traces named with no data: Plotly.animate keeps their drawn nodes (see race.py).
-        frame_list.append({"data": [{}] * len(static) + data, "traces": static + animated, "name": str(step)})
+        untouched = [{"type": "scatter"}] * len(static)  # as Plotly's validation wrote {} (race.py)
+        frame_list.append({"data": untouched + data, "traces": static + animated, "name": str(step)})
         if f == 0:
             for index, update in zip(animated, data, strict=True):
                 fig.data[index].update({key: v for key, v in update.items() if key != "type"})
-    fig.frames = frame_list
+    fig.set_frames(frame_list)
     fig.update_layout(
         template=TEMPLATE,
         height=height,

@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from optimizers import Run
+from viz.animated import AnimatedFigure
 from viz.field import RAMP, Field, contour_lines, field, png_data_uri
 from viz.inside import ENGLISH as INSIDE_ENGLISH
 from viz.inside import Glyphs, scales
@@ -112,7 +113,7 @@ def race_figure(
     their state."""
     (x0, x1), (y0, y1) = surface.bounds
     f = background or field(objective or surface.value, surface.bounds)
-    fig = go.Figure()
+    fig = AnimatedFigure()
     cx, cy = contour_lines(f)
     fig.add_trace(
         go.Scatter(
@@ -284,6 +285,8 @@ def race_figure(
     # cd[0].node3): clicks on the map then set no start after Play, Pause or the slider.
     # Measured: 200 frames play in the same time either way.
     static = list(range(first_animated))
+    # {"type": "scatter"}: how Plotly's validation wrote an empty trace (the frames go unvalidated)
+    untouched = [{"type": "scatter"}] * len(static)
     frame_list = []
     for k in range(count):
         data = []
@@ -306,10 +309,8 @@ def race_figure(
             if glyph is not None:
                 data += [{"type": "scatter", "x": packed(x), "y": packed(y)} for x, y in glyph.frame(rows[i])]
         data.append({"type": "scatter", "text": [words["step"].format(step=steps[k])]})
-        frame_list.append(
-            {"data": [{}] * len(static) + data, "traces": static + animated, "name": str(steps[k])}
-        )
-    fig.frames = frame_list
+        frame_list.append({"data": untouched + data, "traces": static + animated, "name": str(steps[k])})
+    fig.set_frames(frame_list)
     animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
     # On the right, beside the square map (on top it ran under the mode bar), or under the
     # Play/Pause row and the slider, where it takes no width from the map.

@@ -187,10 +187,10 @@ def _servers(replicas: int, gc: str | None):
     extra = () if gc is None else (f"--runner.postScriptGC={'true' if gc == 'on' else 'false'}",)
     if replicas == 0:
         with served_app(PORT, extra=extra) as server:
-            yield server.url, [server.pid]
+            yield server.url, [server.url], [server.pid]
     else:
         with local.cluster(replicas, PORT, extra=extra) as running:
-            yield running.url, [r.pid for r in running.replicas]
+            yield running.url, [r.url for r in running.replicas], [r.pid for r in running.replicas]
 
 
 def _percentiles(values: list[float]) -> str:
@@ -206,10 +206,11 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
     global TALLY
     TALLY = Tally()
     Playing.count = 0
-    with _servers(replicas, gc) as (url, pids):
-        warm = Session(url)  # the teacher (or the previous class) opened the app already
-        warm.open("lessons", LESSON)
-        warm.close()
+    with _servers(replicas, gc) as (url, servers, pids):
+        for server in servers:  # the teacher (or the previous class) opened the app already
+            warm = Session(server)
+            warm.open("lessons", LESSON)
+            warm.close()
         cpu0 = sum(_cpu_seconds(p) for p in pids)
         user = type("Student", (Arriving if scenario == "arrives" else Playing,), {"abstract": False})
         env = Environment(user_classes=[user], host=url, events=events)
@@ -217,11 +218,20 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
         start = time.monotonic()
         PLAY_UNTIL[0] = start + 10.0 + seconds
         runner.start(users, spawn_rate=users / 10.0)  # all of them within 10 s
+        rss_over_time: list[float] = []
+
+        def sample_memory() -> None:
+            while True:
+                rss_over_time.append(sum(_memory_mb(p)[0] for p in pids))
+                gevent.sleep(60.0)
+
+        sampler = gevent.spawn(sample_memory)
         limit = start + (120.0 if scenario == "arrives" else 10.0 + seconds + 120.0)
         while TALLY.done < users and time.monotonic() < limit:
             gevent.sleep(0.2)
         elapsed = time.monotonic() - start
         runner.quit()
+        sampler.kill()
         cpu = sum(_cpu_seconds(p) for p in pids) - cpu0
         memory = [_memory_mb(p) for p in pids]
     # changes/s: those drawn while every student plays (after the 10 s of arrivals)
@@ -245,6 +255,7 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
         "cpu": cpu / elapsed,
         "elapsed": elapsed,
         "unfinished": users - TALLY.done,
+        "rss_minutes": rss_over_time,
     }
 
 
@@ -277,6 +288,8 @@ def main() -> None:
             print(f"  {r['unfinished']} users had not finished at the limit", file=sys.stderr)
         if scenario == "plays":
             print(f"  page opens (s, p50/p95/p99): {r['opened']}", file=sys.stderr)
+            minutes = " ".join(f"{m:.0f}" for m in r["rss_minutes"])
+            print(f"  servers' RSS (MB) at the start of each minute: {minutes}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -200,3 +200,22 @@ def test_unvalidated_frames_are_what_plotly_would_have_sent():
     # frames set the usual way replace the plain ones
     race.frames = [{"name": "only", "data": [{"type": "scatter", "x": [1.0]}]}]
     assert [f["name"] for f in race.to_dict()["frames"]] == ["only"]
+
+
+def test_trimmed_template_draws_as_plotly_white():
+    """viz.template: plotly_white's layout and its defaults for every trace type the app draws,
+    nothing else; every figure builder uses it (a trace type drawn without defaults fails)."""
+    import plotly.io as pio
+
+    from viz.template import TEMPLATE, TRACE_TYPES
+
+    white, lab = pio.templates["plotly_white"], pio.templates[TEMPLATE]
+    assert lab.layout.to_plotly_json() == white.layout.to_plotly_json()
+    assert set(lab.data.to_plotly_json()) == set(TRACE_TYPES)
+    for kind in TRACE_TYPES:
+        assert getattr(lab.data, kind) == getattr(white.data, kind)
+    s = get_surface("himmelblau")
+    rs = racers(s, steps=50)
+    for fig in (race_figure(s, rs, frames=20), curves_figure(s, rs), surface_figure(s, rs)):
+        assert fig.layout.template.layout.to_plotly_json() == white.layout.to_plotly_json()
+        assert {trace.type for trace in fig.data} <= set(TRACE_TYPES)

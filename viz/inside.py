@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.template import TEMPLATE
+
 NEGATIVE = "#d62728"
 MOMENT_FIELDS = ("velocity", "exp_avg")  # what stands in for the gradient, by optimizer
 ENGLISH = {
@@ -214,7 +216,7 @@ def beat_figure(start: np.ndarray, beat, scale: Scales, color: str) -> go.Figure
     offsets = np.abs(np.stack([x - start[0], y - start[1]]))
     reach = 1.4 * max(float(np.nanmax(offsets)) if np.isfinite(offsets).any() else 0.0, 1e-6)
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         height=280,
         showlegend=False,
         margin={"l": 40, "r": 10, "t": 10, "b": 30},

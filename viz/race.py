@@ -19,8 +19,8 @@ from viz.animated import AnimatedFigure
 from viz.field import RAMP, Field, contour_lines, field, png_data_uri
 from viz.inside import ENGLISH as INSIDE_ENGLISH
 from viz.inside import Glyphs, scales
+from viz.template import TEMPLATE
 
-TEMPLATE = "plotly_white"  # explicit: Streamlit's own template is a placeholder outside it
 MAX_FRAMES = 200
 CLICK_GRID = 41  # points per side of the invisible grid that turns a click into a start
 

@@ -153,3 +153,52 @@ def test_the_3d_view_and_the_gradient_norms_are_drawn_on_request():
     assert not at.exception
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     assert len(specs) == 4 and any(t.get("type") == "surface" for spec in specs for t in spec["data"])
+
+
+def test_server_collects_garbage_on_a_timer_not_after_every_run():
+    """Streamlit's full collection after every run is off (it held the GIL for most of a rerun
+    under load); the app's own thread collects every ui.memory.EVERY seconds instead."""
+    import gc
+    import threading
+    import tomllib
+    from pathlib import Path
+
+    from ui import memory
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit/config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    at = app()
+    assert not at.exception
+    collectors = [t for t in threading.enumerate() if t.name == "lab-gc"]
+    assert len(collectors) == 1 and collectors[0].daemon and collectors[0].is_alive()
+    assert app() and len([t for t in threading.enumerate() if t.name == "lab-gc"]) == 1  # once
+    assert gc.get_freeze_count() > 0 and 0 < memory.EVERY <= 60
+
+
+def test_the_collector_gives_back_cyclic_garbage():
+    import gc
+    import time
+    import weakref
+
+    from ui import memory
+
+    class Node:
+        pass
+
+    gc.disable()  # only the collector thread may find the cycle
+    try:
+        node = Node()
+        node.self = node
+        alive = weakref.ref(node)
+        del node
+        collector = memory.Collector(0.05)
+        collector.start()
+        deadline = time.monotonic() + 5
+        while alive() is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert alive() is None
+    finally:
+        gc.enable()
+        collector.stop()
+        collector.join(5)
+    assert not collector.is_alive()

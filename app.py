@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-from ui.memory import start_collector
 from ui.shell import choose_language, lang, menu, navigation, say
 from ui.texts import LANGUAGES
 
 st.set_page_config(page_title="Loss Surface Lab", page_icon="📉", layout="wide")
-start_collector()  # instead of Streamlit's collection after every run (ui/memory.py)
 choose_language()
 page = st.navigation(navigation(), position="hidden")
 menu()

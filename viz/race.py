@@ -288,11 +288,12 @@ def race_figure(
     # {"type": "scatter"}: how Plotly's validation wrote an empty trace (the frames go unvalidated)
     untouched = [{"type": "scatter"}] * len(static)
     frame_list = []
+    trails = [_trail_frames(racer.run) for racer in racers]
     for k in range(count):
         data = []
-        for racer, rows, glyph in zip(racers, shown, glyphs, strict=True):
+        for racer, rows, glyph, behind in zip(racers, shown, glyphs, trails, strict=True):
             i = min(k, len(rows) - 1)
-            trail = rows[max(0, i - _trail_frames(racer.run)) : i + 1]
+            trail = rows[max(0, i - behind) : i + 1]
             at = racer.run.path[rows[i]]
             data.append(
                 {

@@ -9,7 +9,8 @@ PORT ?= 8501
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-# Hosting on one machine: REPLICAS app processes (one core each) behind nginx on PORT.
+# Hosting on one machine: REPLICAS app processes (one core each) behind nginx on port 8080
+# (or PORT when given; the replicas take the ports after it).
 REPLICAS ?= 2
 serve: $(VENV)/.runtime nginx-dep
 	$(PY) deploy/local.py --replicas $(REPLICAS) --port $(if $(filter 8501,$(PORT)),8080,$(PORT))

@@ -64,7 +64,7 @@ class Session:
 
     Like a browser, it first loads the page over HTTP (so a proxy's cookies, set on the HTML,
     ride on the websocket), keeps the query string the app writes, and sends every widget value
-    it set with each rerun. ``upstream`` is the replica a proxy named (header ``X-Upstream``)."""
+    it set with each rerun. ``upstreams`` lists the replicas a proxy named (``X-Upstream``)."""
 
     def __init__(self, base_url: str, locale: str = "en", timeout: float = 120.0) -> None:
         self.base_url = base_url.rstrip("/")
@@ -118,8 +118,10 @@ class Session:
     # -- what a user does ---------------------------------------------------------------------
     def open(self, path: str = "", query: str = "") -> Result:
         """Load ``/<path>?<query>`` as a fresh tab: the HTML, then the websocket, then a run."""
+        self.close()
         self.path, self.query = path.strip("/"), query.lstrip("?")
         self.page_hash, self.states = "", {}
+        self.widgets, self.kinds, self.options = {}, {}, {}
         self.get("/" + self.path + ("?" + self.query if self.query else ""))
         self.connect()
         return self._run()

@@ -41,9 +41,12 @@ CHART_HEIGHT = {False: 640, True: 540}
 MAIN_HEIGHT = 780  # a network lesson's boundaries, landscape and curves, off the projector
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _racers(key: str, language: str) -> tuple[list, object, list, list[str]]:
     """The lesson's scenes as racers on their surface, the balls they project on, and each
-    racer's English label (for a GIF where no font writes the page's language)."""
+    racer's English label (for a GIF where no font writes the page's language). Cached: the
+    GIF export's labels asked for it on every run of a lesson page, which simulated every
+    scene again (13% of the server's time under a class's load). Shared: do not change it."""
     lesson = BY_KEY[key]
     labels = lesson_words(key, language)["scenes"]
     english_labels = lesson_words(key, DEFAULT_LANGUAGE)["scenes"]

@@ -322,6 +322,7 @@ def training_figure(
         col=curve[1],
     )
     animated = list(range(len(static), len(fig.data)))
+    untouched = [{"type": "scatter"}] * len(static)  # as Plotly's validation wrote {} (race.py)
     frame_list = []
     for f, record in enumerate(shown):
         data = []
@@ -342,7 +343,6 @@ def training_figure(
         step = int(trainees[0].run.step[record])
         data.append({"type": "scatter", "text": [words["step"].format(step=step)]})
         # Static traces named with no data: Plotly.animate keeps their drawn nodes (see race.py).
-        untouched = [{"type": "scatter"}] * len(static)  # as Plotly's validation wrote {} (race.py)
         frame_list.append({"data": untouched + data, "traces": static + animated, "name": str(step)})
         if f == 0:
             for index, update in zip(animated, data, strict=True):

@@ -81,3 +81,22 @@ def page(browser):
     page.errors = errors
     yield page
     context.close()
+
+
+def assert_plain_is_validated(fig) -> dict:
+    """A viz.plain.PlainFigure's JSON (frames, plain layout parts and template unvalidated)
+    is the one plotly gives for the same spec validated, and what ``fig.layout`` shows after
+    taking the plain parts in. Returns the JSON."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from viz.plain import PlainFigure
+
+    assert isinstance(fig, PlainFigure)
+    fast = json.loads(pio.to_json(fig, validate=False))
+    slow = json.loads(pio.to_json(go.Figure(fig.to_dict()), validate=True))
+    assert fast == slow
+    assert fast["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
+    assert fig.layout.template.layout.paper_bgcolor == "white"
+    assert json.loads(pio.to_json(fig, validate=False)) == fast
+    return fast

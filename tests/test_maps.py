@@ -7,7 +7,7 @@ import pytest
 
 from optimizers import simulate
 from surfaces import get_surface
-from tests.conftest import open_script
+from tests.conftest import assert_plain_is_validated, open_script
 from ui import settings as cfg
 from viz.maps import DIVERGED, STILL, basin_figure, basin_labels, sweep_figure, sweep_values
 
@@ -75,6 +75,8 @@ def test_diverged_cells_have_their_colour_and_legend_and_the_theory_line_shows_o
     assert "No run converged" in empty.layout.annotations[0].text
     gone = sweep_figure(xs, ys, np.full(200, np.nan), metric="final_loss", diverged=np.ones(200), **common)
     assert "Every run diverged" in gone.layout.annotations[0].text
+    for figure in (fig, empty, gone):  # its layout goes out unvalidated: as plotly would send it
+        assert_plain_is_validated(figure)
 
 
 def test_basin_labels_on_himmelblau_near_each_minimum():
@@ -101,6 +103,7 @@ def test_basin_figure_and_a_300_by_300_grid():
     assert fig.data[0].type == "heatmap" and fig.data[0].z.dtype == np.uint8
     # 3.6 MB once (a hover text per cell): the browser took 12-23 s for three such maps.
     assert len(fig.to_json()) < 0.5e6
+    assert_plain_is_validated(fig)
     hover = next(t for t in fig.data if t.name == "cells")
     assert len(hover.text) <= 60 * 60 and "minimum" in hover.text[0] + hover.text[-1]
 

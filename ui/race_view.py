@@ -22,6 +22,7 @@ from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widge
 from viz import Racer, curves_figure, field, race_figure, summary, surface_figure
 from viz.curves import tuning_figure
 from viz.export import figure_html, trajectories_csv
+from viz.field import Field
 from viz.gif import Track, race_gif
 from viz.inside import beat_figure
 from viz.inside import scales as inside_scales
@@ -218,12 +219,24 @@ def _objective(surface, s: cfg.Settings):
     return Objective(surface, options.get("l1", 0.0), options.get("l2", 0.0)).value
 
 
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _field(surface_key: str, objective_json: str, _surface_obj, _objective) -> Field:
+    """The map's field (and with it its PNG and contour lines): the same for every run on one
+    surface and penalty, whatever the optimizers."""
+    return field(_objective, _surface_obj.bounds)
+
+
+def _background(surface, s: cfg.Settings, surface_key: str) -> Field:
+    key = json.dumps([s.surface, s.params, s.reg, s.strength])
+    return _field(surface_key, key, surface, _objective(surface, s))
+
+
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def _figures(settings_json: str, language: str, _surface_obj, _runs_list, surface_key: str, narrow: bool):
     s = cfg.Settings(**json.loads(settings_json))
     racers = [racer(name, run, COLORS[i % len(COLORS)], language) for i, (name, run) in enumerate(_runs_list)]
     words = figure_words(language)
-    background = field(_objective(_surface_obj, s), _surface_obj.bounds)
+    background = _background(_surface_obj, s, surface_key)
     constraint = s.simulate_options().get("constraint")
     # The L1/L2 picture of the notes: the unit diamond and circle on the bowl made for it.
     guides = [{"norm": "l1", "radius": 1.0}, {"norm": "l2", "radius": 1.0}]
@@ -258,7 +271,7 @@ def _curve_words(words: dict[str, str]) -> dict[str, str]:
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def _view3d(settings_json: str, language: str, _surface_obj, _racers, surface_key: str):
     s = cfg.Settings(**json.loads(settings_json))
-    background = field(_objective(_surface_obj, s), _surface_obj.bounds)
+    background = _background(_surface_obj, s, surface_key)
     return surface_figure(_surface_obj, _racers, background=background, words=figure_words(language))
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.plain import PlainFigure
 from viz.race import TEMPLATE, Racer, packed
 
 FLOOR = 1e-16  # log axes: values at or below the optimum are shown at this floor
@@ -29,7 +30,7 @@ def curves_figure(
 ) -> go.Figure:
     """One line per trajectory, coloured by optimizer. ``metric`` is ``"loss"`` (shown as the
     gap to the known minimum on a log axis when there is one) or ``"grad_norm"``."""
-    fig = go.Figure()
+    fig = PlainFigure()
     log = True
     title = words["grad_norm"]
     if metric == "loss":
@@ -63,12 +64,11 @@ def curves_figure(
                     opacity=1.0 if run.n == 1 else 0.6,
                 )
             )
-    fig.update_layout(
-        template=TEMPLATE,
+    fig.plain_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"title": words["step"]},
-        yaxis={"title": title, "type": "log" if log else "linear", "exponentformat": "power"}
+        xaxis={"title": {"text": words["step"]}},
+        yaxis={"title": {"text": title}, "type": "log" if log else "linear", "exponentformat": "power"}
         # Within two decades Plotly labels a log axis by leading digits only (0.9, 0.8, ... as
         # "9 8 ..."): write the numbers out there.
         | ({"tickformat": ".2~g"} if log and high < 100 * low else {}),

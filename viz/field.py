@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import io
 from collections.abc import Callable
 
@@ -48,6 +49,17 @@ class Field:
     def height_of(self, values: np.ndarray) -> np.ndarray:
         """The same compression applied to other values of f (for the 3-D paths)."""
         return compress(values, *self.scale)
+
+    # Kept with the field: a page that keeps its field (ui.race_view) encodes it once.
+    @functools.cached_property
+    def png(self) -> str:
+        buffer = io.BytesIO()
+        Image.fromarray(field_rgb(self), "RGB").save(buffer, format="PNG")
+        return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    @functools.cached_property
+    def contours(self) -> tuple[np.ndarray, np.ndarray]:
+        return _contour_lines(self, 14)
 
 
 def field_scale(finite: np.ndarray) -> tuple[float, float, float]:
@@ -97,14 +109,16 @@ def field_rgb(f: Field) -> np.ndarray:
 
 def png_data_uri(f: Field) -> str:
     """The field coloured by height as a PNG data URI, row 0 at the top (largest y)."""
-    buffer = io.BytesIO()
-    Image.fromarray(field_rgb(f), "RGB").save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f.png
 
 
 def contour_lines(f: Field, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
     """Contour lines of the height at ``count`` evenly spaced levels, as x and y arrays with
     NaN between lines (one scatter trace draws them all)."""
+    return f.contours if count == 14 else _contour_lines(f, count)
+
+
+def _contour_lines(f: Field, count: int) -> tuple[np.ndarray, np.ndarray]:
     z = np.ma.masked_invalid(f.height)
     generator = contourpy.contour_generator(f.xs, f.ys, z, line_type="SeparateCode")
     xs: list[np.ndarray] = []

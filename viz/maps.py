@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from optimizers import Run
+from viz.plain import PlainFigure
 from viz.race import TEMPLATE, packed
 
 # Basin categories after the known minima: 0..k-1 are the minima, then these.
@@ -79,7 +80,7 @@ def sweep_figure(
         with np.errstate(all="ignore"):
             shown = np.log10(np.where(z > 0, z, np.nan)) if metric == "final_loss" else z
         colorbar_title = "log10 " + colorbar_title if metric == "final_loss" else colorbar_title
-    fig = go.Figure()
+    fig = PlainFigure()
     # Cells without a value get a colour of their own, with a legend entry: diverged (dark
     # red) or, for steps to converge, not converged (grey); white said nothing.
     for mask, color, label in (
@@ -165,12 +166,11 @@ def sweep_figure(
             bgcolor="rgba(255,255,255,0.9)",
             bordercolor="#111",
         )
-    fig.update_layout(
-        template=TEMPLATE,
+    fig.plain_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"title": x_label, "type": "log" if log_x else "linear", "range": _range(xs, log_x)},
-        yaxis={"title": y_label, "type": "log" if log_y else "linear", "range": _range(ys, log_y)},
+        xaxis={"title": {"text": x_label}, "type": "log" if log_x else "linear", "range": _range(xs, log_x)},
+        yaxis={"title": {"text": y_label}, "type": "log" if log_y else "linear", "range": _range(ys, log_y)},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         clickmode="event+select",
     )
@@ -263,8 +263,8 @@ def basin_figure(
     # The colour position as one byte per cell (its fraction of 254): a 300 x 300 map was
     # 3.6 MB of JSON (float64 positions and a hover text per cell), now 0.15 MB.
     levels = np.round(position / n * 254).astype(np.uint8).reshape(len(ys), len(xs))
-    fig = go.Figure(
-        go.Heatmap(
+    fig = PlainFigure(
+        data=go.Heatmap(
             x=packed(xs),
             y=packed(ys),
             z=levels,
@@ -319,13 +319,12 @@ def basin_figure(
             )
         )
     (x0, x1), (y0, y1) = surface.bounds
-    fig.update_layout(
-        template=TEMPLATE,
+    fig.plain_layout(
         height=height,
         title={"text": title, "x": 0.5},
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"range": [x0, x1], "constrain": "domain", "title": "x"},
-        yaxis={"range": [y0, y1], "scaleanchor": "x", "constrain": "domain", "title": "y"},
+        xaxis={"range": [x0, x1], "constrain": "domain", "title": {"text": "x"}},
+        yaxis={"range": [y0, y1], "scaleanchor": "x", "constrain": "domain", "title": {"text": "y"}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
     )
     return fig

@@ -19,8 +19,8 @@ from plotly.subplots import make_subplots
 
 from networks import Network
 from optimizers import Run
-from viz.animated import AnimatedFigure
 from viz.field import Field, compress, contour_lines, field_scale, png_data_uri
+from viz.plain import PlainFigure
 from viz.race import TEMPLATE, animation_controls, frame_indices, packed
 
 BOUNDARY_GRID = 48
@@ -153,7 +153,7 @@ def training_figure(
         titles.append(words["landscape_test"] if landscape.test else words["landscape"])
     titles.append(f"{words['train_loss']} / {words['test_loss']}")
     fig = make_subplots(
-        figure=AnimatedFigure(),
+        figure=PlainFigure(),
         rows=len(specs),
         cols=cols,
         specs=specs,

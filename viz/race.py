@@ -15,10 +15,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from optimizers import Run
-from viz.animated import AnimatedFigure
 from viz.field import RAMP, Field, contour_lines, field, png_data_uri
 from viz.inside import ENGLISH as INSIDE_ENGLISH
 from viz.inside import Glyphs, scales
+from viz.plain import PlainFigure
 from viz.template import TEMPLATE
 
 MAX_FRAMES = 200
@@ -113,7 +113,7 @@ def race_figure(
     their state."""
     (x0, x1), (y0, y1) = surface.bounds
     f = background or field(objective or surface.value, surface.bounds)
-    fig = AnimatedFigure()
+    fig = PlainFigure()
     cx, cy = contour_lines(f)
     fig.add_trace(
         go.Scatter(
@@ -319,8 +319,7 @@ def race_figure(
     if legend_below:
         legend = {"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0.0, "xanchor": "left"}
         legend["y"] = -(4 * font_size + 105) / max(height - 40 - 4 * font_size - 115, 100)
-    fig.update_layout(
-        template=TEMPLATE,
+    fig.plain_layout(
         height=height,
         font={"size": font_size},
         margin={
@@ -330,7 +329,13 @@ def race_figure(
             "b": 10 + (6 * font_size + 115 if legend_below else 0),
         },
         legend=legend,
-        xaxis={"range": [x0, x1], "showgrid": False, "zeroline": False, "constrain": "domain", "title": "x"},
+        xaxis={
+            "range": [x0, x1],
+            "showgrid": False,
+            "zeroline": False,
+            "constrain": "domain",
+            "title": {"text": "x"},
+        },
         yaxis={
             "range": [y0, y1],
             "showgrid": False,
@@ -338,7 +343,7 @@ def race_figure(
             "scaleanchor": "x",
             "scaleratio": 1,
             "constrain": "domain",
-            "title": "y",
+            "title": {"text": "y"},
         },
         images=[
             {
@@ -367,12 +372,13 @@ def _trail_frames(run: Run) -> int:
 
 
 def animation_controls(
-    fig: go.Figure, names: list[str], words: Mapping[str, str], font_size: int = 12, own_row: bool = False
+    fig: PlainFigure, names: list[str], words: Mapping[str, str], font_size: int = 12, own_row: bool = False
 ) -> None:
     """Play/Pause and the step slider under the map; the slider on a row of its own when the
-    legend is below (beside the buttons it was a dot on a phone)."""
+    legend is below (beside the buttons it was a dot on a phone). Plain layout parts: plotly's
+    validation of 200 slider steps was a quarter of building a race figure."""
     still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
-    fig.update_layout(
+    fig.plain_layout(
         updatemenus=[
             {
                 "type": "buttons",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.shell import choose_language, lang, menu, navigation, say
 from ui.texts import LANGUAGES
+from ui.touch import tap_selects
 
 st.set_page_config(page_title="Loss Surface Lab", page_icon="📉", layout="wide")
 choose_language()
@@ -37,4 +38,6 @@ st.sidebar.segmented_control(
     label_visibility="collapsed",
 )
 st.sidebar.title(say("app.title"))
+with st.sidebar:
+    tap_selects()  # one tap on a touch screen selects a point, as a click does
 page.run()

@@ -350,8 +350,6 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             config={"displaylogo": False, "scrollZoom": False},
         )
         st.caption(say("pg.share"))
-        if on_phone():
-            st.caption(say("pg.tap_twice"))
     with right:
         st.markdown(f"**{say('pg.loss')}**")
         st.plotly_chart(loss, theme=None, key="loss_chart", config={"displaylogo": False})

@@ -23,8 +23,8 @@ from tests.served import served_app  # noqa: E402
 
 DRAWN = """(count) => {
     if (document.querySelector('[data-testid=stStatusWidget]')) return false;
-    const maps = document.querySelectorAll('.js-plotly-plot .heatmaplayer image');
-    return maps.length === count;
+    const maps = [...document.querySelectorAll('.js-plotly-plot')];
+    return maps.length === count && maps.every((gd) => gd.querySelector('.heatmaplayer image'));
 }"""
 
 

@@ -257,6 +257,20 @@ def test_basins_render(server, page):
     settle(page)
     assert page.locator(".js-plotly-plot").count() == 3
     page.screenshot(path=str(SHOTS / "basins.png"))
+    # The hover words come from a transparent coarse heatmap (no longer 3,600 invisible markers
+    # per map): over a minimum of Himmelblau the pointer reads that minimum and its steps.
+    point = page.evaluate(
+        """() => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            return [r.left + xa._offset + xa.d2p(3.0), r.top + ya._offset + ya.d2p(2.0)];
+        }"""
+    )
+    page.mouse.move(point[0] - 20, point[1] - 20)
+    page.mouse.move(*point, steps=4)
+    label = page.locator(".js-plotly-plot .hoverlayer .hovertext").first
+    label.wait_for(timeout=10000)
+    assert "minimum (3, 2)" in label.text_content() and "steps" in label.text_content()
     no_errors(page)
 
 

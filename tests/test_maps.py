@@ -104,8 +104,18 @@ def test_basin_figure_and_a_300_by_300_grid():
     # 3.6 MB once (a hover text per cell): the browser took 12-23 s for three such maps.
     assert len(fig.to_json()) < 0.5e6
     assert_plain_is_validated(fig)
+    # Hover words on a transparent grid of at most 60 x 60 (not 3,600 SVG markers): each coarse
+    # cell says what its centre, a cell of the map, does.
     hover = next(t for t in fig.data if t.name == "cells")
-    assert len(hover.text) <= 60 * 60 and "minimum" in hover.text[0] + hover.text[-1]
+    assert hover.type == "heatmap" and hover.opacity == 0 and hover.showscale is False
+    assert len(hover.text) <= 60 and all(len(row) <= 60 for row in hover.text)
+    step = 5  # 300 / 60
+    shaped = labels.reshape(300, 300)
+    for r, c in ((0, 0), (20, 47), (59, 59)):
+        words = hover.text[r][c]
+        assert words.startswith(f"({xs[c * step]:.3g}, {ys[r * step]:.3g})")
+        label = shaped[r * step, c * step]
+        assert (f"minimum ({s.minima[label, 0]:.3g}" in words) if label >= 0 else ("minimum" not in words)
 
 
 def test_basin_panels_side_by_side_have_the_same_legend():

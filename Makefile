@@ -48,10 +48,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 # nginx for the replica tests of deploy/.
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 \
-		|| ! dpkg -s nginx >/dev/null 2>&1; then \
+		|| ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || ! dpkg -s nginx >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei nginx >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-zenhei fonts-noto-color-emoji nginx >/dev/null; \
 	fi
 
 nginx-dep:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from ui.screen import screen
 from ui.shell import choose_language, lang, menu, navigation, say
 from ui.texts import LANGUAGES
-from ui.touch import tap_selects
 
 st.set_page_config(page_title="Loss Surface Lab", page_icon="📉", layout="wide")
 choose_language()
@@ -38,6 +38,5 @@ st.sidebar.segmented_control(
     label_visibility="collapsed",
 )
 st.sidebar.title(say("app.title"))
-with st.sidebar:
-    tap_selects()  # one tap on a touch screen selects a point, as a click does
+screen()  # one tap selects on a touch screen; the width of a narrow screen (ui/screen.py)
 page.run()

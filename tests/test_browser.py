@@ -470,3 +470,29 @@ def test_the_inside_view_moves_its_arrows_with_the_markers(server, page, languag
     legend = "负梯度" if language == "zh" else "−gradient"
     assert page.locator(".legend text", has_text=legend).count() == 1
     no_errors(page)
+
+
+ROWS = """() => { const gd = document.querySelector('.js-plotly-plot'); if (!gd || !gd._fullLayout) return 0;
+    const tops = Object.keys(gd._fullLayout).filter((k) => /^yaxis\\d*$/.test(k))
+        .map((k) => gd._fullLayout[k].domain[0].toFixed(3));
+    return new Set(tops).size; }"""
+
+
+def test_a_narrow_window_gets_the_narrow_layout_whatever_its_browser_says(browser, server):
+    # The server guessed a phone from the User-Agent only: a desktop browser at 390 px got the
+    # network page's wide layout (its panels overlapped). ui/screen.py reports the width.
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a desktop User-Agent
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    open_app(page, server + "/network?steps=100")
+    page.wait_for_function(f"() => ({ROWS})() === 3", timeout=30000)  # landscape under the curves
+    # Wider than Streamlit's breakpoint: the wide layout again (boundaries, then two side by side).
+    page.set_viewport_size({"width": 1500, "height": 1100})
+    page.wait_for_function(f"() => ({ROWS})() === 2", timeout=90000)
+    no_errors(page)
+    context.close()
+    wide = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
+    open_app(wide, server + "/network?steps=100")
+    assert wide.evaluate(ROWS) == 2
+    wide.context.close()

@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui.screen import narrow
 from ui.texts import DEFAULT_LANGUAGE, LANGUAGES, language_for_locale, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,10 +37,8 @@ def say(key: str, **values: Any) -> str:
 
 
 def on_phone() -> bool:
-    """Whether the browser says it is a phone (its User-Agent): charts then lay out for a
-    narrow screen. The server cannot see the width; the agent is what it has."""
-    agent = (st.context.headers or {}).get("User-Agent", "")
-    return any(word in agent for word in ("Mobile", "Android", "iPhone"))
+    """Whether charts lay out for a narrow screen (a phone, a narrow window): ui.screen."""
+    return narrow()
 
 
 def language_query() -> dict[str, str]:

@@ -111,26 +111,28 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def streamlit_command(port: int, script: str = "app.py", extra: tuple[str, ...] = ()) -> list[str]:
+    """How a copy of the app is started on this machine, on loopback: a replica here, and
+    every server of the tests and benchmarks (tests/served.py)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+        *extra,
+    ]
+
+
 def start_replica(port: int, secret: str, log: Path, extra: tuple[str, ...] = ()) -> Replica:
     env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secret)
     with log.open("w") as out:  # a file, not a pipe: a full pipe blocks the server
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless=true",
-                f"--server.port={port}",
-                "--server.address=127.0.0.1",
-                "--browser.gatherUsageStats=false",
-                *extra,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            streamlit_command(port, extra=extra), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     return Replica(f"http://127.0.0.1:{port}", process)
 

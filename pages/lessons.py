@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import network_scene as ns
 from ui import settings as cfg
-from ui.lesson_catalog import BY_KEY, LESSONS, Lesson
+from ui.lesson_catalog import BY_KEY, LESSONS, Lesson, stacked_formulas
 from ui.questions import question_of
 from ui.race_view import COLORS, racer
 from ui.shell import lang, on_phone, open_in_playground, public_url, qr_png, require_app_shell, say
@@ -34,6 +34,8 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
 .stButton button { min-height: 2rem; padding: 0.1rem 0.6rem; }
 .stButton button p { font-size: 0.8rem; white-space: normal; }
 [data-testid="stLatex"] { font-size: 0.85rem; overflow-x: auto; }
+[data-testid="stLatex"] .katex-display { margin: 0.4em 0; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 </style>
 """
 CHART_FONT = {False: 12, True: 16}  # by presentation mode
@@ -192,7 +194,9 @@ if "lesson" not in st.session_state:
 present = st.query_params.get("present") == "1"
 if present:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
-top = st.columns([6, 1, 1, 2, 1, 1]) if present else st.columns([6, 1, 1, 2])
+# On a projector two more switches (QR link, predict first): each its room for the switch, its
+# icon and its help mark (at 1280 px the icons were squeezed to nothing).
+top = st.columns([5, 0.8, 0.8, 2.4, 1.3, 1.3]) if present else st.columns([6, 1, 1, 2])
 top[0].selectbox(
     say("le.choose"),
     [lesson.key for lesson in LESSONS],
@@ -219,7 +223,7 @@ text_column, chart_column = st.columns([2, 3]) if present else (st.container(), 
 with text_column:
     st.header(words["title"])
     st.markdown(words["text"])
-    st.latex(words["rule"])
+    st.latex(stacked_formulas(words["rule"]) if present or on_phone() else words["rule"])
     st.info(f"**{say('le.notice')}** {words['notice']}")
 answered = _question(lesson, language, chart_column) if ask or st.query_params.get("ask") == "1" else True
 if not answered:
@@ -252,7 +256,9 @@ else:
     if lesson.view == "eigen":
         chart_column.plotly_chart(_eigen(lesson.key, language), key=f"lesson_eigen_{lesson.key}", theme=None)
 open_key = "le.open_network" if lesson.page == "network" else "le.open"
-buttons = (text_column.columns(2) * 2)[: len(lesson.scenes)] if present else st.columns(len(lesson.scenes))
+# On a projector under the text, all on one row (a second row took the room of the rule's
+# second line); their short names wrap within the buttons.
+buttons = (text_column if present else st).columns(len(lesson.scenes))
 for i, (column, scene, scene_label) in enumerate(zip(buttons, lesson.scenes, words["scenes"], strict=True)):
     column.button(
         f"↗ {scene_label}" if present else say(open_key, scene=scene_label),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
+
+from deploy.local import streamlit_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,25 +32,7 @@ def served_app(
     wait for /_stcore/health, yield its URL and PID, stop it at the end."""
     out = log.open("w") if log else subprocess.DEVNULL  # a file, not a pipe: a full pipe blocks it
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            *extra,
-        ],
-        cwd=ROOT,
-        stdout=out,
-        stderr=subprocess.STDOUT,
+        streamlit_command(port, script, extra), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -343,6 +343,14 @@ def present_layout(page) -> dict:
                     getComputedStyle(document.querySelector('[data-testid=stMarkdownContainer] p')).fontSize
                 ),
                 clipped: buttons.some((b) => b.width > 0 && b.right > window.innerWidth),
+                // the rule's formulas: all of them inside the text column, none in error
+                formulaCut: [...document.querySelectorAll('[data-testid=stLatex]')]
+                    .some((f) => f.scrollWidth > f.clientWidth + 1),
+                formulaError: document.querySelectorAll('.katex-error').length,
+                // the switches at the top right: each its icon or label drawn, none cut
+                switchLabels: [...document.querySelectorAll('[data-testid=stCheckbox] label')]
+                    .map((l) => l.getBoundingClientRect()).filter((r) => r.width > 0)
+                    .map((r) => [r.width, r.right]),
             };
         }"""
     )
@@ -364,6 +372,9 @@ def test_presentation_mode_fits_a_1280_by_720_projector(browser, server, languag
             lesson.key
         )
         assert not box["clipped"], lesson.key
+        assert not box["formulaCut"] and not box["formulaError"], (lesson.key, box)
+        assert all(width >= 60 and right <= 1280 for width, right in box["switchLabels"]), (lesson.key, box)
+        assert len(box["switchLabels"]) == 3, box  # presentation, QR link, predict first
         assert box["legendFont"] >= 0.8 * box["textFont"], (lesson.key, box)  # the chart scales with the text
     page.screenshot(path=str(SHOTS / f"present-1280x720-{language}.png"))
     context.close()

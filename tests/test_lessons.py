@@ -404,3 +404,18 @@ def test_momentum_eigen():
     assert abs(flat(critical)[100]) < 1e-3 and crossings(flat(critical)) == 0
     assert abs(flat(over)[100]) > 0.1 and crossings(flat(over)) == 0
     assert crossings(flat(under)) >= 5
+
+
+def test_a_rule_stacks_its_formulas_for_a_narrow_column():
+    # On a projector's text column (and a phone) the long rules ran off the column's edge.
+    from ui.lesson_catalog import stacked_formulas
+
+    assert stacked_formulas(r"a = b, \qquad \text{stable} \iff c") == (
+        r"\begin{gathered}a = b \\ \text{stable} \iff c\end{gathered}"
+    )
+    # a word between two formulas ends the first line, and \quad splits where \qquad does not
+    assert stacked_formulas(r"J^* = E \quad\text{versus}\quad J = S") == (
+        r"\begin{gathered}J^* = E\quad \text{versus} \\ J = S\end{gathered}"
+    )
+    assert stacked_formulas(r"m = x,\quad v = y,\quad t = z").count(r"\\") == 2
+    assert stacked_formulas(r"g \leftarrow g \cdot c") == r"g \leftarrow g \cdot c"  # one formula

@@ -409,3 +409,19 @@ EIGEN_LESSON = Lesson(
 LESSONS = LESSONS + NETWORK_LESSONS + (EIGEN_LESSON,)
 
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
+
+
+def stacked_formulas(rule: str) -> str:
+    """A lesson's rule with its formulas one under another, for a narrow column (a projector's
+    text column, a phone): written on one line the long ones ran off the column's edge."""
+    for gap in (r"\qquad", r"\quad"):
+        parts = [part.strip().removesuffix(",").strip() for part in rule.split(gap)]
+        if len(parts) > 1:
+            lines = [parts[0]]
+            for part in parts[1:]:  # a word between formulas ("versus") ends the line before it
+                if part.startswith(r"\text{") and part.endswith("}") and part.count("}") == 1:
+                    lines[-1] += r"\quad " + part
+                else:
+                    lines.append(part)
+            return r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}"
+    return rule

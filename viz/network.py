@@ -348,12 +348,15 @@ def training_figure(
             for index, update in zip(animated, data, strict=True):
                 fig.data[index].update({key: v for key, v in update.items() if key != "type"})
     fig.set_frames(frame_list)
+    # The legend under the Play/Pause row and the slider's own row, at a distance in pixels (a
+    # fraction of the plot's height put it over the buttons on a projector's shorter chart).
+    bottom = 6 * font_size + 125
+    below_controls = (4 * font_size + 105) / max(height - 70 - bottom, 100)
     fig.update_layout(
-        template=TEMPLATE,
         height=height,
-        margin={"l": 40, "r": 20, "t": 70, "b": 150},
+        margin={"l": 40, "r": 20, "t": 70, "b": bottom},
         font={"size": font_size},
-        legend={"orientation": "h", "x": 0.0, "y": -0.2, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0.0, "y": -below_controls, "yanchor": "top"},
         hovermode="closest",
         dragmode="pan",
     )

@@ -498,12 +498,18 @@ def test_a_narrow_window_gets_the_narrow_layout_whatever_its_browser_says(browse
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     open_app(page, server + "/network?steps=100")
     page.wait_for_function(f"() => ({ROWS})() === 3", timeout=30000)  # landscape under the curves
-    # Wider than Streamlit's breakpoint: the wide layout again (boundaries, then two side by side).
-    page.set_viewport_size({"width": 1500, "height": 1100})
-    page.wait_for_function(f"() => ({ROWS})() === 2", timeout=90000)
     no_errors(page)
     context.close()
+    # A wide window: the wide layout (boundaries, then landscape and curves side by side), no
+    # second run; narrowed below Streamlit's breakpoint, the narrow one, the settings kept.
     wide = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
-    open_app(wide, server + "/network?steps=100")
+    wide.errors = []
+    wide.on("pageerror", lambda e: wide.errors.append(str(e)))
+    open_app(wide, server + "/network?steps=100&noise=0.3")
     assert wide.evaluate(ROWS) == 2
+    wide.set_viewport_size({"width": 390, "height": 844})
+    wide.wait_for_function(f"() => ({ROWS})() === 3", timeout=60000)
+    settle(wide)
+    assert wide.evaluate(ROWS) == 3 and "noise=0.3" in wide.url and "opt=gd%2Cmomentum%2Cadam" in wide.url
+    no_errors(wide)
     wide.context.close()

@@ -10,8 +10,10 @@ components v2: its JavaScript runs in the page itself). It draws nothing.
 - **A narrow screen.** The server can only guess a phone from its User-Agent; a narrow desktop
   window, or a tablet, guessed wrong (the network page's panels overlapped at 390 px). The
   component tells the server when the window is narrower than Streamlit's own breakpoint
-  (640 px, where columns stack) and the server believed otherwise, and again when a resize
-  crosses it: one more run then, none when the guess was right.
+  (640 px, where columns stack) and the server believed otherwise, and when a window is
+  narrowed below it: one more run then, none when the guess was right. (A window widened past
+  it keeps the narrow layout until the next load: widening opens the sidebar, whose widgets
+  were never drawn, and a run asked for at that moment reset them to their defaults.)
 """
 
 from __future__ import annotations
@@ -43,8 +45,16 @@ export default function ({ data, setStateValue }) {
     }
   };
   report();
-  window.addEventListener("resize", report);
-  return () => window.removeEventListener("resize", report);
+  // A window narrowed below the breakpoint reports once the resize has settled. A widened one
+  // keeps its narrow layout until the next load: widening opens the sidebar, whose widgets had
+  // never been drawn, and a run asked for then brought them back at their defaults.
+  let timer = null;
+  const settled = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { if (window.innerWidth < data.below) report(); }, 500);
+  };
+  window.addEventListener("resize", settled);
+  return () => { clearTimeout(timer); window.removeEventListener("resize", settled); };
 }
 """
 

@@ -18,6 +18,8 @@ components v2: its JavaScript runs in the page itself). It draws nothing.
 
 from __future__ import annotations
 
+import uuid
+
 import streamlit as st
 
 NARROW_BELOW = 640  # px: Streamlit stacks columns below this width
@@ -38,8 +40,11 @@ export default function ({ data, setStateValue }) {
   }
   const report = () => {
     const narrow = window.innerWidth < data.below;
-    const known = window.__labNarrow ?? data.narrow;  // what the server lays out for
+    // What the server lays out for: what this page told this session, else the server's guess
+    // (a new session, after a reconnect, starts from the guess again).
+    const known = window.__labSession === data.session ? window.__labNarrow : data.narrow;
     if (narrow !== known) {
+      window.__labSession = data.session;
       window.__labNarrow = narrow;
       setStateValue("narrow", narrow);
     }
@@ -79,8 +84,8 @@ def screen() -> None:
     then raced the sidebar's widgets (they came back at their minimums)."""
     # Its element takes no room (a style sheet alone takes none either).
     st.html(f"<style>.st-key-{_KEY} {{ display: none; }}</style>")
-    result = _component(
-        key=_KEY, data={"narrow": narrow(), "below": NARROW_BELOW}, on_narrow_change=lambda: None
-    )
+    session = st.session_state.setdefault(f"{_KEY}.session", uuid.uuid4().hex)
+    data = {"narrow": narrow(), "below": NARROW_BELOW, "session": session}
+    result = _component(key=_KEY, data=data, on_narrow_change=lambda: None)
     if result is not None and result.get("narrow") is not None:
         st.session_state[f"{_KEY}.narrow"] = bool(result["narrow"])

@@ -58,8 +58,8 @@ class Field:
         return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
     @functools.cached_property
-    def contours(self) -> tuple[np.ndarray, np.ndarray]:
-        return _contour_lines(self, 14)
+    def _contours(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        return {}  # contour lines by their count of levels (contour_lines)
 
 
 def field_scale(finite: np.ndarray) -> tuple[float, float, float]:
@@ -115,7 +115,9 @@ def png_data_uri(f: Field) -> str:
 def contour_lines(f: Field, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
     """Contour lines of the height at ``count`` evenly spaced levels, as x and y arrays with
     NaN between lines (one scatter trace draws them all)."""
-    return f.contours if count == 14 else _contour_lines(f, count)
+    if count not in f._contours:
+        f._contours[count] = _contour_lines(f, count)
+    return f._contours[count]
 
 
 def _contour_lines(f: Field, count: int) -> tuple[np.ndarray, np.ndarray]:

@@ -188,8 +188,7 @@ def _cell_markers(
     """Invisible markers on every ``step``-th cell of a map (heatmaps report no clicks, and a
     hover text per cell of a large map is megabytes): ``text(rows, columns)`` gives each
     marker's words from the cells' flat row and column indices."""
-    rows, columns = np.meshgrid(np.arange(0, len(ys), step), np.arange(0, len(xs), step), indexing="ij")
-    rows, columns = rows.ravel(), columns.ravel()
+    rows, columns = _coarse_cells(len(xs), len(ys), step)
     return go.Scatter(
         x=packed(xs[columns]),
         y=packed(ys[rows]),
@@ -200,6 +199,13 @@ def _cell_markers(
         name="cells",
         hovertemplate=hovertemplate,
     )
+
+
+def _coarse_cells(nx: int, ny: int, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """The flat row and column indices of every ``step``-th cell of an ``ny`` x ``nx`` map,
+    row by row."""
+    rows, columns = np.meshgrid(np.arange(0, ny, step), np.arange(0, nx, step), indexing="ij")
+    return rows.ravel(), columns.ravel()
 
 
 def _hover_grid(
@@ -213,21 +219,15 @@ def _hover_grid(
     map nobody clicks: one image to draw, where as many invisible markers were 3,600 SVG nodes
     to style (0.35 s of the browser's time per basin map). Each coarse cell says what its
     centre does, with the centre's coordinates."""
-    rows, columns = np.arange(0, len(ys), step), np.arange(0, len(xs), step)
-    grid_rows, grid_columns = np.meshgrid(rows, columns, indexing="ij")
-    words = text(grid_rows.ravel(), grid_columns.ravel())
-    centres = [
-        f"({x:.3g}, {y:.3g})" for y, x in zip(ys[grid_rows.ravel()], xs[grid_columns.ravel()], strict=True)
-    ]
-    shaped = [
-        [f"{centres[i]}<br>{words[i]}" for i in range(r * len(columns), (r + 1) * len(columns))]
-        for r in range(len(rows))
-    ]
+    rows, columns = _coarse_cells(len(xs), len(ys), step)
+    cells = zip(xs[columns], ys[rows], text(rows, columns), strict=True)
+    words = [f"({x:.3g}, {y:.3g})<br>{w}" for x, y, w in cells]
+    shape = (len(ys[::step]), len(xs[::step]))
     return go.Heatmap(
-        x=packed(xs[columns]),
-        y=packed(ys[rows]),
-        z=np.zeros((len(rows), len(columns)), dtype=np.uint8),
-        text=shaped,
+        x=packed(xs[::step]),
+        y=packed(ys[::step]),
+        z=np.zeros(shape, dtype=np.uint8),
+        text=np.array(words, dtype=object).reshape(shape).tolist(),
         opacity=0,
         showscale=False,
         hovertemplate=hovertemplate,

@@ -74,3 +74,22 @@ def test_the_chinese_custom_page_gives_its_reasons_in_chinese():
     assert not at.exception
     (error,) = at.error
     assert "未知的函数 'foo'" in error.value and "unknown" not in error.value
+
+
+def test_the_chinese_words_are_the_lecture_notes_terms():
+    """One term per idea, the notes' own (偏置修正, 锐度, 梯度截断, 震荡, 随机猜测水平), and the
+    notes' subscripts kept as symbols in formulas (p_data, n_in)."""
+    chinese = (ROOT / "ui" / "zh.toml").read_text(encoding="utf-8")
+    for avoided, term in (
+        ("偏差修正", "偏置修正"),
+        ("尖锐度", "锐度"),
+        ("裁剪", "截断"),
+        ("剪裁", "截断"),
+        ("振荡", "震荡"),
+        ("瞎猜", "随机猜测"),
+        (r"p_{\text{数据}}", r"p_{\text{data}}"),
+        (r"n_{\text{输入}}", r"n_{\text{in}}"),
+    ):
+        assert avoided not in chinese, f"use {term}, not {avoided}"
+    assert "偏置修正" in chinese and "锐度" in chinese and "截断" in chinese
+    assert r"p_{\text{data}}" in chinese and r"n_{\text{in}}" in chinese

@@ -19,9 +19,11 @@ from ui.texts import LANGUAGES, lesson_words, text
 from viz.maps import basin_labels
 
 
-def scene(lesson_key: str, index: int = 0):
+def scene(lesson_key: str, index: int = 0, seed: int | None = None):
+    """A lesson's scene run as the Playground runs it; ``seed`` replaces the noise's seed."""
     lesson = next(lesson for lesson in LESSONS if lesson.key == lesson_key)
-    s, replaced, clamped = cfg.from_query(lesson.scenes[index].query)
+    query = dict(lesson.scenes[index].query) | ({} if seed is None else {"seed": str(seed)})
+    s, replaced, clamped = cfg.from_query(query)
     assert not replaced and not clamped, (replaced, clamped)
     surface = cfg.surface_of(s)
     return surface, dict(cfg.run_all(s, surface))
@@ -59,8 +61,11 @@ def test_nesterov():
     assert first_below(runs["nesterov"], 1e-6) < first_below(runs["momentum"], 1e-6)
 
 
-def test_adaptive():
-    _, runs = scene("adaptive")
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_adaptive(seed):
+    # the noise makes the claim depend on the seed: seeds 0-7 measured 0.28-0.29 (AdaGrad),
+    # 0.84-0.88 (RMSProp), Adadelta's final loss 3e-4 to 5e-4 of its start
+    _, runs = scene("adaptive", seed=seed)
 
     def ratio(run):
         steps = np.linalg.norm(np.diff(run.path, axis=0), axis=-1)
@@ -121,9 +126,11 @@ def test_initialization():
     assert set(basin_labels(surface, runs["gd"]).tolist()) >= {0, 1, 2, 3}
 
 
-def test_minibatch():
-    _, constant = scene("minibatch", 0)
-    _, decayed = scene("minibatch", 1)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_minibatch(seed):
+    # seeds 0-7: the decayed run settles 8.1 to 16.4 times lower
+    _, constant = scene("minibatch", 0, seed=seed)
+    _, decayed = scene("minibatch", 1, seed=seed)
     assert decayed["gd"].loss[-100:].mean() * 5 < constant["gd"].loss[-100:].mean()
 
 

@@ -1,9 +1,11 @@
 """Toy classification data sets in the plane, generated with NumPy from a seed (no sklearn).
 
 Each generator draws ``n`` points with balanced labels (``y = i mod classes``, then shuffled)
-and adds Gaussian noise of standard deviation ``noise`` to both coordinates. Training and
-test points come from the same generator and the same ``default_rng(seed)``: training
-first, then test, so a larger test set never changes the training set.
+and adds Gaussian noise of standard deviation ``noise`` to both coordinates. Training, test
+and validation points come from the same generator and the same ``default_rng(seed)``:
+training first, then test, then validation, so a larger test set never changes the training
+set and a validation set (``n_val > 0``) changes neither. The three sets are separate draws,
+disjoint: early stopping chooses on the validation set, and the test set stays unseen.
 """
 
 from __future__ import annotations
@@ -16,21 +18,28 @@ import numpy as np
 
 N_TRAIN_RANGE = (4, 5_000)
 N_TEST_RANGE = (1, 20_000)
+N_VAL_RANGE = (0, 20_000)
 NOISE_MAX = 2.0
 
 
+def _none(width: int = 2) -> np.ndarray:
+    return np.zeros((0, width))
+
+
 class Dataset(NamedTuple):
-    """Points ``X (n, 2)`` float64 with labels ``y (n,)`` int64 in ``0 .. classes - 1``, and a
-    test set drawn from the same distribution."""
+    """Points ``X (n, 2)`` float64 with labels ``y (n,)`` int64 in ``0 .. classes - 1``, a
+    test set drawn from the same distribution, and a validation set (empty unless asked for)."""
 
     X: np.ndarray
     y: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
+    X_val: np.ndarray = _none()
+    y_val: np.ndarray = np.zeros(0, dtype=np.int64)
 
     @property
     def classes(self) -> int:
-        return int(max(self.y.max(initial=0), self.y_test.max(initial=0))) + 1
+        return int(max(np.asarray(y).max(initial=0) for y in (self.y, self.y_test, self.y_val))) + 1
 
 
 def _labels(rng: np.random.Generator, n: int, classes: int) -> np.ndarray:
@@ -97,14 +106,22 @@ def _whole(name: str, value: Any, low: int, high: int) -> int:
 
 
 def dataset(
-    name: str = "moons", n_train: int = 200, n_test: int = 1000, noise: float = 0.2, seed: int = 0
+    name: str = "moons",
+    n_train: int = 200,
+    n_test: int = 1000,
+    noise: float = 0.2,
+    seed: int = 0,
+    n_val: int = 0,
 ) -> Dataset:
-    """The data set ``name`` (one of ``DATASETS``) with ``n_train`` training and ``n_test`` test
-    points, Gaussian ``noise`` on the coordinates, reproducible from ``seed``."""
+    """The data set ``name`` (one of ``DATASETS``) with ``n_train`` training, ``n_test`` test and
+    ``n_val`` validation points, Gaussian ``noise`` on the coordinates, reproducible from
+    ``seed``. The validation points are drawn last: training and test sets are the same
+    whatever ``n_val`` is."""
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
     n_train = _whole("n_train", n_train, *N_TRAIN_RANGE)
     n_test = _whole("n_test", n_test, *N_TEST_RANGE)
+    n_val = _whole("n_val", n_val, *N_VAL_RANGE)
     seed = _whole("seed", seed, 0, 2**32 - 1)
     if isinstance(noise, bool) or not isinstance(noise, (int, float, np.number)):
         raise ValueError(f"noise must be a number, got {noise!r}")
@@ -112,7 +129,10 @@ def dataset(
         raise ValueError(f"noise must be between 0 and {NOISE_MAX}, got {noise!r}")
     rng = np.random.default_rng(seed)
     sets = []
-    for n in (n_train, n_test):
+    for n in (n_train, n_test, n_val):
+        if n == 0:  # no validation set: nothing drawn, the generator's state as before
+            sets += [_none(), np.zeros(0, dtype=np.int64)]
+            continue
         X, y = DATASETS[name](rng, n)
         sets += [X + float(noise) * rng.standard_normal((n, 2)), y]
     return Dataset(*sets)

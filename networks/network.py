@@ -122,26 +122,36 @@ def _whole(name: str, value: Any, low: int, high: int) -> int:
 
 def _checked_data(data: Dataset) -> Dataset:
     try:
-        X, y, X_test, y_test = (np.asarray(a) for a in data)
+        X, y, X_test, y_test, *validation = (np.asarray(a) for a in data)
     except (TypeError, ValueError):
         raise ValueError("data must be a Dataset (X, y, X_test, y_test), e.g. dataset('moons')") from None
-    for name, points, labels in (("X", X, y), ("X_test", X_test, y_test)):
+    X_val, y_val = validation if len(validation) == 2 else (np.zeros((0, 2)), np.zeros(0, dtype=np.int64))
+    if len(X_val) == 0 and X.ndim == 2:  # no validation set: empty, with the features of X
+        X_val, y_val = np.zeros((0, X.shape[1])), np.zeros(0, dtype=np.int64)
+    for name, points, labels in (("X", X, y), ("X_test", X_test, y_test), ("X_val", X_val, y_val)):
         if points.ndim != 2 or points.shape[1] < 1 or labels.shape != (points.shape[0],):
             raise ValueError(f"{name} must have shape (n, features) with one label per row")
         if not np.issubdtype(points.dtype, np.number) or not np.isfinite(points).all():
             raise ValueError(f"{name} must hold finite numbers")
         if not np.issubdtype(labels.dtype, np.integer) or labels.min(initial=0) < 0:
             raise ValueError("labels must be whole numbers 0, 1, ...")
-    if X_test.shape[1] != X.shape[1]:
-        raise ValueError("X and X_test must have the same number of features")
+    if X_test.shape[1] != X.shape[1] or X_val.shape[1] != X.shape[1]:
+        raise ValueError("X, X_test and X_val must have the same number of features")
     if not N_TRAIN_RANGE[0] <= len(X) <= N_TRAIN_RANGE[1]:
         raise ValueError(
             f"the training set must have {N_TRAIN_RANGE[0]} to {N_TRAIN_RANGE[1]:,} points, got {len(X)}"
         )
     if len(X_test) == 0:
         raise ValueError("the test set must not be empty")
-    as_float = np.float64
-    return Dataset(X.astype(as_float), y.astype(np.int64), X_test.astype(as_float), y_test.astype(np.int64))
+    as_float, as_int = np.float64, np.int64
+    return Dataset(
+        X.astype(as_float),
+        y.astype(as_int),
+        X_test.astype(as_float),
+        y_test.astype(as_int),
+        X_val.astype(as_float),
+        y_val.astype(as_int),
+    )
 
 
 class Network:
@@ -176,10 +186,17 @@ class Network:
             start += out * inp + out
         self.offsets = offsets  # (weight start, bias start, end) of each layer in the flat vector
         self.dim = start
+        # Which flat parameters are weights (True) and which biases (False): the L1/L2 penalty
+        # of the notes is on the weights only ("penalize the weights, not the biases").
+        self.weight_mask = np.zeros(start, dtype=bool)
+        for w, b, _ in offsets:
+            self.weight_mask[w:b] = True
         self.n_train = len(self.data.X)
         self.center = np.zeros(self.dim)
         self.divergence_limit = DIVERGENCE_LIMIT
         self.metric_names = ("test_loss", "train_acc", "test_acc")
+        if len(self.data.X_val):  # a validation set: its loss and accuracy too (early stopping)
+            self.metric_names += ("val_loss", "val_acc")
         self._act = ACTIVATIONS[activation]
 
     def __repr__(self) -> str:
@@ -295,11 +312,15 @@ class Network:
 
     def evaluate(self, theta: Any) -> dict[str, np.ndarray]:
         """``(N,)`` each: the training loss ``"loss"`` and the ``metric_names`` (test loss, training
-        and test accuracy), one pass over each set: what simulate records."""
+        and test accuracy; validation loss and accuracy when the data has a validation set),
+        one pass over each set: what simulate records."""
         theta, data = self.params(theta), self.data
         loss, train_acc = self._losses(theta, data.X, data.y)
         test_loss, test_acc = self._losses(theta, data.X_test, data.y_test)
-        return {"loss": loss, "test_loss": test_loss, "train_acc": train_acc, "test_acc": test_acc}
+        out = {"loss": loss, "test_loss": test_loss, "train_acc": train_acc, "test_acc": test_acc}
+        if len(data.X_val):
+            out["val_loss"], out["val_acc"] = self._losses(theta, data.X_val, data.y_val)
+        return out
 
     def predict_proba(self, theta: Any, X: Any) -> np.ndarray:
         """``(N, len(X), classes)`` class probabilities of each network at the points ``X``."""

@@ -27,23 +27,30 @@ class Objective:
     """The surface (or network) plus the L1/L2 penalty, with its interface (value, grad, hessian).
 
     With ``include_l1=False`` the L1 term is left to a proximal step (``soft_threshold``).
+    ``mask`` (``(D,)`` booleans, or None for every coordinate) says which coordinates are
+    penalised: a network's weights but not its biases. ``l1_each``/``l2_each`` are the
+    strengths per coordinate (0 where not penalised), for the gradient and the proximal step.
     """
 
-    def __init__(self, surface, l1, l2, include_l1: bool = True):
+    def __init__(self, surface, l1, l2, include_l1: bool = True, mask: np.ndarray | None = None):
         self.surface, self.l1, self.l2 = surface, l1, l2
         self.include_l1 = include_l1
+        self.mask = mask
+        self.l1_each = l1 if mask is None else l1 * mask
+        self.l2_each = l2 if mask is None else l2 * mask
         self.defined_everywhere = surface.defined_everywhere
 
     def penalty(self, P: np.ndarray) -> np.ndarray:
-        return penalty(P, self.l1, self.l2)
+        return penalty(P if self.mask is None else P * self.mask, self.l1, self.l2)
 
     def value(self, P: np.ndarray) -> np.ndarray:
-        return self.surface.value(P) + penalty(P, self.l1 if self.include_l1 else 0.0, self.l2)
+        masked = P if self.mask is None else P * self.mask
+        return self.surface.value(P) + penalty(masked, self.l1 if self.include_l1 else 0.0, self.l2)
 
     def grad(self, P: np.ndarray, batch: Any = None) -> np.ndarray:
         """The gradient; a network's on the rows ``batch`` of its training set if given."""
-        g = (self.surface.grad(P) if batch is None else self.surface.grad(P, batch=batch)) + self.l2 * P
-        return g + self.l1 * np.sign(P) if self.include_l1 else g
+        g = (self.surface.grad(P) if batch is None else self.surface.grad(P, batch=batch)) + self.l2_each * P
+        return g + self.l1_each * np.sign(P) if self.include_l1 else g
 
     def hessian(self, P: np.ndarray) -> np.ndarray:
         return self.surface.hessian(P) + np.asarray(self.l2)[..., None] * np.eye(2)

@@ -163,6 +163,7 @@ class _Settings:
     metric_names: tuple[str, ...] = ()  # what the objective's evaluate() adds to its value
     batch_size: int | None = None  # minibatches of a network (None: the full batch)
     seed: int = 0  # of the minibatches' order
+    penalty_mask: np.ndarray | None = None  # (D,) the penalised coordinates (None: all)
 
 
 def _state_fields(opt: Optimizer, P: np.ndarray) -> tuple[tuple[str, int], ...]:
@@ -217,7 +218,12 @@ def _advance(
     surface, project, tol2 = cfg.surface, projection(cfg.constraint), cfg.tol2
     has_l1 = bool(np.any(l1 > 0))
     penalised = has_l1 or bool(np.any(l2 > 0))
-    objective = Objective(surface, l1, l2, include_l1=not cfg.proximal) if penalised else surface
+    objective = (
+        Objective(surface, l1, l2, include_l1=not cfg.proximal, mask=cfg.penalty_mask)
+        if penalised
+        else surface
+    )
+    l1_each = objective.l1_each if penalised else l1  # per coordinate: 0 on what is not penalised
     guard = _Guard(surface, cfg.center, cfg.limit)
     path, loss, obj, grad_norm, *extra = records
     n_state, n_inside = len(cfg.state_fields), len(cfg.inside_fields)
@@ -232,7 +238,7 @@ def _advance(
     def stationarity(P: np.ndarray, g: np.ndarray) -> np.ndarray:
         """The minimum-norm subgradient (or projected gradient): its norm measures convergence."""
         if has_l1:
-            g = min_norm_subgradient(P, g if cfg.proximal else g - l1 * np.sign(P), l1)
+            g = min_norm_subgradient(P, g if cfg.proximal else g - l1_each * np.sign(P), l1_each)
         if project is not None:
             g = P - project(P - g)
         return g
@@ -297,7 +303,7 @@ def _advance(
             # The step, then the L1 proximal step or the projection onto the constraint.
             P_new, state = update(P, seen, state, t, hp, objective)
             if proximal:
-                P_new = soft_threshold(P_new, hp["lr"] * l1)
+                P_new = soft_threshold(P_new, hp["lr"] * l1_each)
             if project is not None:
                 P_new = project(P_new)
             # Divergence: freeze the bad trajectories at their last good point.
@@ -363,6 +369,7 @@ def simulate(
     l1=0.0,
     l2=0.0,
     proximal: bool = False,
+    penalize_biases: bool = False,
     constraint: Mapping[str, Any] | None = None,
     record_every: int = 1,
     tol: float = 1e-6,
@@ -381,7 +388,9 @@ def simulate(
     standard deviation ``noise`` per component (minibatch noise), clipped to
     ``clip_value`` per component and then to norm ``clip_norm``; the optimizer's update with
     ``lr`` scaled by ``schedule``; with ``proximal=True`` (gd only) the exact L1 proximal
-    step (soft-thresholding by lr * l1) instead of the L1 subgradient; projection onto the
+    step (soft-thresholding by lr * l1) instead of the L1 subgradient. On a network the L1/L2
+    penalty is on the weights only, as the notes advise (``net.weight_mask``), unless
+    ``penalize_biases=True`` (torch's ``weight_decay`` on every parameter); projection onto the
     ``constraint`` ball. Every numeric option and hyperparameter is a scalar or one value per
     trajectory. ``record_state=True`` also records the optimizer's state (``Run.state``);
     recording changes no bit of the path. Bad arguments raise ``ValueError``; diverging
@@ -440,6 +449,7 @@ def simulate(
         metric_names=metric_names,
         batch_size=batch_size,
         seed=seed,
+        penalty_mask=None if penalize_biases or not network else np.asarray(surface.weight_mask, dtype=bool),
     )
     R = len(recorded)
     out = (

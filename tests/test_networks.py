@@ -40,10 +40,11 @@ def small():
 
 
 def test_dataset_defaults_shapes_and_types(moons):
-    X, y, X_test, y_test = moons
+    X, y, X_test, y_test, X_val, y_val = moons
     assert X.shape == (200, 2) and X.dtype == np.float64
     assert y.shape == (200,) and y.dtype == np.int64
     assert X_test.shape == (1000, 2) and y_test.shape == (1000,)
+    assert X_val.shape == (0, 2) and y_val.shape == (0,) and y_val.dtype == np.int64  # none by default
     assert np.bincount(y).tolist() == [100, 100]  # balanced
     assert moons.classes == 2
 
@@ -60,8 +61,28 @@ def test_every_dataset_is_reproducible_from_its_seed(name):
     np.testing.assert_array_equal(dataset(name, seed=4, n_test=3000).X, a.X)
 
 
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_a_validation_split_is_disjoint_and_leaves_training_and_test_sets_as_they_were(name):
+    plain = dataset(name, n_train=60, n_test=300, seed=7)
+    split = dataset(name, n_train=60, n_test=300, seed=7, n_val=150)
+    for field in ("X", "y", "X_test", "y_test"):
+        np.testing.assert_array_equal(getattr(split, field), getattr(plain, field))
+    assert split.X_val.shape == (150, 2) and split.y_val.shape == (150,) and split.y_val.dtype == np.int64
+    if name != "xor":  # xor's labels come from the quadrants; the others are balanced
+        assert np.bincount(split.y_val).min() == 150 // split.classes
+    # Disjoint: no point of one set is a point of another.
+    rows = [{tuple(p) for p in X} for X in (split.X, split.X_test, split.X_val)]
+    assert sum(map(len, rows)) == len(rows[0] | rows[1] | rows[2]) == 60 + 300 + 150
+    # Drawn from the same distribution: a network's validation loss is near its test loss.
+    net = Network(split, hidden=(8,))
+    theta = simulate(net, "adam", net.init(), 300, lr=0.02).final
+    assert net.metric_names[-2:] == ("val_loss", "val_acc")
+    measured = net.evaluate(theta)
+    assert abs(measured["val_acc"][0] - measured["test_acc"][0]) < 0.1
+
+
 def test_moons_without_noise_lie_on_their_half_circles():
-    X, y, _, _ = dataset("moons", noise=0.0)
+    X, y, *_ = dataset("moons", noise=0.0)
     upper = X[y == 0] + [0.5, 0.25]
     lower = X[y == 1] + [0.5, 0.25] - [1.0, 0.5]
     np.testing.assert_allclose(np.hypot(*upper.T), 1.0)
@@ -81,6 +102,8 @@ def test_moons_without_noise_lie_on_their_half_circles():
         {"noise": float("nan")},
         {"noise": "a lot"},
         {"seed": -1},
+        {"n_val": -1},
+        {"n_val": 2.5},
     ],
 )
 def test_bad_data_settings_raise_value_error(kwargs):
@@ -301,6 +324,47 @@ def test_options_a_network_refuses_raise_value_error(small, kwargs):
 def test_batch_size_on_a_surface_raises_value_error():
     with pytest.raises(ValueError, match="networks"):
         simulate(get_surface("rosenbrock"), "gd", [0.0, 0.0], 5, batch_size=8)
+
+
+def test_the_penalty_is_on_the_weights_not_the_biases_unless_asked():
+    # Note 004: penalize the weights, not the biases (fitting a bias needs little data).
+    net = Network(dataset("moons", n_train=40, seed=2), hidden=(6,))
+    assert net.weight_mask.sum() == 2 * 6 + 6 * 2 and (~net.weight_mask).sum() == 6 + 2
+    theta = net.init(n=1, seed=3) + 0.3  # every bias 0.3: a bias penalty would move them
+    plain = net.grad(theta)[0]
+    for l1, l2 in ((0.0, 0.5), (0.2, 0.0)):
+        step = simulate(net, "gd", theta, 1, lr=1.0, l1=l1, l2=l2).path[1, 0]
+        moved = theta[0] - step - plain  # what the penalty added to the step
+        np.testing.assert_allclose(moved[~net.weight_mask], 0.0, atol=1e-15)
+        np.testing.assert_allclose(
+            moved[net.weight_mask], (l2 * theta + l1 * np.sign(theta))[0, net.weight_mask]
+        )
+        everything = simulate(net, "gd", theta, 1, lr=1.0, l1=l1, l2=l2, penalize_biases=True).path[1, 0]
+        np.testing.assert_allclose(theta[0] - everything - plain, (l2 * theta + l1 * np.sign(theta))[0])
+    # The proximal L1 step (soft-thresholding) leaves the biases alone too.
+    run = simulate(net, "gd", theta, 200, lr=0.5, l1=0.05, proximal=True)
+    biases = run.final[0][~net.weight_mask]
+    assert (run.final[0][net.weight_mask] == 0).any() and (biases != 0).all()
+    with_biases = simulate(net, "gd", theta, 200, lr=0.5, l1=0.05, proximal=True, penalize_biases=True)
+    assert (with_biases.final[0][~net.weight_mask] == 0).any()
+    assert run.objective[-1, 0] == pytest.approx(
+        run.loss[-1, 0] + 0.05 * np.abs(run.final[0][net.weight_mask]).sum()
+    )
+
+
+def test_a_validation_set_is_recorded_as_run_metrics():
+    net = Network(dataset("moons", n_train=40, n_val=100, seed=2), hidden=(6,))
+    run = simulate(net, "adam", net.init(), 30, lr=0.02, record_every=10)
+    for name in ("val_loss", "val_acc"):
+        assert run.metrics[name].shape == run.loss.shape
+    np.testing.assert_allclose(
+        run.metrics["val_loss"][:, 0],
+        [net._losses(p[None], net.data.X_val, net.data.y_val)[0][0] for p in run.path[:, 0]],
+    )
+    assert (
+        "val_loss"
+        not in simulate(Network(dataset("moons", n_train=40), hidden=(6,)), "adam", net.init(), 3).metrics
+    )
 
 
 def test_full_batch_convergence_is_judged_on_the_full_gradient():

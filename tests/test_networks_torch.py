@@ -72,6 +72,7 @@ def test_training_equals_torch_optim_step_for_step(case):
         batch_size=case["batch"],
         seed=META["batch_seed"],
         l2=case["l2"],
+        penalize_biases=True,  # torch's weight_decay is on every parameter of the group
         **case["hp"],
     )
     assert (run.diverged_at == -1).all()

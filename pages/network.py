@@ -5,10 +5,10 @@ import dataclasses
 import json
 import math
 
-import numpy as np
 import streamlit as st
 
 from ui import network_scene as ns
+from ui.network_summary import verdict
 from ui.race_view import COLORS
 from ui.shell import lang, language_query, on_phone, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words
@@ -135,26 +135,14 @@ def _figures(settings_json: str, language: str, narrow: bool):
 
 
 def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
-    """(kind, sentence) per optimizer: what a teacher would say about its run."""
+    """(kind, sentence) per optimizer: what a teacher would say about its run (the colour and
+    every number from ui.network_summary.verdict, read from that run)."""
     s, out = result.settings, []
-    chance = 1.0 / result.net.classes
     for t, trainee in zip(result.trained, trainees, strict=True):
-        run, name = t.run, trainee.label
-        accuracy = run.metrics["test_acc"][:, 0]
-        if run.diverged_at[0] >= 0:
-            out.append(("error", say("nw.sum.diverged", name=name, step=int(run.diverged_at[0]))))
-            continue
-        if ns.symmetric_units(result.net, run.final[0]):
-            init = say(f"nw.init.{s.init}")
-            out.append(("warning", say("nw.sum.symmetric", name=name, init=init, acc=float(accuracy[-1]))))
-            continue
-        best_acc = float(np.nanmax(accuracy))
-        if best_acc <= chance + 0.05:
-            out.append(("warning", say("nw.sum.chance", name=name, acc=float(accuracy[-1]), steps=s.steps)))
-            continue
-        step = ns.first_step_reaching(run, best_acc - 0.005)
-        best_step, _ = ns.best_test_step(run)
-        out.append(("success", say("nw.sum.reached", name=name, acc=best_acc, step=step, best=best_step)))
+        symmetric = ns.symmetric_units(result.net, t.run.final[0])
+        v = verdict(result.net, t.run, symmetric=symmetric, steps=s.steps)
+        extra = {"init": say(f"nw.init.{s.init}")} if v.key == "symmetric" else {}
+        out.append((v.kind, say(f"nw.sum.{v.key}", name=trainee.label, **v.values, **extra)))
     return out
 
 

@@ -14,7 +14,6 @@ import numpy as np
 
 from networks import Network
 from optimizers import Run
-from ui.network_scene import best_test_step, first_step_reaching
 
 # A run whose training loss rose this many times above its start on the way counts as unstable
 # (a jolt of minibatch noise in the first steps stays well under it).
@@ -49,7 +48,8 @@ def verdict(net: Network, run: Run, *, symmetric: bool, steps: int) -> Verdict:
         return Verdict("warning", "symmetric", {"acc": final_acc})
     finite = np.isfinite(accuracy)
     best_acc = float(np.max(accuracy[finite])) if finite.any() else final_acc
-    step = first_step_reaching(run, best_acc)
+    reached = np.flatnonzero(accuracy >= best_acc)  # the first record with the best accuracy
+    step = int(run.step[reached[0]]) if len(reached) else 0
     start, end = float(loss[0]), float(loss[-1])
     peak = float(np.nanmax(loss))
     numbers = {
@@ -58,14 +58,15 @@ def verdict(net: Network, run: Run, *, symmetric: bool, steps: int) -> Verdict:
         "peak": peak,
         "acc": final_acc,
         "best_acc": best_acc,
-        "step": step if step is not None else 0,
+        "step": step,
     }
     if end > start:
         return Verdict("error", "worse", numbers)
     chance = 1.0 / net.classes
     if best_acc <= chance + CHANCE_MARGIN:
         return Verdict("warning", "chance", {"acc": final_acc, "chance": chance, "steps": int(steps)})
-    numbers["best"] = best_test_step(run)[0]
+    test = run.metrics["test_loss"][:, 0]  # the record of least test loss (the sentence's "lowest")
+    numbers["best"] = int(run.step[int(np.nanargmin(test))]) if np.isfinite(test).any() else 0
     if peak > UNSTABLE_RISE * start:
         return Verdict("warning", "unstable", numbers)
     kind = "warning" if best_acc - final_acc > ACCURACY_DROP else "success"

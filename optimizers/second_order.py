@@ -188,7 +188,10 @@ def cg_update(P, g, state, t, hp, surface):
               \beta^{PR+}_t = \max\left(0, \frac{g_t^\top (g_t - g_{t-1})}{g_{t-1}^\top g_{t-1}}\right)
 
     Restarts with :math:`d = -g` every 2 steps (the dimension) and whenever :math:`d` is
-    not a descent direction; the step comes from Armijo backtracking from ``lr``.
+    not a descent direction. On a quadratic surface (``surface.quadratic``: constant Hessian
+    H) the line search is exact, :math:`a = -\nabla f^\top d / d^\top H d`, so CG reaches
+    the minimum of a 2-D quadratic in 2 steps (Nocedal & Wright, theorem 5.2); elsewhere, and
+    where :math:`d^\top H d \le 0`, the step comes from Armijo backtracking from ``lr``.
     """
     gg_prev = row_dot(state.g_prev, state.g_prev)
     with np.errstate(all="ignore"):
@@ -200,8 +203,24 @@ def cg_update(P, g, state, t, hp, surface):
     d = -g + beta * state.d_prev
     uphill = row_dot(d, g)[:, 0] >= 0
     d[uphill] = -g[uphill]
-    step = _direction_step(P, g, d, hp, surface)
+    if hp["line_search"] and getattr(surface, "quadratic", False):
+        step = _exact_step(P, g, d, hp, surface)
+    else:
+        step = _direction_step(P, g, d, hp, surface)
     return P + step * d, CGState(g.copy(), d)
+
+
+def _exact_step(P, g, d, hp, surface):
+    """The exact line search on a quadratic: the minimiser of f along ``d``, from the true
+    gradient (the step's ``g`` may carry noise or clipping); Armijo where ``d.H.d <= 0``
+    (f unbounded below along ``d``)."""
+    curvature = np.einsum("ni,nij,nj->n", d, surface.hessian(P), d)[:, None]
+    with np.errstate(all="ignore"):
+        exact = -row_dot(surface.grad(P), d) / curvature
+    good = (curvature > 0) & np.isfinite(exact)
+    if good.all():
+        return exact
+    return np.where(good, exact, armijo(surface, P, g, d, hp["lr"]))
 
 
 def _no_state(P: np.ndarray) -> tuple[()]:

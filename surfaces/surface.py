@@ -136,6 +136,14 @@ class Surface:
     def compiled(self) -> Compiled:
         return compile_expression(self.concrete)
 
+    @functools.cached_property
+    def quadratic(self) -> bool:
+        """Whether f is a polynomial of degree at most 2 in x and y: then its Hessian H is
+        constant and the exact minimiser along a direction d is the step ``-g.d / d.H.d``
+        (conjugate gradient's exact line search)."""
+        f = self.concrete
+        return bool(f.is_polynomial(X, Y)) and sp.Poly(f, X, Y).total_degree() <= 2
+
     # Like NumPy's own functions these warn where f is undefined (log of a negative):
     # simulate() and the figure builders evaluate under np.errstate and handle inf/nan.
 

@@ -203,6 +203,23 @@ def test_conjugate_gradient_reaches_rosenbrock_minimum_in_2000_steps(variant):
     assert np.linalg.norm(run.final[0] - [1.0, 1.0]) < 1e-4
 
 
+@pytest.mark.parametrize("variant", ["PR+", "FR"])
+def test_conjugate_gradient_solves_a_2d_quadratic_in_2_steps_with_its_exact_line_search(variant):
+    assert {
+        n for n in ("narrow_valley", "booth", "matyas", "rosenbrock", "saddle") if get_surface(n).quadratic
+    } == {
+        "narrow_valley",
+        "booth",
+        "matyas",
+    }
+    for kappa, angle in ((10.0, 0.0), (100.0, 30.0), (1000.0, -70.0)):
+        s = get_surface("narrow_valley", kappa=kappa, angle=angle)
+        starts = [s.start, [2.0, 1.0], [-0.3, 2.9]]
+        run = simulate(s, "cg", starts, 10, variant=variant)
+        assert np.all(run.grad_norm[1] > 1e-3) and np.all(run.converged_at == 2), (kappa, angle)
+        assert np.allclose(run.final, 0.0, atol=1e-12)
+
+
 def test_line_search_never_increases_the_objective():
     s = get_surface("rosenbrock")
     for name in ("bfgs", "lbfgs", "cg"):

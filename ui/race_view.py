@@ -11,9 +11,11 @@ import numpy as np
 import streamlit as st
 
 from optimizers import OPTIMIZERS, Run
+from optimizers.endings import endings
 from optimizers.objective import Objective
 from optimizers.tuning import DEFAULT_COUNT, SCORES, rate_grid, tune
 from ui import settings as cfg
+from ui import verdict
 from ui.inspector import substituted, update_rule
 from ui.narration import beats
 from ui.shell import lang, on_phone, say
@@ -281,19 +283,16 @@ def _grad_curves(settings_json: str, language: str, _surface_obj, _racers, surfa
     return curves_figure(_surface_obj, _racers, metric="grad_norm", words=words)
 
 
-def _status(row: dict, steps: int, surface) -> str:
-    name, n = row["label"], row["trajectories"]
-    if row["diverged"] and not surface.defined_everywhere:
-        return say("st.undefined", name=name, step=row["diverged_at"])
-    if row["diverged"]:
-        key = "st.diverged" if row["diverged"] == n else "st.diverged_some"
-        return say(key, name=name, step=row["diverged_at"], count=row["diverged"], n=n)
-    if row["converged"] == n and row["converged_at"] == 0:  # never moved: not a success
-        return say("st.flat", name=name)
-    if row["converged"]:
-        key = "st.converged" if row["converged"] == n else "st.converged_some"
-        return say(key, name=name, step=row["converged_at"], count=row["converged"], n=n)
-    return say("st.moving", name=name, steps=steps)
+def ending_of(surface, s: cfg.Settings, run: Run) -> np.ndarray:
+    """Where each trajectory of ``run`` ended, judged on the objective the race minimised."""
+    options = s.simulate_options()
+    return endings(
+        surface,
+        run,
+        l1=options.get("l1", 0.0),
+        l2=options.get("l2", 0.0),
+        constraint=options.get("constraint"),
+    )
 
 
 def _stability_limit(surface, s: cfg.Settings) -> float | None:
@@ -375,18 +374,30 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
         st.markdown(f"**{say('pg.summary')}**")
         rows = [summary(surface, r) for r in racers]
         # A Markdown table: st.table would import pandas (a third of a second on a fresh server).
-        header = [say("col.optimizer"), say("col.final"), say("col.distance"), say("col.converged")]
+        ends = [ending_of(surface, s, r.run) for r in racers]
+        header = [
+            say("col.optimizer"),
+            say("col.final"),
+            say("col.distance"),
+            say("col.ended"),
+            say("col.converged"),
+        ]
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        for r in rows:
+        for r, end in zip(rows, ends, strict=True):
             distance = "–" if r["distance"] is None else f"{r['distance']:.3g}"
             converged = "–" if r["converged_at"] < 0 else str(r["converged_at"])
-            cells = [r["label"].replace("|", "/"), f"{r['final_loss']:.4g}", distance, converged]
+            cells = [
+                r["label"].replace("|", "/"),
+                f"{r['final_loss']:.4g}",
+                distance,
+                verdict.cell(end, lang()),
+                converged,
+            ]
             lines.append("| " + " | ".join(cells) + " |")
         st.markdown("\n".join(lines))
-        for row in rows:
-            message = _status(row, s.steps, surface)
-            moved = not (row["converged"] and row["converged_at"] == 0)
-            (st.error if row["diverged"] else st.success if row["converged"] and moved else st.info)(message)
+        for row, racer_, end in zip(rows, racers, ends, strict=True):
+            message = verdict.sentence(row["label"], racer_.run, end, row, s.steps, surface, lang())
+            getattr(st, verdict.kind(end, racer_.run))(message)
     if s.inside:
         _inspector(racers, list(s.optimizers), s.steps)
         _narration(surface, racers, s)

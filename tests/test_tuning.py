@@ -79,3 +79,37 @@ def test_the_playground_races_each_optimizer_with_its_best_rate_and_says_so_in_t
 def _rates(name, surface):
     shown = cfg.control(name, "lr").options
     return np.unique(np.clip(rate_grid(cfg.suggested_lr(name, surface)), min(shown), max(shown)))
+
+
+def _drawn(fig, label):
+    """The rates the tuning chart draws for ``label``: scored points on the line, and the x's
+    of diverged rates (their own axis above the scores)."""
+    scored, diverged = set(), set()
+    for trace in fig.data:
+        if trace.name == label:
+            scored |= {float(x) for x, y in zip(trace.x, trace.y, strict=True) if np.isfinite(y)}
+        elif trace.legendgroup == label and trace.yaxis == "y2":
+            assert trace.marker.symbol == "x-thin" and np.all(np.asarray(trace.y) == 0.5)
+            diverged |= {float(x) for x in trace.x}
+    return scored, diverged
+
+
+def test_the_tuning_chart_draws_every_rate_tried_and_the_diverged_ones_as_such():
+    # Gradient descent's line once ended near 0.005 on Rosenbrock, the rates up to 0.03 tried
+    # and diverged left out without a trace.
+    from viz.curves import tuning_figure
+
+    surface = get_surface("rosenbrock")
+    tunings = [tune(surface, name, surface.start, 500, _rates(name, surface)) for name in ("gd", "adam")]
+    gd = tunings[0]
+    assert np.isinf(gd.scores).sum() >= 5 and np.isfinite(gd.scores).sum() >= 5
+    words = {"lr": "learning rate", "score.final": "final", "diverged": "diverged"}
+    fig = tuning_figure(tunings, ["GD", "Adam"], ["#1f77b4", "#ff7f0e"], words)
+    for tuning, label in zip(tunings, ["GD", "Adam"], strict=True):
+        scored, diverged = _drawn(fig, label)
+        assert scored | diverged == set(tuning.rates.tolist()) and not scored & diverged, label
+        assert diverged == set(tuning.rates[np.isinf(tuning.scores)].tolist()), label
+    assert fig.layout.yaxis2.domain[0] > fig.layout.yaxis.domain[1]  # a strip above the scores
+    assert fig.layout.yaxis2.range == (0, 1)
+    assert [a.text for a in fig.layout.annotations] == ["diverged"]
+    assert sum(t.showlegend is not False and t.yaxis == "y2" for t in fig.data) == 1

@@ -104,14 +104,42 @@ def summary(surface, racer: Racer) -> dict:
 def tuning_figure(
     tunings, labels: Sequence[str], colors: Sequence[str], words: Mapping[str, str]
 ) -> go.Figure:
-    """Score against learning rate for each tuned optimizer, its chosen rate starred; a rate
-    whose run diverged is left out (a gap in its line)."""
+    """Score against learning rate for each tuned optimizer, its chosen rate starred. Every
+    rate tried is drawn: a rate whose run diverged (no score) as an x in a strip above the
+    scores (an axis of its own, hidden), labelled ``words["diverged"]`` there and in the legend."""
     fig = go.Figure()
+    finite_scores = [t.scores[np.isfinite(t.scores)] for t in tunings]
+    positive = all((f > 0).all() for f in finite_scores)
+    any_diverged = False
     for tuning, label, color in zip(tunings, labels, colors, strict=True):
-        scores = np.where(np.isfinite(tuning.scores), tuning.scores, np.nan)
+        finite = np.isfinite(tuning.scores)
+        scores = np.where(finite, tuning.scores, np.nan)
         fig.add_trace(
-            go.Scatter(x=tuning.rates, y=scores, mode="lines", line={"color": color, "width": 2}, name=label)
+            go.Scatter(
+                x=tuning.rates,
+                y=scores,
+                mode="lines+markers",  # a lone scored rate between diverged ones stays visible
+                marker={"size": 4, "color": color},
+                line={"color": color, "width": 2},
+                name=label,
+                legendgroup=label,
+            )
         )
+        if (~finite).any():
+            fig.add_trace(
+                go.Scatter(
+                    x=tuning.rates[~finite],
+                    y=np.full(int((~finite).sum()), 0.5),
+                    yaxis="y2",
+                    mode="markers",
+                    marker={"symbol": "x-thin", "size": 9, "line": {"width": 2, "color": color}},
+                    name=f"{label}: {words['diverged']}",
+                    legendgroup=label,
+                    showlegend=not any_diverged,
+                    hovertemplate=f"{label}<br>lr = %{{x:.4g}}: {words['diverged']}<extra></extra>",
+                )
+            )
+            any_diverged = True
         if tuning.best is not None:
             chosen = float(scores[np.flatnonzero(tuning.rates == tuning.best)[0]])
             fig.add_trace(
@@ -130,15 +158,35 @@ def tuning_figure(
                     hovertemplate=f"{label}<br>lr = {tuning.best:.4g}<extra></extra>",
                 )
             )
+    if any_diverged:  # one legend entry for the x's of every optimizer
+        for trace in fig.data:
+            if trace.yaxis == "y2" and trace.showlegend:
+                trace.name = "× " + words["diverged"]
     score = tunings[0].score if tunings else "final"
     fig.update_layout(
         template="plotly_white",
         height=300,
-        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        margin={"l": 64, "r": 10, "t": 10, "b": 40},
         xaxis={"type": "log", "title": words["lr"]},
-        yaxis={"type": "log" if score == "final" else "linear", "title": words[f"score.{score}"]},
+        yaxis={
+            "type": "log" if score == "final" and positive else "linear",
+            "title": words[f"score.{score}"],
+            "domain": [0, 0.86],  # the x's of diverged rates in a strip above, never on a score
+        },
+        yaxis2={"domain": [0.9, 1], "anchor": "x", "range": [0, 1], "visible": False, "fixedrange": True},
         legend={"orientation": "h", "y": -0.3},
     )
+    if any_diverged:
+        fig.add_annotation(
+            text=words["diverged"],
+            xref="paper",
+            x=0,
+            xanchor="right",
+            yref="paper",
+            y=0.95,
+            showarrow=False,
+            font={"size": 11},
+        )
     return fig
 
 

@@ -114,3 +114,168 @@ def test_the_page_colours_the_worse_runs_red():
     assert not any("Gradient descent" in s.value for s in at.success)
     gd = next(e.value for e in at.error if e.value.startswith("Gradient descent"))
     assert re.search(r"from 0\.872 to 13\.3\b", gd) and "ended at 50%" in gd
+
+
+# ---------------------------------------------------------------- figures: helpers
+
+
+def figure_words(language="en"):
+    from ui.texts import prefixed_words
+
+    return prefixed_words("nf.", language)
+
+
+def trainees_of(result):
+    from ui.race_view import COLORS
+    from viz.network import Trainee
+
+    return [Trainee(t.name, COLORS[i], result.net, t.run) for i, t in enumerate(result.trained)]
+
+
+def unpacked(values) -> np.ndarray:
+    import base64
+
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype(float)
+    return np.asarray(values, dtype=float)
+
+
+def yaxes(layout) -> dict:
+    return {k: v for k, v in layout.items() if re.fullmatch(r"yaxis\d*", k)}
+
+
+@pytest.fixture(scope="module")
+def exploding():
+    return scene({"act": "relu", "init": "normal", "scale": "10.0", "layers": "4", "steps": "100"})
+
+
+# ---------------------------------------------------------------- layer gradient norms (B10)
+
+
+@pytest.mark.parametrize("which", ["calm", "hot", "exploding"])
+def test_every_layer_norm_panel_is_log_scaled_labelled_and_shares_one_range(which, request):
+    from viz.network import LAYER_NORM_DECADES, layer_norms_figure
+
+    result = request.getfixturevalue(which)
+    fig = layer_norms_figure(result.trained, trainees_of(result), words=figure_words())
+    layout = fig.to_plotly_json()["layout"]
+    axes = yaxes(layout)
+    assert len(axes) == len(result.trained)
+    ranges = {tuple(a["range"]) for a in axes.values()}
+    assert len(ranges) == 1  # one shared range: panels compare
+    low, high = ranges.pop()
+    for name, axis in axes.items():
+        assert axis["type"] == "log", name
+        assert axis.get("showticklabels") is True, name
+        assert "matches" not in axis, name  # plotly.js drops matches on log axes
+    norms = np.concatenate([t.layer_norms.ravel() for t in result.trained])
+    positive = norms[norms > 0]
+    top = np.log10(positive.max())
+    assert low < top < high and high - top < 1  # the top is on the chart, with room
+    shown = positive[np.log10(positive) >= top - LAYER_NORM_DECADES]
+    assert low < np.log10(shown.min())  # everything within the decades is drawn
+    hidden = int(np.sum(np.log10(positive) < low))
+    notes = [a["text"] for a in layout.get("annotations", []) if "below the axis" in a["text"]]
+    assert notes == ([f"{hidden} values under {10**low:.2g}: below the axis"] if hidden else [])
+    # Each trace draws its panel's norms of its layer: a gap only where a norm is exactly 0
+    # (float32 may round one under the axis to 0: it was off the chart anyway).
+    traces = iter(fig.data)
+    for t in result.trained:
+        for layer in range(t.layer_norms.shape[1]):
+            y, truth = unpacked(next(traces).y), t.layer_norms[:, layer]
+            visible = truth >= 10**low
+            np.testing.assert_allclose(y[visible], truth[visible], rtol=1e-6)
+            assert np.all(np.isnan(y[truth == 0]))
+
+
+def test_exploding_norms_in_a_later_panel_are_on_its_labelled_log_axis(exploding):
+    from viz.network import layer_norms_figure
+
+    fig = layer_norms_figure(exploding.trained, trainees_of(exploding), words=figure_words("zh"))
+    # 4-layer ReLU at scale 10: momentum's norms (second panel) reach 1e13, gd's stay near 1e5.
+    top = exploding.trained[1].layer_norms.max()
+    assert top > 1e12 and exploding.trained[0].layer_norms.max() < 1e6
+    axis = fig.layout.yaxis2
+    assert axis.type == "log" and axis.showticklabels and axis.range[1] > np.log10(top)
+
+
+# ---------------------------------------------------------------- sharpness limits (B13)
+
+
+def quadratic_run(name, hp, curvature, steps=3000) -> bool:
+    """Whether ``name`` with ``hp`` converges on f(x) = curvature / 2 x^2 from x = 1."""
+    from optimizers import get_optimizer
+
+    opt = get_optimizer(name)
+    P = np.ones((1, 1))
+    state, settings = opt.init(P), {**opt.defaults, **hp}
+    for t in range(1, steps + 1):
+        P, state = opt.update(P, curvature * P, state, t, settings, None)
+        if not np.all(np.isfinite(P)) or np.abs(P).max() > 1e50:
+            return False
+    return bool(np.abs(P).max() < 1e-6)
+
+
+@pytest.mark.parametrize(
+    "name, hp, expected",
+    [
+        ("gd", {"lr": 0.5}, 4.0),
+        ("gd", {"lr": 10.0}, 0.2),
+        ("momentum", {"lr": 0.1, "momentum": 0.9}, 38.0),
+        ("momentum", {"lr": 10.0, "momentum": 0.9}, 0.38),
+        ("momentum", {"lr": 0.5, "momentum": 0.0}, 4.0),
+        ("nesterov", {"lr": 0.1, "momentum": 0.9}, 2 * 1.9 / (0.1 * 2.8)),
+        ("nesterov", {"lr": 0.5, "momentum": 0.5}, 3.0),
+    ],
+)
+def test_each_methods_stability_limit_is_where_it_stops_converging_on_a_quadratic(name, hp, expected):
+    from viz.network import stability_limit
+
+    _, limit = stability_limit(name, hp)
+    assert limit == pytest.approx(expected)
+    assert quadratic_run(name, hp, 0.97 * limit) and not quadratic_run(name, hp, 1.03 * limit)
+
+
+def test_adaptive_methods_get_no_line():
+    from viz.network import stability_limit
+
+    for name in ("adam", "adamw", "rmsprop", "adagrad", "rprop", "nadam"):
+        assert stability_limit(name, {"lr": 0.01, "momentum": 0.9}) is None
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_sharpness_chart_names_each_limit_in_the_legend_on_a_sane_axis(hot, language):
+    from viz.network import SHARPNESS_DECADES, sharpness_figure
+
+    fig = sharpness_figure(hot.trained, trainees_of(hot), words=figure_words(language))
+    lines = [t for t in fig.data if t.line.dash == "dot"]
+    expected = {"gd": 2 / 10, "momentum": 2 * 1.9 / 10}  # lr 10 each, momentum 0.9; adam: none
+    assert len(lines) == 2
+    for trace, (name, value) in zip(lines, expected.items(), strict=True):
+        assert list(trace.y) == pytest.approx([value, value])
+        assert trace.name.startswith(name) and f"{value:.3g}" in trace.name and trace.showlegend is not False
+    # No label drawn on the chart itself: the limits' names are legend entries, which never overprint.
+    texts = [a.text for a in fig.layout.annotations]
+    assert not any("lr" in t or "学习率" in t for t in texts)
+    low, high = fig.layout.yaxis.range
+    values = np.concatenate([t.sharpness for t in hot.trained])
+    values = values[np.isfinite(values) & (values > 0)]
+    top = max(values.max(), *expected.values())
+    assert high - np.log10(top) < 0.5 and np.log10(top) < high
+    assert low >= np.log10(top) - SHARPNESS_DECADES - 0.5  # not 1e-216
+    assert low < np.log10(min(expected.values()))  # every limit is on the chart
+    under = int(np.sum(np.log10(values) < low))
+    assert under > 0  # the saturated runs' 1e-12 ... 1e-249: said, not drawn
+    assert len(texts) == 1 and str(under) in texts[0]
+
+
+def test_sharpness_chart_of_a_calm_run_has_its_three_methods_lines(calm):
+    from viz.network import sharpness_figure
+
+    fig = sharpness_figure(calm.trained, trainees_of(calm), words=figure_words())
+    lines = {t.name.split(":")[0]: t.y[0] for t in fig.data if t.line.dash == "dot"}
+    gd, momentum, _ = (t.hp for t in calm.trained)
+    assert gd["lr"] == pytest.approx(0.5, rel=0.01) and momentum["momentum"] == 0.9
+    expected = {"gd": 2 / gd["lr"], "momentum": 2 * 1.9 / momentum["lr"]}  # adam: none
+    assert lines == pytest.approx(expected)
+    assert not fig.layout.annotations  # nothing under the axis

@@ -168,6 +168,7 @@ class Trained:
     sharpness_steps: np.ndarray  # (K,) steps at which the sharpness was computed
     sharpness: np.ndarray  # (K,)
     lr: float | None
+    hp: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # the optimizer's settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -226,7 +227,7 @@ def train_one(s, net: Network, start: np.ndarray, name: str, hp: Mapping[str, An
     picks = np.unique(np.linspace(0, len(run.step) - 1, SHARPNESS_POINTS).round().astype(int))
     alive = run.diverged_at[0] < 0
     top = sharpness(net, path[picks]) if alive else np.full(len(picks), np.nan)
-    return Trained(name, run, norms, run.step[picks], top, hp.get("lr"))
+    return Trained(name, run, norms, run.step[picks], top, hp.get("lr"), dict(hp))
 
 
 def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landscape | None:

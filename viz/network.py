@@ -54,7 +54,10 @@ ENGLISH = {
     "line_between": "{a} → {b}",
     "line_x": "position on the line (0 = first end, 1 = second)",
     "sharpness": "sharpness (largest Hessian eigenvalue)",
-    "limit": "2 / lr of {name}",
+    "limit_plain": "{name}: 2/lr = {value:.3g}",
+    "limit_heavy": "{name}: 2(1+μ)/lr = {value:.3g}",
+    "limit_nesterov": "{name}: 2(1+μ)/(lr(1+2μ)) = {value:.3g}",
+    "below": "{count} values under {floor:.2g}: below the axis",
     "layer": "layer {k}",
     "grad_norm": "gradient norm",
     "zeros": "{name}: {share:.0%} exactly 0",
@@ -525,6 +528,46 @@ def lines_figure(
     return fig
 
 
+def stability_limit(name: str, hp: Mapping[str, float]) -> tuple[str, float] | None:
+    """The largest curvature at which ``name`` with settings ``hp`` is stable on a quadratic:
+    (formula key, value), or None where no limit of this form exists.
+
+    Gradient descent: 2/lr. Heavy ball (torch's SGD momentum μ): 2(1+μ)/lr. Nesterov (torch's
+    form): 2(1+μ)/(lr(1+2μ)). Adaptive methods divide each step by their own statistics of the
+    gradients, so their effective rate moves with the run: no fixed line."""
+    lr = hp.get("lr")
+    if not lr or lr <= 0:
+        return None
+    mu = float(hp.get("momentum", 0.0))
+    if name == "gd":
+        return "plain", 2.0 / lr
+    if name == "momentum":
+        return "heavy", 2.0 * (1.0 + mu) / lr
+    if name == "nesterov":
+        return "nesterov", 2.0 * (1.0 + mu) / (lr * (1.0 + 2.0 * mu))
+    return None
+
+
+SHARPNESS_DECADES = 6  # the sharpness axis shows at most this many decades under its top
+
+
+def _below_note(fig: go.Figure, count: int, floor: float, words: Mapping[str, str]) -> None:
+    """Say how many drawn values fall under a log axis's floor (they are off the chart)."""
+    if count:
+        fig.add_annotation(
+            text=words["below"].format(count=count, floor=floor),
+            xref="paper",
+            yref="paper",
+            x=0.0,
+            y=0.0,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 10, "color": "#555"},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+
+
 def sharpness_figure(
     trained,
     trainees: Sequence[Trainee],
@@ -533,9 +576,15 @@ def sharpness_figure(
     height: int = 360,
     font_size: int = 12,
 ) -> go.Figure:
-    """The largest Hessian eigenvalue during training, with each rate's stability line 2/lr
-    (gradient descent on a quadratic diverges above it)."""
+    """The largest Hessian eigenvalue during training, with each method's stability limit on a
+    quadratic (``stability_limit``) as a dotted line named in the legend with its value: 2/lr
+    for gradient descent, 2(1+μ)/lr for heavy ball, 2(1+μ)/(lr(1+2μ)) for Nesterov, none for
+    adaptive methods. The axis covers the finite positive values and the limits, at most
+    ``SHARPNESS_DECADES`` decades below the largest (a saturated run's 1e-200 is off it, said)."""
     fig = go.Figure()
+    steps = [int(v) for tr in trained for v in tr.sharpness_steps]
+    x0, x1 = (min(steps), max(steps)) if steps else (0, 1)
+    values, limits = [], []
     for t, tr in zip(trainees, trained, strict=True):
         fig.add_trace(
             go.Scatter(
@@ -546,17 +595,27 @@ def sharpness_figure(
                 name=t.label,
             )
         )
-        if tr.lr:
-            fig.add_hline(
-                y=2.0 / tr.lr,
-                line={"color": t.color, "width": 1.5, "dash": "dot"},
-                annotation_text=words["limit"].format(name=t.label),
-                annotation_position="top left",
+        values += [float(v) for v in tr.sharpness if np.isfinite(v) and v > 0]
+        limit = stability_limit(tr.name, getattr(tr, "hp", None) or {"lr": tr.lr})
+        if limit is not None:
+            kind, value = limit
+            limits.append(value)
+            fig.add_trace(
+                go.Scatter(
+                    x=[x0, x1],
+                    y=[value, value],
+                    mode="lines",
+                    line={"color": t.color, "width": 1.5, "dash": "dot"},
+                    name=words[f"limit_{kind}"].format(name=t.label, value=value),
+                    hoverinfo="name",
+                )
             )
-    # The range by hand: on a log axis plotly stretches its autorange for the lines' labels.
-    values = [v for tr in trained for v in tr.sharpness if np.isfinite(v) and v > 0]
-    values += [2.0 / tr.lr for tr in trained if tr.lr]
-    low, high = (min(values), max(values)) if values else (0.1, 10.0)
+    # The range by hand: all limits and the values down to SHARPNESS_DECADES under the top.
+    drawn = values + limits
+    high = max(drawn) if drawn else 10.0
+    low = max(min(drawn), high / 10**SHARPNESS_DECADES) if drawn else 0.1
+    low = min([low, *limits])
+    _below_note(fig, sum(v < low for v in values), low, words)
     fig.update_layout(
         template=TEMPLATE,
         height=height,
@@ -572,6 +631,22 @@ def sharpness_figure(
     return fig
 
 
+LAYER_NORM_DECADES = 10  # the layer norms' axis shows at most this many decades under the top
+
+
+def layer_norm_range(trained) -> tuple[float, float]:
+    """The log10 range every panel of the layer norms shares: all positive finite norms, with a
+    little room, and at most ``LAYER_NORM_DECADES`` decades below the largest."""
+    norms = np.concatenate([np.ravel(tr.layer_norms) for tr in trained]) if trained else np.empty(0)
+    norms = norms[np.isfinite(norms) & (norms > 0)]
+    if norms.size == 0:
+        return (-1.0, 1.0)
+    high = float(np.log10(norms.max()))
+    low = max(float(np.log10(norms.min())), high - LAYER_NORM_DECADES)
+    pad = max(0.1 * (high - low), 0.2)
+    return (low - pad, high + pad)
+
+
 def layer_norms_figure(
     trained,
     trainees: Sequence[Trainee],
@@ -581,9 +656,16 @@ def layer_norms_figure(
     font_size: int = 12,
 ) -> go.Figure:
     """Each layer's gradient norm over training, one panel per network: vanishing gradients
-    when the first layers' lines lie far below the last one's, exploding when far above."""
+    when the first layers' lines lie far below the last one's, exploding when far above.
+
+    Every panel has its own log axis with its own tick labels and one shared range from all
+    panels' norms, so panels compare (plotly.js drops ``matches`` between log axes, which left
+    the later panels linear and unlabelled). Norms below ``LAYER_NORM_DECADES`` decades under the
+    largest fall under the axis."""
     k = len(trainees)
-    fig = make_subplots(rows=1, cols=k, subplot_titles=[t.label for t in trainees], shared_yaxes=True)
+    fig = make_subplots(
+        rows=1, cols=k, subplot_titles=[t.label for t in trainees], horizontal_spacing=0.25 / max(k, 2)
+    )
     for i, (t, tr) in enumerate(zip(trainees, trained, strict=True)):
         layers = tr.layer_norms.shape[1]
         for layer in range(layers):
@@ -603,11 +685,15 @@ def layer_norms_figure(
                 col=i + 1,
             )
         fig.update_xaxes(title_text=words["x_step"], row=1, col=i + 1)
-    fig.update_yaxes(type="log", title_text=words["grad_norm"], row=1, col=1)
+    low, high = layer_norm_range(trained)
+    fig.update_yaxes(type="log", range=[low, high], showticklabels=True, row=1)
+    norms = np.concatenate([np.ravel(tr.layer_norms) for tr in trained]) if trained else np.empty(0)
+    _below_note(fig, int(np.sum((norms > 0) & (norms < 10**low))), 10**low, words)
+    fig.update_yaxes(title_text=words["grad_norm"], row=1, col=1)
     fig.update_layout(
         template=TEMPLATE,
         height=height,
-        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        margin={"l": 60, "r": 20, "t": 40, "b": 40},
         font={"size": font_size},
     )
     return fig

@@ -110,7 +110,7 @@ def _network_figures(key: str, language: str, present: bool = False):
     lesson = BY_KEY[key]
     labels = lesson_words(key, language)["scenes"]
     words = prefixed_words("nf.", language)
-    results = [ns.train(ns.from_query(scene.query)[0]) for scene in lesson.scenes]
+    results = [ns.train_lesson_scene(scene.query, lesson.view) for scene in lesson.scenes]
     trainees, trained = [], []
     # Scenes that differ in something else than the optimizer are named by the scene alone.
     one_optimizer = len({name for scene in lesson.scenes for name in scene.query["opt"].split(",")}) == 1

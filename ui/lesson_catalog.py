@@ -365,9 +365,10 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="net_toy_lessons",
-        question=("highest",),
+        question=("lowest",),
         scenes=(
-            Scene({"opt": "gd,momentum,adam", "gd.lr": "0.1", "momentum.lr": "0.1", "steps": "300", **FULL}),
+            # Equal effective steps: gradient descent at 1.0, momentum at 0.1 / (1 - 0.9) = 1.0.
+            Scene({"opt": "gd,momentum,adam", "gd.lr": "1.0", "momentum.lr": "0.1", "steps": "300", **FULL}),
         ),
         page="network",
     ),

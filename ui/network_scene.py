@@ -41,6 +41,10 @@ RECORDS = 100  # records of a run (the curves); the animation shows up to FRAMES
 FRAMES = 50
 PLANE_SIDE = 51
 SHARPNESS_POINTS = 11  # records at which the top Hessian eigenvalue is computed
+# The edge-of-stability lesson: the sharpness at every record, a record every few steps. Its
+# spikes last about ten steps: sampled every 20 steps the run's first read 1.42 x 2/lr, every
+# 4 steps 1.93 x (the every-step maximum), with the loss jump it comes with.
+DENSE_SHARPNESS_EVERY = 4
 # Optimizers that train networks (the others are written for one 2-D point).
 NETWORK_OPTIMIZERS = tuple(name for name, opt in OPTIMIZERS.items() if not opt.planar)
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
@@ -214,17 +218,22 @@ def start_of(s, net: Network) -> np.ndarray:
     return net.init(n=1, seed=s.iseed, scheme=s.init, scale=s.scale)[0]
 
 
-def train_one(s, net: Network, start: np.ndarray, name: str, hp: Mapping[str, Any]) -> Trained:
+def train_one(
+    s, net: Network, start: np.ndarray, name: str, hp: Mapping[str, Any], sharpness_every: int = 0
+) -> Trained:
+    """One optimizer's run; ``sharpness_every`` > 0: a record at least every that many steps
+    and the sharpness at every record (else at SHARPNESS_POINTS records)."""
     options = s.simulate_options()
     # L1 with plain gradient descent: the exact proximal step, which sets weights to zero.
     proximal = name == "gd" and "l1" in options
-    run = simulate(
-        net, name, start, record_every=max(1, s.steps // RECORDS), proximal=proximal, **options, **hp
-    )
+    every = max(1, s.steps // RECORDS)
+    every = min(every, sharpness_every) if sharpness_every > 0 else every
+    run = simulate(net, name, start, record_every=every, proximal=proximal, **options, **hp)
     path = run.path[:, 0]
     g = net.grad(path)
     norms = np.stack([np.linalg.norm(g[:, w:end], axis=1) for w, _, end in net.offsets], -1)
-    picks = np.unique(np.linspace(0, len(run.step) - 1, SHARPNESS_POINTS).round().astype(int))
+    points = len(run.step) if sharpness_every > 0 else SHARPNESS_POINTS
+    picks = np.unique(np.linspace(0, len(run.step) - 1, points).round().astype(int))
     alive = run.diverged_at[0] < 0
     top = sharpness(net, path[picks]) if alive else np.full(len(picks), np.nan)
     return Trained(name, run, norms, run.step[picks], top, hp.get("lr"), dict(hp))
@@ -264,12 +273,13 @@ def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landsc
     )
 
 
-def train(s) -> Result:
-    """Every optimizer of ``s`` from the same start, and the landscape and lines they share."""
+def train(s, sharpness_every: int = 0) -> Result:
+    """Every optimizer of ``s`` from the same start, and the landscape and lines they share
+    (``sharpness_every``: see train_one)."""
     net = network_of(s)
     start = start_of(s, net)
     # The optimizers train independently: on both cores when the workers are idle and warm.
-    calls = [(s, net, start, name, hp) for name, hp in s.optimizers.items()]
+    calls = [(s, net, start, name, hp, sharpness_every) for name, hp in s.optimizers.items()]
     trained = parallel.map_calls(train_one, calls, worth=s.steps >= 100)
     alphas = np.linspace(-0.25, 1.25, 61)
     from_start = [interpolate(net, start, t.run.final[0], alphas) for t in trained]
@@ -286,6 +296,12 @@ def train(s) -> Result:
         _plane(s, net, start, trained) if trained else None,
         Lines(alphas, from_start, between),
     )
+
+
+def train_lesson_scene(query: Mapping[str, Any], view: str | None) -> Result:
+    """A network lesson's scene as its page, its question and its test train it: the sharpness
+    at a record every few steps in the lesson about sharpness (the edge of stability)."""
+    return train(from_query(query)[0], DENSE_SHARPNESS_EVERY if view == "sharpness" else 0)
 
 
 def lines_between(results: list[Result]) -> Lines:

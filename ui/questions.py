@@ -173,9 +173,11 @@ def sharpness_goes(entries: Sequence[Entry], index: int = 0) -> Question:
     limit = 2 / e.lr
     late = e.sharpness[len(e.sharpness) // 2 :] / limit
     level = float(np.median(late))
+    low, high = float(np.min(late)), float(np.max(late))
     right = 0 if level < 0.6 else 1 if level < 1.4 else 2
     margin = min(abs(level - 0.6), abs(level - 1.4)) * 10 + 1
-    facts = [("q.fact.sharpness", {"name": e.label, "share": level, "limit": limit})]
+    shares = {"share": level, "low": low, "high": high}
+    facts = [("q.fact.sharpness", {"name": e.label, "limit": limit, **shares})]
     return Question(
         "q.sharpness",
         {"name": e.label},
@@ -197,13 +199,18 @@ def sparsest(entries: Sequence[Entry]) -> Question:
     return Question("q.sparsest", {}, [e.label for e in entries], False, right, margin, facts)
 
 
-def barrier(entries: Sequence[Entry], line: np.ndarray) -> Question:
-    """Whether the straight line between the first two ends rises above both."""
-    ends = max(float(line[0]), float(line[-1]))
-    peak = float(line.max())
+def barrier(entries: Sequence[Entry], lines) -> Question:
+    """Whether the straight line between the first two ends rises above both: its highest loss
+    between them (0 <= alpha <= 1) against its losses at alpha = 0 and 1, the two ends
+    themselves (the chart draws the line beyond them too; its values there are not the ends')."""
+    alphas, line = np.asarray(lines.alphas), np.asarray(lines.between)
+    first, second = (float(line[np.argmin(np.abs(alphas - a))]) for a in (0.0, 1.0))
+    inside = (alphas >= -1e-12) & (alphas <= 1 + 1e-12)
+    top = int(np.argmax(np.where(inside, line, -np.inf)))
+    ends, peak = max(first, second), float(line[top])
     right = 0 if peak > 2 * ends else 1
     margin = peak / (2 * ends) if right == 0 else (2 * ends) / peak
-    facts = [("q.fact.barrier", {"peak": peak, "ends": ends})]
+    facts = [("q.fact.barrier", {"peak": peak, "at": float(alphas[top]), "first": first, "second": second})]
     return Question("q.barrier", {}, ["q.yes", "q.no"], True, right, margin, facts)
 
 
@@ -234,7 +241,7 @@ def entries_of(lesson, language: str) -> tuple[list[Entry], list]:
     if lesson.page == "network":
         one_optimizer = len({n for scene in lesson.scenes for n in scene.query["opt"].split(",")}) == 1
         for scene, scene_label in zip(lesson.scenes, labels, strict=True):
-            result = ns.train(ns.from_query(scene.query)[0])
+            result = ns.train_lesson_scene(scene.query, lesson.view)
             results.append(result)
             for t in result.trained:
                 title = optimizer_title(t.name, language)
@@ -261,7 +268,7 @@ def question_of(lesson, language: str) -> Question | None:
     if kind == "barrier":
         from ui import network_scene as ns
 
-        return barrier(entries, ns.lines_between(results).between)
+        return barrier(entries, ns.lines_between(results))
     return _at_most_four(KINDS[kind](entries, *args))
 
 

@@ -64,6 +64,9 @@ def _controls() -> None:
     _setting("noise", side)
     _setting("n", side)
     _setting("dseed", side)
+    _setting("nval", side)
+    if state[K + "nval"]:
+        _setting("patience", side)
     side.markdown(f"**{say('nw.section.network')}**")
     _setting("layers", side)
     _setting("units", side)
@@ -99,6 +102,8 @@ def _controls() -> None:
     side.caption(say("nw.epochs", steps=state[K + "steps"], m=m, epochs=state[K + "steps"] / per, per=per))
     with side.expander(say("pg.options")):
         training_options(_setting, lambda name: state[K + name])
+        if state[K + "reg"] != "none":  # weights only, as the notes advise, unless asked
+            _setting("penbias")
         _setting("seed")
     _setting("plane", side)
     state[K + "ptest"] = int(
@@ -117,7 +122,9 @@ def _figures(settings_json: str, language: str, narrow: bool):
     result = _trained(settings_json)
     words = prefixed_words("nf.", language)
     trainees = [
-        Trainee(optimizer_title(t.name, language), COLORS[i % len(COLORS)], result.net, t.run)
+        Trainee(
+            optimizer_title(t.name, language), COLORS[i % len(COLORS)], result.net, t.run, _kept(result, t)
+        )
         for i, t in enumerate(result.trained)
     ]
     training = training_figure(
@@ -134,6 +141,12 @@ def _figures(settings_json: str, language: str, narrow: bool):
     return trainees, training, lines, sharp, layers
 
 
+def _kept(result: ns.Result, t: ns.Trained) -> int | None:
+    """The record early stopping keeps (chosen on the validation loss), or None without one."""
+    early = ns.early_stopping(t.run, result.settings.patience)
+    return None if early is None else early.record
+
+
 def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
     """(kind, sentence) per optimizer: what a teacher would say about its run (the colour and
     every number from ui.network_summary.verdict, read from that run)."""
@@ -142,7 +155,11 @@ def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
         symmetric = ns.symmetric_units(result.net, t.run.final[0])
         v = verdict(result.net, t.run, symmetric=symmetric, steps=s.steps)
         extra = {"init": say(f"nw.init.{s.init}")} if v.key == "symmetric" else {}
-        out.append((v.kind, say(f"nw.sum.{v.key}", name=trainee.label, **v.values, **extra)))
+        sentence = say(f"nw.sum.{v.key}", name=trainee.label, **v.values, **extra)
+        early = ns.early_stopping(t.run, s.patience)
+        if early is not None and v.key in ("reached", "unstable", "worse"):  # it trained: where to stop
+            sentence += " " + say("nw.sum.early", **dataclasses.asdict(early))
+        out.append((v.kind, sentence))
     return out
 
 

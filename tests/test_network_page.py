@@ -127,6 +127,61 @@ def test_diverging_training_is_reported():
     assert any("diverged" in e.value for e in at.error)
 
 
+def test_early_stopping_chooses_on_validation_and_the_star_and_summary_say_so():
+    from ui.lesson_catalog import BY_KEY
+
+    query = BY_KEY["net_early_stopping"].scenes[0].query
+    s = ns.from_query(query)[0]
+    run = ns.train(s).trained[0].run
+    early = ns.early_stopping(run, s.patience)
+    at = page(query)
+    assert not at.exception
+    spec = training_spec(at)
+    stars = [t for t in spec["data"] if t.get("marker", {}).get("symbol") == "star"]
+    assert len(stars) == 1 and stars[0]["x"] == [early.step] == [50]
+    assert stars[0]["y"] == [pytest.approx(run.metrics["test_loss"][early.record, 0])]
+    # Test accuracy on the curves' second (right) axis, at every record.
+    accuracy = [t for t in spec["data"] if t.get("line", {}).get("dash") == "dot" and t.get("yaxis")]
+    right = spec["layout"][accuracy[0]["yaxis"].replace("y", "yaxis")]
+    assert len(accuracy) == 1 and right["side"] == "right" and right["range"] == [0, 1.02]
+    sentence = " ".join(m.value for m in [*at.success, *at.warning])
+    assert "stops at step 150 and keeps the parameters of step 50" in sentence
+    assert f"test loss {early.test_loss:.3g}, test accuracy {early.test_acc:.0%}" in sentence
+    # Without a validation set nothing chooses: no star, no early-stopping sentence.
+    at = page({**query, "nval": "0"})
+    spec = training_spec(at)
+    assert not [t for t in spec["data"] if t.get("marker", {}).get("symbol") == "star"]
+    assert "Early stopping" not in " ".join(m.value for m in [*at.success, *at.warning])
+
+
+def test_early_stopping_waits_patience_evaluations_without_improvement():
+    from types import SimpleNamespace
+
+    metrics = {
+        "val_loss": np.array([[5.0], [3.0], [3.5], [2.9], [3.0], [3.0], [3.1], [1.0]]),
+        "test_loss": np.arange(8.0)[:, None],
+        "test_acc": np.linspace(0.5, 0.9, 8)[:, None],
+    }
+    run = SimpleNamespace(step=np.arange(8) * 10, metrics=metrics)
+    early = ns.early_stopping(run, patience=3)  # 2.9 at record 3; 3 records without better
+    assert (early.record, early.step, early.stopped, early.test_loss) == (3, 30, 60, 3.0)
+    assert ns.early_stopping(run, patience=4).record == 7  # waits long enough to see 1.0
+    del metrics["val_loss"]
+    assert ns.early_stopping(run, patience=3) is None
+
+
+def test_validation_size_patience_and_the_bias_penalty_are_in_the_url():
+    s, _, clamped = ns.from_query({"nval": "5000", "patience": "0", "penbias": "1", "reg": "l1"})
+    assert (s.nval, s.patience, s.penbias) == (1000, 1, True) and {"nval", "patience"} <= set(clamped)
+    assert s.simulate_options()["penalize_biases"] is True
+    assert ns.from_query({"reg": "l2"})[0].simulate_options()["penalize_biases"] is False
+    assert ns.from_query(s.to_query())[0] == s
+    at = page({"reg": "l2", "penbias": "1", "nval": "100", "patience": "5", "steps": "50"})
+    assert not at.exception
+    assert at.toggle(key="n.penbias").value is True and at.slider(key="n.nval").value == 100
+    assert at.query_params["penbias"] == "1" and at.query_params["patience"] == "5"
+
+
 def test_exports_hold_the_curves_and_the_parameters():
     s = ns.defaults()
     s.steps = 100
@@ -141,8 +196,13 @@ def test_exports_hold_the_curves_and_the_parameters():
         "train_acc",
         "test_acc",
         "grad_norm",
+        "val_loss",  # the page's default validation set (nval = 200)
+        "val_acc",
     ]
+    adam = table[table["optimizer"] == "adam"]
+    np.testing.assert_array_equal(adam["val_loss"], result.trained[2].run.metrics["val_loss"][:, 0])
     arrays = np.load(io.BytesIO(ns.parameters_npz(result)))
+    assert arrays["X_val"].shape == (200, 2) and arrays["y_val"].shape == (200,)
     params = arrays["adam_params"]
     net = Network(ns.network_of(s).data, hidden=s.hidden())
     assert params.shape == (len(arrays["adam_step"]), net.dim)

@@ -65,8 +65,6 @@ def verdict(net: Network, run: Run, *, symmetric: bool, steps: int) -> Verdict:
     chance = 1.0 / net.classes
     if best_acc <= chance + CHANCE_MARGIN:
         return Verdict("warning", "chance", {"acc": final_acc, "chance": chance, "steps": int(steps)})
-    test = run.metrics["test_loss"][:, 0]  # the record of least test loss (the sentence's "lowest")
-    numbers["best"] = int(run.step[int(np.nanargmin(test))]) if np.isfinite(test).any() else 0
     if peak > UNSTABLE_RISE * start:
         return Verdict("warning", "unstable", numbers)
     kind = "warning" if best_acc - final_acc > ACCURACY_DROP else "success"

@@ -40,7 +40,8 @@ ENGLISH = {
     "test": "test",
     "train_loss": "training loss",
     "test_loss": "test loss",
-    "stop": "least test loss (stop here)",
+    "test_acc": "test accuracy (dotted, right axis)",
+    "stop": "early stopping: least validation loss",
     "landscape": "training loss on the plane",
     "landscape_test": "test loss on the plane",
     "off": "{name}: {off:.3g} off the plane; its loss {true:.4g}, the plane's here {slice:.4g}",
@@ -68,12 +69,15 @@ ENGLISH = {
 
 @dataclasses.dataclass(frozen=True)
 class Trainee:
-    """One trained network of a view: its label and colour, the network and its run."""
+    """One trained network of a view: its label and colour, the network and its run; ``stop``:
+    the record whose parameters early stopping keeps, chosen on the validation loss (a star on
+    the curves; None: no validation set, no star)."""
 
     label: str
     color: str
     net: Network
     run: Run
+    stop: int | None = None
 
 
 def _xy_bounds(net: Network) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -154,7 +158,10 @@ def training_figure(
     titles = [t.label for t in trainees]
     if landscape is not None:
         titles.append(words["landscape_test"] if landscape.test else words["landscape"])
-    titles.append(f"{words['train_loss']} / {words['test_loss']}")
+    titles.append(f"{words['train_loss']} / {words['test_loss']} / {words['test_acc']}")
+    # The curves' panel has a second y axis on the right: test accuracy, linear from 0 to 1.
+    specs[curve[0] - 1] = list(specs[curve[0] - 1])
+    specs[curve[0] - 1][curve[1] - 1] = {**specs[curve[0] - 1][curve[1] - 1], "secondary_y": True}
     fig = make_subplots(
         figure=PlainFigure(),
         rows=len(specs),
@@ -244,8 +251,24 @@ def training_figure(
             row=curve[0],
             col=curve[1],
         )
-        if np.isfinite(test).any():
-            best = int(np.nanargmin(test))
+        # Test accuracy beside the test loss: the loss may climb while the errors barely change
+        # (over-confidence on the points it gets wrong, not more of them).
+        fig.add_trace(
+            go.Scatter(
+                x=run.step,
+                y=packed(run.metrics["test_acc"][:, 0]),
+                mode="lines",
+                line={"color": t.color, "width": 1.5, "dash": "dot"},
+                name=f"{t.label}: {words['test_acc']}",
+                showlegend=False,
+                hovertemplate=_hover(t.label, words["x_step"], words["test_acc"]),
+            ),
+            row=curve[0],
+            col=curve[1],
+            secondary_y=True,
+        )
+        if t.stop is not None:
+            best = t.stop
             fig.add_trace(
                 go.Scatter(
                     x=[int(run.step[best])],
@@ -259,13 +282,16 @@ def training_figure(
                     },
                     name=words["stop"],
                     legendgroup="stop",
-                    showlegend=t is trainees[0],
-                    hovertemplate=_hover(f"{t.label}: {words['stop']}", words["x_step"], ""),
+                    showlegend=t is next(u for u in trainees if u.stop is not None),
+                    hovertemplate=_hover(f"{t.label}: {words['stop']}", words["x_step"], words["test_loss"]),
                 ),
                 row=curve[0],
                 col=curve[1],
             )
-    fig.update_yaxes(type="log", row=curve[0], col=curve[1])
+    fig.update_yaxes(type="log", row=curve[0], col=curve[1], secondary_y=False)
+    fig.update_yaxes(
+        range=[0, 1.02], tickformat=".0%", showgrid=False, row=curve[0], col=curve[1], secondary_y=True
+    )
     fig.update_xaxes(title_text=words["x_step"], row=curve[0], col=curve[1])
     # ---- animated traces: per trainee its boundary, its point on the landscape, on the curves
     regions = [_regions(t.net, t.run.path[shown, 0], bounds) for t in trainees]

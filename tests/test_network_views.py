@@ -280,3 +280,80 @@ def test_sharpness_chart_of_a_calm_run_has_its_three_methods_lines(calm):
     expected = {"gd": 2 / gd["lr"], "momentum": 2 * 1.9 / momentum["lr"]}  # adam: none
     assert lines == pytest.approx(expected)
     assert not fig.layout.annotations  # nothing under the axis
+
+
+# ---------------------------------------------------------------- the landscape plane (B18)
+
+
+def landscape_figure(result, language="en"):
+    from viz.network import training_figure
+
+    return training_figure(
+        trainees_of(result), result.landscape, start=result.start, words=figure_words(language), frames=5
+    )
+
+
+def test_runs_that_got_worse_neither_choose_nor_stretch_the_plane_and_the_chart_says_so(hot):
+    land = hot.landscape
+    assert land.excluded == (0, 1) and land.requested == "points" and land.kind == "pca"
+    width = (land.alphas[-1] - land.alphas[0], land.betas[-1] - land.betas[0])
+    adam = land.coords[2]
+    # Adam's path fills the plane (it sized it), the failed paths run far off it.
+    for axis, grid in ((0, land.alphas), (1, land.betas)):
+        assert grid[0] < adam[:, axis].min() and adam[:, axis].max() < grid[-1]
+        assert np.ptp(np.r_[adam[:, axis], 0.0, 1.0]) > 0.6 * width[axis]
+    for j in (0, 1):  # sizing the plane to them would have made it at least twice as wide
+        c = land.coords[j]
+        assert max(np.ptp(c[:, 0]) / width[0], np.ptp(c[:, 1]) / width[1]) > 2
+    fig = landscape_figure(hot)
+    texts = [a.text for a in fig.layout.annotations]
+    title = next(t for t in texts if t.startswith("training loss on the plane"))
+    assert "principal directions" in title and f"{sum(land.explained):.0%}" in title
+    assert "only one end" in title  # asked for two ends: said why it is not that plane
+    note = next(t for t in texts if t.startswith("where each run ends"))
+    assert "ended worse than at the start): gd, momentum" in note
+
+
+@pytest.mark.parametrize("which", ["hot", "calm"])
+def test_the_chart_gives_each_paths_distance_off_the_plane(which, request):
+    result = request.getfixturevalue(which)
+    land = result.landscape
+    note = next(
+        a.text for a in landscape_figure(result).layout.annotations if "where each run ends" in a.text
+    )
+    for j, t in enumerate(result.trained):
+        end = t.run.path[-1, 0] - result.start
+        reach = np.linalg.norm(end)
+        off = land.off[j][-1]
+        if land.kind == "pca":  # orthonormal directions: Pythagoras checks the distance
+            assert off**2 + np.sum(land.coords[j][-1] ** 2) == pytest.approx(reach**2, rel=1e-6)
+        if off <= 1e-9 * reach:
+            assert f"{t.name} 0 (on it)" in note
+        else:
+            assert f"{t.name} {off:.3g} ({off / reach:.0%})" in note
+    if which == "calm":  # the plane through the start and gd's and momentum's ends
+        assert land.kind == "points" and not land.excluded
+        assert "gd 0 (on it)" in note and "momentum 0 (on it)" in note
+        adam = land.off[2][-1] / np.linalg.norm(result.trained[2].run.path[-1, 0] - result.start)
+        assert adam > 0.5  # Adam's end is mostly off this plane, and the chart says how much
+
+
+def test_the_landscape_has_a_colour_key_of_its_own_losses(calm):
+    from viz.field import compress, field_scale
+
+    fig = landscape_figure(calm, "zh")
+    keys = [t for t in fig.data if t.marker and t.marker.showscale]
+    assert len(keys) == 1
+    bar = keys[0].marker.colorbar
+    loss = calm.landscape.loss[np.isfinite(calm.landscape.loss)]
+    scale = field_scale(loss)
+    assert bar.ticktext[0] == f"{loss.min():.3g}" and bar.ticktext[-1] == f"{loss.max():.3g}"
+    for h, label in zip(bar.tickvals, bar.ticktext, strict=True):
+        assert compress(np.array(float(label)), *scale) == pytest.approx(h, abs=2e-3)  # the image's colour
+    assert bar.title.text == "损失"
+
+
+def test_a_random_plane_says_it_is_random():
+    result = scene({"plane": "random", "steps": "100"})
+    texts = [a.text for a in landscape_figure(result).layout.annotations]
+    assert any("random filter-normalized directions" in t for t in texts)

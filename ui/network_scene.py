@@ -187,6 +187,9 @@ class Landscape:
     off: list[np.ndarray]  # per optimizer (R,): distance of each record from the plane
     explained: tuple[float, float] | None
     test: bool
+    requested: str = ""  # the plane asked for ("points" falls back to "pca" with fewer than two ends)
+    excluded: tuple[int, ...] = ()  # optimizers left out of the plane's choice and extent (failed runs)
+    reach: tuple[float, ...] = ()  # per optimizer: distance of its end from the start
 
 
 @dataclasses.dataclass(frozen=True)
@@ -239,8 +242,20 @@ def train_one(
     return Trained(name, run, norms, run.step[picks], top, hp.get("lr"), dict(hp))
 
 
+def failed(run: Run) -> bool:
+    """A run the landscape leaves out of its plane: diverged, or ended with a training loss
+    above its start (it would stretch the plane until the others' paths vanish)."""
+    return bool(run.diverged_at[0] >= 0 or run.loss[-1, 0] > run.loss[0, 0])
+
+
 def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landscape | None:
-    finals = [t.run.final[0] for t in trained if t.run.diverged_at[0] < 0]
+    """The plane the page draws: chosen from, and sized to, the paths of the runs that did not
+    fail (all of them when every one failed); the failed ones are projected on it too."""
+    excluded = tuple(j for j, t in enumerate(trained) if failed(t.run))
+    if len(excluded) == len(trained):
+        excluded = ()
+    kept = [t for j, t in enumerate(trained) if j not in excluded]
+    finals = [t.run.final[0] for t in kept]
     paths = [t.run.path[:, 0] for t in trained]
     kind = s.plane
     if kind == "points" and len(finals) < 2:
@@ -249,13 +264,13 @@ def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landsc
         if kind == "points":
             d = directions(net, start, "points", points=(finals[0], finals[1]))
         elif kind == "pca":
-            d = directions(net, start, "pca", path=np.concatenate(paths))
+            d = directions(net, start, "pca", path=np.concatenate([t.run.path[:, 0] for t in kept]))
         else:
             d = directions(net, start, "random", seed=s.seed)
         projected = [project(p, start, d.d1, d.d2) for p in paths]
     except ValueError:  # nothing moved, or a degenerate plane: no landscape to draw
         return None
-    coords = np.concatenate([c for c, _ in projected])
+    coords = np.concatenate([c for j, (c, _) in enumerate(projected) if j not in excluded])
     low, high = np.minimum(coords.min(0), 0.0), np.maximum(coords.max(0), 1.0)
     margin = 0.25 * (high - low)
     alphas = np.linspace(low[0] - margin[0], high[0] + margin[0], PLANE_SIDE)
@@ -270,6 +285,9 @@ def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landsc
         [o for _, o in projected],
         d.explained,
         bool(s.ptest),
+        s.plane,
+        excluded,
+        tuple(float(np.linalg.norm(p[-1] - start)) for p in paths),
     )
 
 

@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 
 from networks import Network
 from optimizers import Run
-from viz.field import Field, compress, contour_lines, field_scale, png_data_uri
+from viz.field import RAMP, Field, compress, contour_lines, field_scale, png_data_uri
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, animation_controls, frame_indices, packed
 
@@ -59,6 +59,15 @@ ENGLISH = {
     "limit_heavy": "{name}: 2(1+μ)/lr = {value:.3g}",
     "limit_nesterov": "{name}: 2(1+μ)/(lr(1+2μ)) = {value:.3g}",
     "below": "{count} values under {floor:.2g}: below the axis",
+    "plane_points": "plane through the start and the ends of {a} and {b}",
+    "plane_pca": "plane of the paths' principal directions ({share:.0%} of their variance)",
+    "plane_fallback": "(only one end to pass through: principal directions instead)",
+    "plane_random": "plane of two random filter-normalized directions",
+    "ends": "where each run ends, off the plane (share of its distance from the start):",
+    "end_off": "{name} {off:.3g} ({share:.0%})",
+    "end_on": "{name} 0 (on it)",
+    "plane_excluded": "not used to choose or size the plane (ended worse than at the start): {names}",
+    "loss_key": "loss",
     "layer": "layer {k}",
     "grad_norm": "gradient norm",
     "zeros": "{name}: {share:.0%} exactly 0",
@@ -505,6 +514,104 @@ def _landscape_static(
         title_text=labels[1],
         row=row,
         col=col,
+    )
+    subplot = fig.get_subplot(row, col)
+    which, ends, left_out = plane_lines(landscape, trainees, words)
+    # The panel's title (make_subplots wrote it) gets a second line: which plane this is.
+    title = words["landscape_test"] if landscape.test else words["landscape"]
+    for note in fig.layout.annotations:
+        if note.text == title:
+            note.text = f"{title}<br><span style='font-size:10px'>{which}</span>"
+    x_name, y_name = subplot.yaxis.anchor, subplot.xaxis.anchor  # each axis anchors on the other
+    fig.add_annotation(
+        text="<br>".join(ends + left_out),
+        xref=f"{x_name} domain",
+        yref=f"{y_name} domain",
+        x=0.01,
+        y=0.99,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        font={"size": 9, "color": "#1a1a1a"},
+        bgcolor="rgba(255,255,255,0.7)",
+        name="plane distances",
+    )
+    _loss_key(fig, scale, subplot, words)
+
+
+def plane_lines(landscape, trainees: Sequence[Trainee], words) -> tuple[str, list[str], list[str]]:
+    """What the landscape panel says about its plane: which plane it is; how far each path
+    ends off it (and what share of its distance from the start that is), two paths a line;
+    which runs were left out of choosing and sizing it (none: an empty list)."""
+    excluded = tuple(getattr(landscape, "excluded", ()))
+    kept = [j for j in range(len(trainees)) if j not in excluded]
+    if landscape.kind == "points":
+        which = words["plane_points"].format(a=trainees[kept[0]].label, b=trainees[kept[1]].label)
+    elif landscape.kind == "pca":
+        share = sum(landscape.explained) if landscape.explained is not None else float("nan")
+        which = words["plane_pca"].format(share=share)
+        if getattr(landscape, "requested", "") == "points":
+            which += "<br>" + words["plane_fallback"]
+    else:
+        which = words["plane_random"]
+    reach = tuple(getattr(landscape, "reach", ()))
+    each = []
+    for j, t in enumerate(trainees):
+        off = float(landscape.off[j][-1])
+        far = reach[j] if j < len(reach) else float(np.linalg.norm(landscape.coords[j][-1]))
+        if off <= 1e-9 * max(1.0, far):
+            each.append(words["end_on"].format(name=t.label))
+        else:
+            each.append(words["end_off"].format(name=t.label, off=off, share=off / far if far else 1.0))
+    ends = [words["ends"]] + ["; ".join(each[i : i + 2]) for i in range(0, len(each), 2)]
+    names = ", ".join(trainees[j].label for j in excluded)
+    return which, ends, [words["plane_excluded"].format(names=names)] if excluded else []
+
+
+def loss_key_ticks(scale: tuple[float, float, float], count: int = 5) -> tuple[list[float], list[float]]:
+    """Positions on the colour ramp (0 to 1) and the losses they stand for: the background's
+    colour at height h is the loss low + s (exp(h top) - 1) (viz.field.compress inverted)."""
+    low, s, top = scale
+    heights = np.linspace(0.0, 1.0, count)
+    return [float(h) for h in heights], [float(low + s * np.expm1(h * top)) for h in heights]
+
+
+def _loss_key(fig: go.Figure, scale, subplot, words) -> None:
+    """A colour bar for the landscape's background image, inside the panel's right edge."""
+    heights, losses = loss_key_ticks(scale)
+    x_domain, y_domain = subplot.xaxis.domain, subplot.yaxis.domain
+    ramp = [[i / (len(RAMP) - 1), f"rgb({r:.0f},{g:.0f},{b:.0f})"] for i, (r, g, b) in enumerate(RAMP)]
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={
+                "color": [0.0],
+                "cmin": 0.0,
+                "cmax": 1.0,
+                "colorscale": ramp,
+                "showscale": True,
+                "colorbar": {
+                    "x": x_domain[1] - 0.005,
+                    "xanchor": "right",
+                    "y": y_domain[0] + 0.01,
+                    "yanchor": "bottom",
+                    "len": 0.5 * (y_domain[1] - y_domain[0]),
+                    "thickness": 10,
+                    "tickvals": heights,
+                    "ticktext": [f"{v:.3g}" for v in losses],
+                    "tickfont": {"size": 9},
+                    "title": {"text": words["loss_key"], "side": "top", "font": {"size": 10}},
+                    "bgcolor": "rgba(255,255,255,0.78)",
+                    "outlinewidth": 0,
+                },
+            },
+            hoverinfo="skip",
+            showlegend=False,
+            name="loss key",
+        )
     )
 
 

@@ -120,7 +120,9 @@ def _network_figures(key: str, language: str, present: bool = False):
             label = (
                 title if len(results) == 1 else scene_label if one_optimizer else f"{scene_label}: {title}"
             )
-            trainees.append(Trainee(label, COLORS[len(trainees) % len(COLORS)], result.net, t.run))
+            early = ns.early_stopping(t.run, result.settings.patience)  # chosen on validation
+            stop = None if early is None else early.record
+            trainees.append(Trainee(label, COLORS[len(trainees) % len(COLORS)], result.net, t.run, stop))
             trained.append(t)
     font, height = CHART_FONT[present], CHART_HEIGHT[present]
     landscape = results[0].landscape if len(results) == 1 else None

@@ -308,7 +308,7 @@ SPARSE = {"opt": "gd", "gd.lr": "0.5", "steps": "1000"}
 NETWORK_LESSONS: tuple[Lesson, ...] = (
     Lesson(
         key="net_early_stopping",
-        question=("best_test", 0),
+        question=("early_stop", 0),
         scenes=(
             Scene(
                 {
@@ -316,6 +316,8 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
                     "n": "30",
                     "noise": "0.35",
                     "dseed": "1",
+                    "nval": "200",
+                    "patience": "10",
                     "units": "64",
                     "steps": "1000",
                     **FULL,

@@ -64,6 +64,8 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
         S("noise", "nw.noise", 0.2, "slider", 0.0, 1.0, 0.05),
         S("n", "nw.n", 200, "slider", 20, 1000, 10),
         S("dseed", "nw.dseed", 0, "number", 0, 10**6, 1),
+        S("nval", "nw.nval", 200, "slider", 0, 1000, 10),
+        S("patience", "nw.patience", 10, "slider", 1, 50, 1),
         S("layers", "nw.layers", 2, "slider", 1, 4, 1),
         S("units", "nw.units", 16, "slider", 2, 64, 1),
         S("act", "nw.act", "tanh", "select", options=tuple(ACTIVATIONS)),
@@ -75,6 +77,7 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
         *(cfg.SETTINGS[name] for name in ("clip", "clip_at", "schedule", "tau", "final", "gamma", "every")),
         S("reg", "pg.reg", "none", "select", options=REGULARIZERS),
         cfg.SETTINGS["strength"]._replace(default=1e-3, label="nw.strength"),
+        S("penbias", "nw.penbias", False, "toggle"),
         S("seed", "nw.seed", 0, "number", 0, 10**6, 1),
         S("plane", "nw.plane", "points", "select", options=PLANES),
         S("ptest", "nw.plane.test", 0, "select", options=(0, 1)),
@@ -112,6 +115,7 @@ class _NetScene:
         options |= cfg.clip_and_schedule(self)
         if self.reg in ("l1", "l2"):
             options[self.reg] = self.strength
+            options["penalize_biases"] = bool(self.penbias)
         return options
 
     def to_query(self) -> dict[str, str]:
@@ -213,7 +217,7 @@ class Result:
 
 
 def network_of(s) -> Network:
-    data = dataset(s.data, n_train=s.n, n_test=1000, noise=s.noise, seed=s.dseed)
+    data = dataset(s.data, n_train=s.n, n_test=1000, noise=s.noise, seed=s.dseed, n_val=s.nval)
     return Network(data, hidden=s.hidden(), activation=s.act)
 
 
@@ -345,11 +349,47 @@ def symmetric_units(net: Network, theta: np.ndarray) -> bool:
     return True
 
 
-def best_test_step(run: Run) -> tuple[int, float]:
-    """The record of least test loss: (step, loss) — where early stopping would stop."""
-    test = run.metrics["test_loss"][:, 0]
-    i = int(np.nanargmin(test)) if np.isfinite(test).any() else 0
-    return int(run.step[i]), float(test[i])
+@dataclasses.dataclass(frozen=True)
+class EarlyStop:
+    """Where early stopping on the validation loss stops, and what the test set says there.
+
+    The choice sees the validation loss only; the test loss and accuracy are read after it, at
+    the record whose parameters it keeps (the test set stays unseen until then)."""
+
+    record: int  # the record whose parameters are kept: least validation loss before the stop
+    step: int  # its step
+    stopped: int  # the step at which the patience ran out (the run's last step if it never did)
+    patience: int  # evaluations (records) without improvement before stopping
+    val_loss: float
+    test_loss: float
+    test_acc: float
+
+
+def early_stopping(run: Run, patience: int, n: int = 0) -> EarlyStop | None:
+    """Early stopping (note 004: stop once the validation error has not improved for
+    ``patience`` evaluations in a row, here the run's records; keep the parameters of the best
+    one) on trajectory ``n`` of ``run``; None without a validation set."""
+    if "val_loss" not in run.metrics:
+        return None
+    val = run.metrics["val_loss"][:, n]
+    best, waited, stop = 0, 0, len(val) - 1
+    for r in range(1, len(val)):
+        if val[r] < val[best]:  # NaN never improves
+            best, waited = r, 0
+            continue
+        waited += 1
+        if waited >= patience:
+            stop = r
+            break
+    return EarlyStop(
+        best,
+        int(run.step[best]),
+        int(run.step[stop]),
+        int(patience),
+        float(val[best]),
+        float(run.metrics["test_loss"][best, n]),
+        float(run.metrics["test_acc"][best, n]),
+    )
 
 
 def first_step_reaching(run: Run, accuracy: float) -> int | None:
@@ -362,7 +402,10 @@ def curves_csv(result: Result) -> str:
     """Every optimizer's learning curves at each record, one row per (optimizer, step)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["optimizer", "step", "train_loss", "test_loss", "train_acc", "test_acc", "grad_norm"])
+    validation = bool(result.trained) and "val_loss" in result.trained[0].run.metrics
+    extra = ["val_loss", "val_acc"] if validation else []
+    header = ["optimizer", "step", "train_loss", "test_loss", "train_acc", "test_acc", "grad_norm"]
+    writer.writerow(header + extra)
     for t in result.trained:
         run = t.run
         columns = (
@@ -371,6 +414,7 @@ def curves_csv(result: Result) -> str:
             run.metrics["train_acc"][:, 0],
             run.metrics["test_acc"][:, 0],
             run.grad_norm[:, 0],
+            *(run.metrics[name][:, 0] for name in extra),
         )
         for r, step in enumerate(run.step):
             writer.writerow([t.name, int(step), *(repr(float(c[r])) for c in columns)])
@@ -394,6 +438,8 @@ def parameters_npz(result: Result) -> bytes:
         y=data.y,
         X_test=data.X_test,
         y_test=data.y_test,
+        X_val=data.X_val,
+        y_val=data.y_val,
         settings=np.array(json.dumps(dataclasses.asdict(result.settings))),
         **arrays,
     )

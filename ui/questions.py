@@ -29,6 +29,7 @@ class Entry:
     net: Any = None  # a network lesson's network
     sharpness: np.ndarray | None = None
     lr: float | None = None
+    patience: int | None = None  # a network lesson's early-stopping patience (evaluations)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,23 +148,33 @@ def newton_end(entries: Sequence[Entry], index: int = 0) -> Question:
     return Question("q.newton_end", {"name": e.label}, options, True, right, margin, facts)
 
 
-def best_test_when(entries: Sequence[Entry], index: int = 0) -> Question:
-    """When the test loss is lowest: in the first third of training, the middle, or the end."""
-    run = entries[index].run
-    test = run.metrics["test_loss"][:, 0]
-    best = int(np.nanargmin(test))
-    share = run.step[best] / max(1, run.step[-1])
+def early_stop_when(entries: Sequence[Entry], index: int = 0) -> Question:
+    """When early stopping keeps the parameters (least validation loss before its patience runs
+    out): in the first third of training, the middle, or the end. The test numbers in the fact
+    are read at that point, after the choice."""
+    from ui.network_scene import early_stopping
+
+    e = entries[index]
+    early = early_stopping(e.run, e.patience)
+    share = early.step / max(1, int(e.run.step[-1]))
     right = 0 if share < 1 / 3 else 1 if share < 2 / 3 else 2
     edges = np.array([1 / 3, 2 / 3])
     margin = float(np.min(np.abs(edges - share))) * 10 + 1  # distance from a boundary
     facts = [
         (
-            "q.fact.best_test",
-            {"name": entries[index].label, "step": int(run.step[best]), "loss": float(test[best])},
+            "q.fact.early_stop",
+            {
+                "name": e.label,
+                "step": early.step,
+                "stopped": early.stopped,
+                "val": early.val_loss,
+                "test": early.test_loss,
+                "acc": early.test_acc,
+            },
         )
     ]
     return Question(
-        "q.best_test", {}, ["q.when.start", "q.when.middle", "q.when.end"], True, right, margin, facts
+        "q.early_stop", {}, ["q.when.start", "q.when.middle", "q.when.end"], True, right, margin, facts
     )
 
 
@@ -222,7 +233,7 @@ KINDS = {
     "jump": biggest_step,
     "converges": converges,
     "newton_end": newton_end,
-    "best_test": best_test_when,
+    "early_stop": early_stop_when,
     "sharpness": sharpness_goes,
     "sparsest": sparsest,
 }
@@ -247,7 +258,16 @@ def entries_of(lesson, language: str) -> tuple[list[Entry], list]:
                 title = optimizer_title(t.name, language)
                 single = len(lesson.scenes) == 1
                 label = title if single else scene_label if one_optimizer else f"{scene_label}: {title}"
-                entries.append(Entry(label, t.run, net=result.net, sharpness=t.sharpness, lr=t.lr))
+                entries.append(
+                    Entry(
+                        label,
+                        t.run,
+                        net=result.net,
+                        sharpness=t.sharpness,
+                        lr=t.lr,
+                        patience=result.settings.patience,
+                    )
+                )
         return entries, results
     for scene, scene_label in zip(lesson.scenes, labels, strict=True):
         s = cfg.from_query(scene.query)[0]

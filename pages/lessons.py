@@ -226,13 +226,16 @@ with text_column:
     st.header(words["title"])
     st.markdown(words["text"])
     st.latex(stacked_formulas(words["rule"]) if present or on_phone() else words["rule"])
-    st.info(f"**{say('le.notice')}** {words['notice']}")
 answered = _question(lesson, language, chart_column) if ask or st.query_params.get("ask") == "1" else True
 if not answered:
     pass  # the chart waits for an answer
 elif show_qr:  # the scene's link for every phone in the room, scannable from the back
     link = public_url(
         "lessons", {"lesson": lesson.key} | ({"lang": language} if language != DEFAULT_LANGUAGE else {})
+# Predict first: what to notice states the answer, and so do the scenes' names (the buttons,
+# the GIF's labels): they wait for an answer, as the chart does.
+if answered:
+    text_column.info(f"**{say('le.notice')}** {words['notice']}")
     )
     chart_column.image(qr_png(link), width=420, caption=say("le.qr.caption"))
     chart_column.code(link, language=None)
@@ -261,7 +264,8 @@ open_key = "le.open_network" if lesson.page == "network" else "le.open"
 # On a projector under the text, all on one row (a second row took the room of the rule's
 # second line); their short names wrap within the buttons.
 buttons = (text_column if present else st).columns(len(lesson.scenes))
-for i, (column, scene, scene_label) in enumerate(zip(buttons, lesson.scenes, words["scenes"], strict=True)):
+shown = zip(buttons, lesson.scenes, words["scenes"], strict=True) if answered else []
+for i, (column, scene, scene_label) in enumerate(shown):
     column.button(
         f"↗ {scene_label}" if present else say(open_key, scene=scene_label),
         help=say(open_key, scene=scene_label) if present else None,
@@ -270,7 +274,7 @@ for i, (column, scene, scene_label) in enumerate(zip(buttons, lesson.scenes, wor
         args=(scene.query, lesson.page),
         width="stretch",
     )
-if lesson.page == "playground" and not present:
+if lesson.page == "playground" and not present and answered:
     with st.expander(say("pg.export")):
         gif_export(
             lambda size: _lesson_gif(lesson.key, language, size),

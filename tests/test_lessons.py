@@ -615,3 +615,65 @@ def test_a_rule_stacks_its_formulas_for_a_narrow_column():
     )
     assert stacked_formulas(r"m = x,\quad v = y,\quad t = z").count(r"\\") == 2
     assert stacked_formulas(r"g \leftarrow g \cdot c") == r"g \leftarrow g \cdot c"  # one formula
+
+
+def _page_text(at) -> str:
+    """Every text a visitor can read on the page (without the charts)."""
+    kinds = ("markdown", "info", "success", "warning", "caption", "header")
+    parts = [e.value for kind in kinds for e in at.get(kind)]
+    parts += [f"{b.label} {b.help or ''}" for b in at.button if not (b.key or "").startswith("q_")]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_predict_first_hides_what_to_notice_and_the_scene_names_until_an_answer(language):
+    """With predict first on (?ask=1, the sidebar's or the projector's switch), nothing on the
+    page states the answer before one is given: not "what to notice", not the scenes' names
+    (the open buttons). After an answer both are there; with predict first off, at once."""
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=300)
+    at.query_params["ask"] = "1"
+    at.query_params["lang"] = language
+    at.session_state["lang"] = language
+    at.run()
+    asked = 0
+    for lesson in LESSONS:
+        words = lesson_words(lesson.key, language)
+        notice = f"**{text('le.notice', language)}** {words['notice']}"
+        at.selectbox(key="lesson").set_value(lesson.key).run()
+        assert not at.exception, lesson.key
+        answers = [b for b in at.button if b.key and b.key.startswith(f"q_{lesson.key}_")]
+        if answers:  # a lesson with a question
+            asked += 1
+            before = _page_text(at)
+            assert words["notice"] not in before, lesson.key
+            # The answers name the racers (that is the question); no other button names a scene.
+            others = [b.label for b in at.button if not (b.key or "").startswith("q_")]
+            assert not any(label in other for label in words["scenes"] for other in others), lesson.key
+            assert not at.get("plotly_chart"), lesson.key
+            answers[0].click().run()
+        assert not at.exception, lesson.key
+        assert notice in [i.value for i in at.info], lesson.key
+        assert all(any(label in b.label for b in at.button) for label in words["scenes"]), lesson.key
+    assert asked >= len(LESSONS) - 2  # (the lessons without a question say so at once)
+    # Predict first off: what to notice is there from the start.
+    off = AppTest.from_file("../pages/lessons.py", default_timeout=300)
+    off.query_params["lang"] = language
+    off.session_state["lang"] = language
+    off.run()
+    for lesson in LESSONS[:3]:
+        off.selectbox(key="lesson").set_value(lesson.key).run()
+        notice = f"**{text('le.notice', language)}** {lesson_words(lesson.key, language)['notice']}"
+        assert notice in [i.value for i in off.info], lesson.key
+
+
+def test_predict_first_on_a_projector_hides_what_to_notice_too():
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=120)
+    at.query_params["lesson"] = "saddle"
+    at.query_params["present"] = "1"
+    at.run()
+    notice = lesson_words("saddle", "en")["notice"]
+    assert any(notice in i.value for i in at.info)  # predict first off
+    at.toggle(key="ask_first").set_value(True).run()  # the ❓ switch
+    assert not any(notice in i.value for i in at.info) and not at.get("plotly_chart")
+    next(b for b in at.button if (b.key or "").startswith("q_saddle_")).click().run()
+    assert any(notice in i.value for i in at.info) and at.get("plotly_chart")

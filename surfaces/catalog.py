@@ -104,7 +104,7 @@ def _cliff() -> Surface:
 def _plateau() -> Surface:
     return Surface(
         name="plateau",
-        title="Plateau (vanishing gradient)",
+        title="Plateau (flat region)",
         expr=1 - sp.exp(-(x**2 + y**2) / 2),
         bounds=((-5.0, 5.0), (-5.0, 5.0)),
         minima=_points((0.0, 0.0)),

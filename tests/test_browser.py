@@ -513,3 +513,24 @@ def test_a_narrow_window_gets_the_narrow_layout_whatever_its_browser_says(browse
     assert wide.evaluate(ROWS) == 3 and "noise=0.3" in wide.url and "opt=gd%2Cmomentum%2Cadam" in wide.url
     no_errors(wide)
     wide.context.close()
+
+
+def test_every_layer_norm_panel_is_drawn_on_a_log_axis_with_its_own_ticks(server, page):
+    # Issue 23: plotly.js dropped yaxis2.matches='y' on a log axis: the later panels were
+    # linear, 0-18, with no tick labels. Read what plotly.js drew, panel by panel.
+    open_app(page, f"{server}/network?steps=100&gd.lr=10&momentum.lr=10")
+    drawn = """() => { const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+        const gd = plots.find((p) => p._fullLayout && p._fullLayout.yaxis3 && !p._fullLayout.images.length);
+        if (!gd) return null;
+        return Object.keys(gd._fullLayout).filter((k) => /^yaxis\\d*$/.test(k)).sort().map((k) => {
+            const axis = gd._fullLayout[k];
+            const ticks = gd.querySelectorAll(`.${axis._id}tick text`);
+            return {type: axis.type, ticks: Array.from(ticks).map((t) => t.textContent),
+                    range: axis.range}; }); }"""
+    page.wait_for_function(f"() => ({drawn})() !== null", timeout=60000)
+    panels = page.evaluate(drawn)
+    assert len(panels) == 3
+    for panel in panels:
+        assert panel["type"] == "log" and len(panel["ticks"]) >= 3, panel
+        assert panel["range"] == panels[0]["range"]  # one shared range: the panels compare
+    no_errors(page)

@@ -118,10 +118,20 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="saddle",
+        # Where Newton damped with alpha = 0.5 ends (entries: ridge gd, momentum; noisy gd;
+        # Newton alpha = 0, 0.5, 1.5).
         question=("newton_end", 4),
         scenes=(
             Scene(
-                {"s": "saddle", "opt": "gd", "gd.lr": "0.05", "x0": "-1.5", "y0": "0.0", "steps": "400"},
+                {
+                    "s": "saddle",
+                    "opt": "gd,momentum",
+                    "gd.lr": "0.05",
+                    "momentum.lr": "0.05",
+                    "x0": "-1.5",
+                    "y0": "0.0",
+                    "steps": "400",
+                },
             ),
             Scene(
                 {
@@ -134,16 +144,20 @@ LESSONS: tuple[Lesson, ...] = (
                     "noise": "0.05",
                 },
             ),
-            Scene(
-                {
-                    "s": "saddle",
-                    "opt": "gd,momentum,newton",
-                    "gd.lr": "0.05",
-                    "momentum.lr": "0.05",
-                    "x0": "-1.5",
-                    "y0": "0.001",
-                    "steps": "400",
-                },
+            # Newton just off the ridge, damped by alpha = 0, 0.5, 1.5 (lambda_min = -1 here;
+            # lesson 12 refers to these scenes).
+            *(
+                Scene(
+                    {
+                        "s": "saddle",
+                        "opt": "newton",
+                        "newton.damping": alpha,
+                        "x0": "-1.5",
+                        "y0": "0.001",
+                        "steps": "400",
+                    },
+                )
+                for alpha in ("0.0", "0.5", "1.5")
             ),
         ),
     ),
@@ -152,14 +166,14 @@ LESSONS: tuple[Lesson, ...] = (
         question=("jump",),
         scenes=(
             Scene(
-                {"s": "cliff", "opt": "gd", "gd.lr": "0.01", "steps": "200"},
+                {"s": "cliff", "opt": "gd", "gd.lr": "0.025", "steps": "100"},
             ),
             Scene(
                 {
                     "s": "cliff",
                     "opt": "gd",
-                    "gd.lr": "0.01",
-                    "steps": "200",
+                    "gd.lr": "0.025",
+                    "steps": "100",
                     "clip": "norm",
                     "clip_at": "1.0",
                 },
@@ -234,12 +248,13 @@ LESSONS: tuple[Lesson, ...] = (
         scenes=(
             Scene(
                 {
-                    "s": "himmelblau",
+                    # Four minima of unequal loss (Himmelblau's four are all global).
+                    "s": "styblinski_tang",
                     "opt": "gd",
                     "gd.lr": "0.01",
                     "starts": "grid",
                     "count": "25",
-                    "spread": "0.4",
+                    "spread": "0.3",
                     "x0": "0.0",
                     "y0": "0.0",
                     "steps": "500",

@@ -227,15 +227,15 @@ with text_column:
     st.markdown(words["text"])
     st.latex(stacked_formulas(words["rule"]) if present or on_phone() else words["rule"])
 answered = _question(lesson, language, chart_column) if ask or st.query_params.get("ask") == "1" else True
+# Predict first: what to notice states the answer, and so do the scenes' names (the buttons,
+# the GIF's labels): they wait for an answer, as the chart does.
+if answered:
+    text_column.info(f"**{say('le.notice')}** {words['notice']}")
 if not answered:
     pass  # the chart waits for an answer
 elif show_qr:  # the scene's link for every phone in the room, scannable from the back
     link = public_url(
         "lessons", {"lesson": lesson.key} | ({"lang": language} if language != DEFAULT_LANGUAGE else {})
-# Predict first: what to notice states the answer, and so do the scenes' names (the buttons,
-# the GIF's labels): they wait for an answer, as the chart does.
-if answered:
-    text_column.info(f"**{say('le.notice')}** {words['notice']}")
     )
     chart_column.image(qr_png(link), width=420, caption=say("le.qr.caption"))
     chart_column.code(link, language=None)

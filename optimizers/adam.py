@@ -227,10 +227,10 @@ ADAFACTOR = Optimizer(
 
 
 def _adam_rate(P, P_next, g, state, t, hp, surface):
-    """lr / (1 - beta1^t) / (sqrt(v_hat) + eps), on the first moment m."""
-    b1, b2 = hp["beta1"], hp["beta2"]
-    v_hat = state.max_exp_avg_sq / (1 - b2**t)
-    return {"effective_lr": hp["lr"] / (1 - b1**t) / (np.sqrt(v_hat) + hp["eps"])}
+    """lr / (sqrt(v_hat) + eps) per coordinate, on the bias-corrected first moment
+    m_hat = m / (1 - beta1^t): the step is -effective_lr * m_hat (AdamW's decay apart)."""
+    v_hat = state.max_exp_avg_sq / (1 - hp["beta2"] ** t)
+    return {"effective_lr": hp["lr"] / (np.sqrt(v_hat) + hp["eps"])}
 
 
 def _adamax_rate(P, P_next, g, state, t, hp, surface):

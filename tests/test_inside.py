@@ -56,8 +56,9 @@ DIAGONAL = [
     ("rmsprop", {}, lambda run: run.grad),
     ("rmsprop", {"centered": True}, lambda run: run.grad),
     ("adadelta", {}, lambda run: run.grad),
-    ("adam", {}, lambda run: run.state["exp_avg"]),
-    ("amsgrad", {}, lambda run: run.state["exp_avg"]),
+    # Adam's rate is lr / (sqrt(v_hat) + eps), on the bias-corrected m_hat = m / (1 - beta1^t)
+    ("adam", {}, lambda run: run.state["exp_avg"] / (1 - 0.9 ** np.maximum(run.step, 1)[:, None, None])),
+    ("amsgrad", {}, lambda run: run.state["exp_avg"] / (1 - 0.9 ** np.maximum(run.step, 1)[:, None, None])),
     ("adamax", {}, lambda run: run.state["exp_avg"]),
     ("radam", {}, lambda run: run.state["exp_avg"]),
     ("adafactor", {}, lambda run: run.grad),
@@ -258,3 +259,148 @@ INSIDE_WORDS = {
     "box": "b {scale}",
     "ellipse": "e",
 }
+
+
+def _floats(value) -> np.ndarray:
+    import base64
+
+    if isinstance(value, dict):  # packed: float32, base64
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
+    return np.asarray(value, dtype=float)
+
+
+@pytest.mark.parametrize(
+    ("surface_name", "start"), [("saddle", (-1.5, 0.001)), ("rosenbrock", None), ("himmelblau", None)]
+)
+def test_every_arrow_of_every_frame_stays_on_the_map_at_the_scale_the_frame_states(surface_name, start):
+    """One scale from the whole run's median gradient (x1.62e4 on the saddle) sent the first
+    frames' arrows off the map. Now each frame's scale is stated after its step counter, every
+    gradient and moment arrow is that scale times its vector, and every tip is on the map."""
+    import re
+
+    from optimizers import OPTIMIZERS
+    from viz import Racer, race_figure
+    from viz.inside import ARROW
+
+    surface = get_surface(surface_name)
+    start = surface.start if start is None else start
+    names = ["gd", "momentum", "adam", "newton"]
+    runs = [
+        simulate(
+            surface,
+            n,
+            start,
+            200,
+            record_state=True,
+            **({"lr": lr_for(n)} if "lr" in OPTIMIZERS[n].defaults else {}),
+        )
+        for n in names
+    ]
+    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
+    fig = race_figure(
+        surface, [Racer(n, c, r) for n, c, r in zip(names, colors, runs, strict=True)], inside=True
+    )
+    (x0, x1), (y0, y1) = surface.bounds
+    span = max(x1 - x0, y1 - y0)
+    slack = 1e-6 * span  # float32 rounding of the sent coordinates
+    kinds = {
+        i: t.legendgroup for i, t in enumerate(fig.data) if str(t.legendgroup or "").startswith("inside-")
+    }
+    checked, longest = 0, []
+    for frame in fig.frames:
+        data = dict(zip(frame.traces, frame.data, strict=True))
+        said = next(d.text[0] for i, d in data.items() if fig.data[i].name == "counter")
+        found = re.search(r"arrows × ([0-9.e+-]+)", said)
+        step = int(frame.name)
+        record = int(np.searchsorted(runs[0].step, step))
+        gradients = [i for i in sorted(data) if kinds.get(i) == "inside-gradient"]
+        moments = [i for i in sorted(data) if kinds.get(i) == "inside-moment"]
+        if found is None:  # the last frame: no next step, no arrows
+            assert all(np.isnan(_floats(data[i].x)).all() for i in gradients)
+            continue
+        stated = float(found.group(1))
+        reach = 0.0
+        for i, run in zip(gradients, runs, strict=True):
+            x, y = _floats(data[i].x), _floats(data[i].y)
+            base, tip = np.array([x[0], y[0]]), np.array([x[1], y[1]])
+            if np.isnan(tip).any():  # a point off the map draws no arrow
+                assert not (x0 <= base[0] <= x1 and y0 <= base[1] <= y1), (step, base)
+                continue
+            assert x0 - slack <= tip[0] <= x1 + slack and y0 - slack <= tip[1] <= y1 + slack, (step, tip)
+            np.testing.assert_allclose(
+                tip - base, -stated * run.grad[record + 1, 0], rtol=6e-3, atol=2 * slack
+            )
+            reach = max(reach, float(np.linalg.norm(tip - base)))
+            checked += 1
+        for i in moments:
+            x, y = _floats(data[i].x), _floats(data[i].y)
+            assert x0 - slack <= x[1] <= x1 + slack and y0 - slack <= y[1] <= y1 + slack, step
+            reach = max(reach, float(np.hypot(x[1] - x[0], y[1] - y[0])))
+        longest.append(reach / span)
+    assert checked >= 4 * 150
+    longest = np.array(longest)
+    assert longest.max() <= ARROW * (1 + 1e-3)  # the longest arrow of a frame: at most 15 %
+    # ...and it is that long unless the map's edge is closer: in most frames it is.
+    assert np.mean(longest > 0.9 * ARROW) > 0.5, np.mean(longest > 0.9 * ARROW)
+
+
+def test_plain_adams_inspector_shows_no_amsgrad_maximum_and_says_what_its_rate_multiplies(rosenbrock):
+    from ui.inspector import quantities, rate_on
+
+    adam = simulate(rosenbrock, "adam", [-1.2, 1.0], 20, lr=0.01, record_state=True)
+    found = {key: (symbol, value) for key, symbol, value in quantities(adam, 7)}
+    assert "max_exp_avg_sq" not in found  # AMSGrad's quantity, not Adam's
+    symbol, rate = found["effective_lr"]
+    assert r"\sqrt{\hat v_t}" in symbol and r"\text{on } \hat m_t" in symbol
+    m_hat = found["m_hat"][1]
+    np.testing.assert_allclose(-rate * m_hat, adam.update[7, 0], rtol=1e-9)  # step = eta_eff m_hat
+    v_hat = adam.state["exp_avg_sq"][7, 0] / (1 - 0.999**7)
+    np.testing.assert_allclose(rate, 0.01 / (np.sqrt(v_hat) + 1e-8), rtol=1e-12)
+    amsgrad = simulate(rosenbrock, "amsgrad", [-1.2, 1.0], 20, lr=0.01, record_state=True)
+    assert "max_exp_avg_sq" in {key for key, _, _ in quantities(amsgrad, 7)}
+    # Every optimizer the inspector says it of: eta_eff times that quantity is the update.
+    for name in ("gd", "momentum", "adagrad", "rmsprop", "adadelta", "adam", "amsgrad", "adamax", "radam"):
+        hp = {"lr": lr_for(name)} if name != "adadelta" else {}
+        run = simulate(rosenbrock, name, STARTS, 30, record_state=True, **hp)
+        _, value = rate_on(run)
+        for record in (1, 12, 30):
+            for i in range(len(STARTS)):
+                np.testing.assert_allclose(
+                    -run.effective_lr[record, i] * value(run, record, i),
+                    run.update[record, i],
+                    rtol=1e-9,
+                    err_msg=name,
+                )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "amsgrad", "adamax", "rprop", "newton"],
+)
+def test_each_narration_tells_only_the_beats_of_its_rule(rosenbrock, name):
+    from ui.narration import beats
+
+    hp = {"lr": lr_for(name)} if name != "newton" else {}
+    run = simulate(rosenbrock, name, [-1.2, 1.0], 30, record_state=True, **hp)
+    keys = [b.key for b in beats(name, run, 12, OPTIMIZERS[name].hyperparameters(1, **hp))]
+    expected = {
+        "gd": ["nr.gradient", "nr.step"],  # no division in its rule
+        "momentum": ["nr.gradient", "nr.velocity", "nr.step_velocity"],
+        "nesterov": ["nr.gradient", "nr.velocity", "nr.step_nesterov"],
+        "adagrad": ["nr.gradient", "nr.adagrad_sum", "nr.divide", "nr.step_rate"],
+        "rmsprop": ["nr.gradient", "nr.rmsprop_avg", "nr.divide", "nr.step_rate"],
+        "adam": ["nr.gradient", "nr.adam_m", "nr.adam_v", "nr.adam_bias", "nr.adam_divide", "nr.step_rate"],
+        "amsgrad": [
+            "nr.gradient",
+            "nr.adam_m",
+            "nr.adam_v",
+            "nr.amsgrad_max",
+            "nr.adam_bias",
+            "nr.adam_divide",
+            "nr.step_rate",
+        ],
+        "adamax": ["nr.gradient", "nr.divide", "nr.step"],
+        "rprop": ["nr.gradient", "nr.rate", "nr.step"],  # step sizes by its own rule, no division
+        "newton": ["nr.gradient", "nr.step"],
+    }[name]
+    assert keys == expected

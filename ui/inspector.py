@@ -33,6 +33,42 @@ SYMBOLS = {
 }
 
 
+# What each optimizer's effective learning rate multiplies (the update is -eta_eff times it,
+# coordinate by coordinate; tests/test_inside.py checks each): its symbol and its value.
+def _m_hat(run: Run, record: int, trajectory: int) -> np.ndarray:
+    beta1 = float(np.ravel(run.hyperparameters["beta1"])[0])
+    return run.state["exp_avg"][record, trajectory] / (1 - beta1 ** int(run.step[record]))
+
+
+RATE_ON = {
+    "gd": ("g_t", lambda run, r, i: run.grad[r, i]),
+    "momentum": ("b_t", lambda run, r, i: run.state["velocity"][r, i]),
+    "adagrad": ("g_t", lambda run, r, i: run.grad[r, i]),
+    "adadelta": ("g_t", lambda run, r, i: run.grad[r, i]),
+    "adafactor": ("g_t", lambda run, r, i: run.grad[r, i]),
+    "adam": (r"\hat m_t", _m_hat),
+    "amsgrad": (r"\hat m_t", _m_hat),
+    "adamax": ("m_t", lambda run, r, i: run.state["exp_avg"][r, i]),
+    "radam": ("m_t", lambda run, r, i: run.state["exp_avg"][r, i]),
+    "rprop": (r"\operatorname{sign}(g_t)", lambda run, r, i: np.sign(run.state["prev"][r, i])),
+}
+# The definition of eta_eff where the inspector states it (Adam's is not lr itself).
+RATE_DEFINITION = {
+    "adam": r"\frac{\eta}{\sqrt{\hat v_t} + \epsilon}",
+    "amsgrad": (
+        r"\frac{\eta}{\sqrt{\hat v_t} + \epsilon},\ \hat v_t = \frac{\max_{i \le t} v_i}{1 - \beta_2^t}"
+    ),
+}
+
+
+def rate_on(run: Run) -> tuple[str, object] | None:
+    """(symbol, value function) of what ``run``'s effective rate multiplies, or None when the
+    inspector does not say (a rule where it is not one factor: RMSprop with momentum, ...)."""
+    if run.optimizer == "rmsprop" and not np.any(np.ravel(run.hyperparameters.get("momentum", 0.0))):
+        return ("g_t", lambda run, r, i: run.grad[r, i])
+    return RATE_ON.get(run.optimizer)
+
+
 def update_rule(name: str) -> str:
     """The update rule of optimizer ``name`` as its docstring states it (LaTeX)."""
     doc = inspect.getdoc(OPTIMIZERS[name].update) or ""
@@ -66,9 +102,18 @@ def quantities(run: Run, record: int, trajectory: int = 0) -> list[tuple[str, st
     before = run.path[record, trajectory] - run.update[record, trajectory]
     out = [("theta", r"\theta_{t-1}", before), ("grad", SYMBOLS["grad"], run.grad[record, trajectory])]
     for field, values in run.state.items():
+        if field == "max_exp_avg_sq" and run.optimizer != "amsgrad":  # plain Adam keeps v_t only
+            continue
         out.append((field, SYMBOLS.get(field, rf"\text{{{field}}}"), values[record, trajectory]))
     if run.effective_lr is not None:
-        out.append(("effective_lr", SYMBOLS["effective_lr"], run.effective_lr[record, trajectory]))
+        symbol, on = SYMBOLS["effective_lr"], rate_on(run)
+        if run.optimizer in RATE_DEFINITION:
+            symbol += " = " + RATE_DEFINITION[run.optimizer]
+        if on is not None:
+            if on[0] == r"\hat m_t":
+                out.append(("m_hat", on[0], on[1](run, record, trajectory)))
+            symbol += rf"\ (\text{{on }} {on[0]})"
+        out.append(("effective_lr", symbol, run.effective_lr[record, trajectory]))
     out.append(("update", SYMBOLS["update"], run.update[record, trajectory]))
     if run.curvature is not None:
         out.append(("curvature", r"B_t", run.curvature[record, trajectory]))

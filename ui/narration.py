@@ -13,6 +13,12 @@ import numpy as np
 
 from optimizers import Run
 
+# Beyond Adam, AdaGrad and RMSprop (told in beats()): the rules that divide by a running scale,
+# and those whose rate changes by a rule of its own (Rprop's step sizes, ASGD's decay).
+# Gradient descent neither divides nor adapts: its steps are the gradient and the step.
+DIVIDES = ("adadelta", "adamax", "radam", "adafactor")
+OWN_RATE = ("rprop", "asgd")
+
 
 @dataclasses.dataclass(frozen=True)
 class Beat:
@@ -58,6 +64,9 @@ def beats(name: str, run: Run, record: int, hp: dict[str, Any], trajectory: int 
         v0, v = state("exp_avg_sq", record - 1), state("exp_avg_sq", record)
         out.append(Beat("nr.adam_m", {"b1": f"{b1:.3g}", "m0": _v(m0), "m": _v(m)}, m, "gradient"))
         out.append(Beat("nr.adam_v", {"b2": f"{b2:.3g}", "v0": _v(v0), "v": _v(v)}, np.sqrt(v), "gradient"))
+        if name == "amsgrad":  # its one difference: the largest second moment so far
+            most = state("max_exp_avg_sq", record)
+            out.append(Beat("nr.amsgrad_max", {"vmax": _v(most)}, np.sqrt(most), "gradient"))
         m_hat, v_hat = m / (1 - b1**t), state("max_exp_avg_sq", record) / (1 - b2**t)
         out.append(Beat("nr.adam_bias", {"t": t, "m_hat": _v(m_hat), "v_hat": _v(v_hat)}, m_hat, "gradient"))
         rate = run.effective_lr[record, trajectory]
@@ -79,9 +88,12 @@ def beats(name: str, run: Run, record: int, hp: dict[str, Any], trajectory: int 
         out.append(Beat("nr.divide", {"rate": _v(rate)}, rate, "rate"))
         out.append(Beat("nr.step_rate", {"d": _v(update)}, update, "step"))
     else:
-        if run.effective_lr is not None:
+        if run.effective_lr is not None and name in DIVIDES:
             rate = run.effective_lr[record, trajectory]
             out.append(Beat("nr.divide", {"rate": _v(rate)}, rate, "rate"))
+        elif run.effective_lr is not None and name in OWN_RATE:
+            rate = run.effective_lr[record, trajectory]
+            out.append(Beat("nr.rate", {"rate": _v(rate)}, rate, "rate"))
         out.append(
             Beat("nr.step", {"lr": "" if lr is None else f"{lr:.3g}", "d": _v(update)}, update, "step")
         )

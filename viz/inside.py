@@ -4,8 +4,12 @@ whose sides are its per-coordinate effective learning rates, and for Newton and 
 quasi-Newton methods the ellipse of the curvature it steps with (its axes red where the
 curvature is negative: why Newton is drawn to a saddle).
 
-One scale per figure for every arrow (gradient units to map units) and one for every box,
-both stated in the legend, so lengths compare between optimizers.
+One scale per frame for every arrow (gradient units to map units) and one for every box, the
+same for every optimizer in that frame (so lengths compare between them) and stated beside the
+frame's step counter: the longest arrow of the frame is ARROW of the map's larger side, the
+largest box BOX, and no arrow's tip or box's side leaves the map (a scale from the whole run,
+once, sent the arrows of the first steps off the map, x1.62e4 on the saddle). The step taken
+is drawn as it is, cut at the map's edge.
 """
 
 from __future__ import annotations
@@ -20,12 +24,16 @@ from viz.template import TEMPLATE
 
 NEGATIVE = "#d62728"
 MOMENT_FIELDS = ("velocity", "exp_avg")  # what stands in for the gradient, by optimizer
+ARROW = 0.15  # the longest arrow of a frame, as a fraction of the map's larger side
+BOX = 0.05  # the largest box half-side of a frame, likewise
 ENGLISH = {
-    "gradient": "−gradient (× {scale:.3g})",
-    "step": "step taken",
-    "moment": "velocity / first moment (× {scale:.3g})",
-    "box": "effective learning rate per coordinate (box half-sides × {scale:.3g})",
+    "gradient": "−gradient (× the arrows' scale, above the map)",
+    "step": "step taken (cut at the map's edge)",
+    "moment": "velocity / first moment (× the arrows' scale)",
+    "box": "effective learning rate per coordinate (box half-sides × the boxes' scale)",
     "ellipse": "curvature used: ellipse and axes (red: negative)",
+    "scale": " · arrows × {arrow:.3g}",
+    "scale_box": " · arrows × {arrow:.3g}, boxes × {box:.3g}",
 }
 
 
@@ -49,6 +57,55 @@ def scales(runs, bounds) -> Scales:
     gradient = _median_positive([np.linalg.norm(r.grad, axis=-1) for r in runs if r.grad is not None])
     rate = _median_positive([r.effective_lr for r in runs if r.effective_lr is not None])
     return Scales(0.1 * width / gradient if gradient else 1.0, 0.05 * width / rate if rate else 1.0)
+
+
+def _inside(at: np.ndarray, bounds) -> np.ndarray:
+    (x0, x1), (y0, y1) = bounds
+    return (at[:, 0] >= x0) & (at[:, 0] <= x1) & (at[:, 1] >= y0) & (at[:, 1] <= y1)
+
+
+def _room(at: np.ndarray, vector: np.ndarray, bounds) -> np.ndarray:
+    """How many times ``vector`` fits from ``at`` before the map's edge (inf for a zero one)."""
+    (x0, x1), (y0, y1) = bounds
+    low, high = np.array([x0, y0]), np.array([x1, y1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(vector > 0, (high - at) / vector, np.where(vector < 0, (low - at) / vector, np.inf))
+    return np.nan_to_num(t.min(-1), nan=np.inf)
+
+
+def frame_scales(pieces, bounds) -> Scales | None:
+    """The scales of one frame from what its glyphs draw (``Glyphs.vectors`` of each racer at
+    the frame's record): the longest arrow ARROW of the map's side, the largest box half-side
+    BOX, each smaller if needed so that no tip or side leaves the map. None when nothing is drawn."""
+    (x0, x1), (y0, y1) = bounds
+    span = max(x1 - x0, y1 - y0)
+    arrows = [(at, v) for piece in pieces for kind, (at, v) in piece.items() if kind != "box"]
+    boxes = [piece["box"] for piece in pieces if "box" in piece]
+    if not arrows:
+        return None
+    norms = np.concatenate([np.linalg.norm(v, axis=-1) for _, v in arrows])
+    norms = norms[np.isfinite(norms)]
+    if not norms.size:
+        return None
+    arrow = ARROW * span / norms.max() if norms.max() > 0 else 1.0
+    for at, v in arrows:
+        room = _room(at, v, bounds)
+        room = room[np.isfinite(room)]
+        if room.size:
+            arrow = min(arrow, float(room.min()) * (1 - 1e-6))
+    box = 1.0
+    halves = [h[np.isfinite(h)] for _, h in boxes]
+    largest = max((float(h.max()) for h in halves if h.size), default=0.0)
+    if largest > 0:
+        box = BOX * span / largest
+        low, high = np.array([x0, y0]), np.array([x1, y1])
+        for at, half in boxes:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                fits = np.minimum(at - low, high - at) / half
+            fits = fits[np.isfinite(fits) & (half > 0)]
+            if fits.size:
+                box = min(box, float(fits.min()) * (1 - 1e-6))
+    return Scales(arrow, box)
 
 
 def _moment(run) -> np.ndarray | None:
@@ -109,8 +166,10 @@ class Glyphs:
     each frame."""
 
     def __init__(self, run, color: str, scale: Scales, bounds, words: Mapping[str, str], legend: set[str]):
-        """``legend``: the kinds already in the legend (shared by the racers: each kind once)."""
+        """``legend``: the kinds already in the legend (shared by the racers: each kind once);
+        ``scale``: the one used by ``frame`` when it is given none."""
         self.run, self.color, self.scale, self.words, self.legend = run, color, scale, words, legend
+        self.bounds = bounds
         (x0, x1), (y0, y1) = bounds
         self.radius = 0.06 * max(x1 - x0, y1 - y0)
         self.moment = _moment(run)
@@ -135,10 +194,10 @@ class Glyphs:
             self.legend.add(group)
             line = {"color": self.color, "width": 2}
             name = {
-                "gradient": self.words["gradient"].format(scale=self.scale.arrow),
+                "gradient": self.words["gradient"],
                 "step": self.words["step"],
-                "moment": self.words["moment"].format(scale=self.scale.arrow),
-                "box": self.words["box"].format(scale=self.scale.box),
+                "moment": self.words["moment"],
+                "box": self.words["box"],
                 "lookahead": self.words.get("lookahead", "look-ahead point"),
             }.get(kind, self.words["ellipse"])
             if kind == "gradient":
@@ -169,23 +228,50 @@ class Glyphs:
             )
         return out
 
-    def frame(self, record: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The glyphs' (x, y) at the record ``record``: the quantities of the next step, drawn
-        from the point where it starts."""
-        run = self.run
+    def _next(self, record: int) -> int | None:
         nxt = record + 1
-        at = run.path[record]
+        run = self.run
         if nxt >= len(run.step) or run.step[nxt] != run.step[record] + 1:  # no next step recorded
-            return [(np.array([np.nan]), np.array([np.nan])) for _ in self.kinds()]
-        pairs = [_segments(at, -self.scale.arrow * run.grad[nxt]), _segments(at, run.update[nxt])]
+            return None
+        return nxt
+
+    def vectors(self, record: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """What the scales act on at ``record``, from the points on the map: the gradient's and
+        the moment's (in gradient units) and the boxes' half-sides (effective rates)."""
+        nxt = self._next(record)
+        if nxt is None:
+            return {}
+        run = self.run
+        at = run.path[record]
+        on = _inside(at, self.bounds)[:, None]  # a point off the map draws nothing
+        out = {"gradient": (at, np.where(on, -run.grad[nxt], np.nan))}
         if self.moment is not None:
-            pairs.append(_segments(at, -self.scale.arrow * self.moment[nxt]))
+            out["moment"] = (at, np.where(on, -self.moment[nxt], np.nan))
+        if run.effective_lr is not None:
+            out["box"] = (at, np.where(on, np.abs(run.effective_lr[nxt]), np.nan))
+        return out
+
+    def frame(self, record: int, scale: Scales | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The glyphs' (x, y) at the record ``record``: the quantities of the next step, drawn
+        from the point where it starts, with ``scale`` (the frame's; this racer's own if None)."""
+        run = self.run
+        scale = scale or self.scale
+        nxt = self._next(record)
+        if nxt is None:
+            return [(np.array([np.nan]), np.array([np.nan])) for _ in self.kinds()]
+        at = run.path[record]
+        vectors = self.vectors(record)
+        step = run.update[nxt]
+        cut = np.minimum(_room(at, step, self.bounds), 1.0)[:, None]  # the step up to the edge
+        pairs = [_segments(at, scale.arrow * vectors["gradient"][1]), _segments(at, cut * step)]
+        if self.moment is not None:
+            pairs.append(_segments(at, scale.arrow * vectors["moment"][1]))
         if run.optimizer == "nesterov":  # where the gradient is in effect taken: theta - lr mu b
             hp = run.hyperparameters
             ahead = at - np.ravel(hp["lr"])[0] * np.ravel(hp["momentum"])[0] * self.moment[nxt]
             pairs.append((ahead[:, 0], ahead[:, 1]))
         if run.effective_lr is not None:
-            pairs.append(_boxes(at, self.scale.box * run.effective_lr[nxt]))
+            pairs.append(_boxes(at, scale.box * vectors["box"][1]))
         if run.curvature is not None:
             pairs += list(_ellipses(at, run.curvature[nxt], self.radius))
         return pairs

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from optimizers import Run
 from viz.field import RAMP, Field, contour_lines, field, png_data_uri
 from viz.inside import ENGLISH as INSIDE_ENGLISH
-from viz.inside import Glyphs, scales
+from viz.inside import Glyphs, Scales, frame_scales, scales
 from viz.plain import PlainFigure
 from viz.template import TEMPLATE
 
@@ -242,6 +242,22 @@ def race_figure(
             if r.run.update is not None:
                 words_ = inside_words or INSIDE_ENGLISH
                 glyphs[i] = Glyphs(r.run, r.color, scale, surface.bounds, words_, legend)
+    # The inside's scales of each frame (one for all racers), said after the step counter.
+    inside_scales: list[Scales | None] = [None] * count
+    said = [""] * count
+    if any(g is not None for g in glyphs):
+        words_ = inside_words or INSIDE_ENGLISH
+        boxes = any(g is not None and g.run.effective_lr is not None for g in glyphs)
+        for k in range(count):
+            pieces = [
+                g.vectors(rows[min(k, len(rows) - 1)])
+                for g, rows in zip(glyphs, shown, strict=True)
+                if g is not None
+            ]
+            inside_scales[k] = frame_scales(pieces, surface.bounds)
+            if inside_scales[k] is not None:
+                key = "scale_box" if boxes else "scale"
+                said[k] = words_[key].format(arrow=inside_scales[k].arrow, box=inside_scales[k].box)
     for racer, rows, glyph in zip(racers, shown, glyphs, strict=True):
         fig.add_trace(
             go.Scatter(
@@ -280,7 +296,7 @@ def race_figure(
                 )
             )
         if glyph is not None:  # drawn as at the first frame
-            for trace, (gx_, gy_) in zip(glyph.traces(), glyph.frame(rows[0]), strict=True):
+            for trace, (gx_, gy_) in zip(glyph.traces(), glyph.frame(rows[0], inside_scales[0]), strict=True):
                 fig.add_trace(trace.update(x=packed(gx_), y=packed(gy_)))
     steps = [
         int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0 for k in range(count)
@@ -293,7 +309,7 @@ def race_figure(
             x=[x0 + 0.03 * (x1 - x0)],  # clear of the y axis labels
             y=[y1],
             mode="text",
-            text=[words["step"].format(step=steps[0])],
+            text=[words["step"].format(step=steps[0]) + said[0]],
             textposition="top right",
             textfont={"size": font_size + 4, "color": "#1a1a1a"},
             cliponaxis=False,
@@ -327,8 +343,9 @@ def race_figure(
                 point = np.where(np.isnan(racer.drawn[rows[i]]), at, racer.drawn[rows[i]])
                 data.append({"type": "scatter", "x": packed(point[:, 0]), "y": packed(point[:, 1])})
             if glyph is not None:
-                data += [{"type": "scatter", "x": packed(x), "y": packed(y)} for x, y in glyph.frame(rows[i])]
-        data.append({"type": "scatter", "text": [words["step"].format(step=steps[k])]})
+                drawn = glyph.frame(rows[i], inside_scales[k])
+                data += [{"type": "scatter", "x": packed(x), "y": packed(y)} for x, y in drawn]
+        data.append({"type": "scatter", "text": [words["step"].format(step=steps[k]) + said[k]]})
         frame_list.append({"data": untouched + data, "traces": static + animated, "name": str(steps[k])})
     fig.set_frames(frame_list)
     animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)

@@ -127,7 +127,12 @@ def _network_figures(key: str, language: str, present: bool = False):
     font, height = CHART_FONT[present], CHART_HEIGHT[present]
     landscape = results[0].landscape if len(results) == 1 else None
     main = training_figure(
-        trainees, landscape, words=words, height=height if present else 780, font_size=font
+        trainees,
+        landscape,
+        words=words,
+        height=height if present else 780,
+        font_size=font,
+        examples=ns.examples_per_step(results),
     )
     options = {"words": words, "font_size": font, "height": height if present else 380}
     view = {

@@ -562,6 +562,48 @@ def test_net_minima():
     assert values["at"] == pytest.approx(0.45)
 
 
+def _floats(value) -> np.ndarray:
+    if isinstance(value, dict):  # Plotly sends NumPy arrays base64-typed
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
+    return np.asarray(value, dtype=float)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_net_minibatch_animation_ends_at_each_runs_end_against_examples_seen(language):
+    # The animation once stopped at record 10 (the full-batch run's last): the 60- and 2,000-step
+    # panels never showed their final boundaries, and a step axis squeezed "at the same number
+    # of examples seen" into 3 % of its width.
+    from viz.network import _regions, _xy_bounds
+
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=180)
+    at.session_state["lang"] = language
+    at.session_state["lesson"] = "net_minibatch"
+    at.run()
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    titles = [a.get("title", {}).get("text") for k, a in spec["layout"].items() if k.startswith("xaxis")]
+    assert text("nf.x_examples", language) in titles and text("nf.x_step", language) not in titles
+    results = [trained("net_minibatch", i) for i in range(3)]
+    seen = [r.settings.steps * (r.settings.batch_size() or r.settings.n) for r in results]
+    ends = {(float(x), float(r.trained[0].run.loss[-1, 0])) for x, r in zip(seen, results, strict=True)}
+    assert {x for x, _ in ends} == {2000.0, 1920.0}
+    last = spec["frames"][-1]["data"]
+    markers = {
+        (float(_floats(d["x"])[0]), float(_floats(d["y"])[0]))
+        for d in last
+        if "x" in d and len(_floats(d["x"])) == 1 and "y" in d
+    }
+    assert all(any(x == mx and abs(y - my) < 1e-6 * y for mx, my in markers) for x, y in ends)
+    # Each panel's last boundary is its run's final network's.
+    net = results[0].net
+    drawn = [d for d in last if "x" in d and len(_floats(d["x"])) > 1]
+    assert len(drawn) == 3
+    for d, r in zip(drawn, results, strict=True):
+        ((px, _),) = _regions(net, r.trained[0].run.final, _xy_bounds(net))[0]
+        assert np.allclose(_floats(d["x"]), px.astype(np.float32), equal_nan=True)
+    assert spec["frames"][-1]["name"] == "2000" and len(spec["frames"]) >= 40
+
+
 def test_network_lessons_cover_the_notes_list():
     network = [lesson.key for lesson in LESSONS if lesson.page == "network"]
     assert len(network) == 8

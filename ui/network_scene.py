@@ -326,6 +326,13 @@ def train_lesson_scene(query: Mapping[str, Any], view: str | None) -> Result:
     return train(from_query(query)[0], DENSE_SHARPNESS_EVERY if view == "sharpness" else 0)
 
 
+def examples_per_step(results: list[Result]) -> list[int] | None:
+    """Each trained run's examples per step when a lesson's scenes train with different batch
+    sizes (they are compared at the same number of examples seen), else None (at the same step)."""
+    sizes = [r.settings.batch_size() or r.settings.n for r in results for _ in r.trained]
+    return sizes if len(set(sizes)) > 1 else None
+
+
 def lines_between(results: list[Result]) -> Lines:
     """The lines of several scenes of one network shape: each scene's start to its ends, and
     between the first two scenes' first ends (two seeds, two optimizers)."""

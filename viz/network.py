@@ -21,7 +21,7 @@ from networks import Network
 from optimizers import Run
 from viz.field import RAMP, Field, compress, contour_lines, field_scale, png_data_uri
 from viz.plain import PlainFigure
-from viz.race import TEMPLATE, animation_controls, frame_indices, packed
+from viz.race import TEMPLATE, animation_controls, packed
 
 BOUNDARY_GRID = 48
 CLASS_COLORS = ("#3b6fb6", "#e08a2e", "#3a9a5b", "#b04a9a", "#8c6d31")  # points, by class
@@ -48,6 +48,8 @@ ENGLISH = {
     "on": "{name}: on the plane, loss {true:.4g}",
     "start": "start",
     "x_step": "step",
+    "x_examples": "examples seen (steps × batch size)",
+    "examples": "{examples:,} examples seen",
     "alpha": "α",
     "beta": "β",
     "pc": "PC{k} ({share:.0%} of the variance)",
@@ -146,6 +148,19 @@ def _layout_grid(k: int, landscape: bool, narrow: bool) -> tuple[int, list, tupl
     return cols, [top, bottom], (2, 1), (2, half + 1), [0.42, 0.58]
 
 
+def frame_records(xs: Sequence[np.ndarray], frames: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """The record of each run at each animation frame, and the frames' positions on the x axis.
+    Runs recorded at the same x: the race's frames (at most ``frames`` records, first and last).
+    Otherwise the frames are evenly spaced from 0 to the farthest end, each run showing its last
+    record at or before the frame's x: a short run reaches its end early and stays there."""
+    if all(len(x) == len(xs[0]) and np.array_equal(x, xs[0]) for x in xs):
+        records = np.unique(np.linspace(0, len(xs[0]) - 1, min(frames, len(xs[0]))).round().astype(int))
+        return [records] * len(xs), np.asarray(xs[0])[records]
+    axis = np.unique(np.linspace(0.0, max(float(x[-1]) for x in xs), frames).round())
+    records = [np.clip(np.searchsorted(x, axis, side="right") - 1, 0, len(x) - 1) for x in xs]
+    return records, axis
+
+
 def training_figure(
     trainees: Sequence[Trainee],
     landscape=None,
@@ -156,12 +171,14 @@ def training_figure(
     height: int = 780,
     font_size: int = 12,
     narrow: bool = False,
+    examples: Sequence[int] | None = None,
 ) -> go.Figure:
     """Boundaries (one panel each), the landscape and the learning curves, animated together.
 
     ``landscape`` (ui.network_scene.Landscape, or None) holds the plane's grid and each
     trainee's projected path; all trainees then share one network and ``start``. ``narrow``
-    (a phone) puts the landscape and the curves under each other."""
+    (a phone) puts the landscape and the curves under each other. ``examples`` (each trainee's
+    examples per step): the curves against examples seen, and the frames on that axis."""
     k = len(trainees)
     cols, specs, land, curve, heights = _layout_grid(k, landscape is not None, narrow)
     titles = [t.label for t in trainees]
@@ -183,7 +200,11 @@ def training_figure(
     )
     net = trainees[0].net
     bounds = _xy_bounds(net)
-    shown = frame_indices(trainees[0].run, frames)
+    # Each trainee's x (its steps, or the examples it has seen) and the record each frame shows
+    # of it: runs of different lengths share the frame axis and each ends at its own last record.
+    xs = [t.run.step * (examples[j] if examples else 1) for j, t in enumerate(trainees)]
+    x_title = words["x_examples"] if examples else words["x_step"]
+    records, axis = frame_records(xs, frames)
     data = net.data
     # ---- static traces: per panel, the class-0 tint, the data; then the landscape and curves
     for i in range(k):
@@ -231,17 +252,17 @@ def training_figure(
         )
     if landscape is not None:
         _landscape_static(fig, landscape, trainees, words, *land)
-    for t in trainees:
+    for j, t in enumerate(trainees):
         run = t.run
         fig.add_trace(
             go.Scatter(
-                x=run.step,
+                x=xs[j],
                 y=packed(run.loss[:, 0]),
                 mode="lines",
                 line={"color": t.color, "width": 2},
                 name=f"{t.label}: {words['train_loss']}",
                 showlegend=False,
-                hovertemplate=_hover(t.label, words["x_step"], words["train_loss"]),
+                hovertemplate=_hover(t.label, x_title, words["train_loss"]),
             ),
             row=curve[0],
             col=curve[1],
@@ -249,13 +270,13 @@ def training_figure(
         test = run.metrics["test_loss"][:, 0]
         fig.add_trace(
             go.Scatter(
-                x=run.step,
+                x=xs[j],
                 y=packed(test),
                 mode="lines",
                 line={"color": t.color, "width": 1.5, "dash": "dash"},
                 name=f"{t.label}: {words['test_loss']}",
                 showlegend=False,
-                hovertemplate=_hover(t.label, words["x_step"], words["test_loss"]),
+                hovertemplate=_hover(t.label, x_title, words["test_loss"]),
             ),
             row=curve[0],
             col=curve[1],
@@ -264,13 +285,13 @@ def training_figure(
         # (over-confidence on the points it gets wrong, not more of them).
         fig.add_trace(
             go.Scatter(
-                x=run.step,
+                x=xs[j],
                 y=packed(run.metrics["test_acc"][:, 0]),
                 mode="lines",
                 line={"color": t.color, "width": 1.5, "dash": "dot"},
                 name=f"{t.label}: {words['test_acc']}",
                 showlegend=False,
-                hovertemplate=_hover(t.label, words["x_step"], words["test_acc"]),
+                hovertemplate=_hover(t.label, x_title, words["test_acc"]),
             ),
             row=curve[0],
             col=curve[1],
@@ -280,7 +301,7 @@ def training_figure(
             best = t.stop
             fig.add_trace(
                 go.Scatter(
-                    x=[int(run.step[best])],
+                    x=[int(xs[j][best])],
                     y=[float(test[best])],
                     mode="markers",
                     marker={
@@ -292,7 +313,7 @@ def training_figure(
                     name=words["stop"],
                     legendgroup="stop",
                     showlegend=t is next(u for u in trainees if u.stop is not None),
-                    hovertemplate=_hover(f"{t.label}: {words['stop']}", words["x_step"], words["test_loss"]),
+                    hovertemplate=_hover(f"{t.label}: {words['stop']}", x_title, words["test_loss"]),
                 ),
                 row=curve[0],
                 col=curve[1],
@@ -301,9 +322,9 @@ def training_figure(
     fig.update_yaxes(
         range=[0, 1.02], tickformat=".0%", showgrid=False, row=curve[0], col=curve[1], secondary_y=True
     )
-    fig.update_xaxes(title_text=words["x_step"], row=curve[0], col=curve[1])
+    fig.update_xaxes(title_text=x_title, row=curve[0], col=curve[1])
     # ---- animated traces: per trainee its boundary, its point on the landscape, on the curves
-    regions = [_regions(t.net, t.run.path[shown, 0], bounds) for t in trainees]
+    regions = [_regions(t.net, t.run.path[records[j], 0], bounds) for j, t in enumerate(trainees)]
     static = list(range(len(fig.data)))
     for i, t in enumerate(trainees):
         for c, (px, py) in enumerate(regions[i][0]):
@@ -362,11 +383,12 @@ def training_figure(
     animated = list(range(len(static), len(fig.data)))
     untouched = [{"type": "scatter"}] * len(static)  # as Plotly's validation wrote {} (race.py)
     frame_list = []
-    for f, record in enumerate(shown):
+    for f, at in enumerate(axis):
         data = []
         for i in range(k):
             data += [{"type": "scatter", "x": packed(px), "y": packed(py)} for px, py in regions[i][f]]
         for j, t in enumerate(trainees):
+            record = records[j][f]
             for _, on_landscape in panels:
                 if on_landscape:
                     a, b = landscape.coords[j][record]
@@ -376,10 +398,11 @@ def training_figure(
                     value = float(t.run.loss[record, 0])
                     hover = f"{t.label}: {words['train_loss']} {value:.4g}"
                     data.append(
-                        {"type": "scatter", "x": [int(t.run.step[record])], "y": [value], "text": [hover]}
+                        {"type": "scatter", "x": [int(xs[j][record])], "y": [value], "text": [hover]}
                     )
-        step = int(trainees[0].run.step[record])
-        data.append({"type": "scatter", "text": [words["step"].format(step=step)]})
+        step = int(at)
+        counter = words["examples"].format(examples=step) if examples else words["step"].format(step=step)
+        data.append({"type": "scatter", "text": [counter]})
         # Static traces named with no data: Plotly.animate keeps their drawn nodes (see race.py).
         frame_list.append({"data": untouched + data, "traces": static + animated, "name": str(step)})
         if f == 0:

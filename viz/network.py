@@ -320,7 +320,14 @@ def training_figure(
             )
     fig.update_yaxes(type="log", row=curve[0], col=curve[1], secondary_y=False)
     fig.update_yaxes(
-        range=[0, 1.02], tickformat=".0%", showgrid=False, row=curve[0], col=curve[1], secondary_y=True
+        range=[0, 1.02],
+        tickmode="array",  # its own ticks (else placed at the log axis's grid lines: 9 %, 15 %, 21 %...)
+        tickvals=[0, 0.25, 0.5, 0.75, 1],
+        tickformat=".0%",
+        showgrid=False,
+        row=curve[0],
+        col=curve[1],
+        secondary_y=True,
     )
     fig.update_xaxes(title_text=x_title, row=curve[0], col=curve[1])
     # ---- animated traces: per trainee its boundary, its point on the landscape, on the curves

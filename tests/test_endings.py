@@ -112,7 +112,8 @@ def test_the_words_and_colours_of_each_ending(language):
 
 
 def test_the_playground_calls_newton_on_a_saddle_a_saddle_not_green():
-    at = open_script("pages/playground.py", {"s": "saddle", "opt": "newton,adam", "x0": "-1.5", "y0": "0.001"})
+    query = {"s": "saddle", "opt": "newton,adam", "x0": "-1.5", "y0": "0.001"}
+    at = open_script("pages/playground.py", query)
     assert not at.exception
     assert not any("Newton" in s.value for s in at.success)
     (warning,) = [w.value for w in at.warning if w.value.startswith("Newton")]

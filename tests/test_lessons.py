@@ -382,14 +382,15 @@ def test_net_minibatch():
 def test_net_initialization():
     zeros, small, large, glorot = (trained("net_initialization", i) for i in range(4))
     run = zeros.trained[0].run
-    assert ns.symmetric_units(zeros.net, run.final[0]) and run.metrics["test_acc"][-1, 0] == pytest.approx(
-        0.5, abs=0.02
-    )
-    assert small.trained[0].layer_norms[0].max() < 1e-5
+    # "stay identical", "stays at 50 %": at every record of the run (101), not only the end
+    assert all(ns.symmetric_units(zeros.net, theta) for theta in run.path[:, 0])
+    assert np.all(np.abs(run.metrics["test_acc"][:, 0] - 0.5) <= 0.02)
+    assert small.trained[0].layer_norms[0].max() < 1e-5  # every layer at the start (1.2e-6 at most)
     hidden = large.net._forward(large.start[None], large.net.data.X)[0][1:]
-    assert np.mean([np.mean(np.abs(a) > 0.99) for a in hidden]) > 0.8
-    large_acc, glorot_acc = (r.trained[0].run.metrics["test_acc"][-1, 0] for r in (large, glorot))
-    assert glorot_acc > 0.9 and large_acc < glorot_acc
+    saturated = np.mean([np.mean(np.abs(a) > 0.99) for a in hidden])
+    assert 0.85 < saturated < 0.95  # "about nine units in ten": 0.90
+    large_acc, glorot_acc = (r.trained[0].run.metrics["test_acc"][:, 0] for r in (large, glorot))
+    assert glorot_acc[-1] > 0.9 and large_acc[-1] < glorot_acc[-1] - 0.05  # 0.809 against 0.952
 
 
 def backpropagated(net, theta) -> np.ndarray:

@@ -404,9 +404,7 @@ def training_figure(
                 else:
                     value = float(t.run.loss[record, 0])
                     hover = f"{t.label}: {words['train_loss']} {value:.4g}"
-                    data.append(
-                        {"type": "scatter", "x": [int(xs[j][record])], "y": [value], "text": [hover]}
-                    )
+                    data.append({"type": "scatter", "x": [int(xs[j][record])], "y": [value], "text": [hover]})
         step = int(at)
         counter = words["examples"].format(examples=step) if examples else words["step"].format(step=step)
         data.append({"type": "scatter", "text": [counter]})

@@ -13,6 +13,7 @@ from ui.shell import lang, language_query, open_in_playground, require_app_shell
 from ui.texts import optimizer_title, prefixed_words, surface_title
 from ui.widgets import notices
 from viz.maps import sweep_figure, sweep_values, theory_figure
+from viz.optimizer_views import VIEWS
 
 METRICS = ("final_loss", "converged_at", "diverged")
 NOISE_RANGE = (0.0, 2.0)  # minibatch noise, swept beside any optimizer's hyperparameters
@@ -24,7 +25,7 @@ DEFAULT_SURFACE, DEFAULT_OPTIMIZER = "narrow_valley", "momentum"
 def axes(optimizer: str) -> list[str]:
     """What a sweep of ``optimizer`` can vary: its learning rate and the hyperparameters its
     controls give a sweep range, then the gradient noise."""
-    shown = OPTIMIZERS[optimizer].shown
+    shown = VIEWS[optimizer].shown
     return [key for key, control in shown.items() if key == "lr" or control.sweep] + ["noise"]
 
 
@@ -32,7 +33,7 @@ SWEEPABLE = [name for name in OPTIMIZERS if len(axes(name)) > 1]
 
 
 def _is_log(name: str, optimizer: str) -> bool:
-    return name != "noise" and OPTIMIZERS[optimizer].shown[name].log
+    return name != "noise" and VIEWS[optimizer].shown[name].log
 
 
 def _axis_values(name: str, optimizer: str, surface, side: int) -> np.ndarray:
@@ -40,7 +41,7 @@ def _axis_values(name: str, optimizer: str, surface, side: int) -> np.ndarray:
         center = cfg.suggested_lr(optimizer, surface)
         low, high = center / 30, min(center * 30, 10.0)
     else:
-        low, high = NOISE_RANGE if name == "noise" else OPTIMIZERS[optimizer].shown[name].sweep
+        low, high = NOISE_RANGE if name == "noise" else VIEWS[optimizer].shown[name].sweep
     return np.geomspace(low, high, side) if _is_log(name, optimizer) else np.linspace(low, high, side)
 
 

@@ -29,14 +29,15 @@ from networks import (
     sharpness,
 )
 from networks.network import ACTIVATIONS
-from optimizers import OPTIMIZERS, Run, get_optimizer, parallel, simulate
+from optimizers import OPTIMIZERS, Run, parallel, simulate
 from ui import settings as cfg
-from ui.texts import DEFAULT_LANGUAGE, LANGUAGES
+from ui.texts import DEFAULT_LANGUAGE, LANGUAGES, optimizer_title
 from viz.field import Field, compress, field_scale
 from viz.gif import Track, race_gif
+from viz.optimizer_views import VIEWS
 
-MAX_OPTIMIZERS = 4
-MAX_STEPS = 2000
+NETWORK_MAX_OPTIMIZERS = 4  # trained at once
+NETWORK_MAX_STEPS = 2000
 RECORDS = 100  # records of a run (the curves); the animation shows up to FRAMES of them
 FRAMES = 50
 PLANE_SIDE = 51
@@ -73,7 +74,7 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
         S("scale", "nw.scale", 1.0, "grid", options=cfg.POSITIVE_GRID),
         S("iseed", "nw.iseed", 0, "number", 0, 10**6, 1),
         S("batch", "nw.batch", 32, "grid", options=BATCHES),
-        S("steps", "pg.steps", 500, "slider", 10, MAX_STEPS, 10),
+        S("steps", "pg.steps", 500, "slider", 10, NETWORK_MAX_STEPS, 10),
         *(cfg.SETTINGS[name] for name in ("clip", "clip_at", "schedule", "tau", "final", "gamma", "every")),
         S("reg", "pg.reg", "none", "select", options=REGULARIZERS),
         cfg.SETTINGS["strength"]._replace(default=1e-3, label="nw.strength"),
@@ -87,8 +88,8 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
 
 def default_hyperparameters(name: str) -> dict[str, Any]:
     """The shown hyperparameters of ``name`` with a learning rate that trains a small network."""
-    opt = get_optimizer(name)
-    hp = {key: opt.suggested.get(key, opt.defaults[key]) for key in opt.shown}
+    opt = VIEWS[name]
+    hp = opt.start_values()
     if "lr" in hp and opt.lr_hint.basis in NETWORK_LR:
         hp["lr"] = cfg.nearest(cfg.LR_GRID, opt.lr_hint.factor * NETWORK_LR[opt.lr_hint.basis])
     return {key: cfg.checked(name, key, value) for key, value in hp.items()}
@@ -124,11 +125,11 @@ class _NetScene:
         for name, hp in self.optimizers.items():
             for key, value in hp.items():
                 if value != default_hyperparameters(name)[key]:
-                    out[f"{name}.{key}"] = cfg._fmt(value)
+                    out[f"{name}.{key}"] = cfg.format_value(value)
         for name, spec in NET_SETTINGS.items():
             value = getattr(self, name)
             if value != spec.default:
-                out[name] = cfg._fmt(value)
+                out[name] = cfg.format_value(value)
         if self.lang != DEFAULT_LANGUAGE:
             out["lang"] = self.lang
         return out
@@ -146,7 +147,7 @@ def from_query(query: Mapping[str, Any]) -> tuple[NetSettings, list[str], list[s
     """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped)."""
     r = cfg.QueryReader(query)
     s = defaults()
-    chosen = r.choices("opt", NETWORK_OPTIMIZERS, DEFAULT_OPTIMIZERS, MAX_OPTIMIZERS)
+    chosen = r.choices("opt", NETWORK_OPTIMIZERS, DEFAULT_OPTIMIZERS, NETWORK_MAX_OPTIMIZERS)
     s.optimizers = {name: default_hyperparameters(name) for name in chosen}
     cfg.read_hyperparameters(r, s.optimizers)
     for name, spec in NET_SETTINGS.items():
@@ -161,6 +162,27 @@ def from_query(query: Mapping[str, Any]) -> tuple[NetSettings, list[str], list[s
             setattr(s, name, r.setting(spec))
     s.lang = r.choice("lang", tuple(LANGUAGES), s.lang)
     return s, r.replaced, r.clamped
+
+
+def widget_values(s: NetSettings) -> dict[str, Any]:
+    """The Network page's widget values (by name: "opt", "adam.lr", then its plain settings)
+    that show settings ``s``."""
+    values: dict[str, Any] = {"opt": list(s.optimizers)}
+    for name, hp in s.optimizers.items():
+        values |= {f"{name}.{key}": value for key, value in hp.items()}
+    return values | {name: getattr(s, name) for name in NET_SETTINGS}
+
+
+def from_widgets(values: Mapping[str, Any], language: str) -> NetSettings:
+    """The settings the Network page's widget ``values`` hold (a hyperparameter whose widget
+    was never drawn: its default)."""
+    s = NetSettings(lang=language)
+    for name in values["opt"]:
+        defaults = default_hyperparameters(name)
+        s.optimizers[name] = {key: values.get(f"{name}.{key}", defaults[key]) for key in defaults}
+    for name in NET_SETTINGS:
+        setattr(s, name, values[name])
+    return s
 
 
 # ---------------------------------------------------------------- computing
@@ -462,7 +484,13 @@ def landscape_gif(result: Result, trainees, words, size) -> bytes:
     background = Field(land.alphas, land.betas, values, compress(values, *scale), scale)
     bounds = ((float(land.alphas[0]), float(land.alphas[-1])), (float(land.betas[0]), float(land.betas[-1])))
     tracks = [
-        Track(t.label, t.color, coords[:, None, :], trained.run.step, english=OPTIMIZERS[trained.name].title)
+        Track(
+            t.label,
+            t.color,
+            coords[:, None, :],
+            trained.run.step,
+            english=optimizer_title(trained.name, DEFAULT_LANGUAGE),
+        )
         for t, trained, coords in zip(trainees, result.trained, land.coords, strict=True)
     ]
     return race_gif(

@@ -28,6 +28,7 @@ from viz.field import Field
 from viz.gif import Track, race_gif
 from viz.inside import beat_figure
 from viz.inside import scales as inside_scales
+from viz.optimizer_views import VIEWS
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 W = "w."  # prefix of the widget keys that hold the settings
@@ -59,7 +60,7 @@ def _current(surface) -> cfg.Settings:
     s = cfg.Settings(surface=surface.name, lang=lang())
     s.params = {key: float(state[f"{W}p.{key}"]) for key in surface.params}
     for name in state[W + "opt"]:
-        s.optimizers[name] = {key: state[f"{W}{name}.{key}"] for key in OPTIMIZERS[name].shown}
+        s.optimizers[name] = {key: state[f"{W}{name}.{key}"] for key in VIEWS[name].shown}
     start = (float(state[W + "x0"]), float(state[W + "y0"]))
     s.start = None if np.allclose(start, surface.start) else start
     for field_name in cfg.PLAIN_FIELDS:
@@ -130,7 +131,7 @@ def _controls(surface) -> None:
     )
     for name in st.session_state[W + "opt"]:
         with side.expander(say("pg.hyper", name=optimizer_title(name, lang())), expanded=False):
-            for key in OPTIMIZERS[name].shown:
+            for key in VIEWS[name].shown:
                 _hyperparameter_widget(name, key, st, surface)
     side.markdown(f"**{say('pg.start')}**", help=say("pg.start.help"))
     a, b = side.columns(2)
@@ -164,7 +165,7 @@ def _tuning_controls(surface) -> None:
             say("tu.score"), SCORES, key=W + "tune_score", format_func=lambda k: say(f"tu.score.{k}")
         )
         st.slider(say("tu.count"), 10, 100, DEFAULT_COUNT, 5, key=W + "tune_count")
-        tunable = [n for n in state[W + "opt"] if "lr" in OPTIMIZERS[n].shown]
+        tunable = [n for n in state[W + "opt"] if "lr" in VIEWS[n].shown]
         for name in tunable:
             rates = _rates(name, surface, state[W + "tune_count"])
             st.caption(f"{optimizer_title(name, lang())}: {rates[0]:.3g} – {rates[-1]:.3g}")
@@ -180,7 +181,7 @@ def _tune(surface) -> None:
     options = {k: v for k, v in s.simulate_options().items() if k != "steps"}
     results = []
     for name, hp in s.optimizers.items():
-        if "lr" not in OPTIMIZERS[name].shown:
+        if "lr" not in VIEWS[name].shown:
             continue
         others = {k: v for k, v in hp.items() if k != "lr"}
         rates = _rates(name, surface, state[W + "tune_count"])
@@ -203,7 +204,7 @@ def _runs(settings_json: str, _surface_obj, surface_key: str) -> list[tuple[str,
 
 def racer(name: str, run: Run, color: str, language: str, label: str | None = None) -> Racer:
     """The race's view of one optimizer's run, with the point of its state it draws (if any)."""
-    drawn = OPTIMIZERS[name].drawn
+    drawn = VIEWS[name].drawn
     return Racer(
         optimizer_title(name, language) if label is None else label,
         color,

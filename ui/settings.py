@@ -17,11 +17,12 @@ from optimizers import OPTIMIZERS, Run, controls, get_optimizer, simulate
 from optimizers.schedules import KINDS
 from surfaces import SURFACES
 from ui.texts import DEFAULT_LANGUAGE, LANGUAGES
+from viz.optimizer_views import view
 
 # Server-side caps: a public app must bound the work of one request.
-MAX_STEPS = 3000
+PLAYGROUND_MAX_STEPS = 3000
 MIN_STEPS = 10
-MAX_OPTIMIZERS = 6
+PLAYGROUND_MAX_OPTIMIZERS = 6  # racing at once
 MAX_STARTS = 25
 MAX_QUERY_VALUE = 300  # characters
 
@@ -71,14 +72,14 @@ SETTINGS: dict[str, Setting] = {
         Setting("count", "pg.starts.count", 8, "slider", 2, MAX_STARTS, 1),
         # The spread of a ring or grid of starts, a fraction of the plot's width.
         Setting("spread", "pg.starts.radius", 0.1, "slider", 0.01, 0.5, 0.01),
-        Setting("steps", "pg.steps", 500, "slider", MIN_STEPS, MAX_STEPS, 10),
+        Setting("steps", "pg.steps", 500, "slider", MIN_STEPS, PLAYGROUND_MAX_STEPS, 10),
         Setting("clip", "pg.clip", "none", "select", options=CLIP_MODES),
         Setting("clip_at", "pg.clip.at", 1.0, "grid", options=POSITIVE_GRID),
         Setting("schedule", "pg.schedule", "constant", "select", options=SCHEDULES),
-        Setting("tau", "pg.schedule.tau", 200, "slider", 1, MAX_STEPS, 1),
+        Setting("tau", "pg.schedule.tau", 200, "slider", 1, PLAYGROUND_MAX_STEPS, 1),
         Setting("final", "pg.schedule.final", 0.01, "slider", 0.0, 1.0, 0.01),
         Setting("gamma", "pg.schedule.gamma", 0.99, "slider", 0.5, 1.0, 0.005),
-        Setting("every", "pg.schedule.every", 100, "slider", 1, MAX_STEPS, 1),
+        Setting("every", "pg.schedule.every", 100, "slider", 1, PLAYGROUND_MAX_STEPS, 1),
         Setting("noise", "pg.noise", 0.0, "slider", 0.0, 10.0, 0.05),
         Setting("seed", "pg.seed", 0, "number", 0, 2**31 - 1, 1),
         Setting("reg", "pg.reg", "none", "select", options=REGULARIZERS),
@@ -101,7 +102,7 @@ def nearest(grid: tuple[float, ...], value: float) -> float:
 
 def control(optimizer: str, key: str) -> controls.Control:
     """How the app shows hyperparameter ``key`` of ``optimizer``."""
-    return get_optimizer(optimizer).shown[key]
+    return view(optimizer).shown[key]
 
 
 def checked(optimizer: str, key: str, value: Any) -> Any:
@@ -164,16 +165,16 @@ class _Scene:
         """Flat string parameters, omitting what equals the default."""
         out: dict[str, str] = {"s": self.surface, "opt": ",".join(self.optimizers)}
         for key, value in self.params.items():
-            out[f"p.{key}"] = _fmt(value)
+            out[f"p.{key}"] = format_value(value)
         for name, hp in self.optimizers.items():
             for key, value in hp.items():
-                out[f"{name}.{key}"] = _fmt(value)
+                out[f"{name}.{key}"] = format_value(value)
         if self.start is not None:
-            out["x0"], out["y0"] = _fmt(self.start[0]), _fmt(self.start[1])
+            out["x0"], out["y0"] = format_value(self.start[0]), format_value(self.start[1])
         for name, spec in SETTINGS.items():
             value = getattr(self, name)
             if value != spec.default:
-                out[name] = _fmt(value)
+                out[name] = format_value(value)
         if self.lang != DEFAULT_LANGUAGE:
             out["lang"] = self.lang
         return out
@@ -195,7 +196,8 @@ Settings = dataclasses.make_dataclass(
 Settings.__module__ = __name__
 
 
-def _fmt(value: Any) -> str:
+def format_value(value: Any) -> str:
+    """A value as a URL parameter: booleans 1 or 0, floats the shortest text that reads back."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
@@ -207,8 +209,7 @@ def default_hyperparameters(name: str, surface) -> dict[str, Any]:
     """The shown hyperparameters of ``name`` with values that show something on ``surface``
     (a Surface, or the name of a built-in)."""
     surface = SURFACES[surface] if isinstance(surface, str) else surface
-    opt = get_optimizer(name)
-    hp = {key: opt.suggested.get(key, opt.defaults[key]) for key in opt.shown}
+    hp = view(name).start_values()
     if "lr" in hp:
         hp["lr"] = nearest(LR_GRID, suggested_lr(name, surface))
     return {key: checked(name, key, value) for key, value in hp.items()}
@@ -233,7 +234,7 @@ def suggested_lr(name: str, surface) -> float:
     """A learning rate that makes ``name`` move visibly but stably on ``surface``: its
     registered hint (``controls.LrHint``) applied to the surface."""
     opt = get_optimizer(name)
-    hint = opt.lr_hint
+    hint = view(name).lr_hint
     if hint.basis == "default":
         return float(opt.defaults["lr"])
     plain, adaptive = SUGGESTED_LR.get(surface.name, (None, 0.01 * float(surface.half_width.max())))
@@ -353,7 +354,7 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
         surface = SURFACES[r.choice("s", tuple(SURFACES), "rosenbrock")]
     s = defaults_for(surface)
     s.params = {key: r.number(f"p.{key}", value, *PARAM_RANGES[key]) for key, value in surface.params.items()}
-    chosen = r.choices("opt", tuple(OPTIMIZERS), tuple(s.optimizers), MAX_OPTIMIZERS)
+    chosen = r.choices("opt", tuple(OPTIMIZERS), tuple(s.optimizers), PLAYGROUND_MAX_OPTIMIZERS)
     if chosen != list(s.optimizers):
         s.optimizers = {n: default_hyperparameters(n, surface) for n in chosen}
     read_hyperparameters(r, s.optimizers)
@@ -365,6 +366,35 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
         setattr(s, name, r.setting(spec))
     s.lang = r.choice("lang", tuple(LANGUAGES), s.lang)
     return s, r.replaced, r.clamped
+
+
+def widget_values(s: Settings, surface=None) -> dict[str, Any]:
+    """The Playground's widget values (by widget name: "surface", "p.kappa", "opt", "adam.lr",
+    "x0", "y0", then the plain settings) that show settings ``s`` on ``surface`` (a custom one;
+    else the built-in they name, with their parameters: the start may depend on them)."""
+    values: dict[str, Any] = {"surface": s.surface}
+    values |= {f"p.{key}": value for key, value in s.params.items()}
+    values["opt"] = list(s.optimizers)
+    for name, hp in s.optimizers.items():
+        values |= {f"{name}.{key}": value for key, value in hp.items()}
+    surface = surface or surface_of(s)
+    start = s.start if s.start is not None else surface.start
+    values["x0"], values["y0"] = float(start[0]), float(start[1])
+    return values | {name: getattr(s, name) for name in PLAIN_FIELDS}
+
+
+def from_widgets(values: Mapping[str, Any], surface, language: str) -> Settings:
+    """The settings the Playground's widget ``values`` (as ``widget_values`` names them) hold
+    on ``surface``."""
+    s = Settings(surface=surface.name, lang=language)
+    s.params = {key: float(values[f"p.{key}"]) for key in surface.params}
+    for name in values["opt"]:
+        s.optimizers[name] = {key: values[f"{name}.{key}"] for key in view(name).shown}
+    start = (float(values["x0"]), float(values["y0"]))
+    s.start = None if np.allclose(start, surface.start) else start
+    for name in PLAIN_FIELDS:
+        setattr(s, name, values[name])
+    return s
 
 
 def scene_of_run(
@@ -413,9 +443,7 @@ def run_all(s: Settings, surface) -> list[tuple[str, Run]]:
     return [
         (
             name,
-            simulate(
-                surface, name, starts, **options, record_state=s.inside or bool(OPTIMIZERS[name].drawn), **hp
-            ),
+            simulate(surface, name, starts, **options, record_state=s.inside or bool(view(name).drawn), **hp),
         )
         for name, hp in s.optimizers.items()
     ]

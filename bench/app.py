@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from deploy.served import served_app  # noqa: E402
 from optimizers import simulate  # noqa: E402
 from surfaces import get_surface  # noqa: E402
-from tests.served import served_app  # noqa: E402
 from viz import Racer, curves_figure, field, race_figure, surface_figure  # noqa: E402
 from viz.race import MAX_FRAMES  # noqa: E402
 

@@ -11,7 +11,6 @@ transfer, and the browser drawing them.
 from __future__ import annotations
 
 import shutil
-import socket
 import sys
 import time
 from pathlib import Path
@@ -19,19 +18,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.served import served_app  # noqa: E402
+from deploy.served import free_port, served_app  # noqa: E402
 
 DRAWN = """(count) => {
     if (document.querySelector('[data-testid=stStatusWidget]')) return false;
     const maps = [...document.querySelectorAll('.js-plotly-plot')];
     return maps.length === count && maps.every((gd) => gd.querySelector('.heatmaplayer image'));
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def one_notch_up(page) -> float:

@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT / "deploy"))
 
 import local  # noqa: E402  (deploy/local.py)
 
-from tests.served import served_app  # noqa: E402
-from tests.streamlit_client import ProtocolError, Result, Session  # noqa: E402
+from deploy.served import served_app  # noqa: E402
+from deploy.streamlit_client import ProtocolError, Result, Session  # noqa: E402
 
 PORT = 8790
 LESSON = "lesson=saddle"

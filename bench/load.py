@@ -22,7 +22,7 @@ from playwright.async_api import async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.served import served_app  # noqa: E402
+from deploy.served import served_app  # noqa: E402
 
 PORT = 8766
 LAST_FRAME = (

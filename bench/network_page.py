@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from deploy.served import served_app
 from optimizers import parallel
-from tests.served import served_app
 from ui import network_scene as ns
 from ui.race_view import COLORS
 from viz.network import Trainee, layer_norms_figure, lines_figure, sharpness_figure, training_figure

@@ -113,7 +113,7 @@ def _healthy(url: str) -> bool:
 
 def streamlit_command(port: int, script: str = "app.py", extra: tuple[str, ...] = ()) -> list[str]:
     """How a copy of the app is started on this machine, on loopback: a replica here, and
-    every server of the tests and benchmarks (tests/served.py)."""
+    every server of the tests and benchmarks (deploy/served.py)."""
     return [
         sys.executable,
         "-m",

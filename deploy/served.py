@@ -1,8 +1,10 @@
-"""Serve the app with `streamlit run` on a loopback port: for the browser tests and benches."""
+"""One copy of the app served by `streamlit run` on a loopback port: the tool with which the browser
+tests and the benchmarks start the app (deploy/local.py starts replicas behind nginx)."""
 
 from __future__ import annotations
 
 import contextlib
+import socket
 import subprocess
 import time
 import urllib.request
@@ -13,6 +15,13 @@ from typing import NamedTuple
 from deploy.local import streamlit_command
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A loopback port free now (the system's pick, so parallel test workers do not collide)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Server(NamedTuple):

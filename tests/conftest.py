@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
-from tests.served import served_app
+from deploy.served import free_port, served_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("SHOTS_DIR", ROOT / "shots"))
@@ -33,12 +32,6 @@ def race_spec(at) -> dict:
     """The plotly spec of the animated race chart (the one with frames) an AppTest drew."""
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     return next(spec for spec in specs if spec.get("frames"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

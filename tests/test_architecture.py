@@ -85,3 +85,12 @@ def test_the_docker_image_gets_every_package_of_the_app():
         line.split()[1] for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("COPY ")
     }
     assert {*LAYERS, "app.py", ".streamlit"} <= copied
+
+
+@pytest.mark.parametrize("folder", ["bench", "deploy"])
+def test_tools_import_nothing_from_the_tests(folder):
+    # The served-app starter and the protocol client are tools of the benchmarks and the tests
+    # alike: they live in deploy/, and nothing outside tests/ reaches into tests/.
+    for path in files(folder):
+        from_tests = {m for m in imports(path) if m.split(".")[0] == "tests"}
+        assert not from_tests, f"{path.relative_to(ROOT)} imports {sorted(from_tests)}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SHOTS, free_port
-from tests.served import served_app
+from deploy.served import free_port, served_app
+from tests.conftest import SHOTS
 
 pytestmark = pytest.mark.browser
 

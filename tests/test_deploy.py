@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 
 import local  # noqa: E402  (deploy/local.py)
 
-from tests.streamlit_client import Session  # noqa: E402
+from deploy.streamlit_client import Session  # noqa: E402
 
 pytestmark = pytest.mark.timeout(300)
 

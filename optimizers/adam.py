@@ -186,18 +186,16 @@ def adafactor_update(P, g, state, t, hp, surface):
 ADAM_RULES = {"lr": POSITIVE, "beta1": UNIT_INTERVAL, "beta2": UNIT_INTERVAL, "eps": POSITIVE}
 ADAM_DEFAULTS = {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
-ADAM = Optimizer("adam", "Adam", adam_init, adam_update, ADAM_DEFAULTS, ADAM_RULES, torch="Adam")
+ADAM = Optimizer("adam", adam_init, adam_update, ADAM_DEFAULTS, ADAM_RULES, torch="Adam")
 ADAMW = ADAM._replace(
     name="adamw",
-    title="AdamW",
     defaults={**ADAM_DEFAULTS, "weight_decay": 1e-2},
     rules={**ADAM_RULES, "weight_decay": NON_NEGATIVE},
     torch="AdamW",
 )
-AMSGRAD = ADAM._replace(name="amsgrad", title="AMSGrad", init=amsgrad_init, torch="Adam")
+AMSGRAD = ADAM._replace(name="amsgrad", init=amsgrad_init, torch="Adam")
 NADAM = Optimizer(
     "nadam",
-    "NAdam",
     nadam_init,
     nadam_update,
     {**ADAM_DEFAULTS, "lr": 2e-3, "momentum_decay": 4e-3},
@@ -206,17 +204,15 @@ NADAM = Optimizer(
 )
 ADAMAX = Optimizer(
     "adamax",
-    "AdaMax",
     adamax_init,
     adamax_update,
     {**ADAM_DEFAULTS, "lr": 2e-3},
     ADAM_RULES,
     torch="Adamax",
 )
-RADAM = Optimizer("radam", "RAdam", adam_init, radam_update, ADAM_DEFAULTS, ADAM_RULES, torch="RAdam")
+RADAM = Optimizer("radam", adam_init, radam_update, ADAM_DEFAULTS, ADAM_RULES, torch="RAdam")
 ADAFACTOR = Optimizer(
     "adafactor",
-    "Adafactor",
     adafactor_init,
     adafactor_update,
     {"lr": 1e-2, "beta2_decay": -0.8, "eps2": 1e-3, "d": 1.0},
@@ -268,3 +264,5 @@ AMSGRAD = AMSGRAD._replace(inside=_adam_rate, inside_fields=("effective_lr",))
 ADAMAX = ADAMAX._replace(inside=_adamax_rate, inside_fields=("effective_lr",))
 RADAM = RADAM._replace(inside=_radam_rate, inside_fields=("effective_lr",))
 ADAFACTOR = ADAFACTOR._replace(inside=_adafactor_rate, inside_fields=("effective_lr",))
+
+FAMILY = (ADAM, ADAMW, AMSGRAD, NADAM, ADAMAX, RADAM, ADAFACTOR)  # registered in this order (registry.py)

@@ -118,7 +118,6 @@ def lerp(start: np.ndarray, end: np.ndarray, weight) -> np.ndarray:
 
 ADAGRAD = Optimizer(
     "adagrad",
-    "AdaGrad",
     adagrad_init,
     adagrad_update,
     {"lr": 1e-2, "lr_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10},
@@ -127,7 +126,6 @@ ADAGRAD = Optimizer(
 )
 RMSPROP = Optimizer(
     "rmsprop",
-    "RMSProp",
     rmsprop_init,
     rmsprop_update,
     {"lr": 1e-2, "rho": 0.99, "eps": 1e-8, "momentum": 0.0, "centered": False},
@@ -137,7 +135,6 @@ RMSPROP = Optimizer(
 )
 ADADELTA = Optimizer(
     "adadelta",
-    "Adadelta",
     adadelta_init,
     adadelta_update,
     {"lr": 1.0, "rho": 0.9, "eps": 1e-6},
@@ -177,7 +174,6 @@ def rprop_update(P, g, state, t, hp, surface):
 
 RPROP = Optimizer(
     "rprop",
-    "Rprop",
     rprop_init,
     rprop_update,
     {"lr": 1e-2, "eta_minus": 0.5, "eta_plus": 1.2, "step_min": 1e-6, "step_max": 50.0},
@@ -225,3 +221,5 @@ ADAGRAD = ADAGRAD._replace(inside=_adagrad_rate, inside_fields=("effective_lr",)
 RMSPROP = RMSPROP._replace(inside=_rmsprop_rate, inside_fields=("effective_lr",))
 ADADELTA = ADADELTA._replace(inside=_adadelta_rate, inside_fields=("effective_lr",))
 RPROP = RPROP._replace(inside=_rprop_rate, inside_fields=("effective_lr",))
+
+FAMILY = (ADAGRAD, RMSPROP, ADADELTA, RPROP)  # registered in this order (optimizers/registry.py)

@@ -1,4 +1,4 @@
-"""The optimizer contract, hyperparameter validation and the registry.
+"""The optimizer contract and hyperparameter validation.
 
 An optimizer is a pure pair of functions over ``N`` trajectories at once::
 
@@ -44,7 +44,6 @@ class Optimizer(NamedTuple):
     """An optimizer: its pure (init, update) pair and its hyperparameters' defaults and rules."""
 
     name: str
-    title: str
     init: Callable[[np.ndarray], Any]
     update: Callable[..., tuple[np.ndarray, Any]]
     defaults: Mapping[str, Any]
@@ -61,13 +60,6 @@ class Optimizer(NamedTuple):
     # "curvature": the 2 x 2 Hessian or approximation a second-order step used, (N, 2, 2)).
     inside: Callable[..., dict[str, np.ndarray]] | None = None
     inside_fields: tuple[str, ...] = ()
-    # What the app shows, set by the registry: the hyperparameters with their controls, in
-    # order, the learning rate to suggest (controls.LrHint), other values it suggests instead
-    # of the defaults, and the name of a state field that is a point to draw.
-    shown: Mapping[str, Any] = {}
-    lr_hint: Any = None
-    suggested: Mapping[str, Any] = {}
-    drawn: str | None = None
 
     def hyperparameters(self, n: int, **given: Any) -> dict[str, Any]:
         """Defaults overridden by ``given``, validated, numeric ones shaped for ``(n, 2)``.

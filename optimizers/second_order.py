@@ -229,7 +229,6 @@ def _no_state(P: np.ndarray) -> tuple[()]:
 
 NEWTON = Optimizer(
     "newton",
-    "Newton",
     _no_state,
     newton_update,
     {"lr": 1.0, "damping": 0.0},
@@ -239,7 +238,6 @@ NEWTON = Optimizer(
 )
 BFGS = Optimizer(
     "bfgs",
-    "BFGS",
     bfgs_init,
     bfgs_update,
     {"lr": 1.0, "line_search": True},
@@ -249,7 +247,6 @@ BFGS = Optimizer(
 )
 LBFGS = Optimizer(
     "lbfgs",
-    "L-BFGS",
     lbfgs_init,
     lbfgs_update,
     {"lr": 1.0, "history": 10, "line_search": True},
@@ -259,7 +256,6 @@ LBFGS = Optimizer(
 )
 CG = Optimizer(
     "cg",
-    "Conjugate gradient",
     cg_init,
     cg_update,
     {"lr": 1.0, "variant": "PR+", "line_search": True},
@@ -300,3 +296,5 @@ def _lbfgs_curvature(P, P_next, g, state, t, hp, surface):
 NEWTON = NEWTON._replace(inside=_newton_curvature, inside_fields=("curvature",))
 BFGS = BFGS._replace(inside=_bfgs_curvature, inside_fields=("curvature",))
 LBFGS = LBFGS._replace(inside=_lbfgs_curvature, inside_fields=("curvature",))
+
+FAMILY = (NEWTON, BFGS, LBFGS, CG)  # registered in this order (optimizers/registry.py)

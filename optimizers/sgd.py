@@ -54,17 +54,16 @@ def nesterov_update(P, g, state, t, hp, surface):
     return P - hp["lr"] * (g + hp["momentum"] * b), state
 
 
-GD = Optimizer("gd", "Gradient descent", _no_state, gd_update, {"lr": 1e-3}, {"lr": POSITIVE}, torch="SGD")
+GD = Optimizer("gd", _no_state, gd_update, {"lr": 1e-3}, {"lr": POSITIVE}, torch="SGD")
 MOMENTUM = Optimizer(
     "momentum",
-    "Momentum",
     momentum_init,
     momentum_update,
     {"lr": 1e-3, "momentum": 0.9},
     {"lr": POSITIVE, "momentum": UNIT_INTERVAL},
     torch="SGD",
 )
-NESTEROV = MOMENTUM._replace(name="nesterov", title="Nesterov", update=nesterov_update)
+NESTEROV = MOMENTUM._replace(name="nesterov", update=nesterov_update)
 
 
 class ASGDState(NamedTuple):
@@ -102,7 +101,6 @@ def asgd_update(P, g, state, t, hp, surface):
 
 ASGD = Optimizer(
     "asgd",
-    "ASGD",
     asgd_init,
     asgd_update,
     {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0},
@@ -132,3 +130,5 @@ GD = GD._replace(inside=_rate, inside_fields=("effective_lr",))
 MOMENTUM = MOMENTUM._replace(inside=_rate, inside_fields=("effective_lr",))
 NESTEROV = NESTEROV._replace(inside=_rate, inside_fields=("effective_lr",))
 ASGD = ASGD._replace(inside=_asgd_rate, inside_fields=("effective_lr",))
+
+FAMILY = (GD, MOMENTUM, NESTEROV, ASGD)  # registered in this order (optimizers/registry.py)

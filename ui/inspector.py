@@ -9,64 +9,21 @@ import re
 import numpy as np
 
 from optimizers import OPTIMIZERS, Run
+from viz.optimizer_views import STATE_SYMBOLS, RateOn, view
 
-# The textbook symbol of each recorded quantity (the state fields by their torch names).
+# The symbols of what every step records; each state field's is in viz/optimizer_views.py.
 SYMBOLS = {
     "grad": r"g_t",
-    "velocity": r"b_t",
-    "buffer": r"b_t",
-    "exp_avg": r"m_t",
-    "grad_avg": r"m_t",
-    "exp_avg_sq": r"v_t",
-    "max_exp_avg_sq": r"\max_{i \le t} v_i",
-    "square_avg": r"E[g^2]_t",
-    "acc_delta": r"E[\Delta^2]_t",
-    "sum_sq": r"G_t",
-    "exp_inf": r"u_t",
-    "prev": r"g_{t}\ (\text{kept})",
-    "step_size": r"\Delta_t",
-    "ax": r"\bar\theta_t",
-    "mu_product": r"\textstyle\prod_{i \le t} \mu_i",
-    "variance": r"v_t",
     "effective_lr": r"\eta_{\text{eff}}",
     "update": r"\theta_t - \theta_{t-1}",
 }
 
 
-# What each optimizer's effective learning rate multiplies (the update is -eta_eff times it,
-# coordinate by coordinate; tests/test_inside.py checks each): its symbol and its value.
-def _m_hat(run: Run, record: int, trajectory: int) -> np.ndarray:
-    beta1 = float(np.ravel(run.hyperparameters["beta1"])[0])
-    return run.state["exp_avg"][record, trajectory] / (1 - beta1 ** int(run.step[record]))
-
-
-RATE_ON = {
-    "gd": ("g_t", lambda run, r, i: run.grad[r, i]),
-    "momentum": ("b_t", lambda run, r, i: run.state["velocity"][r, i]),
-    "adagrad": ("g_t", lambda run, r, i: run.grad[r, i]),
-    "adadelta": ("g_t", lambda run, r, i: run.grad[r, i]),
-    "adafactor": ("g_t", lambda run, r, i: run.grad[r, i]),
-    "adam": (r"\hat m_t", _m_hat),
-    "amsgrad": (r"\hat m_t", _m_hat),
-    "adamax": ("m_t", lambda run, r, i: run.state["exp_avg"][r, i]),
-    "radam": ("m_t", lambda run, r, i: run.state["exp_avg"][r, i]),
-    "rprop": (r"\operatorname{sign}(g_t)", lambda run, r, i: np.sign(run.state["prev"][r, i])),
-}
-# The definition of eta_eff where the inspector states it (Adam's is not lr itself).
-RATE_DEFINITION = {
-    "adam": r"\frac{\eta}{\sqrt{\hat v_t} + \epsilon}",
-    "amsgrad": (
-        r"\frac{\eta}{\sqrt{\hat v_t} + \epsilon},\ \hat v_t = \frac{\max_{i \le t} v_i}{1 - \beta_2^t}"
-    ),
-}
-
-
-def rate_on(run: Run) -> tuple[str, object] | None:
-    """(symbol, value function) of what ``run``'s effective rate multiplies, or None when the
-    inspector does not say (a rule where it is not one factor: RMSprop with momentum, ...)."""
-    if run.optimizer == "rmsprop" and not np.any(np.ravel(run.hyperparameters.get("momentum", 0.0))):
-        return ("g_t", lambda run, r, i: run.grad[r, i])
-    return RATE_ON.get(run.optimizer)
+def rate_on(run: Run) -> RateOn | None:
+    """What ``run``'s effective rate multiplies (symbol and value), or None when the inspector
+    does not say (a rule where it is not one factor: RMSprop with momentum, ...)."""
+    on = view(run.optimizer).rate_on
+    return on if on is not None and on.holds(run) else None
 
 
 def update_rule(name: str) -> str:
@@ -101,18 +58,19 @@ def quantities(run: Run, record: int, trajectory: int = 0) -> list[tuple[str, st
         raise ValueError("the run did not record its state: simulate(..., record_state=True)")
     before = run.path[record, trajectory] - run.update[record, trajectory]
     out = [("theta", r"\theta_{t-1}", before), ("grad", SYMBOLS["grad"], run.grad[record, trajectory])]
+    shown = view(run.optimizer)
     for field, values in run.state.items():
-        if field == "max_exp_avg_sq" and run.optimizer != "amsgrad":  # plain Adam keeps v_t only
+        if field in shown.hidden:
             continue
-        out.append((field, SYMBOLS.get(field, rf"\text{{{field}}}"), values[record, trajectory]))
+        out.append((field, STATE_SYMBOLS.get(field, rf"\text{{{field}}}"), values[record, trajectory]))
     if run.effective_lr is not None:
         symbol, on = SYMBOLS["effective_lr"], rate_on(run)
-        if run.optimizer in RATE_DEFINITION:
-            symbol += " = " + RATE_DEFINITION[run.optimizer]
+        if shown.rate_definition is not None:
+            symbol += " = " + shown.rate_definition
         if on is not None:
-            if on[0] == r"\hat m_t":
-                out.append(("m_hat", on[0], on[1](run, record, trajectory)))
-            symbol += rf"\ (\text{{on }} {on[0]})"
+            if on.row is not None:  # not recorded: its value is listed first
+                out.append((on.row, on.symbol, on.value(run, record, trajectory)))
+            symbol += rf"\ (\text{{on }} {on.symbol})"
         out.append(("effective_lr", symbol, run.effective_lr[record, trajectory]))
     out.append(("update", SYMBOLS["update"], run.update[record, trajectory]))
     if run.curvature is not None:

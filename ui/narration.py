@@ -1,23 +1,21 @@
 """Step by step: one step of one optimizer told as the sub-operations of its update rule
 ("compute the gradient", "update m", "update v", "correct the bias", "divide", "step"),
 each with its numbers taken from the recorded run, so the words never disagree with them.
-No Streamlit here; the words are in the catalogs under ``nr.<beat>``.
+Which beats an optimizer's step has is registered with it (``OptimizerView.beats``); how each
+beat is told is here, in BEATS. No Streamlit here; the words are in the catalogs under
+``nr.<beat>``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from optimizers import Run
-
-# Beyond Adam, AdaGrad and RMSprop (told in beats()): the rules that divide by a running scale,
-# and those whose rate changes by a rule of its own (Rprop's step sizes, ASGD's decay).
-# Gradient descent neither divides nor adapts: its steps are the gradient and the step.
-DIVIDES = ("adadelta", "adamax", "radam", "adafactor")
-OWN_RATE = ("rprop", "asgd")
+from viz.optimizer_views import view
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,8 +29,122 @@ class Beat:
     kind: str  # "gradient" (scaled like a gradient), "step" (in map units), "rate" (a box)
 
 
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """The recorded numbers of the step that led to ``record`` on one trajectory."""
+
+    run: Run
+    record: int
+    trajectory: int
+    hp: dict[str, Any]
+
+    @property
+    def t(self) -> int:
+        return int(self.run.step[self.record])
+
+    @property
+    def update(self) -> np.ndarray:
+        return self.run.update[self.record, self.trajectory]
+
+    @property
+    def rate(self) -> np.ndarray | None:
+        rate = self.run.effective_lr
+        return None if rate is None else rate[self.record, self.trajectory]
+
+    def lr(self) -> float | None:
+        return float(np.ravel(self.hp.get("lr", 0.0))[0]) if "lr" in self.hp else None
+
+    def state(self, field: str, before: bool = False) -> np.ndarray:
+        """State field ``field`` after the step (before it with ``before``; zero before step 1)."""
+        value = self.run.state[field][self.record - before, self.trajectory]
+        return np.zeros_like(value) if np.isnan(value).all() else value
+
+
 def _v(x: np.ndarray) -> str:
     return "(" + ", ".join(f"{float(v):.4g}" for v in np.atleast_1d(x)) + ")"
+
+
+def _velocity(s: Step) -> Beat:
+    mu = float(s.hp["momentum"])
+    b0, b1 = s.state("velocity", before=True), s.state("velocity")
+    g = s.run.grad[s.record, s.trajectory]
+    return Beat("nr.velocity", {"mu": f"{mu:.3g}", "b0": _v(b0), "g": _v(g), "b": _v(b1)}, b1, "gradient")
+
+
+def _step_with_momentum(key: str) -> Callable[[Step], Beat]:
+    def told(s: Step) -> Beat:
+        values = {"lr": f"{s.lr():.3g}", "mu": f"{float(s.hp['momentum']):.3g}", "d": _v(s.update)}
+        return Beat(key, values, s.update, "step")
+
+    return told
+
+
+def _adam_m(s: Step) -> Beat:
+    b1 = float(s.hp["beta1"])
+    m0, m = s.state("exp_avg", before=True), s.state("exp_avg")
+    return Beat("nr.adam_m", {"b1": f"{b1:.3g}", "m0": _v(m0), "m": _v(m)}, m, "gradient")
+
+
+def _adam_v(s: Step) -> Beat:
+    b2 = float(s.hp["beta2"])
+    v0, v = s.state("exp_avg_sq", before=True), s.state("exp_avg_sq")
+    return Beat("nr.adam_v", {"b2": f"{b2:.3g}", "v0": _v(v0), "v": _v(v)}, np.sqrt(v), "gradient")
+
+
+def _amsgrad_max(s: Step) -> Beat:
+    most = s.state("max_exp_avg_sq")  # AMSGrad's one difference: the largest second moment so far
+    return Beat("nr.amsgrad_max", {"vmax": _v(most)}, np.sqrt(most), "gradient")
+
+
+def _adam_bias(s: Step) -> Beat:
+    b1, b2 = float(s.hp["beta1"]), float(s.hp["beta2"])
+    m_hat = s.state("exp_avg") / (1 - b1**s.t)
+    v_hat = s.state("max_exp_avg_sq") / (1 - b2**s.t)
+    return Beat("nr.adam_bias", {"t": s.t, "m_hat": _v(m_hat), "v_hat": _v(v_hat)}, m_hat, "gradient")
+
+
+def _running_squares(key: str, field: str) -> Callable[[Step], Beat]:
+    def told(s: Step) -> Beat:
+        s0, s1 = s.state(field, before=True), s.state(field)
+        values = {"s0": _v(s0), "s": _v(s1), "rho": f"{float(s.hp.get('rho', 0)):.3g}"}
+        return Beat(key, values, np.sqrt(s1), "gradient")
+
+    return told
+
+
+def _rate(key: str) -> Callable[[Step], Beat | None]:
+    def told(s: Step) -> Beat | None:
+        return None if s.rate is None else Beat(key, {"rate": _v(s.rate)}, s.rate, "rate")
+
+    return told
+
+
+def _step_rate(s: Step) -> Beat:
+    return Beat("nr.step_rate", {"d": _v(s.update)}, s.update, "step")
+
+
+def _step(s: Step) -> Beat:
+    lr = s.lr()
+    return Beat("nr.step", {"lr": "" if lr is None else f"{lr:.3g}", "d": _v(s.update)}, s.update, "step")
+
+
+# How each beat is told (OptimizerView.beats names them); None: nothing to tell on this run.
+BEATS: dict[str, Callable[[Step], Beat | None]] = {
+    "velocity": _velocity,
+    "step_velocity": _step_with_momentum("nr.step_velocity"),
+    "step_nesterov": _step_with_momentum("nr.step_nesterov"),
+    "adam_m": _adam_m,
+    "adam_v": _adam_v,
+    "amsgrad_max": _amsgrad_max,
+    "adam_bias": _adam_bias,
+    "adam_divide": _rate("nr.adam_divide"),
+    "adagrad_sum": _running_squares("nr.adagrad_sum", "sum_sq"),
+    "rmsprop_avg": _running_squares("nr.rmsprop_avg", "square_avg"),
+    "divide": _rate("nr.divide"),
+    "rate": _rate("nr.rate"),
+    "step_rate": _step_rate,
+    "step": _step,
+}
 
 
 def beats(name: str, run: Run, record: int, hp: dict[str, Any], trajectory: int = 0) -> list[Beat]:
@@ -40,61 +152,11 @@ def beats(name: str, run: Run, record: int, hp: dict[str, Any], trajectory: int 
     state before the step is the previous record's)."""
     if run.update is None or record < 1 or run.step[record] != run.step[record - 1] + 1:
         raise ValueError("narration needs record_state=True and the step before recorded")
-    t = int(run.step[record])
+    step = Step(run, record, trajectory, hp)
     g = run.grad[record, trajectory]
-    update = run.update[record, trajectory]
-    out = [Beat("nr.gradient", {"t": t, "g": _v(g)}, g, "gradient")]
-
-    def state(field: str, at: int) -> np.ndarray:
-        value = run.state[field][at, trajectory]
-        return np.zeros_like(value) if np.isnan(value).all() else value  # zero before step 1
-
-    lr = float(np.ravel(hp.get("lr", 0.0))[0]) if "lr" in hp else None
-    if name in ("momentum", "nesterov"):
-        mu = float(hp["momentum"])
-        b0, b1 = state("velocity", record - 1), state("velocity", record)
-        out.append(
-            Beat("nr.velocity", {"mu": f"{mu:.3g}", "b0": _v(b0), "g": _v(g), "b": _v(b1)}, b1, "gradient")
-        )
-        key = "nr.step_nesterov" if name == "nesterov" else "nr.step_velocity"
-        out.append(Beat(key, {"lr": f"{lr:.3g}", "mu": f"{mu:.3g}", "d": _v(update)}, update, "step"))
-    elif name == "adam" or name == "amsgrad":
-        b1, b2 = float(hp["beta1"]), float(hp["beta2"])
-        m0, m = state("exp_avg", record - 1), state("exp_avg", record)
-        v0, v = state("exp_avg_sq", record - 1), state("exp_avg_sq", record)
-        out.append(Beat("nr.adam_m", {"b1": f"{b1:.3g}", "m0": _v(m0), "m": _v(m)}, m, "gradient"))
-        out.append(Beat("nr.adam_v", {"b2": f"{b2:.3g}", "v0": _v(v0), "v": _v(v)}, np.sqrt(v), "gradient"))
-        if name == "amsgrad":  # its one difference: the largest second moment so far
-            most = state("max_exp_avg_sq", record)
-            out.append(Beat("nr.amsgrad_max", {"vmax": _v(most)}, np.sqrt(most), "gradient"))
-        m_hat, v_hat = m / (1 - b1**t), state("max_exp_avg_sq", record) / (1 - b2**t)
-        out.append(Beat("nr.adam_bias", {"t": t, "m_hat": _v(m_hat), "v_hat": _v(v_hat)}, m_hat, "gradient"))
-        rate = run.effective_lr[record, trajectory]
-        out.append(Beat("nr.adam_divide", {"rate": _v(rate)}, rate, "rate"))
-        out.append(Beat("nr.step_rate", {"d": _v(update)}, update, "step"))
-    elif name in ("adagrad", "rmsprop"):
-        field = "sum_sq" if name == "adagrad" else "square_avg"
-        s0, s1 = state(field, record - 1), state(field, record)
-        key = "nr.adagrad_sum" if name == "adagrad" else "nr.rmsprop_avg"
-        out.append(
-            Beat(
-                key,
-                {"s0": _v(s0), "s": _v(s1), "rho": f"{float(hp.get('rho', 0)):.3g}"},
-                np.sqrt(s1),
-                "gradient",
-            )
-        )
-        rate = run.effective_lr[record, trajectory]
-        out.append(Beat("nr.divide", {"rate": _v(rate)}, rate, "rate"))
-        out.append(Beat("nr.step_rate", {"d": _v(update)}, update, "step"))
-    else:
-        if run.effective_lr is not None and name in DIVIDES:
-            rate = run.effective_lr[record, trajectory]
-            out.append(Beat("nr.divide", {"rate": _v(rate)}, rate, "rate"))
-        elif run.effective_lr is not None and name in OWN_RATE:
-            rate = run.effective_lr[record, trajectory]
-            out.append(Beat("nr.rate", {"rate": _v(rate)}, rate, "rate"))
-        out.append(
-            Beat("nr.step", {"lr": "" if lr is None else f"{lr:.3g}", "d": _v(update)}, update, "step")
-        )
+    out = [Beat("nr.gradient", {"t": step.t, "g": _v(g)}, g, "gradient")]
+    for beat in view(name).beats:
+        told = BEATS[beat](step)
+        if told is not None:
+            out.append(told)
     return out

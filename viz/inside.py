@@ -20,10 +20,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.optimizer_views import view
 from viz.template import TEMPLATE
 
 NEGATIVE = "#d62728"
-MOMENT_FIELDS = ("velocity", "exp_avg")  # what stands in for the gradient, by optimizer
 ARROW = 0.15  # the longest arrow of a frame, as a fraction of the map's larger side
 BOX = 0.05  # the largest box half-side of a frame, likewise
 ENGLISH = {
@@ -109,7 +109,9 @@ def frame_scales(pieces, bounds) -> Scales | None:
 
 
 def _moment(run) -> np.ndarray | None:
-    return next((run.state[f] for f in MOMENT_FIELDS if f in run.state), None)
+    """The recorded state that stands in for the gradient (a velocity, a first moment)."""
+    field = view(run.optimizer).moment
+    return None if field is None else run.state.get(field)
 
 
 def _segments(start: np.ndarray, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -173,12 +175,13 @@ class Glyphs:
         (x0, x1), (y0, y1) = bounds
         self.radius = 0.06 * max(x1 - x0, y1 - y0)
         self.moment = _moment(run)
+        self.lookahead = view(run.optimizer).lookahead
 
     def kinds(self) -> list[str]:
         kinds = ["gradient", "step"]
         if self.moment is not None:
             kinds.append("moment")
-        if self.run.optimizer == "nesterov":
+        if self.lookahead:
             kinds.append("lookahead")
         if self.run.effective_lr is not None:
             kinds.append("box")
@@ -266,7 +269,7 @@ class Glyphs:
         pairs = [_segments(at, scale.arrow * vectors["gradient"][1]), _segments(at, cut * step)]
         if self.moment is not None:
             pairs.append(_segments(at, scale.arrow * vectors["moment"][1]))
-        if run.optimizer == "nesterov":  # where the gradient is in effect taken: theta - lr mu b
+        if self.lookahead:  # where Nesterov's gradient is in effect taken: theta - lr mu b
             hp = run.hyperparameters
             ahead = at - np.ravel(hp["lr"])[0] * np.ravel(hp["momentum"])[0] * self.moment[nxt]
             pairs.append((ahead[:, 0], ahead[:, 1]))

@@ -157,8 +157,10 @@ def _checked_data(data: Dataset) -> Dataset:
 class Network:
     """``hidden`` layers of units with ``activation``, then one logit per class of ``data``.
 
-    An objective like a surface: ``value``, ``grad`` (optionally on a minibatch), ``metrics``
-    for simulate's records, and ``center``/``divergence_limit`` for its divergence test.
+    An objective of simulate() trained on data (``optimizers.objective.TrainingObjective``):
+    ``value``, ``grad`` (optionally on a minibatch), ``evaluate``/``metric_names`` for its
+    records, ``weight_mask`` for its penalty, ``center``/``divergence_limit`` for its
+    divergence test.
     """
 
     defined_everywhere = True  # the loss is finite wherever the parameters are

@@ -2,8 +2,9 @@
 
 from optimizers import heap
 from optimizers.base import Optimizer
+from optimizers.records import Run
 from optimizers.registry import OPTIMIZERS, get_optimizer
-from optimizers.simulate import Run, simulate
+from optimizers.simulation import simulate
 
 heap.keep_freed_memory()  # large temporaries without page faults: see heap.py
 

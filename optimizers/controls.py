@@ -35,10 +35,10 @@ LR = Control("slider", LR_GRID, log=True)
 UNIT = Control("slider", UNIT_GRID, sweep=(0.0, 0.99))
 SLOW_UNIT = Control("slider", UNIT_GRID, sweep=(0.5, 0.999))  # averages over many steps
 FLAG = Control("checkbox", (True, False))
-POSITIVE = Control("slider", (0.0, *POSITIVE_GRID), sweep=(1e-3, 10.0), log=True)
-WEIGHT_DECAY = POSITIVE._replace(sweep=(1e-4, 1.0))
+POSITIVE_SLIDER = Control("slider", (0.0, *POSITIVE_GRID), sweep=(1e-3, 10.0), log=True)
+WEIGHT_DECAY = POSITIVE_SLIDER._replace(sweep=(1e-4, 1.0))
 DECAY = Control("slider", DECAY_GRID, sweep=(-1.0, -0.1))
-COUNT = Control("slider", (1, 2, 3, 5, 10, 20, 50))
+COUNT_SLIDER = Control("slider", (1, 2, 3, 5, 10, 20, 50))
 GROWTH = Control("slider", (1.05, 1.1, 1.2, 1.3, 1.5, 2.0, 3.0), sweep=(1.05, 3.0))  # factors above 1
 POWER = Control("slider", (0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0), sweep=(0.5, 1.0))  # exponents
 STEPS = Control("slider", (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 1e6), log=True)

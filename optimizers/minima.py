@@ -10,7 +10,7 @@ import dataclasses
 
 import numpy as np
 
-from optimizers.simulate import simulate
+from optimizers.simulation import simulate
 from surfaces.expression import DEFAULT_BOUNDS, defined_start
 from surfaces.surface import Surface
 

@@ -1,5 +1,5 @@
-"""What the optimizer actually minimises: the surface plus an L1/L2 penalty, or the surface
-restricted to a norm ball (projected steps), and the proximal step of the L1 penalty.
+"""What the optimizer minimises: the ``Objective`` contract that surfaces and networks meet,
+and an objective plus an L1/L2 penalty.
 
 Conventions (the seeds' and torch's): ``l1 * |w|_1`` with subgradient ``l1 * sign(w)`` (0 at
 0); ``(l2 / 2) * |w|_2^2`` with gradient ``l2 * w`` (weight decay).
@@ -7,13 +7,54 @@ Conventions (the seeds' and torch's): ``l1 * |w|_1`` with subgradient ``l1 * sig
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-Projection = Callable[[np.ndarray], np.ndarray]
+
+@runtime_checkable
+class Objective(Protocol):
+    """What simulate() needs of what it minimises: a 2-D surface (``surfaces.Surface``) or a
+    network's loss over its flat parameters (``networks.Network``).
+
+    Points are ``(N, D)`` arrays, one trajectory a row (``D = dim``, 2 on a surface).
+    ``value(P)`` is ``(N,)``, ``grad(P)`` is ``(N, D)``. A trajectory is diverged once a
+    coordinate is more than ``divergence_limit`` away from ``center`` (``(D,)``), or, where
+    the objective is not ``defined_everywhere``, once its value is not finite.
+    """
+
+    dim: int
+    defined_everywhere: bool
+    center: np.ndarray
+    divergence_limit: float
+
+    def value(self, P: np.ndarray) -> np.ndarray: ...
+
+    def grad(self, P: np.ndarray) -> np.ndarray: ...
+
+
+@runtime_checkable
+class ObjectiveWithHessian(Objective, Protocol):
+    """An objective whose Hessian ``(N, D, D)`` is known (a surface): what Newton's method and
+    conjugate gradient's exact line search read."""
+
+    def hessian(self, P: np.ndarray) -> np.ndarray: ...
+
+
+@runtime_checkable
+class TrainingObjective(Objective, Protocol):
+    """An objective measured on a training set of ``n_train`` examples (a network): its
+    gradient on a minibatch (the rows ``batch``), ``evaluate(P)``: the loss ``"loss"`` and
+    the ``metric_names`` (``(N,)`` each) that simulate records, and ``weight_mask`` ``(D,)``:
+    the coordinates an L1/L2 penalty applies to (the weights, not the biases)."""
+
+    n_train: int
+    metric_names: tuple[str, ...]
+    weight_mask: np.ndarray
+
+    def grad(self, P: np.ndarray, batch: Any = None) -> np.ndarray: ...
+
+    def evaluate(self, P: np.ndarray) -> dict[str, np.ndarray]: ...
 
 
 def penalty(P: np.ndarray, l1: Any = 0.0, l2: Any = 0.0) -> np.ndarray:
@@ -23,43 +64,40 @@ def penalty(P: np.ndarray, l1: Any = 0.0, l2: Any = 0.0) -> np.ndarray:
     return l1 * np.abs(P).sum(-1) + (l2 / 2) * (P * P).sum(-1)
 
 
-class Objective:
-    """The surface (or network) plus the L1/L2 penalty, with its interface (value, grad, hessian).
+class Penalized:
+    """An objective plus the L1/L2 penalty, itself an Objective (value, grad, hessian).
 
-    With ``include_l1=False`` the L1 term is left to a proximal step (``soft_threshold``).
-    ``mask`` (``(D,)`` booleans, or None for every coordinate) says which coordinates are
-    penalised: a network's weights but not its biases. ``l1_each``/``l2_each`` are the
-    strengths per coordinate (0 where not penalised), for the gradient and the proximal step.
+    With ``include_l1=False`` the L1 term is left to a proximal step
+    (``projections.soft_threshold``). ``mask`` (``(D,)`` booleans, or None for every
+    coordinate) says which coordinates are penalised: a network's weights but not its biases.
+    ``l1_each``/``l2_each`` are the strengths per coordinate (0 where not penalised), for the
+    gradient and the proximal step.
     """
 
-    def __init__(self, surface, l1, l2, include_l1: bool = True, mask: np.ndarray | None = None):
-        self.surface, self.l1, self.l2 = surface, l1, l2
+    def __init__(self, objective: Objective, l1, l2, include_l1: bool = True, mask: np.ndarray | None = None):
+        self.base, self.l1, self.l2 = objective, l1, l2
         self.include_l1 = include_l1
         self.mask = mask
         self.l1_each = l1 if mask is None else l1 * mask
         self.l2_each = l2 if mask is None else l2 * mask
-        self.defined_everywhere = surface.defined_everywhere
+        self.defined_everywhere = objective.defined_everywhere
+        self.dim, self.center = objective.dim, objective.center
+        self.divergence_limit = objective.divergence_limit
 
     def penalty(self, P: np.ndarray) -> np.ndarray:
         return penalty(P if self.mask is None else P * self.mask, self.l1, self.l2)
 
     def value(self, P: np.ndarray) -> np.ndarray:
         masked = P if self.mask is None else P * self.mask
-        return self.surface.value(P) + penalty(masked, self.l1 if self.include_l1 else 0.0, self.l2)
+        return self.base.value(P) + penalty(masked, self.l1 if self.include_l1 else 0.0, self.l2)
 
     def grad(self, P: np.ndarray, batch: Any = None) -> np.ndarray:
         """The gradient; a network's on the rows ``batch`` of its training set if given."""
-        g = (self.surface.grad(P) if batch is None else self.surface.grad(P, batch=batch)) + self.l2_each * P
+        g = (self.base.grad(P) if batch is None else self.base.grad(P, batch=batch)) + self.l2_each * P
         return g + self.l1_each * np.sign(P) if self.include_l1 else g
 
     def hessian(self, P: np.ndarray) -> np.ndarray:
-        return self.surface.hessian(P) + np.asarray(self.l2)[..., None] * np.eye(2)
-
-
-def soft_threshold(P: np.ndarray, threshold: Any) -> np.ndarray:
-    """The proximal step of ``threshold * |w|_1``: each coordinate moved ``threshold`` towards
-    0, and set to exactly 0 if it would cross it."""
-    return np.sign(P) * np.maximum(np.abs(P) - threshold, 0.0)
+        return self.base.hessian(P) + np.asarray(self.l2)[..., None] * np.eye(2)
 
 
 def min_norm_subgradient(P: np.ndarray, smooth: np.ndarray, l1: Any) -> np.ndarray:
@@ -68,37 +106,3 @@ def min_norm_subgradient(P: np.ndarray, smooth: np.ndarray, l1: Any) -> np.ndarr
     ``l1`` counts."""
     excess = np.sign(smooth) * np.maximum(np.abs(smooth) - l1, 0.0)
     return np.where(P == 0, excess, smooth + l1 * np.sign(P))
-
-
-def projection(constraint: Mapping[str, Any] | None) -> Projection | None:
-    """The Euclidean projection onto ``{|w|_p <= radius}`` for ``constraint = {"norm": "l1" or
-    "l2", "radius": r}``, or None without a constraint. ValueError on a malformed one."""
-    if constraint is None:
-        return None
-    if not isinstance(constraint, Mapping) or constraint.get("norm") not in ("l1", "l2"):
-        raise ValueError(f"constraint must be {{'norm': 'l1' or 'l2', 'radius': r}}, got {constraint!r}")
-    unknown = set(constraint) - {"norm", "radius"}
-    if unknown:
-        raise ValueError(f"constraint takes norm and radius; got {sorted(unknown)[0]!r}")
-    radius = constraint.get("radius", 1.0)
-    if not isinstance(radius, (int, float)) or not math.isfinite(radius) or radius <= 0:
-        raise ValueError(f"constraint radius must be > 0, got {radius!r}")
-    if constraint["norm"] == "l2":
-
-        def project_l2(P: np.ndarray) -> np.ndarray:
-            norm = np.hypot(P[:, :1], P[:, 1:])
-            with np.errstate(all="ignore"):
-                return np.where(norm > radius, P * (radius / norm), P)
-
-        return project_l2
-
-    def project_l1(P: np.ndarray) -> np.ndarray:
-        # Duchi et al. (2008) specialised to 2-D: soft-threshold by theta so that |w|_1 = r.
-        a = np.abs(P)
-        big, small = a.max(-1, keepdims=True), a.min(-1, keepdims=True)
-        both = small - (big + small - radius) / 2 > 0
-        theta = np.where(both, (big + small - radius) / 2, big - radius)
-        inside = a.sum(-1, keepdims=True) <= radius
-        return np.where(inside, P, np.sign(P) * np.maximum(a - theta, 0.0))
-
-    return project_l1

@@ -71,9 +71,9 @@ used = 0  # calls that shared their work with the workers (tests read it)
 
 
 # What every job of a worker needs, imported once by the fork server: the engine (the jobs
-# name their step function, optimizers.simulate._advance) and SymPy (surfaces are rebuilt
+# name their step function, optimizers.simulation._advance) and SymPy (surfaces are rebuilt
 # from their expressions). Names, not imports: this module is below the engine.
-PRELOAD = ["optimizers.simulate", "surfaces"]
+PRELOAD = ["optimizers.simulation", "surfaces"]
 
 
 def _warm_up() -> int:
@@ -157,8 +157,9 @@ def wait_until_ready(timeout: float = 60.0) -> bool:
 
 # ---------------------------------------------------------------- splitting a run
 
-# advance(cfg, P, hp, options, rng, records) -> (final, diverged_at, last_moving): one block.
-Advance = Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]
+# advance(cfg, P, hp, options, rng, out): one block, written into ``out``, its part of the
+# run's records.Recorders (whose rows(), layout(), allocate() and fill() are all used here).
+Advance = Callable[..., None]
 
 
 def _rows(value: Any, rows: slice) -> Any:
@@ -175,14 +176,8 @@ def _share(P: np.ndarray, hp: dict, options: tuple, rows: slice) -> tuple[np.nda
     )
 
 
-def _part(out: tuple, rows: slice) -> list[np.ndarray]:
-    """Views on ``rows`` of the outputs: three per trajectory, then the records (R, N, ...)."""
-    return [a[rows] for a in out[:3]] + [a[:, rows] for a in out[3:]]
-
-
 def _advance_blocks(advance: Advance, cfg, P, hp, options, seed, noisy: bool, first_block: int, out) -> None:
     """Advance ``P`` (whole blocks, the first of them numbered ``first_block``) into ``out``."""
-    final, diverged_at, last_moving, *records = out
     for k, first in enumerate(range(0, P.shape[0], BLOCK_ROWS)):
         block, rows = first_block + k, slice(first, first + BLOCK_ROWS)
         # The first block draws from default_rng(seed), so small runs are reproducible by seed
@@ -192,14 +187,12 @@ def _advance_blocks(advance: Advance, cfg, P, hp, options, seed, noisy: bool, fi
         # Column-major points: x and y are each contiguous, which speeds up a surface's
         # gradient; a network's parameters stay row-major, one network a row.
         starts = np.asfortranarray(P[rows]) if P.shape[1] == 2 else P[rows].copy()
-        final[rows], diverged_at[rows], last_moving[rows] = advance(
-            cfg, starts, block_hp, block_options, rng, [a[:, rows] for a in records]
-        )
+        advance(cfg, starts, block_hp, block_options, rng, out.rows(rows))
 
 
-def _advance_elsewhere(advance: Advance, cfg, P, hp, options, seed, noisy, first_block, shapes) -> list:
-    """_advance_blocks in a worker process, into fresh outputs of ``shapes`` (dtype, shape)."""
-    out = [np.empty(shape, dtype=dtype) for dtype, shape in shapes]
+def _advance_elsewhere(advance: Advance, cfg, P, hp, options, seed, noisy, first_block, layout):
+    """_advance_blocks in a worker process, into fresh outputs of ``layout``."""
+    out = layout.allocate()
     _advance_blocks(advance, cfg, P, hp, options, seed, noisy, first_block, out)
     return out
 
@@ -215,7 +208,7 @@ def _submit(pool, *args) -> concurrent.futures.Future | None:
         return None
 
 
-def _result(future: concurrent.futures.Future | None, timeout: float) -> list | None:
+def _result(future: concurrent.futures.Future | None, timeout: float) -> Any:
     """A worker's outputs, or None if it failed: the caller then does that share itself, and a
     real error in the work shows up there, raised as it would be without workers."""
     if future is None:
@@ -230,10 +223,10 @@ def _result(future: concurrent.futures.Future | None, timeout: float) -> list | 
 
 
 def advance_all(advance: Advance, cfg, P, hp, options, seed: int, noisy: bool, out, sendable=None) -> None:
-    """Advance every trajectory of ``P`` into ``out`` (three per-trajectory arrays, then the
-    records), block by block; when the run is large and ``sendable`` (``cfg`` as it can be
-    pickled) is given, whole blocks go to the idle workers, and their share is done here if
-    they fail. The result is the same to the last bit either way."""
+    """Advance every trajectory of ``P`` into ``out`` (the run's Recorders), block by block;
+    when the run is large and ``sendable`` (``cfg`` as it can be pickled) is given, whole
+    blocks go to the idle workers, and their share is done here if they fail. The result is
+    the same to the last bit either way."""
     global used
     n = P.shape[0]
     blocks = math.ceil(n / BLOCK_ROWS)
@@ -246,23 +239,22 @@ def advance_all(advance: Advance, cfg, P, hp, options, seed: int, noisy: bool, o
         ]
         futures = []
         for first, rows in shares[1:]:
-            shapes = [(a.dtype, a[rows].shape if i < 3 else a[:, rows].shape) for i, a in enumerate(out)]
-            args = (advance, sendable, *_share(P, hp, options, rows), seed, noisy, first, shapes)
+            layout = out.rows(rows).layout()
+            args = (advance, sendable, *_share(P, hp, options, rows), seed, noisy, first, layout)
             futures.append(_submit(pool, *args))
         if any(futures):
             used += 1
         started = time.perf_counter()
         first, rows = shares[0]
-        _advance_blocks(advance, cfg, *_share(P, hp, options, rows), seed, noisy, first, _part(out, rows))
+        _advance_blocks(advance, cfg, *_share(P, hp, options, rows), seed, noisy, first, out.rows(rows))
         # The workers' shares are as large as this one: far longer means something is stuck.
         patience = 30.0 + 20.0 * (time.perf_counter() - started)
         for future, (first, rows) in zip(futures, shares[1:], strict=True):
-            part, theirs = _part(out, rows), _result(future, patience)
+            part, theirs = out.rows(rows), _result(future, patience)
             if theirs is None:  # the workers failed: do their share here
                 _advance_blocks(advance, cfg, *_share(P, hp, options, rows), seed, noisy, first, part)
                 continue
-            for mine, computed in zip(part, theirs, strict=True):
-                mine[...] = computed
+            part.fill(theirs)
 
 
 def map_calls(fn: Callable[..., Any], calls: list[tuple], worth: bool = True) -> list:

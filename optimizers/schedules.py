@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -68,3 +68,13 @@ def schedule_factors(schedule: Mapping[str, Any] | None, steps: int) -> np.ndarr
         return p["final"] + (1 - p["final"]) * (1 + np.cos(np.pi * a)) / 2
     # The lecture notes' linear decay: eps_k = (1 - a) eps_0 + a eps_tau, constant after tau.
     return (1 - a) + a * p["final"]
+
+
+def scale_by_schedule(lr: Any, factors: np.ndarray) -> Callable[[int], Any]:
+    """The learning rate of each step 1, 2, ...: ``lr * factors[step - 1]`` (``lr`` a scalar or
+    one value per trajectory, ``(N, 1)``)."""
+
+    def lr_at(step: int) -> Any:
+        return lr * factors[step - 1]
+
+    return lr_at

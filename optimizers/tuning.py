@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from optimizers.simulate import simulate
+from optimizers.simulation import simulate
 
 SCORES = ("final", "steps", "gap")
 DEFAULT_COUNT = 60

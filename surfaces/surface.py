@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import sympy as sp
@@ -24,6 +24,9 @@ import sympy as sp
 X, Y = sp.symbols("x y", real=True)
 
 Evaluator = Callable[[np.ndarray, np.ndarray], Any]
+# A trajectory is diverged once it is this many half-widths of the surface's bounds away
+# from their centre (or non-finite).
+DIVERGENCE_BOX = 10.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,8 +102,11 @@ class Surface:
 
     ``expr`` may contain named parameters (``params`` holds their values); the compiled
     functions use ``expr`` with the parameters substituted. ``minima`` are the known global
-    minima (empty when unbounded below), ``saddles`` the known saddle points.
+    minima (empty when unbounded below), ``saddles`` the known saddle points. An objective of
+    simulate() (``optimizers.objective.Objective``, with a Hessian).
     """
+
+    dim: ClassVar[int] = 2  # coordinates of a point
 
     name: str
     title: str
@@ -210,3 +216,8 @@ class Surface:
     def half_width(self) -> np.ndarray:
         (x0, x1), (y0, y1) = self.bounds
         return np.array([(x1 - x0) / 2, (y1 - y0) / 2])
+
+    @property
+    def divergence_limit(self) -> float:
+        """How far from ``center`` a coordinate may go before simulate() calls it diverged."""
+        return DIVERGENCE_BOX * float(self.half_width.max())

@@ -1,12 +1,21 @@
-"""simulate(): records, divergence, noise, clipping, schedules, penalties, constraints, errors."""
+"""simulate(): records, divergence, noise, clipping, schedules, penalties, constraints, errors;
+the step's transforms one by one, the Objective contract and the records by name."""
 
+import importlib
+import types
 import warnings
 
 import numpy as np
 import pytest
 
+from networks import Network, dataset
 from optimizers import Run, simulate
-from optimizers.schedules import schedule_factors
+from optimizers.clipping import clip_by_norm, clip_by_value
+from optimizers.objective import Objective, ObjectiveWithHessian, Penalized, TrainingObjective
+from optimizers.projections import project, projection, proximal_l1
+from optimizers.records import RecordedFields, Recorders
+from optimizers.schedules import scale_by_schedule, schedule_factors
+from optimizers.transforms import add_noise
 from surfaces import get_surface, surface_from_expression
 
 
@@ -213,3 +222,73 @@ def test_blocks_of_a_large_run_match_small_runs():
         small = simulate(s, "adam", starts[rows], 40, record_every=10, lr=rates[rows])
         assert np.array_equal(big.path[:, rows], small.path)
         assert np.array_equal(big.converged_at[rows], small.converged_at)
+
+
+def test_surfaces_and_networks_are_objectives():
+    surface = get_surface("rosenbrock")
+    custom = surface_from_expression("x**2 + log(y)")
+    net = Network(dataset("moons", n_train=40, n_test=40), hidden=(3,))
+    for objective in (surface, custom, net, Penalized(surface, 0.1, 0.2), Penalized(net, 0.1, 0.0)):
+        assert isinstance(objective, Objective), objective
+    assert isinstance(surface, ObjectiveWithHessian) and isinstance(custom, ObjectiveWithHessian)
+    assert isinstance(net, TrainingObjective) and not isinstance(surface, TrainingObjective)
+    assert (surface.dim, net.dim) == (2, net.weight_mask.shape[0])
+    assert surface.divergence_limit == 10 * surface.half_width.max()
+    assert not isinstance(object(), Objective)
+
+
+def test_the_engine_module_is_not_shadowed_by_its_function():
+    import optimizers
+
+    module = importlib.import_module("optimizers.simulation")
+    assert isinstance(module, types.ModuleType) and module.simulate is optimizers.simulate
+    assert callable(optimizers.simulate) and not isinstance(optimizers.simulate, types.ModuleType)
+
+
+def test_each_transform_of_the_step():
+    g = np.array([[3.0, 4.0], [0.3, -0.4], [0.0, 0.0]])
+    with np.errstate(divide="ignore"):  # as in simulate(): a zero gradient's norm divides by 0
+        assert np.allclose(clip_by_norm(1.0)(g), [[0.6, 0.8], [0.3, -0.4], [0.0, 0.0]])
+        assert np.allclose(clip_by_norm(np.array([[10.0], [0.25], [1.0]]))(g), [[3, 4], [0.15, -0.2], [0, 0]])
+    assert np.array_equal(clip_by_value(0.35)(g), [[0.35, 0.35], [0.3, -0.35], [0.0, 0.0]])
+    noisy = add_noise(0.5, np.random.default_rng(3))(g)
+    assert np.array_equal(noisy, g + 0.5 * np.random.default_rng(3).standard_normal(g.shape))
+    P = np.array([[0.05, -1.0], [2.0, 2.0]])
+    assert np.allclose(proximal_l1(np.array([1.0, 0.0]))(P, {"lr": 0.1}), [[0.0, -1.0], [1.9, 2.0]])
+    assert np.allclose(
+        project(projection({"norm": "l2", "radius": 1.0}))(P, {}),
+        [[0.05, -1.0] / np.hypot(0.05, 1), [0.5**0.5] * 2],
+    )
+    lr_at = scale_by_schedule(0.1, schedule_factors({"kind": "step", "every": 2, "gamma": 0.5}, 4))
+    assert [lr_at(step) for step in (1, 2, 3, 4)] == [0.1, 0.1, 0.05, 0.05]
+
+
+def test_clip_norm_per_trajectory_equals_separate_runs(booth):
+    starts = np.array([[-8.0, -6.0], [5.0, 5.0], [0.0, 9.0]])
+    norms = np.array([0.5, 2.0, 100.0])
+    together = simulate(booth, "momentum", starts, 20, lr=0.01, clip_norm=norms)
+    for i in range(3):
+        alone = simulate(booth, "momentum", starts[i], 20, lr=0.01, clip_norm=norms[i])
+        assert np.array_equal(together.path[:, i], alone.path[:, 0])
+
+
+def test_recorders_are_kept_by_name_and_split_by_trajectory():
+    fields = RecordedFields(state=(("exp_avg", 2),), inside=(("update", (2,)),), metrics=("test_acc",))
+    out = Recorders.empty(4, 5, 2, fields)
+    assert out.path.shape == (4, 5, 2) and out.final.shape == (5, 2) and out.last_moving.shape == (5,)
+    assert out.state["exp_avg"].shape == (4, 5, 2) and out.metrics["test_acc"].shape == (4, 5)
+    part = out.rows(slice(1, 3))
+    assert (
+        part.path.shape == (4, 2, 2)
+        and part.diverged_at.shape == (2,)
+        and part.inside["update"].shape == (4, 2, 2)
+    )
+    elsewhere = part.layout().allocate()
+    for a in elsewhere.arrays():
+        a[...] = 7
+    part.fill(elsewhere)
+    assert (
+        (out.loss[:, 1:3] == 7).all()
+        and (out.final[1:3] == 7).all()
+        and (out.state["exp_avg"][:, 1:3] == 7).all()
+    )

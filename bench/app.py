@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from deploy.served import served_app  # noqa: E402
 from optimizers import simulate  # noqa: E402
 from surfaces import get_surface  # noqa: E402
-from viz import Racer, curves_figure, field, race_figure, surface_figure  # noqa: E402
+from viz import Racer, compute_field, curves_figure, race_figure, surface_figure  # noqa: E402
 from viz.race import MAX_FRAMES  # noqa: E402
 
 NAMES = ("gd", "momentum", "nesterov", "rmsprop", "adam", "nadam")
@@ -38,7 +38,7 @@ def server_side() -> tuple[float, float, float, float, int]:
         for n, c in zip(NAMES, COLORS, strict=True)
     ]
     t1 = time.perf_counter()
-    background = field(surface.value, surface.bounds)
+    background = compute_field(surface.value, surface.bounds)
     race = race_figure(surface, racers, background=background)
     t2 = time.perf_counter()
     payload = race.to_json()

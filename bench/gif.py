@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from optimizers import simulate
 from surfaces import get_surface
-from viz.field import field
+from viz.field import compute_field
 from viz.gif import SIZES, Track, race_gif
 
 NAMES = ("gd", "momentum", "nesterov", "rmsprop", "adam", "adagrad")
@@ -32,7 +32,7 @@ def main() -> None:
         best, made = float("inf"), None
         for _ in range(REPEATS):
             t0 = time.perf_counter()
-            background = field(surface.value, surface.bounds)  # as the page does it
+            background = compute_field(surface.value, surface.bounds)  # as the page does it
             made = race_gif(
                 background, surface.bounds, tracks, points=[(surface.minima, "minimum")], size=size
             )

@@ -19,10 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from deploy.served import served_app
 from optimizers import parallel
 from ui import network_scene as ns
-from ui.race_view import COLORS
+from ui.texts import prefixed_words
+from viz.colors import COLORS
 from viz.network import Trainee, layer_norms_figure, lines_figure, sharpness_figure, training_figure
 
 REPEATS = 3
+WORDS = prefixed_words("nf.", "en")  # the page's English words, as it passes them
 
 
 def change(batch: int) -> tuple[dict[str, float], float]:
@@ -34,10 +36,10 @@ def change(batch: int) -> tuple[dict[str, float], float]:
     t1 = time.perf_counter()
     trainees = [Trainee(t.name, COLORS[i], result.net, t.run) for i, t in enumerate(result.trained)]
     figures = [
-        training_figure(trainees, result.landscape, start=result.start),
-        lines_figure(result.lines, trainees),
-        sharpness_figure(result.trained, trainees),
-        layer_norms_figure(result.trained, trainees),
+        training_figure(trainees, result.landscape, start=result.start, words=WORDS),
+        lines_figure(result.lines, trainees, words=WORDS),
+        sharpness_figure(result.trained, trainees, words=WORDS),
+        layer_norms_figure(result.trained, trainees, words=WORDS),
     ]
     t2 = time.perf_counter()
     size = sum(len(f.to_json()) for f in figures)

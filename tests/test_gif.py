@@ -11,7 +11,7 @@ from PIL import Image
 from optimizers import simulate
 from surfaces import get_surface
 from viz import gif as gif_module
-from viz.field import RAMP, field, field_rgb
+from viz.field import RAMP, compute_field, field_rgb
 from viz.gif import SIZES, Track, race_gif
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c")
@@ -26,7 +26,7 @@ def scene():
         Track(name, COLORS[i], run.path, run.step)
         for i, (name, run) in enumerate(zip(names, runs, strict=True))
     ]
-    return surface, field(surface.value, surface.bounds), tracks
+    return surface, compute_field(surface.value, surface.bounds), tracks
 
 
 def frames_of(data: bytes) -> list[np.ndarray]:
@@ -139,8 +139,9 @@ def test_the_network_pages_gif_animates_the_paths_on_the_landscape():
 
 def test_the_playgrounds_gif_is_its_race():
     from ui import settings as cfg
-    from ui.race_view import COLORS as RACE_COLORS
-    from ui.race_view import race_gif_of, racer
+    from ui.race_exports import race_gif_of
+    from ui.race_figures import racer
+    from viz.colors import COLORS as RACE_COLORS
 
     s = cfg.defaults_for("himmelblau")
     s.steps = 100

@@ -127,7 +127,7 @@ def figure_words(language="en"):
 
 
 def trainees_of(result):
-    from ui.race_view import COLORS
+    from viz.colors import COLORS
     from viz.network import Trainee
 
     return [Trainee(t.name, COLORS[i], result.net, t.run) for i, t in enumerate(result.trained)]
@@ -357,3 +357,24 @@ def test_a_random_plane_says_it_is_random():
     result = scene({"plane": "random", "steps": "100"})
     texts = [a.text for a in landscape_figure(result).layout.annotations]
     assert any("random filter-normalized directions" in t for t in texts)
+
+
+def test_the_network_figures_english_is_only_the_catalogs():
+    """viz/network.py once kept its own English copy of the figure's words, and 8 of its 42
+    strings had drifted from en.toml: now every word it reads is an "nf." key of each catalog,
+    and it holds no copy of one."""
+    import inspect
+
+    import viz.network
+    from ui.texts import LANGUAGES, prefixed_words
+
+    source = inspect.getsource(viz.network)
+    read = set(re.findall(r"words\[\s*f?[\"']([a-z_]+)", source)) - {"limit_"}
+    read |= {f"limit_{kind}" for kind in ("plain", "heavy", "nesterov")}  # words[f"limit_{kind}"]
+    read |= {"train", "test", "play", "pause"}  # words[which]; the Play/Pause of viz.race's controls
+    assert {"train", "test_loss", "off", "alpha", "line_x", "weight"} <= read
+    for language in LANGUAGES:
+        assert read <= set(prefixed_words("nf.", language)), language
+    english = prefixed_words("nf.", "en")
+    assert not [value for value in english.values() if f'"{value}"' in source and value not in read]
+    assert not hasattr(viz.network, "ENGLISH")

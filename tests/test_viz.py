@@ -8,7 +8,7 @@ import pytest
 from optimizers import simulate
 from surfaces import get_surface, surface_from_expression
 from tests.conftest import assert_plain_is_validated
-from viz import Racer, curves_figure, field, frame_indices, race_figure, summary, surface_figure
+from viz import Racer, compute_field, curves_figure, frame_indices, race_figure, summary, surface_figure
 from viz.export import figure_html, trajectories_csv
 from viz.field import png_data_uri
 
@@ -90,7 +90,7 @@ def test_constraint_and_objective():
 
 def test_undefined_regions_are_masked_in_the_picture():
     s = surface_from_expression("log(x) + y^2", bounds=((-1, 2), (-1, 1)))
-    f = field(s.value, s.bounds, resolution=50)
+    f = compute_field(s.value, s.bounds, resolution=50)
     assert np.isnan(f.values[:, :10]).all() and np.isfinite(f.values[:, -10:]).all()
     assert png_data_uri(f).startswith("data:image/png")
     fig = race_figure(s, racers(s, names=("gd",), starts=[1.5, 0.5], lr=0.1), background=f)
@@ -182,13 +182,15 @@ def test_unvalidated_frames_are_what_plotly_would_have_sent():
 
     from networks import Network, dataset
     from optimizers import simulate as train
+    from ui.texts import prefixed_words
     from viz.network import Trainee, training_figure
 
     s = get_surface("himmelblau")
     race = race_figure(s, racers(s, steps=120), frames=60)
     net = Network(dataset("moons", n_train=60, n_test=60), hidden=(4,))
     run = train(net, "adam", net.init(2, seed=0), 60, lr=0.05)
-    trained = training_figure([Trainee("adam", COLORS[0], net, run)], frames=30)
+    words = prefixed_words("nf.", "en")
+    trained = training_figure([Trainee("adam", COLORS[0], net, run)], words=words, frames=30)
     assert_plain_is_validated(curves_figure(s, racers(s, steps=120)))
     for fig in (race, trained):
         fast = assert_plain_is_validated(fig)
@@ -218,3 +220,19 @@ def test_trimmed_template_draws_as_plotly_white():
     for fig in (race_figure(s, rs, frames=20), curves_figure(s, rs), surface_figure(s, rs)):
         assert fig.layout.template.layout.to_plotly_json() == white.layout.to_plotly_json()
         assert {trace.type for trace in fig.data} <= set(TRACE_TYPES)
+
+
+def test_no_name_of_the_viz_package_hides_one_of_its_modules():
+    """``from viz.field import field`` in viz/__init__ made ``viz.field`` the function: every
+    module of the package is reached by its name, and what the package exports is no module's name."""
+    import importlib
+    import pkgutil
+    import types
+
+    import viz
+
+    modules = [m.name for m in pkgutil.iter_modules(viz.__path__)]
+    for name in modules:
+        importlib.import_module(f"viz.{name}")
+        assert isinstance(getattr(viz, name), types.ModuleType), name
+    assert not set(viz.__all__) & set(modules)

@@ -79,7 +79,7 @@ def compress(values: np.ndarray, low: float, s: float, top: float) -> np.ndarray
         return np.log1p(np.maximum(np.asarray(values, dtype=np.float64) - low, 0.0) / s) / top
 
 
-def field(
+def compute_field(
     value: Callable[[np.ndarray], np.ndarray],
     bounds: tuple[tuple[float, float], tuple[float, float]],
     resolution: int = 160,

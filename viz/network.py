@@ -32,51 +32,6 @@ CLASS_TINTS = (
     "rgba(176,74,154,0.2)",
 )
 
-ENGLISH = {
-    "play": "Play",
-    "pause": "Pause",
-    "step": "step {step}",
-    "train": "training",
-    "test": "test",
-    "train_loss": "training loss",
-    "test_loss": "test loss",
-    "test_acc": "test accuracy (dotted, right axis)",
-    "stop": "early stopping: least validation loss",
-    "landscape": "training loss on the plane",
-    "landscape_test": "test loss on the plane",
-    "off": "{name}: {off:.3g} off the plane; its loss {true:.4g}, the plane's here {slice:.4g}",
-    "on": "{name}: on the plane, loss {true:.4g}",
-    "start": "start",
-    "x_step": "step",
-    "x_examples": "examples seen (steps × batch size)",
-    "examples": "{examples:,} examples seen",
-    "alpha": "α",
-    "beta": "β",
-    "pc": "PC{k} ({share:.0%} of the variance)",
-    "line_start": "{name}: start → end",
-    "line_between": "{a} → {b}",
-    "line_x": "position on the line (0 = first end, 1 = second)",
-    "sharpness": "sharpness (largest Hessian eigenvalue)",
-    "limit_plain": "{name}: 2/lr = {value:.3g}",
-    "limit_heavy": "{name}: 2(1+μ)/lr = {value:.3g}",
-    "limit_nesterov": "{name}: 2(1+μ)/(lr(1+2μ)) = {value:.3g}",
-    "below": "{count} values under {floor:.2g}: below the axis",
-    "plane_points": "plane through the start and the ends of {a} and {b}",
-    "plane_pca": "plane of the paths' principal directions ({share:.0%} of their variance)",
-    "plane_fallback": "(only one end to pass through: principal directions instead)",
-    "plane_random": "plane of two random filter-normalized directions",
-    "ends": "where each run ends, off the plane (share of its distance from the start):",
-    "end_off": "{name} {off:.3g} ({share:.0%})",
-    "end_on": "{name} 0 (on it)",
-    "plane_excluded": "not used to choose or size the plane (ended worse than at the start): {names}",
-    "loss_key": "loss",
-    "layer": "layer {k}",
-    "grad_norm": "gradient norm",
-    "zeros": "{name}: {share:.0%} exactly 0",
-    "weight": "weight",
-    "count": "how many",
-}
-
 
 @dataclasses.dataclass(frozen=True)
 class Trainee:
@@ -166,7 +121,7 @@ def training_figure(
     landscape=None,
     *,
     start: np.ndarray | None = None,
-    words: Mapping[str, str] = ENGLISH,
+    words: Mapping[str, str],
     frames: int = 50,
     height: int = 780,
     font_size: int = 12,
@@ -647,7 +602,7 @@ def lines_figure(
     lines,
     trainees: Sequence[Trainee],
     *,
-    words: Mapping[str, str] = ENGLISH,
+    words: Mapping[str, str],
     height: int = 360,
     font_size: int = 12,
 ) -> go.Figure:
@@ -733,7 +688,7 @@ def sharpness_figure(
     trained,
     trainees: Sequence[Trainee],
     *,
-    words: Mapping[str, str] = ENGLISH,
+    words: Mapping[str, str],
     height: int = 360,
     font_size: int = 12,
 ) -> go.Figure:
@@ -812,7 +767,7 @@ def layer_norms_figure(
     trained,
     trainees: Sequence[Trainee],
     *,
-    words: Mapping[str, str] = ENGLISH,
+    words: Mapping[str, str],
     height: int = 320,
     font_size: int = 12,
 ) -> go.Figure:
@@ -861,7 +816,7 @@ def layer_norms_figure(
 
 
 def weights_figure(
-    trainees: Sequence[Trainee], *, words: Mapping[str, str] = ENGLISH, height: int = 360, font_size: int = 12
+    trainees: Sequence[Trainee], *, words: Mapping[str, str], height: int = 360, font_size: int = 12
 ) -> go.Figure:
     """Where each network's weights ended: a histogram of the final weights (biases left out)
     and, in the legend, the share that is exactly zero."""

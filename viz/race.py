@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from optimizers import Run
-from viz.field import RAMP, Field, contour_lines, field, png_data_uri
+from viz.field import RAMP, Field, compute_field, contour_lines, png_data_uri
 from viz.inside import ENGLISH as INSIDE_ENGLISH
 from viz.inside import Glyphs, Scales, frame_scales, scales
 from viz.plain import PlainFigure
@@ -136,7 +136,7 @@ def race_figure(
     ``inside`` draws what each optimizer holds (viz/inside.py) on racers whose runs recorded
     their state."""
     (x0, x1), (y0, y1) = surface.bounds
-    f = background or field(objective or surface.value, surface.bounds)
+    f = background or compute_field(objective or surface.value, surface.bounds)
     fig = PlainFigure()
     cx, cy = contour_lines(f)
     fig.add_trace(
@@ -476,7 +476,7 @@ def surface_figure(
     height: int = 560,
 ) -> go.Figure:
     """A static 3-D view: the surface (height log-compressed as in the map) and the paths."""
-    f = background or field(surface.value, surface.bounds)
+    f = background or compute_field(surface.value, surface.bounds)
     take = slice(None, None, max(1, len(f.xs) // 80))
     colorscale = [[i / (len(RAMP) - 1), f"rgb({r:.0f},{g:.0f},{b:.0f})"] for i, (r, g, b) in enumerate(RAMP)]
     fig = go.Figure(

@@ -68,15 +68,12 @@ def test_the_engines_optimizer_holds_no_page_field():
     assert not {"title", "shown", "lr_hint", "suggested", "drawn"} & set(Optimizer._fields)
 
 
-# Branches on a name still to be replaced by a view attribute, in modules being restructured
-# by other parts of issue 24: (module, the line) -> the attribute that replaces it.
+# Branches on a name still to be replaced, in modules other parts of issue 24 restructure:
+# (module, the line) -> what replaces it (``stability``: the view's, "plain" / "heavy" /
+# "nesterov"; gradient descent's proximal step: a rule of the engine, as simulate() has it).
 PENDING = {
     (
         "ui/race_summary.py",
-        'if limit is not None and any(name in ("gd", "momentum", "nesterov") for name in s.optimizers):',
-    ): "stability",
-    (
-        "ui/race_view.py",
         'if limit is not None and any(name in ("gd", "momentum", "nesterov") for name in s.optimizers):',
     ): "stability",
     ("viz/network.py", 'if name == "gd":'): "stability",

@@ -11,6 +11,9 @@ by the largest root modulus, maximized over the Hessian's eigenvalues.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 REGIMES = ("monotone", "oscillating", "divergent")
@@ -58,3 +61,31 @@ def heavy_ball_optimum(largest: float, smallest: float) -> tuple[float, float, f
     kappa = largest / smallest
     momentum = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
     return float(lr), float(momentum), float(np.sqrt(momentum))
+
+
+def stability_limit(
+    rule: str, hp: Mapping[str, Any], curvature: float | None = None
+) -> float | np.ndarray | None:
+    r"""The edge of stability on a quadratic: the iteration converges while :math:`\eta L` is
+    under 2 for gradient descent (``rule`` ``"plain"``), :math:`2(1+\mu)` for heavy ball
+    (``"heavy"``, torch's SGD momentum :math:`\mu`) and :math:`2(1+\mu)/(1+2\mu)` for Nesterov
+    (``"nesterov"``, torch's form); an adaptive method divides by its own statistics of the
+    gradients, so it has no fixed limit (its view gives no rule).
+
+    Given the largest ``curvature`` L: the largest stable learning rate (2/L, 2(1+μ)/L,
+    2(1+μ)/((1+2μ)L)); ``hp["momentum"]`` may be an array (one limit each). Without it: the
+    largest stable curvature at ``hp["lr"]`` (2/lr, ...), None when lr is missing or not positive.
+    """
+    if curvature is None:
+        curvature = hp.get("lr")
+        if not curvature or curvature <= 0:
+            return None
+    mu = hp.get("momentum", 0.0)
+    mu = mu if isinstance(mu, np.ndarray) else float(mu)
+    if rule == "plain":
+        return 2.0 / curvature
+    if rule == "heavy":
+        return 2.0 * (1.0 + mu) / curvature
+    if rule == "nesterov":
+        return 2.0 * (1.0 + mu) / (curvature * (1.0 + 2.0 * mu))
+    raise ValueError(f"Unknown stability rule {rule!r}: one of 'plain', 'heavy', 'nesterov'")

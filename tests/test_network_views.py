@@ -230,18 +230,58 @@ def quadratic_run(name, hp, curvature, steps=3000) -> bool:
     ],
 )
 def test_each_methods_stability_limit_is_where_it_stops_converging_on_a_quadratic(name, hp, expected):
-    from viz.network import stability_limit
+    from optimizers.theory import stability_limit
+    from viz.network import sharpness_limit
 
-    _, limit = stability_limit(name, hp)
+    rule, limit = sharpness_limit(name, hp)
     assert limit == pytest.approx(expected)
     assert quadratic_run(name, hp, 0.97 * limit) and not quadratic_run(name, hp, 1.03 * limit)
+    # The same rule read the other way: on curvature L, the largest stable learning rate.
+    others = {k: v for k, v in hp.items() if k != "lr"}
+    lr = stability_limit(rule, others, curvature=limit)
+    assert lr == pytest.approx(hp["lr"])
+    assert quadratic_run(name, {**hp, "lr": 0.97 * lr}, limit)
+    assert not quadratic_run(name, {**hp, "lr": 1.03 * lr}, limit)
 
 
 def test_adaptive_methods_get_no_line():
-    from viz.network import stability_limit
+    from viz.network import sharpness_limit
 
     for name in ("adam", "adamw", "rmsprop", "adagrad", "rprop", "nadam"):
-        assert stability_limit(name, {"lr": 0.01, "momentum": 0.9}) is None
+        assert sharpness_limit(name, {"lr": 0.01, "momentum": 0.9}) is None
+    assert sharpness_limit("gd", {"lr": 0.0}) is None  # no learning rate, no limit
+
+
+def test_the_2_over_l_check_is_written_once():
+    """The stability limit was computed in three places (the Playground's caption, the Sweep's
+    lines, the sharpness chart) and a fourth (the sharpness question): all read
+    optimizers.theory.stability_limit now, and no other module divides 2 by a curvature or rate."""
+    import ast
+    from pathlib import Path
+
+    def two(node) -> bool:  # 2, 2.0, or 2 * (...): the numerator of a stability limit
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            return two(node.left)
+        return isinstance(node, ast.Constant) and node.value == 2
+
+    def rate_or_curvature(node) -> bool:  # L, lr, curvature, e.lr, a product with one
+        if isinstance(node, ast.BinOp):
+            return rate_or_curvature(node.left) or rate_or_curvature(node.right)
+        name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+        return name in ("L", "lr", "curvature")
+
+    root = Path(__file__).resolve().parent.parent
+    found = [
+        f"{path.relative_to(root)}:{node.lineno}"
+        for folder in ("ui", "viz", "pages")
+        for path in sorted((root / folder).glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Div)
+        and two(node.left)
+        and rate_or_curvature(node.right)
+    ]
+    assert not found, found
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

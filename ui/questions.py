@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from optimizers import Run
+from optimizers.theory import stability_limit
 
 # The right answer must lead: the runner-up's number over the winner's (or the reverse) at
 # least this far apart.
@@ -63,31 +64,156 @@ def _final(entry: Entry) -> float:
     return float(np.nanmean(entry.run.objective[-1]))
 
 
-def _first_steps(entries: Sequence[Entry]) -> list[float]:
-    """Each runner's step of convergence (of its last trajectory), inf if it never converged."""
-    out = []
-    for e in entries:
-        at = e.run.converged_at
-        out.append(float(at.max()) if (at >= 0).all() else np.inf)
-    return out
+def number(x: float) -> str:
+    """A number as a person writes it: three significant digits, 0 for what is zero at the
+    chart's scale (below 10⁻¹²: an end point at (−3.87e-280, 0.001) is at (0, 0.001)), and a
+    power of ten as 10⁻⁶, not 1e-06."""
+    x = float(x)
+    if not np.isfinite(x):
+        return str(x)
+    if abs(x) < 1e-12:
+        return "0"
+    text = f"{x:.3g}"
+    if "e" not in text:
+        return text.replace("-", "−")
+    mantissa, exponent = text.split("e")
+    power = "10" + str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    mantissa = mantissa.replace("-", "−")
+    return power if mantissa == "1" else "−" + power if mantissa == "−1" else f"{mantissa} × {power}"
 
 
-def first(entries: Sequence[Entry]) -> Question:
-    steps = _first_steps(entries)
+def _last_step(entries: Sequence[Entry]) -> int:
+    return int(max(e.run.step[-1] for e in entries))
+
+
+def below_for_good(run: Run, level: float) -> float:
+    """The first step from which every trajectory's loss stays at or below ``level`` to the
+    end (the step of the record after the last one above it), inf if some never does."""
+    above = np.flatnonzero((run.loss > level).any(axis=1))
+    if not above.size:
+        return float(run.step[0])
+    return np.inf if above[-1] == len(run.step) - 1 else float(run.step[above[-1] + 1])
+
+
+def first(entries: Sequence[Entry], level: float | None = None) -> Question:
+    """Which runner gets there first. With ``level``: its loss at or below ``level`` for good
+    (the criterion of the lessons' notices: "below 10⁻⁶ for good at step 158"); without:
+    the engine's convergence test (gradient below its tolerance), "converges in one step"."""
+    steps_total = _last_step(entries)
+    if level is None:
+        steps = [
+            float(e.run.converged_at.max()) if (e.run.converged_at >= 0).all() else np.inf for e in entries
+        ]
+        found, never, ask, values = "q.fact.converged", "q.fact.never", "q.first", {}
+    else:
+        steps = [below_for_good(e.run, level) for e in entries]
+        found, never, ask, values = (
+            "q.fact.below",
+            "q.fact.not_below",
+            "q.first_below",
+            {"level": number(level)},
+        )
     right, margin = _lead(steps)
     facts = [
-        ("q.fact.converged", {"name": e.label, "step": int(s)})
+        (found, {"name": e.label, "step": int(s), **values})
         if np.isfinite(s)
-        else ("q.fact.never", {"name": e.label})
+        else (never, {"name": e.label, "steps": steps_total, **values})
         for e, s in zip(entries, steps, strict=True)
     ]
-    return Question("q.first", {}, [e.label for e in entries], False, right, margin, facts)
+    return Question(ask, values, [e.label for e in entries], False, right, margin, facts)
+
+
+def flat_first(entries: Sequence[Entry], share: float) -> Question:
+    """Along the flat direction of a quadratic (the Hessian's eigenvector of least curvature,
+    the eigen chart's left panel, relative to the start): which runner first stays within
+    ``share`` of its starting distance from the minimum for good."""
+    steps = []
+    for e in entries:
+        surface = e.surface
+        vectors = np.linalg.eigh(surface.hessian(np.zeros(2)))[1]
+        flat = (e.run.path[:, 0] - surface.minima[0]) @ vectors[:, 0]
+        away = np.flatnonzero(np.abs(flat / flat[0]) > share)
+        steps.append(
+            float(e.run.step[0])
+            if not away.size
+            else np.inf
+            if away[-1] == len(flat) - 1
+            else float(e.run.step[away[-1] + 1])
+        )
+    right, margin = _lead(steps)
+    values = {"share": f"{share:.1%}".replace("%", " %")}
+    total = _last_step(entries)
+    facts = [
+        ("q.fact.flat", {"name": e.label, "step": int(s), **values})
+        if np.isfinite(s)
+        else ("q.fact.flat_never", {"name": e.label, "steps": total, **values})
+        for e, s in zip(entries, steps, strict=True)
+    ]
+    return Question("q.flat_first", values, [e.label for e in entries], False, right, margin, facts)
+
+
+# The L1 lesson's question: a coordinate "at zero" stays within this of it (the notice's 0.02;
+# the options' words say it).
+AXIS_TOLERANCE = 0.02
+
+
+def axis_end(entries: Sequence[Entry], index: int = 0, last: int = 300) -> Question:
+    """Where a runner's solution ends: on an axis (one coordinate within AXIS_TOLERANCE of zero
+    over its last ``last`` steps), off the axes, or at the origin."""
+    e = entries[index]
+    tail = np.abs(e.run.path[-last:, 0])
+    high, low = tail.max(axis=0), tail.min(axis=0)
+    near = high < AXIS_TOLERANCE
+    right = 2 if near.all() else 0 if near.any() else 1
+    # how clearly: the nearest coordinate's distance from the tolerance, either side
+    margins = [
+        AXIS_TOLERANCE / h if n else lo / AXIS_TOLERANCE for h, lo, n in zip(high, low, near, strict=True)
+    ]
+    facts = [
+        (
+            "q.fact.axis",
+            {
+                "name": e.label,
+                "n": last,
+                "xlo": number(low[0]),
+                "xhi": number(high[0]),
+                "ylo": number(low[1]),
+                "yhi": number(high[1]),
+            },
+        )
+    ]
+    options = ["q.axis.on", "q.axis.off", "q.axis.origin"]
+    return Question("q.axis", {"name": e.label}, options, True, right, float(min(margins)), facts)
+
+
+# The initialization lesson's question: how many of its starts end in the global minimum, in
+# these ranges (the options' words say them; they are for 25 starts).
+GLOBAL_RANGES = ((0, 5), (6, 12), (13, 19), (20, 25))
+
+
+def global_count(entries: Sequence[Entry], index: int = 0) -> Question:
+    """How many of a runner's starts end in the surface's global minimum (within 10⁻³ of it)."""
+    e = entries[index]
+    surface = e.surface
+    ends = e.run.final
+    count = int((np.linalg.norm(ends - surface.minima[0], axis=-1) < 1e-3).sum())
+    n = len(ends)
+    if n != GLOBAL_RANGES[-1][1]:
+        raise ValueError(f"the ranges are for {GLOBAL_RANGES[-1][1]} starts, not {n}")
+    right = next(i for i, (lo, hi) in enumerate(GLOBAL_RANGES) if lo <= count <= hi)
+    lo, hi = GLOBAL_RANGES[right]
+    margin = 1 + min(count - lo + 0.5, hi - count + 0.5)  # starts from the range's edges
+    facts = [("q.fact.global", {"count": count, "n": n, "rest": n - count, "loss": number(surface.f_min)})]
+    options = [f"q.range.{i}" for i in range(len(GLOBAL_RANGES))]
+    return Question("q.global", {"n": n}, options, True, right, margin, facts)
 
 
 def lowest(entries: Sequence[Entry], highest: bool = False) -> Question:
     finals = [_final(e) for e in entries]
     right, margin = _lead(finals, lowest=not highest)
-    facts = [("q.fact.final", {"name": e.label, "loss": f}) for e, f in zip(entries, finals, strict=True)]
+    facts = [
+        ("q.fact.final", {"name": e.label, "loss": number(f)}) for e, f in zip(entries, finals, strict=True)
+    ]
     return Question(
         "q.highest" if highest else "q.lowest", {}, [e.label for e in entries], False, right, margin, facts
     )
@@ -100,7 +226,7 @@ def diverges(entries: Sequence[Entry]) -> Question:
     facts = [
         ("q.fact.diverged", {"name": e.label, "step": int(e.run.diverged_at.max())})
         if (e.run.diverged_at >= 0).any()
-        else ("q.fact.final", {"name": e.label, "loss": _final(e)})
+        else ("q.fact.final", {"name": e.label, "loss": number(_final(e))})
         for e in entries
     ]
     return Question(
@@ -111,7 +237,9 @@ def diverges(entries: Sequence[Entry]) -> Question:
 def biggest_step(entries: Sequence[Entry]) -> Question:
     jumps = [float(np.linalg.norm(np.diff(e.run.path, axis=0), axis=-1).max()) for e in entries]
     right, margin = _lead(jumps, lowest=False)
-    facts = [("q.fact.jump", {"name": e.label, "size": j}) for e, j in zip(entries, jumps, strict=True)]
+    facts = [
+        ("q.fact.jump", {"name": e.label, "size": number(j)}) for e, j in zip(entries, jumps, strict=True)
+    ]
     return Question("q.jump", {}, [e.label for e in entries], False, right, margin, facts)
 
 
@@ -121,11 +249,10 @@ def converges(entries: Sequence[Entry], index: int = 0) -> Question:
     fact = (
         ("q.fact.converged", {"name": e.label, "step": int(e.run.converged_at.max())})
         if done
-        else ("q.fact.never", {"name": e.label})
+        else ("q.fact.never", {"name": e.label, "steps": int(e.run.step[-1])})
     )
-    return Question(
-        "q.converges", {"name": e.label}, ["q.yes", "q.no"], True, 0 if done else 1, np.inf, [fact]
-    )
+    options = ["q.converges.yes", "q.converges.no"]
+    return Question("q.converges", {"name": e.label}, options, True, 0 if done else 1, np.inf, [fact])
 
 
 def newton_end(entries: Sequence[Entry], index: int = 0) -> Question:
@@ -144,7 +271,8 @@ def newton_end(entries: Sequence[Entry], index: int = 0) -> Question:
         near, far = sorted(distance.values())
         margin = np.inf if near == 0 else far / near
     options = ["q.end.saddle", "q.end.minimum", "q.end.diverges"]
-    facts = [("q.fact.end", {"name": e.label, "x": float(end[0]), "y": float(end[1]), "loss": _final(e)})]
+    values = {"name": e.label, "x": number(end[0]), "y": number(end[1]), "loss": number(_final(e))}
+    facts = [("q.fact.end", values)]
     return Question("q.newton_end", {"name": e.label}, options, True, right, margin, facts)
 
 
@@ -181,7 +309,7 @@ def early_stop_when(entries: Sequence[Entry], index: int = 0) -> Question:
 def sharpness_goes(entries: Sequence[Entry], index: int = 0) -> Question:
     """Where the sharpness goes against 2 / lr: stays low, rises to about the line, far above."""
     e = entries[index]
-    limit = 2 / e.lr
+    limit = stability_limit("plain", {"lr": e.lr})
     late = e.sharpness[len(e.sharpness) // 2 :] / limit
     level = float(np.median(late))
     low, high = float(np.min(late)), float(np.max(late))
@@ -227,6 +355,9 @@ def barrier(entries: Sequence[Entry], lines) -> Question:
 
 KINDS = {
     "first": first,
+    "flat_first": flat_first,
+    "axis_end": axis_end,
+    "global_count": global_count,
     "lowest": lowest,
     "highest": lambda entries: lowest(entries, highest=True),
     "diverges": diverges,
@@ -269,13 +400,28 @@ def entries_of(lesson, language: str) -> tuple[list[Entry], list]:
                     )
                 )
         return entries, results
+    # The question names its runners by their parameters ("lr = 0.224", not "too large": the
+    # scenes' labels may give the answer away) where the lesson lists them (``runners``, one
+    # per run in order); otherwise a scene with one optimizer by the scene's label, a scene's
+    # optimizers by their names.
+    runners = list(lesson_words(lesson.key, language).get("runners", []))
+    one_optimizer = all(len(scene.query["opt"].split(",")) == 1 for scene in lesson.scenes)
     for scene, scene_label in zip(lesson.scenes, labels, strict=True):
         s = cfg.from_query(scene.query)[0]
         surface = cfg.surface_of(s)
         for name, run in cfg.run_all(s, surface):
             title = optimizer_title(name, language)
-            label = f"{scene_label}: {title}" if len(lesson.scenes) > 1 else title
+            if len(lesson.scenes) == 1:
+                label = title
+            elif one_optimizer:
+                label = scene_label
+            else:
+                label = f"{scene_label}{'，' if language == 'zh' else ', '}{title}"
+            if runners:
+                label = runners[len(entries)]
             entries.append(Entry(label, run, surface=surface, lr=s.optimizers[name].get("lr")))
+    if runners and len(runners) != len(entries):
+        raise ValueError(f"{lesson.key}: {len(runners)} runner labels for {len(entries)} runs")
     return entries, results
 
 
@@ -289,15 +435,20 @@ def question_of(lesson, language: str) -> Question | None:
         from ui import network_scene as ns
 
         return barrier(entries, ns.lines_between(results))
-    return _at_most_four(KINDS[kind](entries, *args))
+    return _at_most(KINDS[kind](entries, *args))
 
 
-def _at_most_four(q: Question) -> Question:
-    """Two to four answers: with more runners, the right one and the first others (fewer rivals
-    only widen the margin)."""
-    if q.fixed or len(q.options) <= 4:
+# At most this many answers: every run of a lesson's chart (the Adam family's five, the five
+# methods of lesson 12) is an option and is in the answer's facts.
+MAX_OPTIONS = 5
+
+
+def _at_most(q: Question) -> Question:
+    """Two to MAX_OPTIONS answers: with more runners, the right one and the first others (fewer
+    rivals only widen the margin). No lesson has more runners than that (a test checks)."""
+    if q.fixed or len(q.options) <= MAX_OPTIONS:
         return q
-    keep = list(range(4)) if q.right < 4 else [0, 1, 2, q.right]
+    keep = list(range(MAX_OPTIONS)) if q.right < MAX_OPTIONS else [*range(MAX_OPTIONS - 1), q.right]
     facts = [q.facts[i] for i in keep] if len(q.facts) == len(q.options) else q.facts
     return dataclasses.replace(
         q, options=[q.options[i] for i in keep], right=keep.index(q.right), facts=facts

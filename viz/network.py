@@ -19,7 +19,9 @@ from plotly.subplots import make_subplots
 
 from networks import Network
 from optimizers import Run
+from optimizers.theory import stability_limit
 from viz.field import RAMP, Field, compress, contour_lines, field_scale, png_data_uri
+from viz.optimizer_views import VIEWS
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, animation_controls, packed
 
@@ -644,24 +646,13 @@ def lines_figure(
     return fig
 
 
-def stability_limit(name: str, hp: Mapping[str, float]) -> tuple[str, float] | None:
-    """The largest curvature at which ``name`` with settings ``hp`` is stable on a quadratic:
-    (formula key, value), or None where no limit of this form exists.
-
-    Gradient descent: 2/lr. Heavy ball (torch's SGD momentum μ): 2(1+μ)/lr. Nesterov (torch's
-    form): 2(1+μ)/(lr(1+2μ)). Adaptive methods divide each step by their own statistics of the
-    gradients, so their effective rate moves with the run: no fixed line."""
-    lr = hp.get("lr")
-    if not lr or lr <= 0:
-        return None
-    mu = float(hp.get("momentum", 0.0))
-    if name == "gd":
-        return "plain", 2.0 / lr
-    if name == "momentum":
-        return "heavy", 2.0 * (1.0 + mu) / lr
-    if name == "nesterov":
-        return "nesterov", 2.0 * (1.0 + mu) / (lr * (1.0 + 2.0 * mu))
-    return None
+def sharpness_limit(name: str, hp: Mapping[str, float]) -> tuple[str, float] | None:
+    """The largest curvature at which optimizer ``name`` with settings ``hp`` is stable on a
+    quadratic (optimizers.theory.stability_limit of its view's rule): (the rule, its value), or
+    None for a method without a fixed limit (the adaptive ones) or without a learning rate."""
+    rule = VIEWS[name].stability
+    value = None if rule is None else stability_limit(rule, hp)
+    return None if value is None else (rule, value)
 
 
 SHARPNESS_DECADES = 6  # the sharpness axis shows at most this many decades under its top
@@ -693,7 +684,7 @@ def sharpness_figure(
     font_size: int = 12,
 ) -> go.Figure:
     """The largest Hessian eigenvalue during training, with each method's stability limit on a
-    quadratic (``stability_limit``) as a dotted line named in the legend with its value: 2/lr
+    quadratic (``sharpness_limit``) as a dotted line named in the legend with its value: 2/lr
     for gradient descent, 2(1+μ)/lr for heavy ball, 2(1+μ)/(lr(1+2μ)) for Nesterov, none for
     adaptive methods. The axis covers the finite positive values and the limits, at most
     ``SHARPNESS_DECADES`` decades below the largest (a saturated run's 1e-200 is off it, said)."""
@@ -712,7 +703,7 @@ def sharpness_figure(
             )
         )
         values += [float(v) for v in tr.sharpness if np.isfinite(v) and v > 0]
-        limit = stability_limit(tr.name, getattr(tr, "hp", None) or {"lr": tr.lr})
+        limit = sharpness_limit(tr.name, getattr(tr, "hp", None) or {"lr": tr.lr})
         if limit is not None:
             kind, value = limit
             limits.append(value)

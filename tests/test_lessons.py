@@ -461,30 +461,54 @@ def backpropagated(net, theta) -> np.ndarray:
 
 def test_net_depth(monkeypatch):
     sigmoid, relu = (trained("net_depth", i) for i in range(2))
+    # The chart plots each layer's parameter gradient norm (5 layers: 4 hidden, the output).
+    assert sigmoid.trained[0].layer_norms.shape[1] == 5 == len(sigmoid.net.offsets)
     norms = sigmoid.trained[0].layer_norms[0]
-    # "starts at about 0.5 % of the last layer's (0.002 against 0.42)": 0.49 %
-    assert 0.003 < norms[0] / norms[-1] < 0.008 and norms[0] == pytest.approx(0.002, abs=0.0005)
+    # "falls going back at the start: 0.42 in layer 5, 0.09 in layer 4, 0.002 in layer 1 (about
+    # 0.5 % of layer 5's)": 0.0021, 0.0055, 0.024, 0.092, 0.42; 0.49 %
+    assert (np.diff(norms) > 0).all() and 0.003 < norms[0] / norms[-1] < 0.008
+    assert norms[0] == pytest.approx(0.002, abs=0.0005) and norms[-2] == pytest.approx(0.09, abs=0.005)
     assert norms[-1] == pytest.approx(0.42, abs=0.005)
-    # "going back one layer, dL/dh shrinks about fourfold" (3.6 to 4.0); ReLU: "grows about
-    # two to three times per layer" (2.1 to 3.2)
-    shrink = backpropagated(sigmoid.net, sigmoid.start)
-    assert (shrink[1:] / shrink[:-1] > 3.3).all() and (shrink[1:] / shrink[:-1] < 4.5).all()
-    grow = backpropagated(relu.net, relu.start)
-    assert (grow[:-1] / grow[1:] > 1.9).all() and (grow[:-1] / grow[1:] < 3.4).all()
-    # "every layer's gradient norm starts between 10 and 17" (10.3 to 17.1), "some twenty-five to
-    # forty times the sigmoid network's last layer" (24.6 to 40.8)
-    start = relu.trained[0].layer_norms[0]
-    assert start.min() == pytest.approx(10.3, abs=0.2) and start.max() == pytest.approx(17.1, abs=0.2)
-    assert start.min() / norms[-1] > 23 and start.max() / norms[-1] < 43
-    # "Within five steps that network stalls: every layer's gradient stays below 0.003 and the
-    # training loss at 0.692 to 0.693, ln 2, for the rest of the 200 steps": at every step, from
-    # step 4 on (largest 0.0023; loss 0.69204 to 0.69310).
+    # "Within five steps that network stalls: from step 4 on every layer's gradient stays below
+    # 0.003 (from step 6 on layer 1's is the highest line) and the training loss at 0.692 to
+    # 0.693, ln 2": at every step (largest 0.0023; loss 0.69204 to 0.69310; layer 1 highest at
+    # every step from step 5).
     dense = every_step(sigmoid.settings, monkeypatch)[0]
     assert np.allclose(dense.run.loss[sigmoid.trained[0].run.step, 0], sigmoid.trained[0].run.loss[:, 0])
     stalled = dense.run.step >= 4
     assert dense.layer_norms[stalled].max() < 0.0025
+    assert (dense.layer_norms[dense.run.step >= 6].argmax(1) == 0).all()
     loss = dense.run.loss[stalled, 0]
     assert loss.min() > 0.6915 and loss.max() < np.log(2) + 1e-4
+    # "every predicted probability stays between 0.498 and 0.502" (training and test points, at
+    # every record from step 4: 0.4982 to 0.5017), yet "the test accuracy (dotted) stays between
+    # 70 % and 83 % from step 8 on" (70.2 % to 82.3 %, 50 % up to step 4)
+    run, net = sigmoid.trained[0].run, sigmoid.net
+    for theta in run.path[run.step >= 4, 0]:
+        for X in (net.data.X, net.data.X_test):
+            p = net.predict_proba(theta, X)[0]
+            assert p.min() > 0.498 and p.max() < 0.502
+    acc = run.metrics["test_acc"][:, 0]
+    assert acc[run.step >= 8].min() >= 0.70 and acc[run.step >= 8].max() < 0.83
+    # ReLU: "start between 10 and 17 (15 in layer 1, 10 in layer 3, 17 in layer 5), some
+    # twenty-five to forty times the sigmoid network's last layer" (10.3 to 17.1; 24.6 to 40.8),
+    # "and fall together, to 0.4 to 0.75 by step 200" (0.41 to 0.75; each a tenth of its start)
+    start, end = relu.trained[0].layer_norms[0], relu.trained[0].layer_norms[-1]
+    assert start.min() == pytest.approx(10.3, abs=0.2) and start.max() == pytest.approx(17.1, abs=0.2)
+    assert start[0] == pytest.approx(15.25, abs=0.3) and np.argmin(start) == 2 and np.argmax(start) == 4
+    assert start.min() / norms[-1] > 23 and start.max() / norms[-1] < 43
+    assert relu.trained[0].run.step[-1] == 200 and 0.4 < end.min() and end.max() < 0.76
+    assert (end < start / 10).all()
+    # Behind the chart: "∂L/∂h shrinks about fourfold per layer going back" in the sigmoid network
+    # (3.6 to 4.0), "grows about two to three times per layer" in the ReLU one (2.1 to 3.2); "the
+    # ReLU network's inputs are about two to three times smaller per layer going back" (2.3 to 3.2)
+    shrink = backpropagated(sigmoid.net, sigmoid.start)
+    assert (shrink[1:] / shrink[:-1] > 3.3).all() and (shrink[1:] / shrink[:-1] < 4.5).all()
+    grow = backpropagated(relu.net, relu.start)
+    assert (grow[:-1] / grow[1:] > 1.9).all() and (grow[:-1] / grow[1:] < 3.4).all()
+    inputs = relu.net._forward(relu.start[None], relu.net.data.X)[0]
+    size = np.array([np.linalg.norm(h[0]) for h in inputs])  # x, h_1 .. h_4: each layer's input
+    assert (size[1:] / size[:-1] > 2.2).all() and (size[1:] / size[:-1] < 3.3).all()
 
 
 def test_net_step_size(monkeypatch):

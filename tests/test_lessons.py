@@ -590,6 +590,19 @@ def test_net_toy_lessons(monkeypatch):
     mu = result.trained[1].hp["momentum"]
     # "gradient descent runs at eta = 1.0 and momentum at eta = 0.1, the same effective step"
     assert lr["gd"] == pytest.approx(lr["momentum"] / (1 - mu)) == pytest.approx(1.0) and lr["adam"] == 0.01
+    # The whole curves as the chart draws them (a record every 3 steps): "momentum starts slower
+    # (its loss is above gradient descent's up to step 33 ...), then lies below it at every point
+    # from step 36 on: between steps 60 and 190 gradient descent's loss is 1.3 to 2.7 times
+    # momentum's (5.7 times at its jump near step 250), but it catches up by step 300"
+    shown = {t.name: t.run for t in result.trained}
+    step = shown["gd"].step
+    assert (np.diff(step) == 3).all() and (shown["momentum"].step == step).all()
+    ratio = shown["gd"].loss[:, 0] / shown["momentum"].loss[:, 0]
+    assert (ratio[(step > 0) & (step <= 33)] < 0.99).all() and (ratio[step >= 36] > 1.0).all()
+    middle = ratio[(step >= 60) & (step <= 190)]
+    assert 1.3 < middle.min() < 1.4 and 2.6 < middle.max() < 2.8  # 1.35 to 2.73
+    assert ratio.max() == pytest.approx(5.7, abs=0.05) and abs(step[np.argmax(ratio)] - 250) <= 5
+    assert ratio[-1] < 1.15 and (ratio[step >= 200] < 1.3).sum() >= 0.8 * (step >= 200).sum()
     ratios, adam_margins = [], []
     for iseed in range(8):
         runs = every_step(net_settings("net_toy_lessons", 0, iseed=str(iseed)), monkeypatch)

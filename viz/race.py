@@ -97,6 +97,7 @@ def _moving(shown: np.ndarray, behind: int) -> list[list[dict]]:
 
 
 def _constraint_shape(constraint: Mapping | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The outline (x, y) of an L1 ball (a diamond) or an L2 ball (a circle); None for none."""
     if not constraint:
         return None
     r = float(constraint["radius"])
@@ -107,6 +108,7 @@ def _constraint_shape(constraint: Mapping | None) -> tuple[np.ndarray, np.ndarra
 
 
 def _ball_name(ball: Mapping, relation: str) -> str:
+    """A ball's name as its inequality, e.g. ``|w|₁ ≤ 2``."""
     return f"|w|{'₁' if ball['norm'] == 'l1' else '₂'} {relation} {ball['radius']:g}"
 
 
@@ -134,10 +136,42 @@ def race_figure(
     word of the chart (large for a projector); ``legend_below`` puts the legend under the
     controls, so that the map gets the whole width (and the step slider a row of its own).
     ``inside`` draws what each optimizer holds (viz/inside.py) on racers whose runs recorded
-    their state."""
-    (x0, x1), (y0, y1) = surface.bounds
+    their state.
+
+    The static traces first (contours, balls, full paths, minima and saddles, the click grid),
+    then the animated ones (per racer its trail, marker, drawn state point and inside glyphs;
+    the step counter), the frames, the controls and the layout."""
     f = background or compute_field(objective or surface.value, surface.bounds)
     fig = PlainFigure()
+    _add_contours(fig, f, words)
+    _add_constraints(fig, constraint, words)
+    _add_guides(fig, guides)
+    _add_full_paths(fig, racers)
+    _add_critical_points(fig, surface, words)
+    if clickable:
+        _add_click_grid(fig, surface.bounds, words)
+    static = list(range(len(fig.data)))
+    shown = [frame_indices(r.run, frames) for r in racers]
+    count = max((len(s) for s in shown), default=1)
+    glyphs = _inside_glyphs(racers, surface.bounds, inside_words) if inside else [None] * len(racers)
+    scales_, said = _inside_scales(glyphs, shown, count, surface.bounds, inside_words)
+    for racer, rows, glyph in zip(racers, shown, glyphs, strict=True):
+        _add_racer(fig, racer, rows, glyph, scales_[0])
+    steps = [
+        int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0 for k in range(count)
+    ]
+    _add_counter(fig, surface.bounds, words["step"].format(step=steps[0]) + said[0], font_size)
+    animated = list(range(len(static), len(fig.data)))
+    counters = [words["step"].format(step=steps[k]) + said[k] for k in range(count)]
+    frame_list = _race_frames(racers, shown, glyphs, scales_, counters, steps, static, animated)
+    fig.set_frames(frame_list)
+    animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
+    _race_layout(fig, surface.bounds, f, height, font_size, legend_below)
+    return fig
+
+
+def _add_contours(fig: PlainFigure, f: Field, words: Mapping[str, str]) -> None:
+    """The field's contour lines, one static trace (the colours are the background image)."""
     cx, cy = contour_lines(f)
     fig.add_trace(
         go.Scatter(
@@ -150,6 +184,12 @@ def race_figure(
             name=words["contours"],
         )
     )
+
+
+def _add_constraints(
+    fig: PlainFigure, constraint: Mapping | Sequence[Mapping] | None, words: Mapping[str, str]
+) -> None:
+    """The balls the steps are projected on, dashed; named by their radius when several."""
     constraints = [constraint] if isinstance(constraint, Mapping) else list(constraint or ())
     for ball in constraints:
         shape = _constraint_shape(ball)
@@ -165,18 +205,26 @@ def race_figure(
                 hoverinfo="skip",
             )
         )
+
+
+def _add_guides(fig: PlainFigure, guides: Sequence[Mapping]) -> None:
+    """Faint dotted reference balls (the unit diamond and circle of the L1/L2 picture)."""
     for guide in guides:
-        gx_, gy_ = _constraint_shape(guide)
+        gx, gy = _constraint_shape(guide)
         fig.add_trace(
             go.Scatter(
-                x=gx_,
-                y=gy_,
+                x=gx,
+                y=gy,
                 mode="lines",
                 name=_ball_name(guide, "="),
                 line={"color": "rgba(30,30,30,0.55)", "width": 1.5, "dash": "dot"},
                 hoverinfo="skip",
             )
         )
+
+
+def _add_full_paths(fig: PlainFigure, racers: Sequence[Racer]) -> None:
+    """Every trajectory's whole path, faint, one static trace per racer."""
     for racer in racers:
         fig.add_trace(
             go.Scatter(
@@ -190,6 +238,10 @@ def race_figure(
                 showlegend=False,
             )
         )
+
+
+def _add_critical_points(fig: PlainFigure, surface, words: Mapping[str, str]) -> None:
+    """The surface's known minima (stars) and saddle points (crosses), where it has any."""
     if len(surface.minima):
         fig.add_trace(
             go.Scatter(
@@ -215,101 +267,127 @@ def race_figure(
                 marker={"symbol": "x-thin", "size": 14, "line": {"color": "#b00020", "width": 3}},
             )
         )
-    if clickable:
-        gx, gy = np.meshgrid(np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID))
-        fig.add_trace(
-            go.Scatter(
-                x=packed(gx.ravel()),
-                y=packed(gy.ravel()),
-                mode="markers",
-                # One marker drawn (hover and clicks still find every grid point): the trace is
-                # redrawn with every frame (below), and 1,681 drawn markers doubled the frame time.
-                marker={"size": 14, "opacity": 0, "maxdisplayed": 1},
-                showlegend=False,
-                name="click",
-                hovertemplate="(%{x:.2f}, %{y:.2f})<extra>" + words["click"] + "</extra>",
-            )
+
+
+def _add_click_grid(fig: PlainFigure, bounds, words: Mapping[str, str]) -> None:
+    """An invisible grid of points over the map: a click on it becomes a start."""
+    (x0, x1), (y0, y1) = bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID))
+    fig.add_trace(
+        go.Scatter(
+            x=packed(gx.ravel()),
+            y=packed(gy.ravel()),
+            mode="markers",
+            # One marker drawn (hover and clicks still find every grid point): the trace is
+            # redrawn with every frame (below), and 1,681 drawn markers doubled the frame time.
+            marker={"size": 14, "opacity": 0, "maxdisplayed": 1},
+            showlegend=False,
+            name="click",
+            hovertemplate="(%{x:.2f}, %{y:.2f})<extra>" + words["click"] + "</extra>",
         )
-    first_animated = len(fig.data)
-    shown = [frame_indices(r.run, frames) for r in racers]
-    count = max((len(s) for s in shown), default=1)
-    glyphs: list[Glyphs | None] = [None] * len(racers)
-    if inside:
-        recorded = [r.run for r in racers if r.run.update is not None]
-        scale = scales(recorded, surface.bounds)
-        legend: set[str] = set()  # each kind of glyph once in the legend
-        for i, r in enumerate(racers):
-            if r.run.update is not None:
-                words_ = inside_words or INSIDE_ENGLISH
-                glyphs[i] = Glyphs(r.run, r.color, scale, surface.bounds, words_, legend)
-    # The inside's scales of each frame (one for all racers), said after the step counter.
-    inside_scales: list[Scales | None] = [None] * count
+    )
+
+
+def _inside_glyphs(
+    racers: Sequence[Racer], bounds, inside_words: Mapping[str, str] | None
+) -> list[Glyphs | None]:
+    """Each racer's inside-view glyphs (None for a run that recorded no state), at one scale
+    for all of them; each kind of glyph once in the legend."""
+    recorded = [r.run for r in racers if r.run.update is not None]
+    scale = scales(recorded, bounds)
+    legend: set[str] = set()
+    return [
+        Glyphs(r.run, r.color, scale, bounds, inside_words or INSIDE_ENGLISH, legend)
+        if r.run.update is not None
+        else None
+        for r in racers
+    ]
+
+
+def _inside_scales(
+    glyphs: Sequence[Glyphs | None],
+    shown: Sequence[np.ndarray],
+    count: int,
+    bounds,
+    inside_words: Mapping[str, str] | None,
+) -> tuple[list[Scales | None], list[str]]:
+    """The inside view's scales of each frame (one for all racers) and the words that state
+    them after the step counter (empty without an inside view)."""
+    frame_scales_: list[Scales | None] = [None] * count
     said = [""] * count
-    if any(g is not None for g in glyphs):
-        words_ = inside_words or INSIDE_ENGLISH
-        boxes = any(g is not None and g.run.effective_lr is not None for g in glyphs)
-        for k in range(count):
-            pieces = [
-                g.vectors(rows[min(k, len(rows) - 1)])
-                for g, rows in zip(glyphs, shown, strict=True)
-                if g is not None
-            ]
-            inside_scales[k] = frame_scales(pieces, surface.bounds)
-            if inside_scales[k] is not None:
-                key = "scale_box" if boxes else "scale"
-                said[k] = words_[key].format(arrow=inside_scales[k].arrow, box=inside_scales[k].box)
-    for racer, rows, glyph in zip(racers, shown, glyphs, strict=True):
-        fig.add_trace(
-            go.Scatter(
-                x=packed(_lines(racer.run.path[rows[:1]], 0)),
-                y=packed(_lines(racer.run.path[rows[:1]], 1)),
-                mode="lines",
-                line={"color": racer.color, "width": 3},
-                hoverinfo="skip",
-                legendgroup=racer.label,
-                showlegend=False,
-            )
+    if not any(g is not None for g in glyphs):
+        return frame_scales_, said
+    words = inside_words or INSIDE_ENGLISH
+    key = "scale_box" if any(g is not None and g.run.effective_lr is not None for g in glyphs) else "scale"
+    for k in range(count):
+        pieces = [
+            g.vectors(rows[min(k, len(rows) - 1)])
+            for g, rows in zip(glyphs, shown, strict=True)
+            if g is not None
+        ]
+        frame_scales_[k] = frame_scales(pieces, bounds)
+        if frame_scales_[k] is not None:
+            said[k] = words[key].format(arrow=frame_scales_[k].arrow, box=frame_scales_[k].box)
+    return frame_scales_, said
+
+
+def _add_racer(
+    fig: PlainFigure, racer: Racer, rows: np.ndarray, glyph: Glyphs | None, first_scale: Scales | None
+) -> None:
+    """A racer's animated traces as at the first frame: its trail, its marker (its legend
+    entry), the point of its state it draws (if any) and its inside glyphs (if any)."""
+    fig.add_trace(
+        go.Scatter(
+            x=packed(_lines(racer.run.path[rows[:1]], 0)),
+            y=packed(_lines(racer.run.path[rows[:1]], 1)),
+            mode="lines",
+            line={"color": racer.color, "width": 3},
+            hoverinfo="skip",
+            legendgroup=racer.label,
+            showlegend=False,
         )
-        start = racer.run.path[0]
+    )
+    start = racer.run.path[0]
+    fig.add_trace(
+        go.Scatter(
+            x=packed(start[:, 0]),
+            y=packed(start[:, 1]),
+            mode="markers",
+            name=racer.label,
+            legendgroup=racer.label,
+            marker={"color": racer.color, "size": 12, "line": {"color": "white", "width": 2}},
+            hovertemplate=racer.label + " (%{x:.3f}, %{y:.3f})<extra></extra>",
+        )
+    )
+    if racer.drawn is not None:
+        name = f"{racer.label}: {racer.drawn_label}"
         fig.add_trace(
             go.Scatter(
                 x=packed(start[:, 0]),
                 y=packed(start[:, 1]),
                 mode="markers",
-                name=racer.label,
+                name=name,
                 legendgroup=racer.label,
-                marker={"color": racer.color, "size": 12, "line": {"color": "white", "width": 2}},
-                hovertemplate=racer.label + " (%{x:.3f}, %{y:.3f})<extra></extra>",
+                marker={"color": racer.color, "size": 12, "symbol": "diamond-open", "line": {"width": 3}},
+                hovertemplate=name + " (%{x:.3f}, %{y:.3f})<extra></extra>",
             )
         )
-        if racer.drawn is not None:
-            name = f"{racer.label}: {racer.drawn_label}"
-            fig.add_trace(
-                go.Scatter(
-                    x=packed(start[:, 0]),
-                    y=packed(start[:, 1]),
-                    mode="markers",
-                    name=name,
-                    legendgroup=racer.label,
-                    marker={"color": racer.color, "size": 12, "symbol": "diamond-open", "line": {"width": 3}},
-                    hovertemplate=name + " (%{x:.3f}, %{y:.3f})<extra></extra>",
-                )
-            )
-        if glyph is not None:  # drawn as at the first frame
-            for trace, (gx_, gy_) in zip(glyph.traces(), glyph.frame(rows[0], inside_scales[0]), strict=True):
-                fig.add_trace(trace.update(x=packed(gx_), y=packed(gy_)))
-    steps = [
-        int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0 for k in range(count)
-    ]
-    # The step counter is a text trace just above the map's top-left corner, animated with the
-    # markers: as the slider's label it cost two text measurements per frame when the chart
-    # first drew (about a second for 200 frames). No text shadow: that cost as much again.
+    if glyph is not None:
+        for trace, (gx, gy) in zip(glyph.traces(), glyph.frame(rows[0], first_scale), strict=True):
+            fig.add_trace(trace.update(x=packed(gx), y=packed(gy)))
+
+
+def _add_counter(fig: PlainFigure, bounds, text: str, font_size: int) -> None:
+    """The step counter: a text trace just above the map's top-left corner, animated with the
+    markers. As the slider's label it cost two text measurements per frame when the chart
+    first drew (about a second for 200 frames). No text shadow: that cost as much again."""
+    (x0, x1), (_, y1) = bounds
     fig.add_trace(
         go.Scatter(
             x=[x0 + 0.03 * (x1 - x0)],  # clear of the y axis labels
             y=[y1],
             mode="text",
-            text=[words["step"].format(step=steps[0]) + said[0]],
+            text=[text],
             textposition="top right",
             textfont={"size": font_size + 4, "color": "#1a1a1a"},
             cliponaxis=False,
@@ -318,21 +396,34 @@ def race_figure(
             name="counter",
         )
     )
-    animated = list(range(first_animated, len(fig.data)))
-    # Every static trace is named in each frame too, with no data: Plotly.animate recomputes
-    # the calcdata of all traces but redraws only those named, and a static trace left without
-    # its drawn node breaks click selection after any animation (plotly.js' styleOnSelect reads
-    # cd[0].node3): clicks on the map then set no start after Play, Pause or the slider.
-    # Measured: 200 frames play in the same time either way.
-    static = list(range(first_animated))
+
+
+def _race_frames(
+    racers: Sequence[Racer],
+    shown: Sequence[np.ndarray],
+    glyphs: Sequence[Glyphs | None],
+    frame_scales_: Sequence[Scales | None],
+    counters: Sequence[str],
+    steps: Sequence[int],
+    static: list[int],
+    animated: list[int],
+) -> list[dict]:
+    """The animation's frames as plain dicts: per frame each racer's trail and marker, its
+    drawn state point and glyphs, then the counter's words.
+
+    Every static trace is named in each frame too, with no data: Plotly.animate recomputes the
+    calcdata of all traces but redraws only those named, and a static trace left without its
+    drawn node breaks click selection after any animation (plotly.js' styleOnSelect reads
+    cd[0].node3): clicks on the map then set no start after Play, Pause or the slider.
+    Measured: 200 frames play in the same time either way."""
     # {"type": "scatter"}: how Plotly's validation wrote an empty trace (the frames go unvalidated)
     untouched = [{"type": "scatter"}] * len(static)
-    frame_list = []
     moving = [
         _moving(racer.run.path[rows], _trail_frames(racer.run))
         for racer, rows in zip(racers, shown, strict=True)
     ]
-    for k in range(count):
+    frame_list = []
+    for k in range(len(counters)):
         data = []
         for racer, rows, glyph, pieces in zip(racers, shown, glyphs, moving, strict=True):
             i = min(k, len(rows) - 1)
@@ -343,14 +434,19 @@ def race_figure(
                 point = np.where(np.isnan(racer.drawn[rows[i]]), at, racer.drawn[rows[i]])
                 data.append({"type": "scatter", "x": packed(point[:, 0]), "y": packed(point[:, 1])})
             if glyph is not None:
-                drawn = glyph.frame(rows[i], inside_scales[k])
+                drawn = glyph.frame(rows[i], frame_scales_[k])
                 data += [{"type": "scatter", "x": packed(x), "y": packed(y)} for x, y in drawn]
-        data.append({"type": "scatter", "text": [words["step"].format(step=steps[k]) + said[k]]})
+        data.append({"type": "scatter", "text": [counters[k]]})
         frame_list.append({"data": untouched + data, "traces": static + animated, "name": str(steps[k])})
-    fig.set_frames(frame_list)
-    animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
-    # On the right, beside the square map (on top it ran under the mode bar), or under the
-    # Play/Pause row and the slider, where it takes no width from the map.
+    return frame_list
+
+
+def _race_layout(fig: PlainFigure, bounds, f: Field, height: int, font_size: int, legend_below: bool) -> None:
+    """The square map's axes, the field as its background image, the legend and the margins.
+
+    The legend on the right, beside the square map (on top it ran under the mode bar), or
+    under the Play/Pause row and the slider, where it takes no width from the map."""
+    (x0, x1), (y0, y1) = bounds
     legend = {"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left"}
     if legend_below:
         legend = {"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0.0, "xanchor": "left"}
@@ -398,12 +494,11 @@ def race_figure(
         clickmode="event+select",
         dragmode="pan",
     )
-    return fig
 
 
 def _trail_frames(run: Run) -> int:
-    # Shorter trails when many trajectories move at once, none past 8: the figure stays small
-    # (the full paths are drawn underneath anyway).
+    """How many frames a marker's trail spans: shorter when many trajectories move at once,
+    none past 8, so the figure stays small (the full paths are drawn underneath anyway)."""
     return 0 if run.n > 8 else max(2, min(10, 60 // run.n))
 
 

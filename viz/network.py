@@ -135,14 +135,62 @@ def training_figure(
     ``landscape`` (ui.network_scene.Landscape, or None) holds the plane's grid and each
     trainee's projected path; all trainees then share one network and ``start``. ``narrow``
     (a phone) puts the landscape and the curves under each other. ``examples`` (each trainee's
-    examples per step): the curves against examples seen, and the frames on that axis."""
-    k = len(trainees)
-    cols, specs, land, curve, heights = _layout_grid(k, landscape is not None, narrow)
+    examples per step): the curves against examples seen, and the frames on that axis.
+
+    The static traces first (each panel's data, the landscape, the curves), then the animated
+    ones (each trainee's boundary and its points on the landscape and the curves; the counter),
+    the frames, the controls and the layout."""
+    fig, land, curve = _training_grid(trainees, landscape, words, narrow)
+    net = trainees[0].net
+    bounds = _xy_bounds(net)
+    # Each trainee's x (its steps, or the examples it has seen) and the record each frame shows
+    # of it: runs of different lengths share the frame axis and each ends at its own last record.
+    xs = [t.run.step * (examples[j] if examples else 1) for j, t in enumerate(trainees)]
+    x_title = words["x_examples"] if examples else words["x_step"]
+    records, axis = frame_records(xs, frames)
+    for i in range(len(trainees)):
+        _add_data_panel(fig, net, bounds, words, 2 * i + 1, legend=i == 0)
+    if landscape is not None:
+        _landscape_static(fig, landscape, trainees, words, *land)
+    starred = next((t for t in trainees if t.stop is not None), None)  # the one stop in the legend
+    for t, x in zip(trainees, xs, strict=True):
+        _add_curves(fig, t, x, x_title, words, curve, starred)
+    _curve_axes(fig, curve, x_title)
+    regions = [_regions(t.net, t.run.path[records[j], 0], bounds) for j, t in enumerate(trainees)]
+    static = list(range(len(fig.data)))
+    _add_boundaries(fig, trainees, [r[0] for r in regions])
+    panels = [(land, True), (curve, False)] if landscape is not None else [(curve, False)]
+    _add_markers(fig, trainees, panels)
+    _add_training_counter(fig, trainees, curve, font_size)
+    animated = list(range(len(static), len(fig.data)))
+    counters = [
+        words["examples"].format(examples=int(at)) if examples else words["step"].format(step=int(at))
+        for at in axis
+    ]
+    frame_list = _training_frames(trainees, landscape, regions, records, xs, panels, counters, axis, words)
+    untouched = [{"type": "scatter"}] * len(static)  # as Plotly's validation wrote {} (race.py)
+    frame_list = [
+        {"data": untouched + data, "traces": static + animated, "name": str(int(at))}
+        for data, at in zip(frame_list, axis, strict=True)
+    ]
+    for index, update in zip(animated, frame_list[0]["data"][len(static) :], strict=True):
+        fig.data[index].update({key: v for key, v in update.items() if key != "type"})
+    fig.set_frames(frame_list)
+    _training_layout(fig, [frame["name"] for frame in frame_list], words, height, font_size, narrow)
+    return fig
+
+
+def _training_grid(
+    trainees: Sequence[Trainee], landscape, words: Mapping[str, str], narrow: bool
+) -> tuple[PlainFigure, tuple | None, tuple]:
+    """The figure's subplots (``_layout_grid``) with their titles, the curves' panel with a
+    second y axis on the right (test accuracy, linear from 0 to 1); and the landscape's and the
+    curves' (row, col)."""
+    cols, specs, land, curve, heights = _layout_grid(len(trainees), landscape is not None, narrow)
     titles = [t.label for t in trainees]
     if landscape is not None:
         titles.append(words["landscape_test"] if landscape.test else words["landscape"])
     titles.append(f"{words['train_loss']} / {words['test_loss']} / {words['test_acc']}")
-    # The curves' panel has a second y axis on the right: test accuracy, linear from 0 to 1.
     specs[curve[0] - 1] = list(specs[curve[0] - 1])
     specs[curve[0] - 1][curve[1] - 1] = {**specs[curve[0] - 1][curve[1] - 1], "secondary_y": True}
     fig = make_subplots(
@@ -155,143 +203,161 @@ def training_figure(
         horizontal_spacing=0.06,
         row_heights=heights,
     )
-    net = trainees[0].net
-    bounds = _xy_bounds(net)
-    # Each trainee's x (its steps, or the examples it has seen) and the record each frame shows
-    # of it: runs of different lengths share the frame axis and each ends at its own last record.
-    xs = [t.run.step * (examples[j] if examples else 1) for j, t in enumerate(trainees)]
-    x_title = words["x_examples"] if examples else words["x_step"]
-    records, axis = frame_records(xs, frames)
+    return fig, land, curve
+
+
+def _add_data_panel(
+    fig: go.Figure, net: Network, bounds, words: Mapping[str, str], col: int, legend: bool
+) -> None:
+    """A boundary panel's static part: the class-0 tint, the test and training points (one
+    trace per class and set), its axes without ticks."""
     data = net.data
-    # ---- static traces: per panel, the class-0 tint, the data; then the landscape and curves
-    for i in range(k):
-        col = 2 * i + 1
-        fig.add_shape(
-            type="rect",
-            x0=bounds[0][0],
-            x1=bounds[0][1],
-            y0=bounds[1][0],
-            y1=bounds[1][1],
-            fillcolor=CLASS_TINTS[0],
-            line={"width": 0},
-            layer="below",
-            row=1,
-            col=col,
-        )
-        for X, y, which in ((data.X_test, data.y_test, "test"), (data.X, data.y, "train")):
-            # One trace per class, one colour each: a colour per point costs a validation each.
-            for c in range(net.classes):
-                mine = y == c
-                fig.add_trace(
-                    go.Scatter(
-                        x=packed(X[mine, 0]),
-                        y=packed(X[mine, 1]),
-                        mode="markers",
-                        marker={
-                            "color": CLASS_COLORS[c % len(CLASS_COLORS)],
-                            "size": 6 if which == "train" else 3,
-                            "opacity": 1.0 if which == "train" else 0.35,
-                            "line": {"width": 0.8 if which == "train" else 0, "color": "white"},
-                        },
-                        name=words[which],
-                        legendgroup=which,
-                        showlegend=i == 0 and c == 0,
-                        hoverinfo="skip",
-                    ),
-                    row=1,
-                    col=col,
-                )
-        fig.update_xaxes(
-            range=list(bounds[0]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
-        )
-        fig.update_yaxes(
-            range=list(bounds[1]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
-        )
-    if landscape is not None:
-        _landscape_static(fig, landscape, trainees, words, *land)
-    for j, t in enumerate(trainees):
-        run = t.run
-        fig.add_trace(
-            go.Scatter(
-                x=xs[j],
-                y=packed(run.loss[:, 0]),
-                mode="lines",
-                line={"color": t.color, "width": 2},
-                name=f"{t.label}: {words['train_loss']}",
-                showlegend=False,
-                hovertemplate=_hover(t.label, x_title, words["train_loss"]),
-            ),
-            row=curve[0],
-            col=curve[1],
-        )
-        test = run.metrics["test_loss"][:, 0]
-        fig.add_trace(
-            go.Scatter(
-                x=xs[j],
-                y=packed(test),
-                mode="lines",
-                line={"color": t.color, "width": 1.5, "dash": "dash"},
-                name=f"{t.label}: {words['test_loss']}",
-                showlegend=False,
-                hovertemplate=_hover(t.label, x_title, words["test_loss"]),
-            ),
-            row=curve[0],
-            col=curve[1],
-        )
-        # Test accuracy beside the test loss: the loss may climb while the errors barely change
-        # (over-confidence on the points it gets wrong, not more of them).
-        fig.add_trace(
-            go.Scatter(
-                x=xs[j],
-                y=packed(run.metrics["test_acc"][:, 0]),
-                mode="lines",
-                line={"color": t.color, "width": 1.5, "dash": "dot"},
-                name=f"{t.label}: {words['test_acc']}",
-                showlegend=False,
-                hovertemplate=_hover(t.label, x_title, words["test_acc"]),
-            ),
-            row=curve[0],
-            col=curve[1],
-            secondary_y=True,
-        )
-        if t.stop is not None:
-            best = t.stop
+    fig.add_shape(
+        type="rect",
+        x0=bounds[0][0],
+        x1=bounds[0][1],
+        y0=bounds[1][0],
+        y1=bounds[1][1],
+        fillcolor=CLASS_TINTS[0],
+        line={"width": 0},
+        layer="below",
+        row=1,
+        col=col,
+    )
+    for X, y, which in ((data.X_test, data.y_test, "test"), (data.X, data.y, "train")):
+        # One trace per class, one colour each: a colour per point costs a validation each.
+        for c in range(net.classes):
+            mine = y == c
             fig.add_trace(
                 go.Scatter(
-                    x=[int(xs[j][best])],
-                    y=[float(test[best])],
+                    x=packed(X[mine, 0]),
+                    y=packed(X[mine, 1]),
                     mode="markers",
                     marker={
-                        "symbol": "star",
-                        "size": 13,
-                        "color": t.color,
-                        "line": {"width": 1, "color": "black"},
+                        "color": CLASS_COLORS[c % len(CLASS_COLORS)],
+                        "size": 6 if which == "train" else 3,
+                        "opacity": 1.0 if which == "train" else 0.35,
+                        "line": {"width": 0.8 if which == "train" else 0, "color": "white"},
                     },
-                    name=words["stop"],
-                    legendgroup="stop",
-                    showlegend=t is next(u for u in trainees if u.stop is not None),
-                    hovertemplate=_hover(f"{t.label}: {words['stop']}", x_title, words["test_loss"]),
+                    name=words[which],
+                    legendgroup=which,
+                    showlegend=legend and c == 0,
+                    hoverinfo="skip",
                 ),
-                row=curve[0],
-                col=curve[1],
+                row=1,
+                col=col,
             )
-    fig.update_yaxes(type="log", row=curve[0], col=curve[1], secondary_y=False)
+    fig.update_xaxes(
+        range=list(bounds[0]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
+    )
+    fig.update_yaxes(
+        range=list(bounds[1]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
+    )
+
+
+def _add_curves(
+    fig: go.Figure,
+    t: Trainee,
+    x: np.ndarray,
+    x_title: str,
+    words: Mapping[str, str],
+    curve: tuple[int, int],
+    starred: Trainee | None,
+) -> None:
+    """A trainee's learning curves: training loss, test loss (dashed), test accuracy (dotted, on
+    the right axis) and, with early stopping, a star at the record it keeps (in the legend for
+    ``starred`` only)."""
+    run = t.run
+    row, col = curve
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=packed(run.loss[:, 0]),
+            mode="lines",
+            line={"color": t.color, "width": 2},
+            name=f"{t.label}: {words['train_loss']}",
+            showlegend=False,
+            hovertemplate=_hover(t.label, x_title, words["train_loss"]),
+        ),
+        row=row,
+        col=col,
+    )
+    test = run.metrics["test_loss"][:, 0]
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=packed(test),
+            mode="lines",
+            line={"color": t.color, "width": 1.5, "dash": "dash"},
+            name=f"{t.label}: {words['test_loss']}",
+            showlegend=False,
+            hovertemplate=_hover(t.label, x_title, words["test_loss"]),
+        ),
+        row=row,
+        col=col,
+    )
+    # Test accuracy beside the test loss: the loss may climb while the errors barely change
+    # (over-confidence on the points it gets wrong, not more of them).
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=packed(run.metrics["test_acc"][:, 0]),
+            mode="lines",
+            line={"color": t.color, "width": 1.5, "dash": "dot"},
+            name=f"{t.label}: {words['test_acc']}",
+            showlegend=False,
+            hovertemplate=_hover(t.label, x_title, words["test_acc"]),
+        ),
+        row=row,
+        col=col,
+        secondary_y=True,
+    )
+    if t.stop is not None:
+        best = t.stop
+        fig.add_trace(
+            go.Scatter(
+                x=[int(x[best])],
+                y=[float(test[best])],
+                mode="markers",
+                marker={
+                    "symbol": "star",
+                    "size": 13,
+                    "color": t.color,
+                    "line": {"width": 1, "color": "black"},
+                },
+                name=words["stop"],
+                legendgroup="stop",
+                showlegend=t is starred,
+                hovertemplate=_hover(f"{t.label}: {words['stop']}", x_title, words["test_loss"]),
+            ),
+            row=row,
+            col=col,
+        )
+
+
+def _curve_axes(fig: go.Figure, curve: tuple[int, int], x_title: str) -> None:
+    """The curves' axes: the losses on a log axis, test accuracy from 0 to 100 % on the right."""
+    row, col = curve
+    fig.update_yaxes(type="log", row=row, col=col, secondary_y=False)
     fig.update_yaxes(
         range=[0, 1.02],
         tickmode="array",  # its own ticks (else placed at the log axis's grid lines: 9 %, 15 %, 21 %...)
         tickvals=[0, 0.25, 0.5, 0.75, 1],
         tickformat=".0%",
         showgrid=False,
-        row=curve[0],
-        col=curve[1],
+        row=row,
+        col=col,
         secondary_y=True,
     )
-    fig.update_xaxes(title_text=x_title, row=curve[0], col=curve[1])
-    # ---- animated traces: per trainee its boundary, its point on the landscape, on the curves
-    regions = [_regions(t.net, t.run.path[records[j], 0], bounds) for j, t in enumerate(trainees)]
-    static = list(range(len(fig.data)))
+    fig.update_xaxes(title_text=x_title, row=row, col=col)
+
+
+def _add_boundaries(
+    fig: go.Figure, trainees: Sequence[Trainee], first: Sequence[list[tuple[np.ndarray, np.ndarray]]]
+) -> None:
+    """Each trainee's decision regions as at the first frame: a filled polygon per class > 0."""
     for i, t in enumerate(trainees):
-        for c, (px, py) in enumerate(regions[i][0]):
+        for c, (px, py) in enumerate(first[i]):
             fig.add_trace(
                 go.Scatter(
                     x=packed(px),
@@ -307,7 +373,11 @@ def training_figure(
                 row=1,
                 col=2 * i + 1,
             )
-    panels = [(land, True), (curve, False)] if landscape is not None else [(curve, False)]
+
+
+def _add_markers(fig: go.Figure, trainees: Sequence[Trainee], panels: Sequence[tuple[tuple, bool]]) -> None:
+    """Each trainee's moving point on the landscape and on the curves (the curves' one in the
+    legend); placed by the first frame."""
     for t in trainees:
         for (row, col), on_landscape in panels:
             fig.add_trace(
@@ -325,7 +395,12 @@ def training_figure(
                 row=row,
                 col=col,
             )
-    # The step counter: inside the curves' panel, at its top left (clear of every title).
+
+
+def _add_training_counter(
+    fig: go.Figure, trainees: Sequence[Trainee], curve: tuple[int, int], font_size: int
+) -> None:
+    """The step counter: inside the curves' panel, at its top left (clear of every title)."""
     top = max(float(np.nanmax(t.run.loss)) for t in trainees)
     top = max(top, max(float(np.nanmax(t.run.metrics["test_loss"])) for t in trainees))
     fig.add_trace(
@@ -344,13 +419,26 @@ def training_figure(
         row=curve[0],
         col=curve[1],
     )
-    animated = list(range(len(static), len(fig.data)))
-    untouched = [{"type": "scatter"}] * len(static)  # as Plotly's validation wrote {} (race.py)
-    frame_list = []
-    for f, at in enumerate(axis):
+
+
+def _training_frames(
+    trainees: Sequence[Trainee],
+    landscape,
+    regions: Sequence[list],
+    records: Sequence[np.ndarray],
+    xs: Sequence[np.ndarray],
+    panels: Sequence[tuple[tuple, bool]],
+    counters: Sequence[str],
+    axis: np.ndarray,
+    words: Mapping[str, str],
+) -> list[list[dict]]:
+    """The animated traces' data of each frame: the boundaries, each trainee's point on the
+    landscape (with what is off the plane in its hover) and on the curves, the counter."""
+    out = []
+    for f in range(len(axis)):
         data = []
-        for i in range(k):
-            data += [{"type": "scatter", "x": packed(px), "y": packed(py)} for px, py in regions[i][f]]
+        for polygons in regions:
+            data += [{"type": "scatter", "x": packed(px), "y": packed(py)} for px, py in polygons[f]]
         for j, t in enumerate(trainees):
             record = records[j][f]
             for _, on_landscape in panels:
@@ -362,17 +450,18 @@ def training_figure(
                     value = float(t.run.loss[record, 0])
                     hover = f"{t.label}: {words['train_loss']} {value:.4g}"
                     data.append({"type": "scatter", "x": [int(xs[j][record])], "y": [value], "text": [hover]})
-        step = int(at)
-        counter = words["examples"].format(examples=step) if examples else words["step"].format(step=step)
-        data.append({"type": "scatter", "text": [counter]})
-        # Static traces named with no data: Plotly.animate keeps their drawn nodes (see race.py).
-        frame_list.append({"data": untouched + data, "traces": static + animated, "name": str(step)})
-        if f == 0:
-            for index, update in zip(animated, data, strict=True):
-                fig.data[index].update({key: v for key, v in update.items() if key != "type"})
-    fig.set_frames(frame_list)
-    # The legend under the Play/Pause row and the slider's own row, at a distance in pixels (a
-    # fraction of the plot's height put it over the buttons on a projector's shorter chart).
+        data.append({"type": "scatter", "text": [counters[f]]})
+        out.append(data)
+    return out
+
+
+def _training_layout(
+    fig: go.Figure, names: list[str], words: Mapping[str, str], height: int, font_size: int, narrow: bool
+) -> None:
+    """Margins, the legend under the Play/Pause row and the slider's own row, the controls.
+
+    The legend at a distance in pixels: a fraction of the plot's height put it over the buttons
+    on a projector's shorter chart."""
     bottom = 6 * font_size + 125
     below_controls = (4 * font_size + 105) / max(height - 70 - bottom, 100)
     fig.update_layout(
@@ -383,10 +472,9 @@ def training_figure(
         hovermode="closest",
         dragmode="pan",
     )
-    animation_controls(fig, [frame["name"] for frame in frame_list], words, font_size, own_row=True)
+    animation_controls(fig, names, words, font_size, own_row=True)
     if narrow:  # panels a hundred pixels wide: smaller titles
         fig.update_annotations(font_size=font_size - 2)
-    return fig
 
 
 def _hover(title: str, x_label: str, y_label: str) -> str:

@@ -6,15 +6,17 @@ import streamlit as st
 from optimizers import OPTIMIZERS, simulate
 from surfaces import SURFACES
 from ui import settings as cfg
-from ui.shell import lang, language_query, require_app_shell, say
+from ui.page_state import PageState
+from ui.shell import lang, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words, surface_title
-from ui.widgets import notices
 from viz.maps import basin_figure, basin_labels
 
-MAX_OPTIMIZERS = 3
+BASINS_MAX_OPTIMIZERS = 3  # maps side by side
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
-SIDE = cfg.Setting("side", "sw.side", 100, "slider", 20, 300, 10)  # 90,000 starts at most
-STEPS = cfg.Setting("steps", "pg.steps", 500, "slider", 10, 1000, 10)
+BASINS_SETTINGS = {
+    "side": cfg.Setting("side", "sw.side", 100, "slider", 20, 300, 10),  # 90,000 starts at most
+    "steps": cfg.Setting("steps", "pg.steps", 500, "slider", 10, 1000, 10),
+}
 # Surfaces with several minima first: they are what this page is for.
 FIRST_SURFACES = ("himmelblau", "six_hump_camel", "rastrigin", "styblinski_tang")
 SURFACE_ORDER = (*FIRST_SURFACES, *(n for n in SURFACES if n not in FIRST_SURFACES))
@@ -37,30 +39,30 @@ def _basins(surface_name: str, optimizer: str, side: int, steps: int) -> dict:
     return {"xs": xs, "ys": ys, "labels": basin_labels(surface, run), "taken": taken}
 
 
-def _load_from_url() -> None:
-    """The settings of a shared link into the widgets (each checked, the bad ones reported)."""
-    r = cfg.QueryReader(st.query_params.to_dict())
-    state = st.session_state
-    state["ba.surface"] = r.choice("s", SURFACE_ORDER, SURFACE_ORDER[0])
-    state["ba.optimizers"] = r.choices("opt", tuple(OPTIMIZERS), DEFAULT_OPTIMIZERS, MAX_OPTIMIZERS)
-    state["ba.side"], state["ba.steps"] = r.setting(SIDE), r.setting(STEPS)
-    state["ba.notices"] = (r.replaced, r.clamped)
+def _from_query(query) -> tuple[dict, list[str], list[str]]:
+    """The widget values of a link: (values by name, keys replaced, keys clamped)."""
+    r = cfg.QueryReader(query)
+    values = {"surface": r.choice("s", SURFACE_ORDER, SURFACE_ORDER[0])}
+    values["optimizers"] = r.choices("opt", tuple(OPTIMIZERS), DEFAULT_OPTIMIZERS, BASINS_MAX_OPTIMIZERS)
+    values |= {name: r.setting(spec) for name, spec in BASINS_SETTINGS.items()}
+    return values, r.replaced, r.clamped
+
+
+STATE = PageState("basins", "ba.", BASINS_SETTINGS, read=_from_query, first="surface")
 
 
 def _query() -> dict[str, str]:
     """The page's settings as URL parameters: a copied link reopens the same maps."""
-    state = st.session_state
-    query = {"s": state["ba.surface"], "opt": ",".join(state["ba.optimizers"])}
-    query |= {"side": str(state["ba.side"]), "steps": str(state["ba.steps"])}
-    return query | language_query()
+    v = STATE.values()
+    query = {"s": v["surface"], "opt": ",".join(v["optimizers"])}
+    return query | {"side": str(v["side"]), "steps": str(v["steps"])}
 
 
 require_app_shell()
-if "ba.surface" not in st.session_state:  # a new visit: the link's settings
-    _load_from_url()
+STATE.load()  # a new visit: the link's settings
 st.title(say("ba.title"))
 st.caption(say("ba.intro"))
-notices(*st.session_state.pop("ba.notices", ([], [])), say)
+STATE.notices()
 side = st.sidebar
 surface_name = side.selectbox(
     say("pg.surface"),
@@ -71,13 +73,13 @@ surface_name = side.selectbox(
 optimizers = side.multiselect(
     say("pg.optimizers"),
     list(OPTIMIZERS),
-    max_selections=MAX_OPTIMIZERS,
+    max_selections=BASINS_MAX_OPTIMIZERS,
     key="ba.optimizers",
     format_func=lambda n: optimizer_title(n, lang()),
 )
-resolution = side.slider(say("sw.side"), SIDE.low, SIDE.high, step=SIDE.step, key="ba.side")
-steps = side.slider(say("pg.steps"), STEPS.low, STEPS.high, step=STEPS.step, key="ba.steps")
-st.query_params.from_dict(_query())
+resolution = STATE.widget("side", side)
+steps = STATE.widget("steps", side)
+STATE.write_url(_query())
 if not optimizers:
     st.info(say("pg.none"))
     st.stop()

@@ -7,9 +7,10 @@ import sympy as sp
 from optimizers.minima import automatic_bounds, with_estimated_minima
 from surfaces import ExpressionError, surface_from_expression
 from surfaces.expression import MAX_LENGTH
-from ui.race_view import load_settings, race
+from ui.page_state import PageState
+from ui.race_layout import race
+from ui.race_state import load_settings
 from ui.shell import require_app_shell, say
-from ui.widgets import notices
 
 EXAMPLES = (
     "(1-x)^2 + 100*(y-x^2)^2",
@@ -35,10 +36,9 @@ def compiled(text: str, bounds: tuple[float, float, float, float] | None):
     return with_estimated_minima(surface_from_expression(text, (bounds[:2], bounds[2:])))
 
 
-def _bounds_from_url() -> tuple[tuple[float, float, float, float] | None, str | None]:
+def _bounds_from(raw: str | None) -> tuple[tuple[float, float, float, float] | None, str | None]:
     """The link's range (``b`` = "xmin,xmax,ymin,ymax", each within the sliders' +-LIMIT, on
     their 0.5 steps), and what had to be done to it: None, "clamped" or "replaced"."""
-    raw = st.query_params.get(B)
     if raw is None:
         return None, None
     try:
@@ -53,22 +53,27 @@ def _bounds_from_url() -> tuple[tuple[float, float, float, float] | None, str | 
     return fitted, None if fitted == values else "clamped"
 
 
+def _from_query(query) -> tuple[dict, list[str], list[str]]:
+    """The expression and range of a link: (values by name, keys replaced, keys clamped)."""
+    text = query.get(F, EXAMPLES[0])[: MAX_LENGTH + 1]
+    bounds, problem = _bounds_from(query.get(B))
+    x0, x1, y0, y1 = bounds or DEFAULT_BOUNDS
+    values = {"f": text, "auto": bounds is None, "bx": (x0, x1), "by": (y0, y1)}
+    return values, [B] if problem == "replaced" else [], [B] if problem == "clamped" else []
+
+
+# The typed surface's settings; the race on it has the Playground's (ui.race_state).
+STATE = PageState("custom", "w.", {}, read=_from_query, first="f")
+
+
 def _use_example(text: str) -> None:
-    st.session_state["w.f"] = text
+    st.session_state[STATE.key("f")] = text
 
 
 require_app_shell()
-if "w.f" not in st.session_state:
-    st.session_state["w.f"] = st.query_params.get(F, EXAMPLES[0])[: MAX_LENGTH + 1]
-    bounds, problem = _bounds_from_url()
-    st.session_state["cu.notices"] = (
-        ([B], []) if problem == "replaced" else ([], [B]) if problem else ([], [])
-    )
-    st.session_state["w.auto"] = bounds is None
-    x0, x1, y0, y1 = bounds or DEFAULT_BOUNDS
-    st.session_state["w.bx"], st.session_state["w.by"] = (x0, x1), (y0, y1)
+STATE.load()  # a new visit: the link's expression and range
 st.title(say("cu.title"))
-notices(*st.session_state.pop("cu.notices", ([], [])), say)
+STATE.notices()
 st.text_input(say("cu.input"), key="w.f", max_chars=MAX_LENGTH, help=say("cu.help"))
 st.caption(say("cu.examples"))
 columns = st.columns(4)
@@ -88,7 +93,7 @@ try:
     surface = compiled(text, bounds)
 except ExpressionError as error:
     st.error(say("cu.invalid", reason=say(f"parser.{error.key}", **error.values)))
-    st.query_params.from_dict({F: text[:MAX_LENGTH]})
+    STATE.write_url({F: text[:MAX_LENGTH]}, language=False)
     st.stop()
 st.success(say("cu.valid"))
 fx, fy = surface.compiled.grad_exprs

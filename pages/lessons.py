@@ -5,12 +5,14 @@ import streamlit as st
 from ui import network_scene as ns
 from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson, stacked_formulas
+from ui.page_state import PageState, open_page
 from ui.questions import question_of
-from ui.race_view import COLORS, racer
-from ui.shell import lang, on_phone, open_in_playground, public_url, qr_png, require_app_shell, say
+from ui.race_figures import racer
+from ui.shell import lang, on_phone, public_url, qr_png, require_app_shell, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words
-from ui.widgets import gif_export, notices
-from viz import field, race_figure
+from ui.widgets import gif_export
+from viz import compute_field, race_figure
+from viz.colors import COLORS
 from viz.curves import eigen_figure
 from viz.gif import Track, race_gif
 from viz.network import (
@@ -76,7 +78,7 @@ def _lesson_gif(key: str, language: str, size) -> bytes:
     ]
     words = figure_words(language)
     points = [(surface.minima, words["minimum"])] if len(surface.minima) else []
-    background = field(surface.value, surface.bounds)
+    background = compute_field(surface.value, surface.bounds)
     return race_gif(background, surface.bounds, tracks, points=points, words=words, size=size).data
 
 
@@ -185,20 +187,24 @@ def _move(offset: int) -> None:
     st.session_state["lesson"] = keys[(current + offset) % len(keys)]
 
 
+def _from_query(query) -> tuple[dict, list[str], list[str]]:
+    """The lesson a link names: (values by name, keys replaced, keys clamped)."""
+    r = cfg.QueryReader(query)
+    values = {"lesson": r.choice("lesson", tuple(BY_KEY), LESSONS[0].key)}
+    r.choice("present", ("0", "1"), "0")  # only to report a bad value
+    return values, r.replaced, r.clamped
+
+
+# The lesson is the page's one setting; the projector's switches (present, ask) live in the URL.
+STATE = PageState("lessons", "", {}, read=_from_query, first="lesson")
+
 require_app_shell()
 if st.session_state.get("lesson_open"):
-    target, scene_query = st.session_state.pop("lesson_open")
-    if target == "network":
-        st.session_state.pop("n.data", None)  # so the Network page reads the new URL
-        st.switch_page("pages/network.py", query_params={**scene_query, "lang": lang()})
-    open_in_playground(scene_query)
+    open_page(*st.session_state.pop("lesson_open"))
 language = lang()
-if "lesson" not in st.session_state:
-    reader = cfg.QueryReader(st.query_params.to_dict())
-    st.session_state["lesson"] = reader.choice("lesson", tuple(BY_KEY), LESSONS[0].key)
-    reader.choice("present", ("0", "1"), "0")  # only to report a bad value
-    notices(reader.replaced, reader.clamped, say)
-present = st.query_params.get("present") == "1"
+STATE.load()  # a new visit: the link's lesson
+STATE.notices()
+present = STATE.url("present") == "1"
 if present:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 # On a projector two more switches (QR link, predict first): each its room for the switch, its
@@ -214,7 +220,7 @@ top[0].selectbox(
 top[1].button("◀", key="lesson_prev", on_click=_move, args=(-1,), help=say("le.previous"))
 top[2].button("▶", key="lesson_next", on_click=_move, args=(1,), help=say("le.next"))
 if top[3].toggle(say("le.present"), value=present, key="present_toggle") != present:
-    st.query_params["present"] = "0" if present else "1"
+    STATE.set_url("present", "0" if present else "1")
     st.rerun()
 show_qr = present and top[4].toggle("📱", key="qr_toggle", help=say("le.qr"))
 # Predict first: in the sidebar, or beside the other switches on a projector (no sidebar there).
@@ -222,16 +228,16 @@ ask_place = top[5] if present else st.sidebar
 ask = ask_place.toggle("❓" if present else say("q.toggle"), key="ask_first", help=say("q.toggle.help"))
 lesson: Lesson = BY_KEY[st.session_state["lesson"]]
 words = lesson_words(lesson.key, language)
-st.query_params["lesson"] = lesson.key
+STATE.set_url("lesson", lesson.key)
 if language != DEFAULT_LANGUAGE:
-    st.query_params["lang"] = language
+    STATE.set_url("lang", language)
 # In presentation mode the text beside the chart, so that both fit one projected screen.
 text_column, chart_column = st.columns([2, 3]) if present else (st.container(), st.container())
 with text_column:
     st.header(words["title"])
     st.markdown(words["text"])
     st.latex(stacked_formulas(words["rule"]) if present or on_phone() else words["rule"])
-answered = _question(lesson, language, chart_column) if ask or st.query_params.get("ask") == "1" else True
+answered = _question(lesson, language, chart_column) if ask or STATE.url("ask") == "1" else True
 # Predict first: what to notice states the answer, and so do the scenes' names (the buttons,
 # the GIF's labels): they wait for an answer, as the chart does.
 if answered:

@@ -9,52 +9,20 @@ import streamlit as st
 
 from ui import network_scene as ns
 from ui.network_summary import verdict
-from ui.race_view import COLORS
-from ui.shell import lang, language_query, on_phone, require_app_shell, say
+from ui.page_state import PageState
+from ui.shell import lang, on_phone, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words
-from ui.widgets import gif_export, hyperparameter_widget, notices, setting_widget, training_options
+from ui.widgets import gif_export, hyperparameter_widget, training_options
+from viz.colors import COLORS
 from viz.export import figure_html
 from viz.network import Trainee, layer_norms_figure, lines_figure, sharpness_figure, training_figure
 
-K = "n."  # prefix of the widget keys that hold the settings
-
-
-def _load_from_url() -> None:
-    """The settings of a shared link into the widgets (each checked, the bad ones reported)."""
-    s, replaced, clamped = ns.from_query(st.query_params.to_dict())
-    state = st.session_state
-    state[K + "opt"] = list(s.optimizers)
-    for name, hp in s.optimizers.items():
-        for key, value in hp.items():
-            state[f"{K}{name}.{key}"] = value
-    for name in ns.NET_SETTINGS:
-        state[K + name] = getattr(s, name)
-    state[K + "notices"] = (replaced, clamped)
-
-
-def _restore_hidden() -> None:
-    """Streamlit drops the value of a widget that a run did not draw (the scale after choosing
-    the zero start, say): put back the last value each setting had, so nothing is lost and
-    the page never reads a missing key."""
-    kept = st.session_state.get(K + "kept", {})
-    for name, spec in ns.NET_SETTINGS.items():
-        if K + name not in st.session_state:
-            st.session_state[K + name] = kept.get(name, spec.default)
-
-
-def _current() -> "ns.NetSettings":
-    state = st.session_state
-    s = ns.NetSettings(lang=lang())
-    for name in state[K + "opt"]:
-        defaults = ns.default_hyperparameters(name)
-        s.optimizers[name] = {key: state.get(f"{K}{name}.{key}", defaults[key]) for key in defaults}
-    for name in ns.NET_SETTINGS:
-        setattr(s, name, state[K + name])
-    return s
+STATE = PageState("network", "n.", ns.NET_SETTINGS, read=ns.widgets_from_query, first="data")
+K = STATE.prefix
 
 
 def _setting(name: str, container=st) -> None:
-    setting_widget(ns.NET_SETTINGS[name], K + name, say, container)
+    STATE.widget(name, container)
 
 
 def _controls() -> None:
@@ -77,10 +45,10 @@ def _controls() -> None:
     _setting("iseed", side)
     side.markdown(f"**{say('nw.section.training')}**")
     side.multiselect(
-        say("nw.optimizers", max=ns.MAX_OPTIMIZERS),
+        say("nw.optimizers", max=ns.NETWORK_MAX_OPTIMIZERS),
         list(ns.NETWORK_OPTIMIZERS),
         key=K + "opt",
-        max_selections=ns.MAX_OPTIMIZERS,
+        max_selections=ns.NETWORK_MAX_OPTIMIZERS,
         format_func=lambda n: optimizer_title(n, lang()),
     )
     for name in state[K + "opt"]:
@@ -164,16 +132,15 @@ def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
 
 
 require_app_shell()
-if K + "data" not in st.session_state:  # a new visit: the link's settings
-    _load_from_url()
+STATE.load()  # a new visit: the link's settings
 st.title(say("nw.title"))
 st.caption(say("nw.intro"))
-notices(*st.session_state.pop(K + "notices", ([], [])), say)
-_restore_hidden()
+STATE.notices()
+STATE.restore_hidden()
 _controls()
-settings = _current()
-st.session_state[K + "kept"] = {name: getattr(settings, name) for name in ns.NET_SETTINGS}
-st.query_params.from_dict(settings.to_query() | language_query())
+settings = ns.from_widgets(STATE.values(), lang())
+STATE.keep()
+STATE.write_url(settings.to_query())
 if not settings.optimizers:
     st.info(say("nw.none"))
     st.stop()

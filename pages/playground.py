@@ -7,7 +7,8 @@ import sympy as sp
 
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
-from ui.race_view import W, load_settings, race, reset_for_surface
+from ui.race_layout import race
+from ui.race_state import W, load_settings, reset_for_surface
 from ui.shell import lang, require_app_shell, say
 from ui.texts import surface_note, surface_title
 

@@ -6,19 +6,21 @@ import numpy as np
 import streamlit as st
 
 from optimizers import OPTIMIZERS, simulate
-from optimizers.theory import heavy_ball_optimum, heavy_ball_rate
+from optimizers.theory import heavy_ball_optimum, heavy_ball_rate, stability_limit
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
-from ui.shell import lang, language_query, open_in_playground, require_app_shell, say
+from ui.page_state import PageState, open_page
+from ui.shell import lang, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words, surface_title
-from ui.widgets import notices
 from viz.maps import sweep_figure, sweep_values, theory_figure
 from viz.optimizer_views import VIEWS
 
 METRICS = ("final_loss", "converged_at", "diverged")
 NOISE_RANGE = (0.0, 2.0)  # minibatch noise, swept beside any optimizer's hyperparameters
-SIDE = cfg.Setting("side", "sw.side", 60, "slider", 10, 200, 10)  # cells per side: 40,000 runs at most
-STEPS = cfg.Setting("steps", "pg.steps", 300, "slider", 10, 1000, 10)
+SWEEP_SETTINGS = {
+    "side": cfg.Setting("side", "sw.side", 60, "slider", 10, 200, 10),  # cells per side: 40,000 runs at most
+    "steps": cfg.Setting("steps", "pg.steps", 300, "slider", 10, 1000, 10),
+}
 DEFAULT_SURFACE, DEFAULT_OPTIMIZER = "narrow_valley", "momentum"
 
 
@@ -74,9 +76,10 @@ def _theory_lines(surface, optimizer: str, x_name: str, y_name: str, ys: np.ndar
     if not all(e.is_number for e in surface.compiled.hessian_exprs) or x_name != "lr":
         return []
     L = float(np.linalg.eigvalsh(surface.hessian(np.zeros(2))).max())
-    if optimizer == "momentum" and y_name == "momentum":
-        return [(say("map.heavy_ball"), 2 * (1 + ys) / L, ys)]
-    return [(say("map.stable"), np.array([2 / L, 2 / L]), np.array([ys.min(), ys.max()]))]
+    if VIEWS[optimizer].stability == "heavy" and y_name == "momentum":
+        return [(say("map.heavy_ball"), stability_limit("heavy", {"momentum": ys}, L), ys)]
+    limit = stability_limit("plain", {}, L)
+    return [(say("map.stable"), np.array([limit, limit]), np.array([ys.min(), ys.max()]))]
 
 
 def _quadratic_curvatures(surface) -> np.ndarray | None:
@@ -104,50 +107,51 @@ def _on_cell_click() -> None:
     scene = cfg.scene_of_run(
         spec["surface"], spec["params"], spec["optimizer"], hp, spec["steps"], spec["start"]
     )
-    st.session_state["sweep_open"] = scene.to_query() | language_query()
+    st.session_state["sweep_open"] = scene.to_query()
 
 
 def _axis_label(name: str) -> str:
     return say("pg.noise") if name == "noise" else say(f"hp.{name}")
 
 
-def _load_from_url() -> None:
-    """The settings of a shared link into the widgets (each checked, the bad ones reported)."""
-    r = cfg.QueryReader(st.query_params.to_dict())
-    state = st.session_state
-    state["sw.surface"] = r.choice("s", tuple(SURFACES), DEFAULT_SURFACE)
-    for key, value in SURFACES[state["sw.surface"]].params.items():
-        state[f"sw.p.{key}"] = float(r.number(f"p.{key}", value, *cfg.PARAM_RANGES[key]))
-    state["sw.optimizer"] = r.choice("opt", tuple(SWEEPABLE), DEFAULT_OPTIMIZER)
-    choices = axes(state["sw.optimizer"])
-    state["sw.x"] = r.choice("x", tuple(choices), choices[0])
-    rest = tuple(a for a in choices if a != state["sw.x"])
-    state["sw.y"] = r.choice("y", rest, rest[0])
-    state["sw.side"], state["sw.steps"] = r.setting(SIDE), r.setting(STEPS)
-    state["sw.metric"] = r.choice("metric", METRICS, METRICS[0])
-    state["sw.theory"] = r.choice("theory", ("0", "1"), "0") == "1"
-    state["sw.notices"] = (r.replaced, r.clamped)
+def _from_query(query) -> tuple[dict, list[str], list[str]]:
+    """The widget values of a link: (values by name, keys replaced, keys clamped)."""
+    r = cfg.QueryReader(query)
+    values = {"surface": r.choice("s", tuple(SURFACES), DEFAULT_SURFACE)}
+    for key, value in SURFACES[values["surface"]].params.items():
+        values[f"p.{key}"] = float(r.number(f"p.{key}", value, *cfg.PARAM_RANGES[key]))
+    values["optimizer"] = r.choice("opt", tuple(SWEEPABLE), DEFAULT_OPTIMIZER)
+    choices = axes(values["optimizer"])
+    values["x"] = r.choice("x", tuple(choices), choices[0])
+    rest = tuple(a for a in choices if a != values["x"])
+    values["y"] = r.choice("y", rest, rest[0])
+    values |= {name: r.setting(spec) for name, spec in SWEEP_SETTINGS.items()}
+    values["metric"] = r.choice("metric", METRICS, METRICS[0])
+    values["theory"] = r.choice("theory", ("0", "1"), "0") == "1"
+    return values, r.replaced, r.clamped
+
+
+STATE = PageState("sweep", "sw.", SWEEP_SETTINGS, read=_from_query, first="surface")
 
 
 def _query() -> dict[str, str]:
     """The page's settings as URL parameters: a copied link reopens the same sweep."""
-    state = st.session_state
-    query = {"s": state["sw.surface"], "opt": state["sw.optimizer"], "x": state["sw.x"], "y": state["sw.y"]}
-    query |= {f"p.{k}": repr(float(state[f"sw.p.{k}"])) for k in SURFACES[state["sw.surface"]].params}
-    query |= {"side": str(state["sw.side"]), "steps": str(state["sw.steps"]), "metric": state["sw.metric"]}
-    if state.get("sw.theory"):
+    v = STATE.values()
+    query = {"s": v["surface"], "opt": v["optimizer"], "x": v["x"], "y": v["y"]}
+    query |= {f"p.{k}": repr(float(v[f"p.{k}"])) for k in SURFACES[v["surface"]].params}
+    query |= {"side": str(v["side"]), "steps": str(v["steps"]), "metric": v["metric"]}
+    if v.get("theory"):
         query["theory"] = "1"
-    return query | language_query()
+    return query
 
 
 require_app_shell()
 if st.session_state.get("sweep_open"):
-    open_in_playground(st.session_state.pop("sweep_open"))
-if "sw.surface" not in st.session_state:  # a new visit: the link's settings
-    _load_from_url()
+    open_page("playground", st.session_state.pop("sweep_open"))
+STATE.load()  # a new visit: the link's settings
 st.title(say("sw.title"))
 st.caption(say("sw.intro"))
-notices(*st.session_state.pop("sw.notices", ([], [])), say)
+STATE.notices()
 side = st.sidebar
 surface_name = side.selectbox(
     say("pg.surface"),
@@ -166,10 +170,10 @@ optimizer = side.selectbox(
 choices = axes(optimizer)
 x_name = side.selectbox(say("sw.x"), choices, key="sw.x", format_func=_axis_label)
 y_name = side.selectbox(say("sw.y"), [a for a in choices if a != x_name], key="sw.y", format_func=_axis_label)
-resolution = side.slider(say("sw.side"), SIDE.low, SIDE.high, step=SIDE.step, key="sw.side")
-steps = side.slider(say("pg.steps"), STEPS.low, STEPS.high, step=STEPS.step, key="sw.steps")
+resolution = STATE.widget("side", side)
+steps = STATE.widget("steps", side)
 metric = side.selectbox(say("sw.metric"), METRICS, key="sw.metric", format_func=lambda m: say(f"map.{m}"))
-st.query_params.from_dict(_query())
+STATE.write_url(_query())
 start = tuple(float(v) for v in surface.start)
 with st.spinner(say("sw.running", count=resolution * resolution)):
     result = _sweep(surface_name, json.dumps(params), optimizer, x_name, y_name, resolution, steps, start)
@@ -209,7 +213,9 @@ st.plotly_chart(
 st.caption(say("sw.click"))
 curvatures = _quadratic_curvatures(surface)
 theory_possible = (
-    optimizer == "momentum" and {x_name, y_name} == {"lr", "momentum"} and curvatures is not None
+    VIEWS[optimizer].stability == "heavy"
+    and {x_name, y_name} == {"lr", "momentum"}
+    and curvatures is not None
 )
 # Theory beside the runs: heavy ball's analytic rate over the very same grid.
 if theory_possible and side.toggle(say("sw.theory"), key="sw.theory", help=say("sw.theory.help")):

@@ -52,7 +52,7 @@ def test_hostile_values_fall_back_or_are_clamped():
     s, replaced, clamped = cfg.from_query(query)
     assert s.surface == "rosenbrock"
     assert list(s.optimizers) == ["adam"] and math.isfinite(s.optimizers["adam"]["lr"])
-    assert s.steps == cfg.MAX_STEPS and s.noise == 0.0 and s.clip == "none" and s.seed == 0
+    assert s.steps == cfg.PLAYGROUND_MAX_STEPS and s.noise == 0.0 and s.clip == "none" and s.seed == 0
     assert s.strength == 100.0
     assert {"s", "opt", "adam.lr", "clip", "seed", "x0"} <= set(replaced)
     assert {"steps", "noise", "strength"} <= set(clamped)
@@ -62,7 +62,7 @@ def test_too_many_optimizers_are_cut_to_the_cap():
     s, _, clamped = cfg.from_query(
         {"opt": ",".join(["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "nadam", "radam"])}
     )
-    assert len(s.optimizers) == cfg.MAX_OPTIMIZERS and "opt" in clamped
+    assert len(s.optimizers) == cfg.PLAYGROUND_MAX_OPTIMIZERS and "opt" in clamped
 
 
 def test_start_outside_the_bounds_is_clamped():
@@ -102,8 +102,8 @@ def test_starts_array_shapes_and_bounds():
 )
 def test_any_query_gives_valid_settings(query):
     s, _, _ = cfg.from_query(query)
-    assert s.surface in SURFACES and len(s.optimizers) <= cfg.MAX_OPTIMIZERS
-    assert cfg.MIN_STEPS <= s.steps <= cfg.MAX_STEPS and s.steps % 10 == 0 and 0 <= s.noise <= 10
+    assert s.surface in SURFACES and len(s.optimizers) <= cfg.PLAYGROUND_MAX_OPTIMIZERS
+    assert cfg.MIN_STEPS <= s.steps <= cfg.PLAYGROUND_MAX_STEPS and s.steps % 10 == 0 and 0 <= s.noise <= 10
     for hp in s.optimizers.values():
         for value in hp.values():
             assert not isinstance(value, float) or math.isfinite(value)

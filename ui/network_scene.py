@@ -173,6 +173,12 @@ def widget_values(s: NetSettings) -> dict[str, Any]:
     return values | {name: getattr(s, name) for name in NET_SETTINGS}
 
 
+def widgets_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
+    """The widget values of a link: (values by name, keys replaced, keys clamped)."""
+    s, replaced, clamped = from_query(query)
+    return widget_values(s), replaced, clamped
+
+
 def from_widgets(values: Mapping[str, Any], language: str) -> NetSettings:
     """The settings the Network page's widget ``values`` hold (a hyperparameter whose widget
     was never drawn: its default)."""

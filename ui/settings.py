@@ -383,6 +383,15 @@ def widget_values(s: Settings, surface=None) -> dict[str, Any]:
     return values | {name: getattr(s, name) for name in PLAIN_FIELDS}
 
 
+def widgets_from_query(
+    query: Mapping[str, Any], surface=None
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """The Playground's widget values of a link (on ``surface``, a custom one, when given):
+    (values by name, keys replaced, keys clamped)."""
+    s, replaced, clamped = from_query(query, surface=surface)
+    return widget_values(s, surface), replaced, clamped
+
+
 def from_widgets(values: Mapping[str, Any], surface, language: str) -> Settings:
     """The settings the Playground's widget ``values`` (as ``widget_values`` names them) hold
     on ``surface``."""

@@ -99,12 +99,6 @@ def require_app_shell() -> None:
         st.rerun()
 
 
-def open_in_playground(query: dict[str, str]) -> None:
-    """Switch to the Playground showing the scene described by ``query`` (URL parameters)."""
-    st.session_state.pop("w.loaded", None)  # so the Playground reads the new URL
-    st.switch_page("pages/playground.py", query_params={**query, "lang": lang()})
-
-
 def public_url(path: str, query: dict[str, str]) -> str:
     """The address of ``path`` (a page's, e.g. "lessons") with ``query`` as people outside
     reach it: ``LOSS_SURFACE_PUBLIC_URL`` when set (a proxy, a sub-path, a public name),

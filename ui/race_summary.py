@@ -1,0 +1,75 @@
+"""The race's words: the stability limit 2/L on a quadratic, the summary table and a sentence
+for each run (where it ended, and why)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from optimizers import Run, theory
+from optimizers.endings import endings
+from ui import settings as cfg
+from ui import verdict
+from ui.shell import lang, say
+from viz import Racer, summary
+
+
+def ending_of(surface, s: cfg.Settings, run: Run) -> np.ndarray:
+    """Where each trajectory of ``run`` ended, judged on the objective the race minimised."""
+    options = s.simulate_options()
+    return endings(
+        surface,
+        run,
+        l1=options.get("l1", 0.0),
+        l2=options.get("l2", 0.0),
+        constraint=options.get("constraint"),
+    )
+
+
+def stability_limit(surface, s: cfg.Settings) -> float | None:
+    """2/L when the surface is a quadratic (constant Hessian), else None."""
+    if not all(e.is_number for e in surface.compiled.hessian_exprs):
+        return None
+    L = float(np.linalg.eigvalsh(surface.hessian(np.zeros(2))).max())
+    if s.reg == "l2":
+        L += s.strength
+    return theory.stability_limit("plain", {}, L) if L > 0 else None
+
+
+def stability_note(surface, s: cfg.Settings) -> None:
+    """On a quadratic, the largest stable learning rate of the methods it bounds."""
+    limit = stability_limit(surface, s)
+    if limit is not None and any(name in ("gd", "momentum", "nesterov") for name in s.optimizers):
+        st.caption(say("pg.stable", limit=limit))
+
+
+def summary_table(surface, s: cfg.Settings, racers: list[Racer]) -> None:
+    """A row per optimizer (final loss, distance, where it ended, converged at), then a sentence
+    per run coloured by how it ended."""
+    st.markdown(f"**{say('pg.summary')}**")
+    rows = [summary(surface, r) for r in racers]
+    # A Markdown table: st.table would import pandas (a third of a second on a fresh server).
+    ends = [ending_of(surface, s, r.run) for r in racers]
+    header = [
+        say("col.optimizer"),
+        say("col.final"),
+        say("col.distance"),
+        say("col.ended"),
+        say("col.converged"),
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r, end in zip(rows, ends, strict=True):
+        distance = "–" if r["distance"] is None else f"{r['distance']:.3g}"
+        converged = "–" if r["converged_at"] < 0 else str(r["converged_at"])
+        cells = [
+            r["label"].replace("|", "/"),
+            f"{r['final_loss']:.4g}",
+            distance,
+            verdict.cell(end, lang()),
+            converged,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    st.markdown("\n".join(lines))
+    for row, racer_, end in zip(rows, racers, ends, strict=True):
+        message = verdict.sentence(row["label"], racer_.run, end, row, s.steps, surface, lang())
+        getattr(st, verdict.kind(end, racer_.run))(message)

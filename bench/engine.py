@@ -101,6 +101,8 @@ def main() -> None:
         torch_s = f"{t['torch']:.3f}" if "torch" in t else "-"
         ratio = f"{t['torch'] / t['ours']:.1f}x" if "torch" in t else "-"
         print(f"| {name} | {n:,} | {t['ours']:.4f} | {rate:.2f} | {loop_s} | {torch_s} | {ratio} |")
+    if torch is None:
+        print("\ntorch is not installed: the table has this engine's timings only (no torch columns)")
     peaks = []
     for extra in (parallel.WORKERS, 0):
         parallel.WORKERS = extra

@@ -57,6 +57,18 @@ class TrainingObjective(Objective, Protocol):
     def evaluate(self, P: np.ndarray) -> dict[str, np.ndarray]: ...
 
 
+_TRAINS_ON_DATA: dict[type, bool] = {}
+
+
+def trains_on_data(objective: Objective) -> bool:
+    """Whether ``objective`` is a TrainingObjective, decided once per class: the structural
+    check reads every member of the protocol (~25 us, the cost of a short run's setup)."""
+    kind = type(objective)
+    if kind not in _TRAINS_ON_DATA:
+        _TRAINS_ON_DATA[kind] = isinstance(objective, TrainingObjective)
+    return _TRAINS_ON_DATA[kind]
+
+
 def penalty(P: np.ndarray, l1: Any = 0.0, l2: Any = 0.0) -> np.ndarray:
     """``l1 |w|_1 + (l2 / 2) |w|_2^2`` for ``P`` of shape ``(..., 2)``; ``l1``, ``l2`` scalars
     or one value per trajectory."""

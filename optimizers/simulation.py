@@ -23,7 +23,7 @@ from optimizers.clipping import clip_by_norm, clip_by_value, squared_norm
 from optimizers.convergence import Convergence, converged_at, stationarity
 from optimizers.divergence import Guard
 from optimizers.minibatches import Minibatches
-from optimizers.objective import Objective, Penalized, TrainingObjective
+from optimizers.objective import Objective, Penalized, trains_on_data
 from optimizers.projections import Projection, project, projection, proximal_l1
 from optimizers.records import (
     RecordedFields,
@@ -116,7 +116,7 @@ def simulate(
     n = P.shape[0]
     steps = _integer("steps", steps, 0, MAX_STEPS)
     recorded = record_steps(steps, _integer("record_every", record_every, 1, MAX_STEPS))
-    training = isinstance(objective, TrainingObjective)
+    training = trains_on_data(objective)
     if batch_size is not None:
         if not training:
             raise ValueError("batch_size is for networks: a surface has no data to split into minibatches")
@@ -125,17 +125,13 @@ def simulate(
     fields = recorded_fields(opt, P, record_state, objective.metric_names if training else ())
     check_memory(recorded, n, steps, fields.width(objective.dim))
     hp = opt.hyperparameters(n, **hyperparameters)
-    options = Options(
-        noise=checked_number("noise", noise, NON_NEGATIVE, n),
-        l1=checked_number("l1", l1, NON_NEGATIVE, n),
-        l2=checked_number("l2", l2, NON_NEGATIVE, n),
-        clip_norm=None if clip_norm is None else checked_number("clip_norm", clip_norm, POSITIVE, n),
-        clip_value=None if clip_value is None else checked_number("clip_value", clip_value, POSITIVE, n),
-    )
+    options = _checked_options(n, noise, l1, l2, clip_norm, clip_value)
     if training:
         _check_network_options(opt, options.noise, constraint)
     if proximal and opt.name != "gd":
         raise ValueError(f"proximal=True is the proximal gradient method: use it with gd, not {opt.name}")
+    # On a network the penalty is on the weights only, as the notes advise.
+    mask = np.asarray(objective.weight_mask, dtype=bool) if training and not penalize_biases else None
     cfg = _Settings(
         opt=opt,
         objective=objective,
@@ -148,33 +144,14 @@ def simulate(
         fields=fields,
         batch_size=batch_size,
         seed=seed,
-        penalty_mask=np.asarray(objective.weight_mask, dtype=bool)
-        if training and not penalize_biases
-        else None,
+        penalty_mask=mask,
     )
     out = Recorders.empty(len(recorded), n, objective.dim, fields)
     # Workers find the optimizer by its name: only a registered one can be sent.
     sendable = dataclasses.replace(cfg, opt=opt.name) if OPTIMIZERS.get(opt.name) is opt else None
     noisy = bool(np.any(options.noise > 0))
     parallel.advance_all(_advance, cfg, P, hp, options, seed, noisy, out, sendable)
-    return Run(
-        path=out.path,
-        loss=out.loss,
-        objective=out.objective,
-        grad_norm=out.grad_norm,
-        step=recorded,
-        final=out.final,
-        diverged_at=out.diverged_at,
-        converged_at=converged_at(out.last_moving, out.diverged_at, steps),
-        optimizer=opt.name,
-        hyperparameters={k: _plain(v) for k, v in hp.items()},
-        state=dict(out.state),
-        metrics=dict(out.metrics),
-        update=out.inside.get("update"),
-        grad=out.inside.get("grad"),
-        effective_lr=out.inside.get("effective_lr"),
-        curvature=out.inside.get("curvature"),
-    )
+    return _run(opt, hp, recorded, out)
 
 
 def _advance(cfg: _Settings, P: np.ndarray, hp: dict, options: Options, rng, out: Recorders) -> None:
@@ -184,12 +161,13 @@ def _advance(cfg: _Settings, P: np.ndarray, hp: dict, options: Options, rng, out
     opt = get_optimizer(cfg.opt) if isinstance(cfg.opt, str) else cfg.opt
     base, n = cfg.objective, P.shape[0]
     has_l1 = bool(np.any(options.l1 > 0))
+    penalised = has_l1 or bool(np.any(options.l2 > 0))
     objective = (
         Penalized(base, options.l1, options.l2, include_l1=not cfg.proximal, mask=cfg.penalty_mask)
-        if has_l1 or np.any(options.l2 > 0)
+        if penalised
         else base
     )
-    l1_each = objective.l1_each if isinstance(objective, Penalized) else options.l1  # 0 where not penalised
+    l1_each = objective.l1_each if penalised else options.l1  # per coordinate: 0 where not penalised
     onto = projection(cfg.constraint)
     gradient_chain = _gradient_chain(options, rng)
     point_chain = _point_chain(l1_each if cfg.proximal and has_l1 else None, onto)
@@ -201,7 +179,7 @@ def _advance(cfg: _Settings, P: np.ndarray, hp: dict, options: Options, rng, out
         out,
         cfg.recorded,
         measure=base.evaluate if cfg.fields.metrics else lambda P: {"loss": base.value(P)},
-        penalty=objective.penalty if isinstance(objective, Penalized) else None,
+        penalty=objective.penalty if penalised else None,
         residual=residual,
         full_gradient=None if batches is None else objective.grad,
     )
@@ -239,6 +217,28 @@ def _advance(cfg: _Settings, P: np.ndarray, hp: dict, options: Options, rng, out
                 convergence.seen(step, g2 if residual is None else squared_norm(residual(P, g)))
     out.final[...], out.diverged_at[...] = P, guard.diverged_at
     out.last_moving[...] = convergence.last_moving_steps()
+
+
+def _run(opt: Optimizer, hp: dict, recorded: np.ndarray, out: Recorders) -> Run:
+    """The Run of what the blocks wrote into ``out`` at the steps ``recorded``."""
+    return Run(
+        path=out.path,
+        loss=out.loss,
+        objective=out.objective,
+        grad_norm=out.grad_norm,
+        step=recorded,
+        final=out.final,
+        diverged_at=out.diverged_at,
+        converged_at=converged_at(out.last_moving, out.diverged_at, int(recorded[-1])),
+        optimizer=opt.name,
+        hyperparameters={k: _plain(v) for k, v in hp.items()},
+        state=dict(out.state),
+        metrics=dict(out.metrics),
+        update=out.inside.get("update"),
+        grad=out.inside.get("grad"),
+        effective_lr=out.inside.get("effective_lr"),
+        curvature=out.inside.get("curvature"),
+    )
 
 
 def _gradient_chain(options: Options, rng: np.random.Generator | None) -> tuple[GradientTransform, ...]:
@@ -286,6 +286,17 @@ def _checked_starts(objective: Objective, starts: Any) -> np.ndarray:
     if not np.isfinite(P).all():
         raise ValueError("starts must be finite numbers")
     return P
+
+
+def _checked_options(n: int, noise: Any, l1: Any, l2: Any, clip_norm: Any, clip_value: Any) -> Options:
+    """The per-step options of ``n`` trajectories, validated (ValueError naming the option)."""
+    return Options(
+        noise=checked_number("noise", noise, NON_NEGATIVE, n),
+        l1=checked_number("l1", l1, NON_NEGATIVE, n),
+        l2=checked_number("l2", l2, NON_NEGATIVE, n),
+        clip_norm=None if clip_norm is None else checked_number("clip_norm", clip_norm, POSITIVE, n),
+        clip_value=None if clip_value is None else checked_number("clip_value", clip_value, POSITIVE, n),
+    )
 
 
 def _integer(name: str, value: Any, low: int, high: int) -> int:

@@ -11,7 +11,7 @@ import pytest
 from networks import Network, dataset
 from optimizers import Run, simulate
 from optimizers.clipping import clip_by_norm, clip_by_value
-from optimizers.objective import Objective, ObjectiveWithHessian, Penalized, TrainingObjective
+from optimizers.objective import Objective, ObjectiveWithHessian, Penalized, TrainingObjective, trains_on_data
 from optimizers.projections import project, projection, proximal_l1
 from optimizers.records import RecordedFields, Recorders
 from optimizers.schedules import scale_by_schedule, schedule_factors
@@ -232,6 +232,7 @@ def test_surfaces_and_networks_are_objectives():
         assert isinstance(objective, Objective), objective
     assert isinstance(surface, ObjectiveWithHessian) and isinstance(custom, ObjectiveWithHessian)
     assert isinstance(net, TrainingObjective) and not isinstance(surface, TrainingObjective)
+    assert trains_on_data(net) and not trains_on_data(surface) and not trains_on_data(custom)
     assert (surface.dim, net.dim) == (2, net.weight_mask.shape[0])
     assert surface.divergence_limit == 10 * surface.half_width.max()
     assert not isinstance(object(), Objective)

@@ -74,20 +74,35 @@ def sweep_figure(
         if diverged is None
         else np.asarray(diverged, dtype=bool).reshape(z.shape)
     )
-    shown = z
-    colorbar_title = words.get(metric, metric)
-    if metric in ("final_loss", "loss"):
-        with np.errstate(all="ignore"):
-            shown = np.log10(np.where(z > 0, z, np.nan)) if metric == "final_loss" else z
-        colorbar_title = "log10 " + colorbar_title if metric == "final_loss" else colorbar_title
     fig = PlainFigure()
-    # Cells without a value get a colour of their own, with a legend entry: diverged (dark
-    # red) or, for steps to converge, not converged (grey); white said nothing.
+    if metric != "diverged":
+        _add_cells_without_value(fig, xs, ys, z, bad, words)
+    _add_sweep_heatmap(fig, xs, ys, z, metric, words)
+    _add_sweep_cells(fig, xs, ys, z, bad, metric, x_label, y_label, words)
+    _add_theory_lines(fig, lines)
+    if np.isnan(z).all() or (metric == "converged_at" and not np.isfinite(z).any()):
+        _add_empty_note(fig, words["empty_diverged" if bad.all() else "empty_converged_at"])
+    fig.plain_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": {"text": x_label}, "type": "log" if log_x else "linear", "range": _range(xs, log_x)},
+        yaxis={"title": {"text": y_label}, "type": "log" if log_y else "linear", "range": _range(ys, log_y)},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        clickmode="event+select",
+    )
+    return fig
+
+
+def _add_cells_without_value(
+    fig: PlainFigure, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, bad: np.ndarray, words: Mapping[str, str]
+) -> None:
+    """Cells without a value get a colour of their own, with a legend entry: diverged (dark
+    red) or, for steps to converge, not converged (grey); white said nothing."""
     for mask, color, label in (
         (bad, DIVERGED_COLOR, words["diverged_label"]),
         (np.isnan(z) & ~bad, STILL_COLOR, words["still"]),
     ):
-        if mask.any() and metric != "diverged":
+        if mask.any():
             fig.add_trace(
                 go.Heatmap(
                     x=packed(xs),
@@ -99,15 +114,30 @@ def sweep_figure(
                     name=label,
                 )
             )
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name=label,
-                    marker={"symbol": "square", "size": 12, "color": color},
-                )
-            )
+            fig.add_trace(_legend_square(label, color))
+
+
+def _legend_square(name: str, color: str) -> go.Scatter:
+    """A legend entry alone: a coloured square that draws nothing on the map."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=name,
+        marker={"symbol": "square", "size": 12, "color": color},
+    )
+
+
+def _add_sweep_heatmap(
+    fig: PlainFigure, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, metric: str, words: Mapping[str, str]
+) -> None:
+    """The values as colours, with their colour bar: the final loss's gap on a log scale."""
+    shown = z
+    colorbar_title = words.get(metric, metric)
+    if metric in ("final_loss", "loss"):
+        with np.errstate(all="ignore"):
+            shown = np.log10(np.where(z > 0, z, np.nan)) if metric == "final_loss" else z
+        colorbar_title = "log10 " + colorbar_title if metric == "final_loss" else colorbar_title
     fig.add_trace(
         go.Heatmap(
             x=packed(xs),
@@ -119,8 +149,21 @@ def sweep_figure(
         )
     )
 
-    # Invisible markers over the cells carry the hover text and make clicks work (heatmaps
-    # report none, and skipped hover would too); at most 50 a side.
+
+def _add_sweep_cells(
+    fig: PlainFigure,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    z: np.ndarray,
+    bad: np.ndarray,
+    metric: str,
+    x_label: str,
+    y_label: str,
+    words: Mapping[str, str],
+) -> None:
+    """Invisible markers over the cells carry the hover text and make clicks work (heatmaps
+    report none, and skipped hover would too); at most 50 a side."""
+
     def hover(rows: np.ndarray, columns: np.ndarray) -> list[str]:
         return [
             words["diverged_label"] if b else words["still"] if np.isnan(v) else f"{v:.4g}"
@@ -138,8 +181,12 @@ def sweep_figure(
             size=10,
         )
     )
+
+
+def _add_theory_lines(fig: PlainFigure, lines: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> None:
+    """Each theory line as a white dash on a dark line: visible on every colour of the map,
+    white cells too."""
     for name, lx, ly in lines:
-        # A white dash on a dark line: visible on every colour of the map, white cells too.
         for width, color, dash, legend in ((6, "#111", "solid", False), (3, "white", "dash", True)):
             fig.add_trace(
                 go.Scatter(
@@ -153,28 +200,21 @@ def sweep_figure(
                     line={"color": color, "width": width, "dash": dash},
                 )
             )
-    if np.isnan(z).all() or (metric == "converged_at" and not np.isfinite(z).any()):
-        why = "empty_diverged" if bad.all() else "empty_converged_at"
-        fig.add_annotation(
-            text=words[why],
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            showarrow=False,
-            font={"size": 16, "color": "#111"},
-            bgcolor="rgba(255,255,255,0.9)",
-            bordercolor="#111",
-        )
-    fig.plain_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"title": {"text": x_label}, "type": "log" if log_x else "linear", "range": _range(xs, log_x)},
-        yaxis={"title": {"text": y_label}, "type": "log" if log_y else "linear", "range": _range(ys, log_y)},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        clickmode="event+select",
+
+
+def _add_empty_note(fig: PlainFigure, text: str) -> None:
+    """A boxed sentence in the middle of a map that has nothing to show, saying why."""
+    fig.add_annotation(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font={"size": 16, "color": "#111"},
+        bgcolor="rgba(255,255,255,0.9)",
+        bordercolor="#111",
     )
-    return fig
 
 
 def _cell_markers(
@@ -236,6 +276,7 @@ def _hover_grid(
 
 
 def _range(values: np.ndarray, log: bool) -> list[float]:
+    """An axis's range over ``values``, in decades on a log axis."""
     low, high = float(values.min()), float(values.max())
     return [np.log10(low), np.log10(high)] if log else [low, high]
 
@@ -322,15 +363,7 @@ def basin_figure(
     # Every category in the legend, whether it occurs or not: panels side by side keep the same
     # legend, and so the same height of map (they were misaligned on six-hump camel).
     for c in categories:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=names[index[c]],
-                marker={"color": color_of[c], "size": 12, "symbol": "square"},
-            )
-        )
+        fig.add_trace(_legend_square(names[index[c]], color_of[c]))
     if k:
         fig.add_trace(
             go.Scatter(

@@ -222,9 +222,9 @@ def test_a_machine_without_worker_processes_just_works_alone(monkeypatch):
 def test_a_network_scenes_optimizers_train_on_the_workers_with_the_same_results(monkeypatch):
     from ui import network_scene as ns
 
-    s = ns.defaults()
+    s = ns.network_defaults()
     s.steps = 150
-    s.optimizers = {n: ns.default_hyperparameters(n) for n in ("gd", "momentum", "adam")}
+    s.optimizers = {n: ns.network_hyperparameters(n) for n in ("gd", "momentum", "adam")}
     assert parallel.wait_until_ready()
     before = parallel.used
     shared = ns.train(s)

@@ -316,6 +316,51 @@ def basin_figure(
     color_of = {
         c: (MINIMUM_COLORS[c % len(MINIMUM_COLORS)] if c >= 0 else SPECIAL_COLORS[c]) for c in categories
     }
+    names = {
+        c: f"{words['minimum']} ({surface.minima[c, 0]:.3g}, {surface.minima[c, 1]:.3g})"
+        if c >= 0
+        else {OTHER: words["other"], STILL: words["still"], DIVERGED: words["diverged_label"]}[c]
+        for c in categories
+    }
+    fig = PlainFigure(data=_basin_heatmap(xs, ys, labels, steps_taken, categories, color_of))
+    # Hover words from a transparent grid of at most 60 a side.
+    taken = np.asarray(steps_taken).reshape(len(ys), len(xs))
+    shaped = labels.reshape(len(ys), len(xs))
+
+    def hover(rows: np.ndarray, columns: np.ndarray) -> list[str]:
+        return [
+            f"{names[c]}<br>{words['steps']} {t}"
+            for c, t in zip(shaped[rows, columns], taken[rows, columns], strict=True)
+        ]
+
+    fig.add_trace(_hover_grid(xs, ys, max(1, -(-len(xs) // 60)), hover, "%{text}<extra></extra>"))
+    # Every category in the legend, whether it occurs or not: panels side by side keep the same
+    # legend, and so the same height of map (they were misaligned on six-hump camel).
+    for c in categories:
+        fig.add_trace(_legend_square(names[c], color_of[c]))
+    if k:
+        fig.add_trace(_minima_stars(surface.minima))
+    (x0, x1), (y0, y1) = surface.bounds
+    fig.plain_layout(
+        height=height,
+        title={"text": title, "x": 0.5},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"range": [x0, x1], "constrain": "domain", "title": {"text": "x"}},
+        yaxis={"range": [y0, y1], "scaleanchor": "x", "constrain": "domain", "title": {"text": "y"}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+    )
+    return fig
+
+
+def _basin_heatmap(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    labels: np.ndarray,
+    steps_taken: np.ndarray,
+    categories: Sequence[int],
+    color_of: Mapping[int, str],
+) -> go.Heatmap:
+    """The map itself: each category a band of the colour scale, light to dark by steps taken."""
     index = {c: i for i, c in enumerate(categories)}
     n = len(categories)
     shade = np.clip(np.asarray(steps_taken, dtype=float) / max(float(np.nanmax(steps_taken)), 1.0), 0, 1)
@@ -328,68 +373,36 @@ def basin_figure(
             [min((i + 0.999) / n, 1.0), _mix(color_of[c], -0.45)],
         ]
     colorscale[-1][0] = 1.0
-    names = [
-        f"{words['minimum']} ({surface.minima[c, 0]:.3g}, {surface.minima[c, 1]:.3g})"
-        if c >= 0
-        else {OTHER: words["other"], STILL: words["still"], DIVERGED: words["diverged_label"]}[c]
-        for c in categories
-    ]
     # The colour position as one byte per cell (its fraction of 254): a 300 x 300 map was
     # 3.6 MB of JSON (float64 positions and a hover text per cell), now 0.15 MB.
     levels = np.round(position / n * 254).astype(np.uint8).reshape(len(ys), len(xs))
-    fig = PlainFigure(
-        data=go.Heatmap(
-            x=packed(xs),
-            y=packed(ys),
-            z=levels,
-            zmin=0,
-            zmax=254,
-            colorscale=colorscale,
-            showscale=False,
-            hoverinfo="skip",
-        )
+    return go.Heatmap(
+        x=packed(xs),
+        y=packed(ys),
+        z=levels,
+        zmin=0,
+        zmax=254,
+        colorscale=colorscale,
+        showscale=False,
+        hoverinfo="skip",
     )
-    # Hover words from a transparent grid of at most 60 a side.
-    taken = np.asarray(steps_taken).reshape(len(ys), len(xs))
-    shaped = labels.reshape(len(ys), len(xs))
 
-    def hover(rows: np.ndarray, columns: np.ndarray) -> list[str]:
-        return [
-            f"{names[index[c]]}<br>{words['steps']} {t}"
-            for c, t in zip(shaped[rows, columns], taken[rows, columns], strict=True)
-        ]
 
-    fig.add_trace(_hover_grid(xs, ys, max(1, -(-len(xs) // 60)), hover, "%{text}<extra></extra>"))
-    # Every category in the legend, whether it occurs or not: panels side by side keep the same
-    # legend, and so the same height of map (they were misaligned on six-hump camel).
-    for c in categories:
-        fig.add_trace(_legend_square(names[index[c]], color_of[c]))
-    if k:
-        fig.add_trace(
-            go.Scatter(
-                x=surface.minima[:, 0],
-                y=surface.minima[:, 1],
-                mode="markers",
-                showlegend=False,
-                marker={
-                    "symbol": "star",
-                    "size": 14,
-                    "color": "#ffd400",
-                    "line": {"color": "#333", "width": 1},
-                },
-                hoverinfo="skip",
-            )
-        )
-    (x0, x1), (y0, y1) = surface.bounds
-    fig.plain_layout(
-        height=height,
-        title={"text": title, "x": 0.5},
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"range": [x0, x1], "constrain": "domain", "title": {"text": "x"}},
-        yaxis={"range": [y0, y1], "scaleanchor": "x", "constrain": "domain", "title": {"text": "y"}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+def _minima_stars(minima: np.ndarray) -> go.Scatter:
+    """The known minima as stars, out of the legend (their colours are in it)."""
+    return go.Scatter(
+        x=minima[:, 0],
+        y=minima[:, 1],
+        mode="markers",
+        showlegend=False,
+        marker={
+            "symbol": "star",
+            "size": 14,
+            "color": "#ffd400",
+            "line": {"color": "#333", "width": 1},
+        },
+        hoverinfo="skip",
     )
-    return fig
 
 
 def _mix(hex_color: str, amount: float) -> str:

@@ -49,6 +49,8 @@ class Trainee:
 
 
 def _xy_bounds(net: Network) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The boundary panels' extent: the data (training and test) without its outer 0.5 % on
+    each side, padded."""
     X = np.concatenate([net.data.X, net.data.X_test])
     low, high = np.percentile(X, 0.5, axis=0), np.percentile(X, 99.5, axis=0)
     pad = 0.12 * (high - low)
@@ -478,10 +480,13 @@ def _training_layout(
 
 
 def _hover(title: str, x_label: str, y_label: str) -> str:
+    """A curve's hover template: its title, then x and y with their names."""
     return f"{title}<br>{x_label} %{{x}}<br>{y_label} %{{y:.4g}}<extra></extra>"
 
 
-def _landscape_hover(t: Trainee, landscape, j: int, record: int, words) -> str:
+def _landscape_hover(t: Trainee, landscape, j: int, record: int, words: Mapping[str, str]) -> str:
+    """What a marker on the landscape says: its loss, and how far off the plane it is (with the
+    plane's loss there)."""
     true = float(t.run.loss[record, 0])
     off = float(landscape.off[j][record])
     if off <= 1e-9 * max(1.0, float(np.abs(t.run.path[record, 0]).max())):
@@ -507,13 +512,38 @@ def _on_plane(landscape, a: float, b: float) -> float:
 
 
 def _landscape_static(
-    fig: go.Figure, landscape, trainees: Sequence[Trainee], words, row: int, col: int
+    fig: go.Figure, landscape, trainees: Sequence[Trainee], words: Mapping[str, str], row: int, col: int
 ) -> None:
+    """The landscape panel's static part: its contours, each trainee's projected path, the
+    start, the loss as a background image, its axes, what the panel says of its plane, and
+    the colour key."""
+    f = _landscape_field(landscape)
+    _add_landscape_lines(fig, f, landscape, trainees, words, row, col)
+    _add_landscape_image(fig, f, row, col)
+    _landscape_axes(fig, landscape, words, row, col)
+    subplot = fig.get_subplot(row, col)
+    _add_plane_notes(fig, landscape, trainees, words, subplot)
+    _loss_key(fig, f.scale, subplot, words)
+
+
+def _landscape_field(landscape) -> Field:
+    """The plane's losses as a Field, heights compressed as the surfaces' are."""
     values = np.where(np.isfinite(landscape.loss), landscape.loss, np.nan)
     scale = field_scale(values[np.isfinite(values)])
     height = compress(values, *scale)
-    f = Field(landscape.alphas, landscape.betas, values, height, scale)
-    xs, ys = landscape.alphas, landscape.betas
+    return Field(landscape.alphas, landscape.betas, values, height, scale)
+
+
+def _add_landscape_lines(
+    fig: go.Figure,
+    f: Field,
+    landscape,
+    trainees: Sequence[Trainee],
+    words: Mapping[str, str],
+    row: int,
+    col: int,
+) -> None:
+    """The plane's contour lines, each trainee's path projected on it, and the start (a cross)."""
     cx, cy = contour_lines(f, count=12)
     fig.add_trace(
         go.Scatter(
@@ -556,6 +586,11 @@ def _landscape_static(
         row=row,
         col=col,
     )
+
+
+def _add_landscape_image(fig: go.Figure, f: Field, row: int, col: int) -> None:
+    """The plane's loss coloured as a background image (a heatmap vanishes while animating)."""
+    xs, ys = f.xs, f.ys
     fig.add_layout_image(
         source=png_data_uri(f),
         row=row,
@@ -567,6 +602,11 @@ def _landscape_static(
         sizing="stretch",
         layer="below",
     )
+
+
+def _landscape_axes(fig: go.Figure, landscape, words: Mapping[str, str], row: int, col: int) -> None:
+    """The plane's axes over its grid, named by direction (α, β) or principal component."""
+    xs, ys = landscape.alphas, landscape.betas
     labels = (words["alpha"], words["beta"])
     if landscape.explained is not None:
         labels = tuple(
@@ -588,11 +628,16 @@ def _landscape_static(
         row=row,
         col=col,
     )
-    subplot = fig.get_subplot(row, col)
+
+
+def _add_plane_notes(
+    fig: go.Figure, landscape, trainees: Sequence[Trainee], words: Mapping[str, str], subplot
+) -> None:
+    """Which plane this is (a second line of the panel's title), and in its top-left corner
+    how far each path ends off it and which runs were left out of choosing it."""
     which, ends, left_out = plane_lines(landscape, trainees, words)
-    # The panel's title (make_subplots wrote it) gets a second line: which plane this is.
     title = words["landscape_test"] if landscape.test else words["landscape"]
-    for note in fig.layout.annotations:
+    for note in fig.layout.annotations:  # the panel's title, as make_subplots wrote it
         if note.text == title:
             note.text = f"{title}<br><span style='font-size:10px'>{which}</span>"
     x_name, y_name = subplot.yaxis.anchor, subplot.xaxis.anchor  # each axis anchors on the other
@@ -610,7 +655,6 @@ def _landscape_static(
         bgcolor="rgba(255,255,255,0.7)",
         name="plane distances",
     )
-    _loss_key(fig, scale, subplot, words)
 
 
 def plane_lines(landscape, trainees: Sequence[Trainee], words) -> tuple[str, list[str], list[str]]:

@@ -236,3 +236,18 @@ def test_no_name_of_the_viz_package_hides_one_of_its_modules():
         importlib.import_module(f"viz.{name}")
         assert isinstance(getattr(viz, name), types.ModuleType), name
     assert not set(viz.__all__) & set(modules)
+
+
+def test_the_english_defaults_of_the_builders_are_the_catalogs_words():
+    """The race's, the maps' and the curves' builders keep English defaults (tests and benches
+    call them without words): each is en.toml's word, so they cannot drift as the Network
+    figure's copy did (8 of 42). viz/network.py keeps none (tests/test_network_views.py)."""
+    from ui.texts import prefixed_words
+    from viz.curves import CURVE_WORDS
+    from viz.maps import MAP_WORDS
+    from viz.race import ENGLISH
+
+    figure, maps = prefixed_words("fig.", "en"), prefixed_words("map.", "en")
+    assert {key: figure[key] for key in ENGLISH} == ENGLISH
+    assert {key: maps[key] for key in MAP_WORDS} == MAP_WORDS
+    assert {key: figure["x_step" if key == "step" else key] for key in CURVE_WORDS} == CURVE_WORDS

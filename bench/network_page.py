@@ -28,9 +28,9 @@ WORDS = prefixed_words("nf.", "en")  # the page's English words, as it passes th
 
 
 def change(batch: int) -> tuple[dict[str, float], float]:
-    s = ns.defaults()
+    s = ns.network_defaults()
     s.steps, s.batch = 1000, batch
-    s.optimizers = {name: ns.default_hyperparameters(name) for name in ("gd", "momentum", "rmsprop", "adam")}
+    s.optimizers = {name: ns.network_hyperparameters(name) for name in ("gd", "momentum", "rmsprop", "adam")}
     t0 = time.perf_counter()
     result = ns.train(s)
     t1 = time.perf_counter()
@@ -83,7 +83,7 @@ def first_charts() -> dict[str, float] | None:
 
 def main() -> None:
     workers = parallel.wait_until_ready()  # as on a server that has run once: workers warm
-    ns.train(ns.defaults())  # warm up (the workers import the page's modules once)
+    ns.train(ns.network_defaults())  # warm up (the workers import the page's modules once)
     print(f"worker processes beside this one: {parallel.WORKERS if workers else 0}")
     print()
     print(

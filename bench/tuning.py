@@ -22,7 +22,7 @@ REPEATS = 3
 def once(surface, starts, score: str) -> float:
     t0 = time.perf_counter()
     for name in NAMES:
-        hp = {k: v for k, v in cfg.default_hyperparameters(name, surface).items() if k != "lr"}
+        hp = {k: v for k, v in cfg.playground_hyperparameters(name, surface).items() if k != "lr"}
         tune(surface, name, starts, 500, rate_grid(cfg.suggested_lr(name, surface)), score=score, **hp)
     return time.perf_counter() - t0
 

@@ -28,7 +28,7 @@ def _basins(surface_name: str, optimizer: str, side: int, steps: int) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
     xs, ys = np.linspace(x0, x1, side), np.linspace(y0, y1, side)
     gx, gy = np.meshgrid(xs, ys)
-    hp = cfg.default_hyperparameters(optimizer, surface)
+    hp = cfg.playground_hyperparameters(optimizer, surface)
     # Every start at once; only the last positions are kept (record_every = steps).
     run = simulate(
         surface, optimizer, np.column_stack([gx.ravel(), gy.ravel()]), steps, record_every=steps, **hp

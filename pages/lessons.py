@@ -56,7 +56,7 @@ def _racers(key: str, language: str) -> tuple[list, object, list, list[str]]:
     english_labels = lesson_words(key, DEFAULT_LANGUAGE)["scenes"]
     racers, english, surface, constraints = [], [], None, []
     for scene, scene_label, english_label in zip(lesson.scenes, labels, english_labels, strict=True):
-        s = cfg.from_query(scene.query)[0]
+        s = cfg.playground_from_query(scene.query)[0]
         surface = surface or cfg.surface_of(s)
         constraint = s.simulate_options().get("constraint")
         if constraint and constraint not in constraints:  # every ball a scene projects on

@@ -17,7 +17,7 @@ from viz.colors import COLORS
 from viz.export import figure_html
 from viz.network import Trainee, layer_norms_figure, lines_figure, sharpness_figure, training_figure
 
-STATE = PageState("network", "n.", ns.NET_SETTINGS, read=ns.widgets_from_query, first="data")
+STATE = PageState("network", "n.", ns.NET_SETTINGS, read=ns.network_widgets_from_query, first="data")
 K = STATE.prefix
 
 
@@ -53,7 +53,7 @@ def _controls() -> None:
     )
     for name in state[K + "opt"]:
         with side.expander(say("pg.hyper", name=optimizer_title(name, lang()))):
-            for key, value in ns.default_hyperparameters(name).items():
+            for key, value in ns.network_hyperparameters(name).items():
                 state.setdefault(f"{K}{name}.{key}", value)
                 hyperparameter_widget(name, key, f"{K}{name}.{key}", say(f"hp.{key}"), st)
     n = state[K + "n"]
@@ -138,7 +138,7 @@ st.caption(say("nw.intro"))
 STATE.notices()
 STATE.restore_hidden()
 _controls()
-settings = ns.from_widgets(STATE.values(), lang())
+settings = ns.network_from_widgets(STATE.values(), lang())
 STATE.keep()
 STATE.write_url(settings.to_query())
 if not settings.optimizers:

@@ -62,7 +62,7 @@ def _sweep(
     xs = _axis_values(x_name, optimizer, surface, side)
     ys = _axis_values(y_name, optimizer, surface, side)
     gx, gy = np.meshgrid(xs, ys)
-    defaults = cfg.default_hyperparameters(optimizer, surface)
+    defaults = cfg.playground_hyperparameters(optimizer, surface)
     hp = {k: v for k, v in defaults.items() if k not in (x_name, y_name)}
     options = {x_name: gx.ravel(), y_name: gy.ravel()}
     starts = np.broadcast_to(np.asarray(start, dtype=float), (side * side, 2))

@@ -128,7 +128,7 @@ def test_the_network_pages_gif_animates_the_paths_on_the_landscape():
     from ui.texts import prefixed_words
     from viz.network import Trainee
 
-    s = ns.defaults()
+    s = ns.network_defaults()
     s.steps = 60
     result = ns.train(s)
     trainees = [Trainee(t.name, COLORS[i], result.net, t.run) for i, t in enumerate(result.trained)]

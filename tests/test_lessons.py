@@ -24,7 +24,7 @@ def scene(lesson_key: str, index: int = 0, seed: int | None = None):
     """A lesson's scene run as the Playground runs it; ``seed`` replaces the noise's seed."""
     lesson = next(lesson for lesson in LESSONS if lesson.key == lesson_key)
     query = dict(lesson.scenes[index].query) | ({} if seed is None else {"seed": str(seed)})
-    s, replaced, clamped = cfg.from_query(query)
+    s, replaced, clamped = cfg.playground_from_query(query)
     assert not replaced and not clamped, (replaced, clamped)
     surface = cfg.surface_of(s)
     return surface, dict(cfg.run_all(s, surface))
@@ -33,14 +33,14 @@ def scene(lesson_key: str, index: int = 0, seed: int | None = None):
 def trained(lesson_key: str, index: int = 0) -> ns.Result:
     """A network lesson's scene, trained as the Lessons and Network pages train it."""
     lesson = BY_KEY[lesson_key]
-    _, replaced, clamped = ns.from_query(lesson.scenes[index].query)
+    _, replaced, clamped = ns.network_from_query(lesson.scenes[index].query)
     assert not replaced and not clamped, (replaced, clamped)
     return ns.train_lesson_scene(lesson.scenes[index].query, lesson.view)
 
 
 def net_settings(lesson_key: str, index: int = 0, **changes: str):
     """A network lesson's scene's settings, with some changed (another seed, another rate)."""
-    s, replaced, clamped = ns.from_query({**BY_KEY[lesson_key].scenes[index].query, **changes})
+    s, replaced, clamped = ns.network_from_query({**BY_KEY[lesson_key].scenes[index].query, **changes})
     assert not replaced and not clamped, (replaced, clamped)
     return s
 
@@ -149,7 +149,7 @@ def test_adam():
     assert np.allclose(np.abs(adam.path[1, 0] - adam.path[0, 0]), 0.0501, rtol=1e-6)
     # The same run again with its moments recorded: the step each would have been without bias
     # correction, over the step taken, at every one of the 500 steps.
-    s = cfg.from_query(BY_KEY["adam"].scenes[0].query)[0]
+    s = cfg.playground_from_query(BY_KEY["adam"].scenes[0].query)[0]
     hp = s.optimizers["adam"]
     inside = simulate(
         surface, "adam", cfg.starts_array(s, surface), **s.simulate_options(), record_state=True, **hp
@@ -336,7 +336,7 @@ def test_each_scene_opens_the_playground_with_its_settings(key, index, query):
     # saddle, as lesson 6 means it to) are the lesson's point, not a fault of the link.
     notice = text("pg.notice", what="").split(":")[0]
     assert not at.exception and not any(notice in w.value for w in at.warning)
-    assert cfg.from_query(dict(at.query_params))[0] == cfg.from_query(query)[0]
+    assert cfg.playground_from_query(dict(at.query_params))[0] == cfg.playground_from_query(query)[0]
 
 
 @pytest.mark.parametrize(
@@ -346,7 +346,7 @@ def test_each_network_scene_opens_the_network_page_with_its_settings(key, index,
     at = open_script("pages/network.py", query)
     notice = text("pg.notice", what="").split(":")[0]
     assert not at.exception and not any(notice in w.value for w in at.warning) and not at.info
-    assert ns.from_query(dict(at.query_params))[0] == ns.from_query(query)[0]
+    assert ns.network_from_query(dict(at.query_params))[0] == ns.network_from_query(query)[0]
 
 
 # ---------------------------------------------------------------- the lessons on a real network
@@ -389,7 +389,7 @@ def test_net_early_stopping_tells_the_same_story_from_other_starts(iseed):
     # The validation set picks (within a record) the test loss's minimum; then the test loss
     # climbs over three times (5.6 x, 4.1 x) while the test accuracy moves less than two points.
     query = {**BY_KEY["net_early_stopping"].scenes[0].query, "iseed": iseed}
-    result = ns.train(ns.from_query(query)[0])
+    result = ns.train(ns.network_from_query(query)[0])
     run = result.trained[0].run
     early = ns.early_stopping(run, result.settings.patience)
     test, acc = run.metrics["test_loss"][:, 0], run.metrics["test_acc"][:, 0]
@@ -654,7 +654,8 @@ def test_net_l1_l2():
 def test_net_l1_l2_from_other_starts_batches_and_data(change):
     # 43 %, 40 %, 40 % of the weights at zero; norm ratios 0.81, 0.79, 0.80.
     l1, l2, plain = (
-        weights(ns.train(ns.from_query({**scene.query, **change})[0])) for scene in BY_KEY["net_l1_l2"].scenes
+        weights(ns.train(ns.network_from_query({**scene.query, **change})[0]))
+        for scene in BY_KEY["net_l1_l2"].scenes
     )
     assert np.mean(l1 == 0) > 0.3 and not (l2 == 0).any()
     assert 0.75 < np.linalg.norm(l2) / np.linalg.norm(plain) < 0.85
@@ -778,7 +779,7 @@ def test_every_constraint_of_a_lesson_is_drawn(lesson):
     # Lesson 9 once drew the L1 diamond but not the L2 circle its text speaks of.
     wanted = []
     for scene in lesson.scenes:
-        constraint = cfg.from_query(scene.query)[0].simulate_options().get("constraint")
+        constraint = cfg.playground_from_query(scene.query)[0].simulate_options().get("constraint")
         if constraint and constraint not in wanted:
             wanted.append(constraint)
     at = AppTest.from_file("../pages/lessons.py", default_timeout=120)

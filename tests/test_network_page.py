@@ -85,7 +85,7 @@ def test_a_copied_url_reopens_the_same_scene():
     }
     first = page(query)
     again = page(dict(first.query_params))
-    assert ns.from_query(dict(again.query_params))[0] == ns.from_query(query)[0]
+    assert ns.network_from_query(dict(again.query_params))[0] == ns.network_from_query(query)[0]
     assert training_spec(first)["frames"][-1]["name"] == training_spec(again)["frames"][-1]["name"] == "150"
 
 
@@ -105,7 +105,7 @@ def test_hostile_values_are_reported_and_replaced():
     words = " ".join(w.value for w in at.warning) + " ".join(i.value for i in at.info)
     for key in ("n", "noise", "batch", "layers", "units", "opt", "act"):
         assert key in words, key
-    s = ns.from_query(dict(at.query_params))[0]
+    s = ns.network_from_query(dict(at.query_params))[0]
     assert (
         s.n == 20 and s.noise == 0.0 and s.layers == 4 and s.act == "tanh" and list(s.optimizers) == ["adam"]
     )
@@ -131,7 +131,7 @@ def test_early_stopping_chooses_on_validation_and_the_star_and_summary_say_so():
     from ui.lesson_catalog import BY_KEY
 
     query = BY_KEY["net_early_stopping"].scenes[0].query
-    s = ns.from_query(query)[0]
+    s = ns.network_from_query(query)[0]
     run = ns.train(s).trained[0].run
     early = ns.early_stopping(run, s.patience)
     at = page(query)
@@ -171,11 +171,11 @@ def test_early_stopping_waits_patience_evaluations_without_improvement():
 
 
 def test_validation_size_patience_and_the_bias_penalty_are_in_the_url():
-    s, _, clamped = ns.from_query({"nval": "5000", "patience": "0", "penbias": "1", "reg": "l1"})
+    s, _, clamped = ns.network_from_query({"nval": "5000", "patience": "0", "penbias": "1", "reg": "l1"})
     assert (s.nval, s.patience, s.penbias) == (1000, 1, True) and {"nval", "patience"} <= set(clamped)
     assert s.simulate_options()["penalize_biases"] is True
-    assert ns.from_query({"reg": "l2"})[0].simulate_options()["penalize_biases"] is False
-    assert ns.from_query(s.to_query())[0] == s
+    assert ns.network_from_query({"reg": "l2"})[0].simulate_options()["penalize_biases"] is False
+    assert ns.network_from_query(s.to_query())[0] == s
     at = page({"reg": "l2", "penbias": "1", "nval": "100", "patience": "5", "steps": "50"})
     assert not at.exception
     assert at.toggle(key="n.penbias").value is True and at.slider(key="n.nval").value == 100
@@ -183,7 +183,7 @@ def test_validation_size_patience_and_the_bias_penalty_are_in_the_url():
 
 
 def test_exports_hold_the_curves_and_the_parameters():
-    s = ns.defaults()
+    s = ns.network_defaults()
     s.steps = 100
     result = ns.train(s)
     table = pd.read_csv(io.StringIO(ns.curves_csv(result)))

@@ -18,7 +18,7 @@ DIVERGING = {"gd.lr": "10", "momentum.lr": "10"}  # gd and momentum blow up, ada
 
 
 def scene(query) -> ns.Result:
-    s, replaced, clamped = ns.from_query(query)
+    s, replaced, clamped = ns.network_from_query(query)
     assert not replaced and not clamped
     return ns.train(s)
 

@@ -25,7 +25,7 @@ def test_a_dozen_old_links_are_kept():
 
 @pytest.mark.parametrize("old", OLD, ids=[o["url"][:40] for o in OLD])
 def test_old_links_give_the_same_settings(old):
-    settings, replaced, clamped = cfg.from_query(query_of(old["url"]))
+    settings, replaced, clamped = cfg.playground_from_query(query_of(old["url"]))
     assert not replaced and not clamped
     now = json.loads(json.dumps(dataclasses.asdict(settings)))
     assert {key: now[key] for key in old["settings"]} == old["settings"]

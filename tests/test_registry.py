@@ -119,7 +119,7 @@ def test_no_page_figure_or_panel_branches_on_an_optimizers_name():
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_the_app_defaults_of_every_optimizer_are_valid_on_every_surface(name):
     for surface in SURFACES.values():
-        hp = cfg.default_hyperparameters(name, surface)
+        hp = cfg.playground_hyperparameters(name, surface)
         assert list(hp) == list(VIEWS[name].shown)
         OPTIMIZERS[name].hyperparameters(1, **hp)  # raises if a control offers a bad value
         if "lr" in hp:
@@ -127,7 +127,7 @@ def test_the_app_defaults_of_every_optimizer_are_valid_on_every_surface(name):
 
 
 def test_asgd_suggests_a_visible_average_and_registers_it():
-    assert cfg.default_hyperparameters("asgd", "rosenbrock")["t0"] == 10.0
+    assert cfg.playground_hyperparameters("asgd", "rosenbrock")["t0"] == 10.0
     assert OPTIMIZERS["asgd"].defaults["t0"] == 1e6  # torch's own default is kept
 
 

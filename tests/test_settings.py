@@ -32,7 +32,7 @@ def test_query_round_trip_keeps_every_setting():
     s.noise, s.seed = 0.3, 42
     s.reg, s.strength = "l2_ball", 2.0
     s.lang = "zh"
-    back, replaced, clamped = cfg.from_query(s.to_query())
+    back, replaced, clamped = cfg.playground_from_query(s.to_query())
     assert back == s and replaced == [] and clamped == []
 
 
@@ -49,7 +49,7 @@ def test_hostile_values_fall_back_or_are_clamped():
         "reg": "l1",
         "strength": "1e300",
     }
-    s, replaced, clamped = cfg.from_query(query)
+    s, replaced, clamped = cfg.playground_from_query(query)
     assert s.surface == "rosenbrock"
     assert list(s.optimizers) == ["adam"] and math.isfinite(s.optimizers["adam"]["lr"])
     assert s.steps == cfg.PLAYGROUND_MAX_STEPS and s.noise == 0.0 and s.clip == "none" and s.seed == 0
@@ -59,14 +59,14 @@ def test_hostile_values_fall_back_or_are_clamped():
 
 
 def test_too_many_optimizers_are_cut_to_the_cap():
-    s, _, clamped = cfg.from_query(
+    s, _, clamped = cfg.playground_from_query(
         {"opt": ",".join(["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "nadam", "radam"])}
     )
     assert len(s.optimizers) == cfg.PLAYGROUND_MAX_OPTIMIZERS and "opt" in clamped
 
 
 def test_start_outside_the_bounds_is_clamped():
-    s, _, clamped = cfg.from_query({"s": "booth", "x0": "500", "y0": "-1"})
+    s, _, clamped = cfg.playground_from_query({"s": "booth", "x0": "500", "y0": "-1"})
     assert s.start == (10.0, -1.0) and "x0" in clamped
 
 
@@ -101,7 +101,7 @@ def test_starts_array_shapes_and_bounds():
     )
 )
 def test_any_query_gives_valid_settings(query):
-    s, _, _ = cfg.from_query(query)
+    s, _, _ = cfg.playground_from_query(query)
     assert s.surface in SURFACES and len(s.optimizers) <= cfg.PLAYGROUND_MAX_OPTIMIZERS
     assert cfg.MIN_STEPS <= s.steps <= cfg.PLAYGROUND_MAX_STEPS and s.steps % 10 == 0 and 0 <= s.noise <= 10
     for hp in s.optimizers.values():
@@ -110,7 +110,7 @@ def test_any_query_gives_valid_settings(query):
     (x0, x1), (y0, y1) = SURFACES[s.surface].bounds
     if s.start is not None:
         assert x0 <= s.start[0] <= x1 and y0 <= s.start[1] <= y1
-    assert cfg.from_query(s.to_query())[0] == s  # what the app writes back reads the same
+    assert cfg.playground_from_query(s.to_query())[0] == s  # what the app writes back reads the same
 
 
 def test_one_spec_per_setting_drives_defaults_url_and_every_surface_parameter_has_a_range():
@@ -120,8 +120,8 @@ def test_one_spec_per_setting_drives_defaults_url_and_every_surface_parameter_ha
         low, high = spec.bounds if spec.widget != "select" else (None, None)
         if low is not None:
             too_low, too_high = (
-                cfg.from_query({name: str(low - 1)})[0],
-                cfg.from_query({name: str(high + 1)})[0],
+                cfg.playground_from_query({name: str(low - 1)})[0],
+                cfg.playground_from_query({name: str(high + 1)})[0],
             )
             assert getattr(too_low, name) == low and getattr(too_high, name) == high, name
     for surface in SURFACES.values():
@@ -129,9 +129,9 @@ def test_one_spec_per_setting_drives_defaults_url_and_every_surface_parameter_ha
 
 
 def test_a_repeated_optimizer_is_no_error_and_small_values_are_not_called_large():
-    s, replaced, clamped = cfg.from_query({"opt": "adam,adam,adam"})
+    s, replaced, clamped = cfg.playground_from_query({"opt": "adam,adam,adam"})
     assert list(s.optimizers) == ["adam"] and "opt" not in replaced
-    s, replaced, clamped = cfg.from_query({"steps": "-5", "clip_at": "0", "seed": "-1"})
+    s, replaced, clamped = cfg.playground_from_query({"steps": "-5", "clip_at": "0", "seed": "-1"})
     assert (s.steps, s.clip_at, s.seed) == (cfg.MIN_STEPS, min(cfg.POSITIVE_GRID), 0)
     assert {"steps", "clip_at", "seed"} <= set(clamped)
     from ui.texts import LANGUAGES, text

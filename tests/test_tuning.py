@@ -67,13 +67,14 @@ def test_the_playground_races_each_optimizer_with_its_best_rate_and_says_so_in_t
     query = dict(at.query_params)
     surface = get_surface("narrow_valley")
     for name in ("gd", "momentum", "adam"):
-        s = cfg.from_query(query)[0]
+        s = cfg.playground_from_query(query)[0]
         hp = {k: v for k, v in s.optimizers[name].items() if k != "lr"}
         expected = tune(surface, name, surface.start, 200, _rates(name, surface), **hp)
         assert float(query[f"{name}.lr"]) == expected.best
     assert len(at.get("plotly_chart")) == 3  # the race, its loss curves, the tuning chart
     again = open_script("pages/playground.py", query, timeout=120)
-    assert not again.warning and cfg.from_query(dict(again.query_params))[0] == cfg.from_query(query)[0]
+    assert not again.warning
+    assert cfg.playground_from_query(dict(again.query_params))[0] == cfg.playground_from_query(query)[0]
 
 
 def _rates(name, surface):

@@ -1,7 +1,7 @@
 """The Network page's settings and what it computes from them. No Streamlit here.
 
 A scene is one data set, one network and its start, and up to four optimizers trained from
-that same start with the same minibatches. ``from_query`` reads (and checks, clamps, reports)
+that same start with the same minibatches. ``network_from_query`` reads (and checks, clamps, reports)
 a URL; ``to_query`` writes one; ``train`` runs everything the page shows.
 """
 
@@ -86,7 +86,7 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
 }
 
 
-def default_hyperparameters(name: str) -> dict[str, Any]:
+def network_hyperparameters(name: str) -> dict[str, Any]:
     """The shown hyperparameters of ``name`` with a learning rate that trains a small network."""
     opt = VIEWS[name]
     hp = opt.start_values()
@@ -124,7 +124,7 @@ class _NetScene:
         out: dict[str, str] = {"opt": ",".join(self.optimizers)}
         for name, hp in self.optimizers.items():
             for key, value in hp.items():
-                if value != default_hyperparameters(name)[key]:
+                if value != network_hyperparameters(name)[key]:
                     out[f"{name}.{key}"] = cfg.format_value(value)
         for name, spec in NET_SETTINGS.items():
             value = getattr(self, name)
@@ -139,16 +139,16 @@ NetSettings = dataclasses.make_dataclass("NetSettings", _scene_fields(), bases=(
 NetSettings.__module__ = __name__
 
 
-def defaults() -> NetSettings:
-    return NetSettings(optimizers={name: default_hyperparameters(name) for name in DEFAULT_OPTIMIZERS})
+def network_defaults() -> NetSettings:
+    return NetSettings(optimizers={name: network_hyperparameters(name) for name in DEFAULT_OPTIMIZERS})
 
 
-def from_query(query: Mapping[str, Any]) -> tuple[NetSettings, list[str], list[str]]:
+def network_from_query(query: Mapping[str, Any]) -> tuple[NetSettings, list[str], list[str]]:
     """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped)."""
     r = cfg.QueryReader(query)
-    s = defaults()
+    s = network_defaults()
     chosen = r.choices("opt", NETWORK_OPTIMIZERS, DEFAULT_OPTIMIZERS, NETWORK_MAX_OPTIMIZERS)
-    s.optimizers = {name: default_hyperparameters(name) for name in chosen}
+    s.optimizers = {name: network_hyperparameters(name) for name in chosen}
     cfg.read_hyperparameters(r, s.optimizers)
     for name, spec in NET_SETTINGS.items():
         if spec.name == "batch":  # a grid of choices, one of them "full"
@@ -164,7 +164,7 @@ def from_query(query: Mapping[str, Any]) -> tuple[NetSettings, list[str], list[s
     return s, r.replaced, r.clamped
 
 
-def widget_values(s: NetSettings) -> dict[str, Any]:
+def network_widget_values(s: NetSettings) -> dict[str, Any]:
     """The Network page's widget values (by name: "opt", "adam.lr", then its plain settings)
     that show settings ``s``."""
     values: dict[str, Any] = {"opt": list(s.optimizers)}
@@ -173,18 +173,18 @@ def widget_values(s: NetSettings) -> dict[str, Any]:
     return values | {name: getattr(s, name) for name in NET_SETTINGS}
 
 
-def widgets_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
+def network_widgets_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
     """The widget values of a link: (values by name, keys replaced, keys clamped)."""
-    s, replaced, clamped = from_query(query)
-    return widget_values(s), replaced, clamped
+    s, replaced, clamped = network_from_query(query)
+    return network_widget_values(s), replaced, clamped
 
 
-def from_widgets(values: Mapping[str, Any], language: str) -> NetSettings:
+def network_from_widgets(values: Mapping[str, Any], language: str) -> NetSettings:
     """The settings the Network page's widget ``values`` hold (a hyperparameter whose widget
     was never drawn: its default)."""
     s = NetSettings(lang=language)
     for name in values["opt"]:
-        defaults = default_hyperparameters(name)
+        defaults = network_hyperparameters(name)
         s.optimizers[name] = {key: values.get(f"{name}.{key}", defaults[key]) for key in defaults}
     for name in NET_SETTINGS:
         setattr(s, name, values[name])
@@ -351,7 +351,7 @@ def train(s, sharpness_every: int = 0) -> Result:
 def train_lesson_scene(query: Mapping[str, Any], view: str | None) -> Result:
     """A network lesson's scene as its page, its question and its test train it: the sharpness
     at a record every few steps in the lesson about sharpness (the edge of stability)."""
-    return train(from_query(query)[0], DENSE_SHARPNESS_EVERY if view == "sharpness" else 0)
+    return train(network_from_query(query)[0], DENSE_SHARPNESS_EVERY if view == "sharpness" else 0)
 
 
 def examples_per_step(results: list[Result]) -> list[int] | None:

@@ -407,7 +407,7 @@ def entries_of(lesson, language: str) -> tuple[list[Entry], list]:
     runners = list(lesson_words(lesson.key, language).get("runners", []))
     one_optimizer = all(len(scene.query["opt"].split(",")) == 1 for scene in lesson.scenes)
     for scene, scene_label in zip(lesson.scenes, labels, strict=True):
-        s = cfg.from_query(scene.query)[0]
+        s = cfg.playground_from_query(scene.query)[0]
         surface = cfg.surface_of(s)
         for name, run in cfg.run_all(s, surface):
             title = optimizer_title(name, language)

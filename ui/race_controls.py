@@ -17,7 +17,7 @@ from viz.optimizer_views import VIEWS
 def _hyperparameter_widget(name: str, key: str, container, surface) -> None:
     widget_key = f"{W}{name}.{key}"
     if widget_key not in st.session_state:
-        st.session_state[widget_key] = cfg.default_hyperparameters(name, surface)[key]
+        st.session_state[widget_key] = cfg.playground_hyperparameters(name, surface)[key]
     hyperparameter_widget(name, key, widget_key, say(f"hp.{key}"), container)
 
 

@@ -4,6 +4,7 @@ typed surface) in widgets under ``W``, read from the link, read back as ``cfg.Se
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 import streamlit as st
 
@@ -16,7 +17,7 @@ W = "w."  # prefix of the widget keys that hold the settings
 
 def race_state(page: str, surface=None) -> PageState:
     """The state of the race on ``page`` ("playground", or "custom" with its ``surface``)."""
-    return PageState(page, W, cfg.SETTINGS, read=lambda query: cfg.widgets_from_query(query, surface))
+    return PageState(page, W, cfg.SETTINGS, read=partial(cfg.playground_widgets_from_query, surface=surface))
 
 
 def load_settings(surface_override=None) -> None:
@@ -31,7 +32,7 @@ def load_settings(surface_override=None) -> None:
 
 def current(surface) -> cfg.Settings:
     """The settings the widgets hold now."""
-    return cfg.from_widgets(race_state("playground").values(), surface, lang())
+    return cfg.playground_from_widgets(race_state("playground").values(), surface, lang())
 
 
 def reset_for_surface() -> None:
@@ -39,12 +40,12 @@ def reset_for_surface() -> None:
     state = race_state("playground")
     name = state["surface"]
     fresh = cfg.defaults_for(name)
-    fresh.optimizers = {n: cfg.default_hyperparameters(n, name) for n in state["opt"]}
+    fresh.optimizers = {n: cfg.playground_hyperparameters(n, name) for n in state["opt"]}
     # Everything else stays, but the regularization: it is specific to a surface.
     keep = {f: state[f] for f in cfg.PLAIN_FIELDS if f not in ("reg", "strength")}
     fresh = dataclasses.replace(fresh, **keep)
     fresh.reg = "none"
-    state.put(cfg.widget_values(fresh))
+    state.put(cfg.playground_widget_values(fresh))
 
 
 def on_map_click() -> None:

@@ -1,6 +1,6 @@
 """The Playground's settings: one plain object, built from widgets or from the URL.
 
-A URL is user input (anyone can send a crafted link), so ``from_query`` validates and
+A URL is user input (anyone can send a crafted link), so ``playground_from_query`` validates and
 clamps every value, falls back to defaults, and reports what it replaced. No Streamlit here.
 """
 
@@ -205,7 +205,7 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def default_hyperparameters(name: str, surface) -> dict[str, Any]:
+def playground_hyperparameters(name: str, surface) -> dict[str, Any]:
     """The shown hyperparameters of ``name`` with values that show something on ``surface``
     (a Surface, or the name of a built-in)."""
     surface = SURFACES[surface] if isinstance(surface, str) else surface
@@ -255,7 +255,7 @@ def defaults_for(surface) -> Settings:
     return Settings(
         surface=surface.name,
         params=dict(surface.params),
-        optimizers={name: default_hyperparameters(name, surface) for name in DEFAULT_OPTIMIZERS},
+        optimizers={name: playground_hyperparameters(name, surface) for name in DEFAULT_OPTIMIZERS},
     )
 
 
@@ -346,7 +346,7 @@ def read_hyperparameters(r: QueryReader, optimizers: dict[str, dict[str, Any]]) 
                 r.replaced.append(f"{name}.{key}")
 
 
-def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[str], list[str]]:
+def playground_from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[str], list[str]]:
     """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped).
     With ``surface`` given (a custom one), the URL's surface name is not read."""
     r = QueryReader(query)
@@ -356,7 +356,7 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
     s.params = {key: r.number(f"p.{key}", value, *PARAM_RANGES[key]) for key, value in surface.params.items()}
     chosen = r.choices("opt", tuple(OPTIMIZERS), tuple(s.optimizers), PLAYGROUND_MAX_OPTIMIZERS)
     if chosen != list(s.optimizers):
-        s.optimizers = {n: default_hyperparameters(n, surface) for n in chosen}
+        s.optimizers = {n: playground_hyperparameters(n, surface) for n in chosen}
     read_hyperparameters(r, s.optimizers)
     (x0, x1), (y0, y1) = surface.bounds
     if r.raw("x0") is not None or r.raw("y0") is not None:
@@ -368,7 +368,7 @@ def from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[s
     return s, r.replaced, r.clamped
 
 
-def widget_values(s: Settings, surface=None) -> dict[str, Any]:
+def playground_widget_values(s: Settings, surface=None) -> dict[str, Any]:
     """The Playground's widget values (by widget name: "surface", "p.kappa", "opt", "adam.lr",
     "x0", "y0", then the plain settings) that show settings ``s`` on ``surface`` (a custom one;
     else the built-in they name, with their parameters: the start may depend on them)."""
@@ -383,17 +383,17 @@ def widget_values(s: Settings, surface=None) -> dict[str, Any]:
     return values | {name: getattr(s, name) for name in PLAIN_FIELDS}
 
 
-def widgets_from_query(
+def playground_widgets_from_query(
     query: Mapping[str, Any], surface=None
 ) -> tuple[dict[str, Any], list[str], list[str]]:
     """The Playground's widget values of a link (on ``surface``, a custom one, when given):
     (values by name, keys replaced, keys clamped)."""
-    s, replaced, clamped = from_query(query, surface=surface)
-    return widget_values(s, surface), replaced, clamped
+    s, replaced, clamped = playground_from_query(query, surface=surface)
+    return playground_widget_values(s, surface), replaced, clamped
 
 
-def from_widgets(values: Mapping[str, Any], surface, language: str) -> Settings:
-    """The settings the Playground's widget ``values`` (as ``widget_values`` names them) hold
+def playground_from_widgets(values: Mapping[str, Any], surface, language: str) -> Settings:
+    """The settings the Playground's widget ``values`` (as ``playground_widget_values`` names them) hold
     on ``surface``."""
     s = Settings(surface=surface.name, lang=language)
     s.params = {key: float(values[f"p.{key}"]) for key in surface.params}

@@ -1,10 +1,10 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test` (`make test-fast` while working).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run dev serve test lint bench system-deps nginx-dep
+.PHONY: run dev serve test test-fast lint bench system-deps nginx-dep
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT)
@@ -19,9 +19,21 @@ serve: $(VENV)/.runtime nginx-dep
 dev: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType poll --server.runOnSave true
 
+# The suite on WORKERS processes (pytest-xdist); tests/conftest.py keeps the browser tests on one
+# worker (one server, one Chromium) and a module's shared fixtures on one worker.
+WORKERS ?= 2
+PARALLEL := -n $(WORKERS) --dist loadgroup
+
+# While working: the engine, settings, texts and figures (no page script, browser or server,
+# nor the lessons' claims on trained networks).
+test-fast: $(VENV)/.dev
+	$(PY) -m ruff check -q .
+	$(PY) -m pytest -q $(PARALLEL) -m "not (slow or pages or browser or deploy)"
+
+# Before pushing, and in CI: every layer.
 test: $(VENV)/.dev system-deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest $(PARALLEL)
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

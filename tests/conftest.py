@@ -1,11 +1,24 @@
-"""Shared fixtures: a served app for the real-browser tests, and headless Chromium."""
+"""Shared fixtures (a served app for the real-browser tests, headless Chromium, AppTest helpers)
+and the suite's layers.
+
+The layers (markers registered in pyproject.toml; `make test-fast` runs only the first):
+  (none)    engine, settings, texts, figures: pure functions, seconds each
+  slow      the lessons' claims measured on trained networks (set here: see ``SLOW``)
+  pages     runs a page script under Streamlit's AppTest (set here: see ``RUNS_A_PAGE``)
+  browser   drives the served app in headless Chromium (tests/test_browser.py)
+  deploy    nginx, replicas and the manifests of deploy/ (tests/test_deploy.py)
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import os
+import re
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -13,6 +26,62 @@ from deploy.served import free_port, served_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("SHOTS_DIR", ROOT / "shots"))
+
+
+# What a test calls to run a page script: a test that reaches one of these names, directly or
+# through a function or fixture of its own module, is a page test.
+RUNS_A_PAGE = {"open_script", "AppTest"}
+# The lessons' claims on trained networks: 10-30 s each on a quiet 2-core machine, more than
+# half of the engine layer's time; `make test-fast` leaves them to `make test`.
+SLOW = re.compile(r"test_lessons\.py::test_(net_|every_lesson_asks_a_question\w*\[net_)")
+
+
+class _Module(NamedTuple):
+    page_runners: frozenset[str]  # its functions that run a page script, however indirectly
+    shared_fixtures: frozenset[str]  # its fixtures computed once for the module
+
+
+@functools.cache
+def _read(path: Path) -> _Module:
+    tree = ast.parse(path.read_text())
+    functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+    names = {
+        f.name: {n.id for n in ast.walk(f) if isinstance(n, ast.Name)}
+        | {n.attr for n in ast.walk(f) if isinstance(n, ast.Attribute)}
+        for f in functions
+    }
+    runners, grown = set(), True
+    while grown:
+        more = {name for name, used in names.items() if used & (RUNS_A_PAGE | runners)} - runners
+        runners |= more
+        grown = bool(more)
+    shared = {
+        f.name
+        for f in functions
+        for d in f.decorator_list
+        if isinstance(d, ast.Call)
+        and any(k.arg == "scope" and getattr(k.value, "value", "function") != "function" for k in d.keywords)
+    }
+    return _Module(frozenset(runners), frozenset(shared))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the page tests, and keep together on one worker of ``pytest -n`` (``--dist
+    loadgroup``) the browser tests (one server, one Chromium) and the tests of a module that
+    share a module's fixture (computed once, not once per worker)."""
+    for item in items:
+        path = Path(item.fspath)
+        module, used = _read(path), set(getattr(item, "fixturenames", ()))
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            continue
+        runs_a_page = item.originalname in module.page_runners or used & module.page_runners
+        if runs_a_page and "deploy" not in item.keywords:
+            item.add_marker(pytest.mark.pages)
+        if SLOW.search(item.nodeid):
+            item.add_marker(pytest.mark.slow)
+        if used & module.shared_fixtures:
+            item.add_marker(pytest.mark.xdist_group(path.stem))
 
 
 def open_script(script: str, query=None, timeout: float = 60, locale: str | None = None):
@@ -38,7 +107,8 @@ def race_spec(at) -> dict:
 def server(browser):
     """The app served by `streamlit run` on a free loopback port; stopped at the end."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with served_app(free_port(), log=SHOTS / "server.log") as served:
+    log = SHOTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
+    with served_app(free_port(), log=log) as served:
         yield served.url
 
 

@@ -25,7 +25,7 @@ import local  # noqa: E402  (deploy/local.py)
 
 from deploy.streamlit_client import Session  # noqa: E402
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.deploy, pytest.mark.timeout(300)]
 
 TEMPLATE_NAMES = set(re.findall(r"\$\{(LAB_\w+)\}", local.TEMPLATE.read_text()))
 

@@ -48,7 +48,8 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="momentum",
-        question=("first",),
+        # the notice's criterion: the loss below 10⁻⁶ for good
+        question=("first", 1e-6),
         scenes=(
             Scene(
                 {
@@ -64,7 +65,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="nesterov",
-        question=("first",),
+        question=("first", 1e-6),
         scenes=(
             Scene(
                 {
@@ -182,7 +183,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="plateau",
-        question=("first",),
+        question=("first", 0.05),
         scenes=(
             Scene(
                 {
@@ -198,7 +199,8 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="l1_l2",
-        question=("first",),
+        # where the L1 penalty's solution ends: on an axis, off the axes, at the origin
+        question=("axis_end", 0),
         scenes=(
             Scene(
                 {
@@ -244,7 +246,8 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="initialization",
-        question=("converges", 0),
+        # how many of the 25 starts end in the global minimum (in ranges)
+        question=("global_count", 0),
         scenes=(
             Scene(
                 {
@@ -264,7 +267,8 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="minibatch",
-        question=("lowest",),
+        # whose cloud of end points is tighter (what the map shows)
+        question=("tightest",),
         scenes=(
             Scene(
                 {
@@ -299,6 +303,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         key="second_order",
+        # the engine's convergence test, the notice's "converges in one step"
         question=("first",),
         scenes=(
             Scene(
@@ -415,7 +420,8 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
 # coordinate is a damped oscillator; same rate, three dampings of the flat direction.
 EIGEN_LESSON = Lesson(
     key="momentum_eigen",
-    question=("first",),
+    # the notice's criterion: the flat coordinate within a thousandth of its start for good
+    question=("flat_first", 1e-3),
     scenes=tuple(
         Scene(
             {**VALLEY100, "opt": "momentum", "momentum.lr": "0.01", "momentum.momentum": beta, "steps": "300"}

@@ -141,7 +141,7 @@ def flat_first(entries: Sequence[Entry], share: float) -> Question:
             else float(e.run.step[away[-1] + 1])
         )
     right, margin = _lead(steps)
-    values = {"share": f"{share:.1%}".replace("%", " %")}
+    values = {"share": share}
     total = _last_step(entries)
     facts = [
         ("q.fact.flat", {"name": e.label, "step": int(s), **values})
@@ -217,6 +217,20 @@ def lowest(entries: Sequence[Entry], highest: bool = False) -> Question:
     return Question(
         "q.highest" if highest else "q.lowest", {}, [e.label for e in entries], False, right, margin, facts
     )
+
+
+def tightest(entries: Sequence[Entry]) -> Question:
+    """Whose cloud of end points (one per start) gathers closest to the surface's minimum: the
+    root-mean-square distance, what the map shows of a noisy run's end."""
+    spreads = [
+        float(np.sqrt(np.mean(np.sum((e.run.final - e.surface.minima[0]) ** 2, axis=-1)))) for e in entries
+    ]
+    right, margin = _lead(spreads)
+    facts = [
+        ("q.fact.spread", {"name": e.label, "n": e.run.n, "rms": f"{r:.2g}"})  # as the notice: 0.075
+        for e, r in zip(entries, spreads, strict=True)
+    ]
+    return Question("q.tightest", {}, [e.label for e in entries], False, right, margin, facts)
 
 
 def diverges(entries: Sequence[Entry]) -> Question:
@@ -358,6 +372,7 @@ KINDS = {
     "flat_first": flat_first,
     "axis_end": axis_end,
     "global_count": global_count,
+    "tightest": tightest,
     "lowest": lowest,
     "highest": lambda entries: lowest(entries, highest=True),
     "diverges": diverges,
@@ -375,7 +390,7 @@ def entries_of(lesson, language: str) -> tuple[list[Entry], list]:
     trained scenes."""
     from ui import network_scene as ns
     from ui import settings as cfg
-    from ui.texts import lesson_words, optimizer_title
+    from ui.texts import lesson_words, optimizer_title, text
 
     labels = lesson_words(lesson.key, language)["scenes"]
     entries: list[Entry] = []
@@ -416,7 +431,7 @@ def entries_of(lesson, language: str) -> tuple[list[Entry], list]:
             elif one_optimizer:
                 label = scene_label
             else:
-                label = f"{scene_label}{'，' if language == 'zh' else ', '}{title}"
+                label = text("q.runner", language, scene=scene_label, optimizer=title)
             if runners:
                 label = runners[len(entries)]
             entries.append(Entry(label, run, surface=surface, lr=s.optimizers[name].get("lr")))

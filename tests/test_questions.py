@@ -94,7 +94,11 @@ def test_the_answer_says_the_notices_numbers(language):
     # Lesson 9: the L1 penalty's solution on the x axis, y within 0.02 of zero as the notice says.
     q = question_of(BY_KEY["l1_l2"], language)
     assert q.right == 0 and "0.02" in text(q.options[0], language) and "0.02" in _notice("l1_l2", language)
-    assert float(q.facts[0][1]["yhi"]) < 0.02 < float(q.facts[0][1]["xlo"])
+    fact = q.facts[0][1]
+    assert float(fact["yhi"]) < 0.02 < float(fact["xlo"])
+    # its bounds are true of the run ("|x| at least 1.18, |y| at most 0.0173": rounded outwards)
+    tail = np.abs(entries_of(BY_KEY["l1_l2"], language)[0][0].run.path[-300:, 0])
+    assert tail[:, 0].min() >= float(fact["xlo"]) and tail[:, 1].max() <= float(fact["yhi"])
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))

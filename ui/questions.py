@@ -82,6 +82,15 @@ def number(x: float) -> str:
     return power if mantissa == "1" else "−" + power if mantissa == "−1" else f"{mantissa} × {power}"
 
 
+def _rounded(x: float, up: bool) -> float:
+    """``x`` (> 0) to three significant digits, rounded up or down: a bound that stays true
+    ("at most 0.0173" of 0.017228, "at least 1.18" of 1.18875)."""
+    if x <= 0:
+        return 0.0
+    scale = 10.0 ** (2 - int(np.floor(np.log10(x))))
+    return float((np.ceil if up else np.floor)(x * scale * (1 - 1e-12 if up else 1 + 1e-12)) / scale)
+
+
 def _last_step(entries: Sequence[Entry]) -> int:
     return int(max(e.run.step[-1] for e in entries))
 
@@ -175,10 +184,12 @@ def axis_end(entries: Sequence[Entry], index: int = 0, last: int = 300) -> Quest
             {
                 "name": e.label,
                 "n": last,
-                "xlo": number(low[0]),
-                "xhi": number(high[0]),
-                "ylo": number(low[1]),
-                "yhi": number(high[1]),
+                "x": number(e.run.final[0][0]),
+                "y": number(e.run.final[0][1]),
+                "xlo": number(_rounded(low[0], up=False)),
+                "xhi": number(_rounded(high[0], up=True)),
+                "ylo": number(_rounded(low[1], up=False)),
+                "yhi": number(_rounded(high[1], up=True)),
             },
         )
     ]

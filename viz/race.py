@@ -154,16 +154,16 @@ def race_figure(
     shown = [frame_indices(r.run, frames) for r in racers]
     count = max((len(s) for s in shown), default=1)
     glyphs = _inside_glyphs(racers, surface.bounds, inside_words) if inside else [None] * len(racers)
-    scales_, said = _inside_scales(glyphs, shown, count, surface.bounds, inside_words)
+    scale_of_frame, said = _inside_scales(glyphs, shown, count, surface.bounds, inside_words)
     for racer, rows, glyph in zip(racers, shown, glyphs, strict=True):
-        _add_racer(fig, racer, rows, glyph, scales_[0])
+        _add_racer(fig, racer, rows, glyph, scale_of_frame[0])
     steps = [
         int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0 for k in range(count)
     ]
     _add_counter(fig, surface.bounds, words["step"].format(step=steps[0]) + said[0], font_size)
     animated = list(range(len(static), len(fig.data)))
     counters = [words["step"].format(step=steps[k]) + said[k] for k in range(count)]
-    frame_list = _race_frames(racers, shown, glyphs, scales_, counters, steps, static, animated)
+    frame_list = _race_frames(racers, shown, glyphs, scale_of_frame, counters, steps, static, animated)
     fig.set_frames(frame_list)
     animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
     _race_layout(fig, surface.bounds, f, height, font_size, legend_below)
@@ -313,10 +313,10 @@ def _inside_scales(
 ) -> tuple[list[Scales | None], list[str]]:
     """The inside view's scales of each frame (one for all racers) and the words that state
     them after the step counter (empty without an inside view)."""
-    frame_scales_: list[Scales | None] = [None] * count
+    scale_of_frame: list[Scales | None] = [None] * count
     said = [""] * count
     if not any(g is not None for g in glyphs):
-        return frame_scales_, said
+        return scale_of_frame, said
     words = inside_words or INSIDE_ENGLISH
     key = "scale_box" if any(g is not None and g.run.effective_lr is not None for g in glyphs) else "scale"
     for k in range(count):
@@ -325,10 +325,10 @@ def _inside_scales(
             for g, rows in zip(glyphs, shown, strict=True)
             if g is not None
         ]
-        frame_scales_[k] = frame_scales(pieces, bounds)
-        if frame_scales_[k] is not None:
-            said[k] = words[key].format(arrow=frame_scales_[k].arrow, box=frame_scales_[k].box)
-    return frame_scales_, said
+        scale_of_frame[k] = frame_scales(pieces, bounds)
+        if scale_of_frame[k] is not None:
+            said[k] = words[key].format(arrow=scale_of_frame[k].arrow, box=scale_of_frame[k].box)
+    return scale_of_frame, said
 
 
 def _add_racer(
@@ -402,7 +402,7 @@ def _race_frames(
     racers: Sequence[Racer],
     shown: Sequence[np.ndarray],
     glyphs: Sequence[Glyphs | None],
-    frame_scales_: Sequence[Scales | None],
+    scale_of_frame: Sequence[Scales | None],
     counters: Sequence[str],
     steps: Sequence[int],
     static: list[int],
@@ -434,7 +434,7 @@ def _race_frames(
                 point = np.where(np.isnan(racer.drawn[rows[i]]), at, racer.drawn[rows[i]])
                 data.append({"type": "scatter", "x": packed(point[:, 0]), "y": packed(point[:, 1])})
             if glyph is not None:
-                drawn = glyph.frame(rows[i], frame_scales_[k])
+                drawn = glyph.frame(rows[i], scale_of_frame[k])
                 data += [{"type": "scatter", "x": packed(x), "y": packed(y)} for x, y in drawn]
         data.append({"type": "scatter", "text": [counters[k]]})
         frame_list.append({"data": untouched + data, "traces": static + animated, "name": str(steps[k])})

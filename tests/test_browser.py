@@ -1,6 +1,12 @@
-"""The served app in headless Chromium, as a person uses it."""
+"""The served app in headless Chromium, as a person uses it.
+
+The tests wait on what happens (the app's run state, the address, a chart drawn, plotly.js's
+``plotly_animated`` event), never a fixed time, and read what is drawn (the SVG: markers, tick
+labels, the plot area, the slider) rather than plotly.js's internal state."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
@@ -12,6 +18,15 @@ pytestmark = pytest.mark.browser
 RACE = ".js-plotly-plot"
 
 
+# The app is idle: Streamlit's run is over (its test hook on stApp, and no status widget) and
+# every chart is drawn.
+IDLE = """() => { const app = document.querySelector('[data-testid=stApp]');
+    return !!app && app.dataset.testScriptState === 'notRunning'
+        && !document.querySelector('[data-testid=stStatusWidget]')
+        && [...document.querySelectorAll('.js-plotly-plot')]
+            .every((gd) => gd.querySelector('.main-svg')); }"""
+
+
 def open_app(page, url: str) -> None:
     page.goto(url)
     page.locator("[data-testid=stApp]").wait_for(timeout=60000)
@@ -20,33 +35,26 @@ def open_app(page, url: str) -> None:
 
 
 def settle(page) -> None:
-    """Wait until no script run is in progress (a rerun re-renders the chart)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60000)
-    page.wait_for_function(
-        "() => { const gd = document.querySelector('.js-plotly-plot'); return gd && gd._fullLayout; }",
-        timeout=60000,
-    )
-    page.wait_for_timeout(300)
+    """Wait until no script run is in progress and every chart is drawn (a rerun redraws)."""
+    page.wait_for_function(IDLE, timeout=60000)
+
+
+# The markers as drawn (their SVG positions), the background picture and the slider's stops.
+DRAWN = """() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const image = gd.querySelector('g.imagelayer image');
+    return {
+        markers: [...gd.querySelectorAll('.scatterlayer .points path.point')]
+            .map((p) => p.getAttribute('transform')),
+        image: image ? image.getAttribute('href') || image.getAttribute('xlink:href') : null,
+        imageWidth: image ? image.getBoundingClientRect().width : 0,
+        frames: gd.querySelectorAll('.slider-tick-rect').length,
+    };
+}"""
 
 
 def race_state(page) -> dict:
-    return page.evaluate(
-        """() => {
-            const gd = document.querySelector('.js-plotly-plot');
-            // _fullData holds the decoded arrays (data keeps the base64 specs as sent).
-            const markers = gd._fullData
-                .map((t, i) => [i, t])
-                .filter(([i, t]) => t.mode === 'markers' && t.legendgroup);
-            const image = gd.querySelector('g.imagelayer image');
-            return {
-                markers: markers.map(([i, t]) => [Array.from(t.x), Array.from(t.y)]),
-                image: image ? image.getAttribute('href') || image.getAttribute('xlink:href') : null,
-                imageWidth: image ? image.getBoundingClientRect().width : 0,
-                frames: gd._transitionData._frames.length,
-            };
-        }"""
-    )
+    return page.evaluate(DRAWN)
 
 
 def play_until_moved(page, before: dict, play: str = "Play") -> dict:
@@ -56,19 +64,50 @@ def play_until_moved(page, before: dict, play: str = "Play") -> dict:
 
 
 def wait_until_moved(page, before: dict) -> dict:
-    """Wait (up to 30 s on a busy machine) until a marker has moved from ``before``."""
+    """Wait (up to 30 s on a busy machine) until a drawn marker has moved from ``before``."""
     page.wait_for_function(
-        """(before) => {
-            const gd = document.querySelector('.js-plotly-plot');
-            const now = gd._fullData.filter((t) => t.mode === 'markers' && t.legendgroup)
-                .map((t) => [Array.from(t.x), Array.from(t.y)]);
-            return JSON.stringify(now) !== JSON.stringify(before);
-        }""",
+        f"(before) => JSON.stringify(({DRAWN})().markers) !== JSON.stringify(before)",
         arg=before["markers"],
         timeout=30000,
     )
-    page.wait_for_timeout(800)  # well into the animation (200 frames of 40 ms)
     return race_state(page)
+
+
+def count_animations(page) -> None:
+    """From now on, count in ``window.__animated`` the animations plotly.js finished."""
+    page.evaluate(
+        """() => { window.__animated = 0; document.querySelector('.js-plotly-plot')
+              .on('plotly_animated', () => { window.__animated += 1; }); }"""
+    )
+
+
+def to_screen(page, x: float, y: float, chart: int = 0) -> tuple[float, float]:
+    """Where the point (x, y) of a map (``chart``: its place on the page) is drawn on the screen,
+    read from its axes' tick labels, as a person reads them (linear axes)."""
+    drawn = page.evaluate(
+        """(i) => { const gd = document.querySelectorAll('.js-plotly-plot')[i];
+            const box = gd.getBoundingClientRect();
+            const ticks = (axis, k) => [...gd.querySelectorAll(`.${axis}axislayer-above .${axis}tick text`)]
+                .map((t) => [parseFloat(t.textContent.replace('\u2212', '-')),
+                             parseFloat(t.getAttribute('transform').slice(10).split(',')[k])]);
+            return {left: box.left, top: box.top, x: ticks('x', 0), y: ticks('y', 1)}; }""",
+        chart,
+    )
+
+    def place(ticks, value):
+        (v0, p0), (v1, p1) = ticks[0], ticks[-1]
+        return p0 + (value - v0) * (p1 - p0) / (v1 - v0)
+
+    return drawn["left"] + place(drawn["x"], x), drawn["top"] + place(drawn["y"], y)
+
+
+def plot_area(page, chart: int = 0) -> dict:
+    """The drawn plot area (the map without its margins and legend) of a chart."""
+    return page.evaluate(
+        """(i) => { const r = document.querySelectorAll('.js-plotly-plot')[i].querySelector('.nsewdrag')
+            .getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }""",
+        chart,
+    )
 
 
 def no_errors(page) -> None:
@@ -84,22 +123,13 @@ def test_change_a_control_then_play_and_see_the_markers_move(server, page):
     slider.focus()
     for _ in range(5):
         page.keyboard.press("ArrowLeft")
-    # The rerun is over when the new chart (450 steps) is drawn and the URL says so.
-    page.wait_for_function(
-        """() => { const gd = document.querySelector('.js-plotly-plot');
-                   const f = gd && gd._transitionData && gd._transitionData._frames;
-                   return f && f.length && f[f.length - 1].name === '450'
-                          && location.search.includes('steps=450'); }""",
-        timeout=60000,
-    )
+    # The rerun is over when the URL says 450 steps and the new chart is drawn.
+    page.wait_for_function("() => location.search.includes('steps=450')", timeout=60000)
     settle(page)
     assert "steps=450" in page.url
     before = race_state(page)
     assert before["image"].startswith("data:image/png") and before["frames"] == 200
-    page.evaluate(
-        """() => { window.__animated = 0; document.querySelector('.js-plotly-plot')
-              .on('plotly_animated', () => { window.__animated += 1; }); }"""
-    )
+    count_animations(page)
     middle = play_until_moved(page, before)
     page.screenshot(path=str(SHOTS / "playing.png"))
     assert middle["markers"] != before["markers"]  # the markers moved
@@ -108,29 +138,24 @@ def test_change_a_control_then_play_and_see_the_markers_move(server, page):
     no_errors(page)
 
 
-def click_map(page, x: float, y: float) -> None:
-    box = page.evaluate(
-        """([x, y]) => {
-            const gd = document.querySelector('.js-plotly-plot');
-            const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-            return [r.left + xa._offset + xa.d2p(x), r.top + ya._offset + ya.d2p(y)];
-        }""",
-        [x, y],
-    )
-    page.mouse.click(*box)
+MARKERS_ON_SCREEN = """() => [...document.querySelector('.js-plotly-plot')
+    .querySelectorAll('.scatterlayer .points path.point')].map((p) => {
+        const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })"""
 
 
 def click_sets_the_start(page, target: tuple[float, float]) -> None:
-    click_map(page, *target)
+    """Click the map at ``target``: the link gets the start, and the racers are drawn there."""
+    where = to_screen(page, *target)
+    near = to_screen(page, target[0] + 0.2, target[1])[0] - where[0]  # 0.2 of the map in pixels
+    page.mouse.click(*where)
     page.wait_for_function(
         "(x) => parseFloat(new URLSearchParams(location.search).get('x0')) === x",
         arg=target[0],
         timeout=20000,
     )
     settle(page)
-    state = race_state(page)
-    x, y = state["markers"][0][0][0], state["markers"][0][1][0]
-    assert abs(x - target[0]) < 0.2 and abs(y - target[1]) < 0.2
+    drawn = page.evaluate(MARKERS_ON_SCREEN)
+    assert min(abs(x - where[0]) + abs(y - where[1]) for x, y in drawn) < near, (where, drawn)
     assert f"y0={target[1]!r}" in page.url
 
 
@@ -146,21 +171,18 @@ def test_a_click_sets_the_start_in_every_state_of_the_animation(server, page, st
     # data without redrawing them, and the selection code failed on them).
     open_app(page, server + "/?s=himmelblau&opt=gd,adam&steps=100")
     if state == "slider moved":
+        grip = "() => document.querySelector('.slider-grip-rect').getBoundingClientRect().x"
+        start = page.evaluate(grip)
         rail = page.locator(".slider-rail-rect").first.bounding_box()
         page.mouse.click(rail["x"] + 0.4 * rail["width"], rail["y"] + rail["height"] / 2)
-        page.wait_for_function(
-            "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active > 0", timeout=20000
-        )
+        page.wait_for_function(f"(start) => ({grip})() > start + 10", arg=start, timeout=20000)
     else:
+        count_animations(page)
         play_until_moved(page, race_state(page))
         if state == "played and paused":
             page.locator(".updatemenu-button", has_text="Pause").first.click()
         elif state == "played to the end":
-            page.wait_for_function(
-                """() => { const gd = document.querySelector('.js-plotly-plot');
-                    return gd._fullLayout.sliders[0].active === gd._transitionData._frames.length - 1; }""",
-                timeout=60000,
-            )
+            page.wait_for_function("() => window.__animated > 0", timeout=60000)
     click_sets_the_start(page, (-2.0, 2.5))
     assert page.get_by_test_id("stException").count() == 0
 
@@ -232,18 +254,10 @@ def test_sweep_heatmap_cell_opens_the_playground(server, page):
     page.locator(".js-plotly-plot .heatmaplayer").first.wait_for(timeout=60000)
     settle(page)
     page.screenshot(path=str(SHOTS / "sweep.png"))
-    box = page.evaluate(
-        """() => {
-            const gd = document.querySelector('.js-plotly-plot');
-            const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-            const cells = gd._fullData.find((t) => t.name === 'cells');
-            const middle = Math.floor(cells.x.length / 2) + 25;  // a cell mid-plot
-            const x = cells.x[middle], y = cells.y[middle];
-            return [r.left + xa._offset + xa.l2p(Math.log10(x)), r.top + ya._offset + ya.l2p(y)];
-        }"""
-    )
-    page.mouse.click(*box)
+    area = plot_area(page)
+    page.mouse.click(area["x"] + 0.55 * area["width"], area["y"] + 0.5 * area["height"])  # a cell mid-plot
     page.wait_for_function("() => location.pathname.endsWith('/playground')", timeout=30000)
+    page.locator(".js-plotly-plot .slider-tick-rect").first.wait_for(state="attached", timeout=60000)
     settle(page)
     assert "opt=momentum" in page.url and "s=narrow_valley" in page.url and "momentum.lr=" in page.url
     assert race_state(page)["frames"] > 0
@@ -259,13 +273,7 @@ def test_basins_render(server, page):
     page.screenshot(path=str(SHOTS / "basins.png"))
     # The hover words come from a transparent coarse heatmap (no longer 3,600 invisible markers
     # per map): over a minimum of Himmelblau the pointer reads that minimum and its steps.
-    point = page.evaluate(
-        """() => {
-            const gd = document.querySelector('.js-plotly-plot');
-            const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-            return [r.left + xa._offset + xa.d2p(3.0), r.top + ya._offset + ya.d2p(2.0)];
-        }"""
-    )
+    point = to_screen(page, 3.0, 2.0)
     page.mouse.move(point[0] - 20, point[1] - 20)
     page.mouse.move(*point, steps=4)
     label = page.locator(".js-plotly-plot .hoverlayer .hovertext").first
@@ -394,17 +402,13 @@ def test_a_phone_gets_the_map_at_full_width_a_usable_slider_and_taps_that_set_th
     open_app(page, server + "/playground?s=himmelblau&opt=gd,adam")
     sizes = page.evaluate(
         """() => { const gd = document.querySelector('.js-plotly-plot');
-            return {map: gd._fullLayout.xaxis._length, width: gd.getBoundingClientRect().width,
+            return {map: gd.querySelector('.nsewdrag').getBoundingClientRect().width,
+                    width: gd.getBoundingClientRect().width,
                     rail: gd.querySelector('.slider-rail-rect').getBoundingClientRect().width}; }"""
     )
     assert sizes["map"] >= 0.75 * sizes["width"], sizes  # the legend is under the map, not beside
     assert sizes["rail"] >= 120, sizes  # the step slider is more than a dot
-    box = page.evaluate(
-        """([x, y]) => { const gd = document.querySelector('.js-plotly-plot');
-            const r = gd.getBoundingClientRect(), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-            return [r.left + xa._offset + xa.d2p(x), r.top + ya._offset + ya.d2p(y)]; }""",
-        [2.0, -1.5],
-    )
+    box = to_screen(page, 2.0, -1.5)
     # Plotly selects only a point it hovers, and a touch screen has no hover before a tap: it
     # took two taps (ui/touch.py gives Plotly the hover a mouse would have). One tap now.
     assert "x0=" not in page.evaluate("() => location.search")
@@ -458,12 +462,13 @@ def test_the_network_page_plays_its_boundaries_and_landscape_together(server, pa
     fills = "() => document.querySelectorAll('.js-plotly-plot path.js-fill').length"
     assert page.evaluate(fills) >= 3  # a decision region per optimizer
     play = "播放" if language == "zh" else "Play"
+    count_animations(page)
     play_until_moved(page, before, play)
     during = race_state(page)
     assert during["imageWidth"] > 100 and page.evaluate(fills) >= 3  # nothing vanishes while playing
     title = "训练一个真正的神经网络" if language == "zh" else "Train a real network"
     assert page.get_by_text(title).count() == 1
-    page.wait_for_timeout(1500)
+    page.wait_for_function("() => window.__animated > 0", timeout=60000)  # played to its end
     page.screenshot(path=str(SHOTS / f"network-{language}.png"))
     no_errors(page)
 
@@ -483,10 +488,11 @@ def test_the_inside_view_moves_its_arrows_with_the_markers(server, page, languag
     no_errors(page)
 
 
-ROWS = """() => { const gd = document.querySelector('.js-plotly-plot'); if (!gd || !gd._fullLayout) return 0;
-    const tops = Object.keys(gd._fullLayout).filter((k) => /^yaxis\\d*$/.test(k))
-        .map((k) => gd._fullLayout[k].domain[0].toFixed(3));
-    return new Set(tops).size; }"""
+# The rows of panels drawn in the first chart: the distinct bottoms of its plot areas.
+ROWS = """() => { const gd = document.querySelector('.js-plotly-plot'); if (!gd) return 0;
+    const bottoms = [...gd.querySelectorAll('.nsewdrag')]
+        .map((r) => Math.round(r.getBoundingClientRect().bottom));
+    return new Set(bottoms).size; }"""
 
 
 def test_a_narrow_window_gets_the_narrow_layout_whatever_its_browser_says(browser, server):
@@ -515,22 +521,39 @@ def test_a_narrow_window_gets_the_narrow_layout_whatever_its_browser_says(browse
     wide.context.close()
 
 
+SI = {"p": 1e-12, "n": 1e-9, "μ": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9}
+
+
+def tick_value(label: str) -> float:
+    """A tick label's number as plotly.js writes it ("−2", "0.01", "100μ")."""
+    label = label.replace("\u2212", "-")
+    return float(label[:-1]) * SI[label[-1]] if label[-1] in SI else float(label)
+
+
 def test_every_layer_norm_panel_is_drawn_on_a_log_axis_with_its_own_ticks(server, page):
     # Issue 23: plotly.js dropped yaxis2.matches='y' on a log axis: the later panels were
-    # linear, 0-18, with no tick labels. Read what plotly.js drew, panel by panel.
+    # linear, 0-18, with no tick labels. Read the tick labels drawn, panel by panel: on a log
+    # axis every decade takes the same height.
     open_app(page, f"{server}/network?steps=100&gd.lr=10&momentum.lr=10")
-    drawn = """() => { const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-        const gd = plots.find((p) => p._fullLayout && p._fullLayout.yaxis3 && !p._fullLayout.images.length);
-        if (!gd) return null;
-        return Object.keys(gd._fullLayout).filter((k) => /^yaxis\\d*$/.test(k)).sort().map((k) => {
-            const axis = gd._fullLayout[k];
-            const ticks = gd.querySelectorAll(`.${axis._id}tick text`);
-            return {type: axis.type, ticks: Array.from(ticks).map((t) => t.textContent),
-                    range: axis.range}; }); }"""
+    drawn = """() => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
+            .find((p) => p.querySelector('.y3tick') && !p.querySelector('.imagelayer image'));
+        return gd ? ['y', 'y2', 'y3'].map((axis) => [...gd.querySelectorAll(`.${axis}tick text`)]
+            .map((t) => [t.textContent, parseFloat(t.getAttribute('transform').slice(10).split(',')[1])]))
+            : null; }"""
     page.wait_for_function(f"() => ({drawn})() !== null", timeout=60000)
     panels = page.evaluate(drawn)
     assert len(panels) == 3
-    for panel in panels:
-        assert panel["type"] == "log" and len(panel["ticks"]) >= 3, panel
-        assert panel["range"] == panels[0]["range"]  # one shared range: the panels compare
+    heights = []
+    for ticks in panels:
+        values = [tick_value(label) for label, _ in ticks]
+        assert len(ticks) >= 3 and min(values) > 0, ticks
+        per_decade = [
+            (y1 - y0) / (math.log10(v1) - math.log10(v0))
+            for (_, y0), (_, y1), v0, v1 in zip(ticks, ticks[1:], values, values[1:], strict=False)
+        ]
+        assert max(per_decade) - min(per_decade) < 0.01 * abs(per_decade[0]), ticks  # a log axis
+        heights.append(per_decade[0])
+    for ticks, height in zip(panels, heights, strict=True):  # one shared range: the panels compare
+        assert [label for label, _ in ticks] == [label for label, _ in panels[0]]
+        assert abs(height - heights[0]) < 0.01 * abs(heights[0])
     no_errors(page)

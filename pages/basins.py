@@ -12,7 +12,7 @@ from ui.texts import optimizer_title, prefixed_words, surface_title
 from viz.maps import basin_figure, basin_labels
 
 BASINS_MAX_OPTIMIZERS = 3  # maps side by side
-DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
+BASINS_DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
 BASINS_SETTINGS = {
     "side": cfg.Setting("side", "sw.side", 100, "slider", 20, 300, 10),  # 90,000 starts at most
     "steps": cfg.Setting("steps", "pg.steps", 500, "slider", 10, 1000, 10),
@@ -43,7 +43,9 @@ def _from_query(query) -> tuple[dict, list[str], list[str]]:
     """The widget values of a link: (values by name, keys replaced, keys clamped)."""
     r = cfg.QueryReader(query)
     values = {"surface": r.choice("s", SURFACE_ORDER, SURFACE_ORDER[0])}
-    values["optimizers"] = r.choices("opt", tuple(OPTIMIZERS), DEFAULT_OPTIMIZERS, BASINS_MAX_OPTIMIZERS)
+    values["optimizers"] = r.choices(
+        "opt", tuple(OPTIMIZERS), BASINS_DEFAULT_OPTIMIZERS, BASINS_MAX_OPTIMIZERS
+    )
     values |= {name: r.setting(spec) for name, spec in BASINS_SETTINGS.items()}
     return values, r.replaced, r.clamped
 

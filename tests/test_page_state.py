@@ -34,10 +34,12 @@ def test_no_page_clears_another_pages_values():
         assert not re.search(r"session_state\.pop\(\"(w|n|sw|ba)\.", source), path.name
 
 
-def test_a_cap_has_one_name_per_page():
+def test_a_cap_or_default_has_one_name_per_page():
     caps = {}
     for path in [*PAGES, *(ROOT / "ui").glob("*.py")]:
-        for name in re.findall(r"^([A-Z_]*MAX_[A-Z_]+) =", path.read_text(), flags=re.M):
+        for name in re.findall(
+            r"^([A-Z_]*(?:MAX|DEFAULT_OPTIMIZERS|REGULARIZERS)[A-Z_]*) =", path.read_text(), flags=re.M
+        ):
             assert name not in caps, f"{name} in {caps.get(name)} and {path.name}"
             caps[name] = path.name
     assert {"PLAYGROUND_MAX_OPTIMIZERS", "NETWORK_MAX_OPTIMIZERS", "BASINS_MAX_OPTIMIZERS"} <= set(caps)

@@ -12,7 +12,7 @@ from ui import settings as cfg
 def test_defaults_for_every_surface_are_valid():
     for name in SURFACES:
         s = cfg.defaults_for(name)
-        assert list(s.optimizers) == list(cfg.DEFAULT_OPTIMIZERS)
+        assert list(s.optimizers) == list(cfg.PLAYGROUND_DEFAULT_OPTIMIZERS)
         for hp in s.optimizers.values():
             assert hp["lr"] > 0 and hp["lr"] in cfg.LR_GRID
 

@@ -48,14 +48,14 @@ SHARPNESS_POINTS = 11  # records at which the top Hessian eigenvalue is computed
 DENSE_SHARPNESS_EVERY = 4
 # Optimizers that train networks (the others are written for one 2-D point).
 NETWORK_OPTIMIZERS = tuple(name for name, opt in OPTIMIZERS.items() if not opt.planar)
-DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
+NETWORK_DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
 # The batch sizes offered; 0 is the full batch.
 BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 0)
 # Learning rates that train the default network visibly in a few hundred steps, by the
 # optimizer's registered hint: plain gradient descent, with momentum, adaptive steps.
 NETWORK_LR = {"plain": 0.5, "heavy": 0.1, "adaptive": 0.01}
 PLANES = ("points", "pca", "random")
-REGULARIZERS = ("none", "l1", "l2")
+NETWORK_REGULARIZERS = ("none", "l1", "l2")
 
 S = cfg.Setting
 NET_SETTINGS: dict[str, cfg.Setting] = {
@@ -76,7 +76,7 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
         S("batch", "nw.batch", 32, "grid", options=BATCHES),
         S("steps", "pg.steps", 500, "slider", 10, NETWORK_MAX_STEPS, 10),
         *(cfg.SETTINGS[name] for name in ("clip", "clip_at", "schedule", "tau", "final", "gamma", "every")),
-        S("reg", "pg.reg", "none", "select", options=REGULARIZERS),
+        S("reg", "pg.reg", "none", "select", options=NETWORK_REGULARIZERS),
         cfg.SETTINGS["strength"]._replace(default=1e-3, label="nw.strength"),
         S("penbias", "nw.penbias", False, "toggle"),
         S("seed", "nw.seed", 0, "number", 0, 10**6, 1),
@@ -140,14 +140,16 @@ NetSettings.__module__ = __name__
 
 
 def network_defaults() -> NetSettings:
-    return NetSettings(optimizers={name: network_hyperparameters(name) for name in DEFAULT_OPTIMIZERS})
+    return NetSettings(
+        optimizers={name: network_hyperparameters(name) for name in NETWORK_DEFAULT_OPTIMIZERS}
+    )
 
 
 def network_from_query(query: Mapping[str, Any]) -> tuple[NetSettings, list[str], list[str]]:
     """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped)."""
     r = cfg.QueryReader(query)
     s = network_defaults()
-    chosen = r.choices("opt", NETWORK_OPTIMIZERS, DEFAULT_OPTIMIZERS, NETWORK_MAX_OPTIMIZERS)
+    chosen = r.choices("opt", NETWORK_OPTIMIZERS, NETWORK_DEFAULT_OPTIMIZERS, NETWORK_MAX_OPTIMIZERS)
     s.optimizers = {name: network_hyperparameters(name) for name in chosen}
     cfg.read_hyperparameters(r, s.optimizers)
     for name, spec in NET_SETTINGS.items():

@@ -26,11 +26,11 @@ PLAYGROUND_MAX_OPTIMIZERS = 6  # racing at once
 MAX_STARTS = 25
 MAX_QUERY_VALUE = 300  # characters
 
-DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+PLAYGROUND_DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 START_MODES = ("single", "ring", "grid")
 CLIP_MODES = ("none", "norm", "value")
 SCHEDULES = KINDS
-REGULARIZERS = ("none", "l1", "l2", "l1_ball", "l2_ball")
+PLAYGROUND_REGULARIZERS = ("none", "l1", "l2", "l1_ball", "l2_ball")
 LR_GRID, POSITIVE_GRID = controls.LR_GRID, controls.POSITIVE_GRID
 
 
@@ -82,7 +82,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("every", "pg.schedule.every", 100, "slider", 1, PLAYGROUND_MAX_STEPS, 1),
         Setting("noise", "pg.noise", 0.0, "slider", 0.0, 10.0, 0.05),
         Setting("seed", "pg.seed", 0, "number", 0, 2**31 - 1, 1),
-        Setting("reg", "pg.reg", "none", "select", options=REGULARIZERS),
+        Setting("reg", "pg.reg", "none", "select", options=PLAYGROUND_REGULARIZERS),
         Setting("strength", "pg.reg.strength", 1.0, "grid", options=POSITIVE_GRID),
         Setting("inside", "pg.inside", False, "toggle"),
     )
@@ -255,7 +255,9 @@ def defaults_for(surface) -> Settings:
     return Settings(
         surface=surface.name,
         params=dict(surface.params),
-        optimizers={name: playground_hyperparameters(name, surface) for name in DEFAULT_OPTIMIZERS},
+        optimizers={
+            name: playground_hyperparameters(name, surface) for name in PLAYGROUND_DEFAULT_OPTIMIZERS
+        },
     )
 
 

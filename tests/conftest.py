@@ -31,8 +31,8 @@ SHOTS = Path(os.environ.get("SHOTS_DIR", ROOT / "shots"))
 # What a test calls to run a page script: a test that reaches one of these names, directly or
 # through a function or fixture of its own module, is a page test.
 RUNS_A_PAGE = {"open_script", "AppTest"}
-# The lessons' claims on trained networks: 10-30 s each on a quiet 2-core machine, more than
-# half of the engine layer's time; `make test-fast` leaves them to `make test`.
+# The lessons' claims on trained networks: 5-25 s each on a quiet 2-core machine (26 tests, 87 s
+# on two workers, the rest of the engine layer 48 s); `make test-fast` leaves them to `make test`.
 SLOW = re.compile(r"test_lessons\.py::test_(net_|every_lesson_asks_a_question\w*\[net_)")
 
 
@@ -75,7 +75,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "browser" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("browser"))
             continue
-        runs_a_page = item.originalname in module.page_runners or used & module.page_runners
+        name = getattr(item, "originalname", item.name)
+        runs_a_page = name in module.page_runners or used & module.page_runners
         if runs_a_page and "deploy" not in item.keywords:
             item.add_marker(pytest.mark.pages)
         if SLOW.search(item.nodeid):

@@ -57,7 +57,7 @@ def _query() -> dict[str, str]:
     """The page's settings as URL parameters: a copied link reopens the same maps."""
     v = STATE.values()
     query = {"s": v["surface"], "opt": ",".join(v["optimizers"])}
-    return query | {"side": str(v["side"]), "steps": str(v["steps"])}
+    return query | STATE.to_query(v, omit_defaults=False)
 
 
 require_app_shell()

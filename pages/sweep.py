@@ -139,7 +139,7 @@ def _query() -> dict[str, str]:
     v = STATE.values()
     query = {"s": v["surface"], "opt": v["optimizer"], "x": v["x"], "y": v["y"]}
     query |= {f"p.{k}": repr(float(v[f"p.{k}"])) for k in SURFACES[v["surface"]].params}
-    query |= {"side": str(v["side"]), "steps": str(v["steps"]), "metric": v["metric"]}
+    query |= STATE.to_query(v, omit_defaults=False) | {"metric": v["metric"]}
     if v.get("theory"):
         query["theory"] = "1"
     return query

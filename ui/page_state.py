@@ -126,12 +126,13 @@ class PageState:
 
     # ---- the widgets -> the link ----
 
-    def to_query(self, values: Mapping[str, Any]) -> dict[str, str]:
-        """The plain settings of ``values`` as URL parameters, omitting what equals the default."""
+    def to_query(self, values: Mapping[str, Any], omit_defaults: bool = True) -> dict[str, str]:
+        """The plain settings of ``values`` as URL parameters, in the table's order (omitting
+        what equals the default, unless ``omit_defaults`` is False)."""
         return {
-            name: cfg.format_value(value)
-            for name, value in values.items()
-            if name in self.table and value != self.table[name].default
+            name: cfg.format_value(values[name])
+            for name, spec in self.table.items()
+            if not omit_defaults or values[name] != spec.default
         }
 
     def write_url(self, query: Mapping[str, str], language: bool = True) -> None:

@@ -9,7 +9,7 @@ from ui.page_state import PageState, open_page
 from ui.questions import question_of
 from ui.race_figures import racer
 from ui.shell import lang, on_phone, public_url, qr_png, require_app_shell, say
-from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words
+from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words, text
 from ui.widgets import gif_export
 from viz import compute_field, race_figure
 from viz.colors import COLORS
@@ -63,11 +63,25 @@ def _racers(key: str, language: str) -> tuple[list, object, list, list[str]]:
             constraints.append(constraint)
         for name, run in cfg.run_all(s, surface):
             title = optimizer_title(name, language)
-            label = f"{scene_label}: {title}" if len(lesson.scenes) > 1 else title
+            label = (
+                text("q.runner", language, scene=scene_label, optimizer=title)
+                if len(lesson.scenes) > 1
+                else title
+            )
             racers.append(racer(name, run, COLORS[len(racers) % len(COLORS)], language, label))
             title = optimizer_title(name, DEFAULT_LANGUAGE)
-            english.append(f"{english_label}: {title}" if len(lesson.scenes) > 1 else title)
+            english.append(
+                text("q.runner", DEFAULT_LANGUAGE, scene=english_label, optimizer=title)
+                if len(lesson.scenes) > 1
+                else title
+            )
     return racers, surface, constraints, english
+
+
+def _penalized(key: str) -> bool:
+    """Whether a scene of the lesson adds a penalty or a constraint (its star is then f's own
+    minimum, not the penalized solution)."""
+    return any(scene.query.get("reg", "none") != "none" for scene in BY_KEY[key].scenes)
 
 
 def _lesson_gif(key: str, language: str, size) -> bytes:
@@ -76,7 +90,7 @@ def _lesson_gif(key: str, language: str, size) -> bytes:
         Track(r.label, r.color, r.run.path, r.run.step, english=e)
         for r, e in zip(racers, english, strict=True)
     ]
-    words = figure_words(language)
+    words = figure_words(language, penalized=_penalized(key))
     points = [(surface.minima, words["minimum"])] if len(surface.minima) else []
     background = compute_field(surface.value, surface.bounds)
     return race_gif(background, surface.bounds, tracks, points=points, words=words, size=size).data
@@ -97,7 +111,7 @@ def _figure(key: str, language: str, present: bool = False, narrow: bool = False
         surface,
         racers,
         constraint=constraints,
-        words=figure_words(language),
+        words=figure_words(language, penalized=_penalized(key)),
         clickable=False,
         font_size=CHART_FONT[present],
         height=CHART_HEIGHT[present],
@@ -120,11 +134,19 @@ def _network_figures(key: str, language: str, present: bool = False):
         for t in result.trained:
             title = optimizer_title(t.name, language)
             label = (
-                title if len(results) == 1 else scene_label if one_optimizer else f"{scene_label}: {title}"
+                title
+                if len(results) == 1
+                else scene_label
+                if one_optimizer
+                else text("q.runner", language, scene=scene_label, optimizer=title)
             )
-            early = ns.early_stopping(t.run, result.settings.patience)  # chosen on validation
-            stop = None if early is None else early.record
-            trainees.append(Trainee(label, COLORS[len(trainees) % len(COLORS)], result.net, t.run, stop))
+            # Early stopping is lesson 13's subject: marked there only (elsewhere an unexplained star).
+            marks = (
+                ns.early_stopping_marks(t.run, result.settings.patience)
+                if lesson.marks_early_stopping
+                else ()
+            )
+            trainees.append(Trainee(label, COLORS[len(trainees) % len(COLORS)], result.net, t.run, *marks))
             trained.append(t)
     font, height = CHART_FONT[present], CHART_HEIGHT[present]
     landscape = results[0].landscape if len(results) == 1 else None
@@ -225,7 +247,13 @@ if top[3].toggle(say("le.present"), value=present, key="present_toggle") != pres
 show_qr = present and top[4].toggle("📱", key="qr_toggle", help=say("le.qr"))
 # Predict first: in the sidebar, or beside the other switches on a projector (no sidebar there).
 ask_place = top[5] if present else st.sidebar
+if "ask_first" not in st.session_state:  # a link's ask=1 turns the switch on; the switch rules after
+    st.session_state["ask_first"] = STATE.url("ask") == "1"
 ask = ask_place.toggle("❓" if present else say("q.toggle"), key="ask_first", help=say("q.toggle.help"))
+if ask:
+    STATE.set_url("ask", "1")
+else:
+    STATE.drop_url("ask")
 lesson: Lesson = BY_KEY[st.session_state["lesson"]]
 words = lesson_words(lesson.key, language)
 STATE.set_url("lesson", lesson.key)
@@ -233,13 +261,15 @@ if language != DEFAULT_LANGUAGE:
     STATE.set_url("lang", language)
 # In presentation mode the text beside the chart, so that both fit one projected screen.
 text_column, chart_column = st.columns([2, 3]) if present else (st.container(), st.container())
+answered = _question(lesson, language, chart_column) if ask else True
+# Predict first: the lesson's text tells what happens, what to notice states the answer, and so
+# do the scenes' names (the buttons, the GIF's labels): they wait for an answer, as the chart
+# does. The title and the rule stay: the question is asked about them.
 with text_column:
     st.header(words["title"])
-    st.markdown(words["text"])
+    if answered:
+        st.markdown(words["text"])
     st.latex(stacked_formulas(words["rule"]) if present or on_phone() else words["rule"])
-answered = _question(lesson, language, chart_column) if ask or STATE.url("ask") == "1" else True
-# Predict first: what to notice states the answer, and so do the scenes' names (the buttons,
-# the GIF's labels): they wait for an answer, as the chart does.
 if answered:
     text_column.info(f"**{say('le.notice')}** {words['notice']}")
 if not answered:

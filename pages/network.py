@@ -91,7 +91,11 @@ def _figures(settings_json: str, language: str, narrow: bool):
     words = prefixed_words("nf.", language)
     trainees = [
         Trainee(
-            optimizer_title(t.name, language), COLORS[i % len(COLORS)], result.net, t.run, _kept(result, t)
+            optimizer_title(t.name, language),
+            COLORS[i % len(COLORS)],
+            result.net,
+            t.run,
+            *ns.early_stopping_marks(t.run, result.settings.patience),
         )
         for i, t in enumerate(result.trained)
     ]
@@ -107,12 +111,6 @@ def _figures(settings_json: str, language: str, narrow: bool):
     sharp = sharpness_figure(result.trained, trainees, words=words)
     layers = layer_norms_figure(result.trained, trainees, words=words)
     return trainees, training, lines, sharp, layers
-
-
-def _kept(result: ns.Result, t: ns.Trained) -> int | None:
-    """The record early stopping keeps (chosen on the validation loss), or None without one."""
-    early = ns.early_stopping(t.run, result.settings.patience)
-    return None if early is None else early.record
 
 
 def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:

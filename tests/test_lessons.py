@@ -915,6 +915,8 @@ def test_predict_first_hides_what_to_notice_and_the_scene_names_until_an_answer(
             asked += 1
             before = _page_text(at)
             assert words["notice"] not in before, lesson.key
+            assert words["text"] not in before, lesson.key  # it tells what happens: after too
+            assert at.toggle(key="ask_first").value, lesson.key  # the link's ask=1 shows on the switch
             # The answers name the racers (that is the question); no other button names a scene.
             others = [b.label for b in at.button if not (b.key or "").startswith("q_")]
             assert not any(label in other for label in words["scenes"] for other in others), lesson.key
@@ -922,8 +924,12 @@ def test_predict_first_hides_what_to_notice_and_the_scene_names_until_an_answer(
             answers[0].click().run()
         assert not at.exception, lesson.key
         assert notice in [i.value for i in at.info], lesson.key
+        assert words["text"] in [m.value for m in at.markdown], lesson.key
         assert all(any(label in b.label for b in at.button) for label in words["scenes"]), lesson.key
     assert asked >= len(LESSONS) - 2  # (the lessons without a question say so at once)
+    # The switch turns a link's ask=1 off: the link loses it, the text shows at once.
+    at.toggle(key="ask_first").set_value(False).run()
+    assert "ask" not in at.query_params and words["text"] in [m.value for m in at.markdown]
     # Predict first off: what to notice is there from the start.
     off = AppTest.from_file("../pages/lessons.py", default_timeout=300)
     off.query_params["lang"] = language
@@ -946,3 +952,17 @@ def test_predict_first_on_a_projector_hides_what_to_notice_too():
     assert not any(notice in i.value for i in at.info) and not at.get("plotly_chart")
     next(b for b in at.button if (b.key or "").startswith("q_saddle_")).click().run()
     assert any(notice in i.value for i in at.info) and at.get("plotly_chart")
+
+
+def test_with_a_penalty_the_star_is_named_the_minimum_of_f_alone():
+    """Lesson 9's star is where f alone is least, not where the penalized runs end: its legend
+    says so (on the lessons page and in the Playground with a penalty on)."""
+    at = open_script("pages/lessons.py", {"lesson": "l1_l2"})
+    names = {t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]}
+    assert "minimum of f without the penalty" in names and "known minimum" not in names
+    at = open_script("pages/lessons.py", {"lesson": "saddle"})
+    names = {t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]}
+    assert "minimum of f without the penalty" not in names
+    at = open_script("pages/playground.py", {"s": "constrained_bowl", "reg": "l2", "opt": "gd"})
+    names = {t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]}
+    assert "minimum of f without the penalty" in names

@@ -139,7 +139,22 @@ def test_early_stopping_chooses_on_validation_and_the_star_and_summary_say_so():
     spec = training_spec(at)
     stars = [t for t in spec["data"] if t.get("marker", {}).get("symbol") == "star"]
     assert len(stars) == 1 and stars[0]["x"] == [early.step] == [50]
-    assert stars[0]["y"] == [pytest.approx(run.metrics["test_loss"][early.record, 0])]
+    # The star sits on the validation curve (drawn: the choice is read off it), the cross where
+    # the patience ran out: 10 evaluations later, at step 150.
+    val = run.metrics["val_loss"][:, 0]
+    assert (
+        stars[0]["y"] == [pytest.approx(val[early.record])]
+        and val[early.record] == val[: early.record + 11].min()
+    )
+    validation = [t for t in spec["data"] if t.get("line", {}).get("dash") == "dashdot"]
+    assert (
+        len(validation) == 1
+        and len(validation[0]["y"]["bdata"] if isinstance(validation[0]["y"], dict) else validation[0]["y"])
+        > 0
+    )
+    crosses = [t for t in spec["data"] if t.get("marker", {}).get("symbol") == "line-ns-open"]
+    assert len(crosses) == 1 and crosses[0]["x"] == [early.stopped] == [150]
+    assert crosses[0]["y"] == [pytest.approx(val[early.record + 10])]
     # Test accuracy on the curves' second (right) axis, at every record.
     accuracy = [t for t in spec["data"] if t.get("line", {}).get("dash") == "dot" and t.get("yaxis")]
     right = spec["layout"][accuracy[0]["yaxis"].replace("y", "yaxis")]
@@ -150,7 +165,8 @@ def test_early_stopping_chooses_on_validation_and_the_star_and_summary_say_so():
     # Without a validation set nothing chooses: no star, no early-stopping sentence.
     at = page({**query, "nval": "0"})
     spec = training_spec(at)
-    assert not [t for t in spec["data"] if t.get("marker", {}).get("symbol") == "star"]
+    assert not [t for t in spec["data"] if t.get("marker", {}).get("symbol") in ("star", "line-ns-open")]
+    assert not [t for t in spec["data"] if t.get("line", {}).get("dash") == "dashdot"]
     assert "Early stopping" not in " ".join(m.value for m in [*at.success, *at.warning])
 
 

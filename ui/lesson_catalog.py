@@ -29,6 +29,8 @@ class Lesson:
     scenes: tuple[Scene, ...]
     page: str = "playground"
     view: str | None = None
+    # Whether its charts mark where early stopping keeps and stops (the early-stopping lesson).
+    marks_early_stopping: bool = False
     # The question asked before the animation (ui/questions.py): its kind, then arguments.
     question: tuple = ()
 
@@ -345,6 +347,7 @@ NETWORK_LESSONS: tuple[Lesson, ...] = (
             ),
         ),
         page="network",
+        marks_early_stopping=True,
     ),
     Lesson(
         key="net_minibatch",

@@ -429,6 +429,17 @@ def early_stopping(run: Run, patience: int, n: int = 0) -> EarlyStop | None:
     )
 
 
+def early_stopping_marks(run: Run, patience: int) -> tuple[int | None, int | None]:
+    """The records a chart marks for early stopping on ``run``: the one whose parameters it
+    keeps and the one at which its patience ran out (None where there is none: no validation
+    set, or the patience never ran out before the run's end)."""
+    early = early_stopping(run, patience)
+    if early is None:
+        return None, None
+    stopped = int(np.searchsorted(run.step, early.stopped))
+    return early.record, stopped if stopped < len(run.step) - 1 else None
+
+
 def first_step_reaching(run: Run, accuracy: float) -> int | None:
     """The first recorded step at which the test accuracy reached ``accuracy``."""
     reached = np.flatnonzero(run.metrics["test_acc"][:, 0] >= accuracy)

@@ -143,6 +143,9 @@ class PageState:
     def set_url(self, key: str, value: str) -> None:
         st.query_params[key] = value
 
+    def drop_url(self, key: str) -> None:
+        st.query_params.pop(key, None)
+
     def url(self, key: str, default: str | None = None) -> str | None:
         """One raw URL parameter (a page's own switch: not a setting it keeps)."""
         return st.query_params.get(key, default)

@@ -59,7 +59,7 @@ def figures(settings_json: str, language: str, _surface_obj, _runs_list, surface
     """The racers, the animated race map and the loss curves of one scene."""
     s = cfg.Settings(**json.loads(settings_json))
     racers = [racer(name, run, COLORS[i % len(COLORS)], language) for i, (name, run) in enumerate(_runs_list)]
-    words = figure_words(language)
+    words = figure_words(language, penalized=s.reg != "none")
     background = _background(_surface_obj, s, surface_key)
     constraint = s.simulate_options().get("constraint")
     # The L1/L2 picture of the notes: the unit diamond and circle on the bowl made for it.

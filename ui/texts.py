@@ -69,6 +69,8 @@ def prefixed_words(prefix: str, lang: str) -> dict[str, str]:
     return {k.removeprefix(prefix): v for k, v in catalog(lang)["ui"].items() if k.startswith(prefix)}
 
 
-def figure_words(lang: str) -> dict[str, str]:
-    """The labels the race figures take, in ``lang``."""
-    return prefixed_words("fig.", lang)
+def figure_words(lang: str, penalized: bool = False) -> dict[str, str]:
+    """The labels the race figures take, in ``lang``; with a penalty or constraint on, the
+    surface's known minimum is named for what it is: the minimum of f alone."""
+    words = prefixed_words("fig.", lang)
+    return {**words, "minimum": words["minimum_of_f"]} if penalized else words

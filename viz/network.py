@@ -39,13 +39,15 @@ CLASS_TINTS = (
 class Trainee:
     """One trained network of a view: its label and colour, the network and its run; ``stop``:
     the record whose parameters early stopping keeps, chosen on the validation loss (a star on
-    the curves; None: no validation set, no star)."""
+    the validation curve; None: no star), ``stopped``: the record at which its patience ran out
+    (a cross; None: none drawn)."""
 
     label: str
     color: str
     net: Network
     run: Run
     stop: int | None = None
+    stopped: int | None = None
 
 
 def _xy_bounds(net: Network) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -266,9 +268,10 @@ def _add_curves(
     curve: tuple[int, int],
     starred: Trainee | None,
 ) -> None:
-    """A trainee's learning curves: training loss, test loss (dashed), test accuracy (dotted, on
-    the right axis) and, with early stopping, a star at the record it keeps (in the legend for
-    ``starred`` only)."""
+    """A trainee's learning curves: training loss, test loss (dashed), validation loss (dash-dot,
+    when there is a validation set), test accuracy (dotted, on the right axis) and, with early
+    stopping, a star on the validation curve at the record it keeps and a cross where its
+    patience ran out (in the legend for ``starred`` only)."""
     run = t.run
     row, col = curve
     fig.add_trace(
@@ -314,23 +317,49 @@ def _add_curves(
         col=col,
         secondary_y=True,
     )
-    if t.stop is not None:
-        best = t.stop
+    if "val_loss" not in run.metrics:
+        return
+    # Early stopping's own quantity: the choice of the star is read off this curve alone.
+    val = run.metrics["val_loss"][:, 0]
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=packed(val),
+            mode="lines",
+            line={"color": t.color, "width": 1.5, "dash": "dashdot"},
+            name=f"{t.label}: {words['val_loss']}",
+            showlegend=False,
+            hovertemplate=_hover(t.label, x_title, words["val_loss"]),
+        ),
+        row=row,
+        col=col,
+    )
+    # A star where it keeps the parameters, an upright bar where it stops.
+    marks = (
+        (
+            t.stop,
+            "stop",
+            {"symbol": "star", "size": 13, "color": t.color, "line": {"width": 1, "color": "black"}},
+        ),
+        (
+            t.stopped,
+            "stopped",
+            {"symbol": "line-ns-open", "size": 18, "line": {"width": 3, "color": t.color}},
+        ),
+    )
+    for record, key, marker in marks:
+        if record is None:
+            continue
         fig.add_trace(
             go.Scatter(
-                x=[int(x[best])],
-                y=[float(test[best])],
+                x=[int(x[record])],
+                y=[float(val[record])],
                 mode="markers",
-                marker={
-                    "symbol": "star",
-                    "size": 13,
-                    "color": t.color,
-                    "line": {"width": 1, "color": "black"},
-                },
-                name=words["stop"],
-                legendgroup="stop",
+                marker=marker,
+                name=words[key],
+                legendgroup=key,
                 showlegend=t is starred,
-                hovertemplate=_hover(f"{t.label}: {words['stop']}", x_title, words["test_loss"]),
+                hovertemplate=_hover(f"{t.label}: {words[key]}", x_title, words["val_loss"]),
             ),
             row=row,
             col=col,

@@ -265,13 +265,16 @@ answered = _question(lesson, language, chart_column) if ask else True
 # Predict first: the lesson's text tells what happens, what to notice states the answer, and so
 # do the scenes' names (the buttons, the GIF's labels): they wait for an answer, as the chart
 # does. The title and the rule stay: the question is asked about them.
+# On a projector the text and what to notice fold away (the teacher opens them): said with
+# their numbers they no longer fit one 1280 x 720 screen beside the chart.
 with text_column:
     st.header(words["title"])
     if answered:
-        st.markdown(words["text"])
+        (st.expander(say("le.text")) if present else st.container()).markdown(words["text"])
     st.latex(stacked_formulas(words["rule"]) if present or on_phone() else words["rule"])
 if answered:
-    text_column.info(f"**{say('le.notice')}** {words['notice']}")
+    notice = text_column.expander(say("le.notice_reveal")) if present else text_column
+    notice.info(f"**{say('le.notice')}** {words['notice']}")
 if not answered:
     pass  # the chart waits for an answer
 elif show_qr:  # the scene's link for every phone in the room, scannable from the back

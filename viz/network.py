@@ -194,7 +194,14 @@ def _training_grid(
     titles = [t.label for t in trainees]
     if landscape is not None:
         titles.append(words["landscape_test"] if landscape.test else words["landscape"])
-    titles.append(f"{words['train_loss']} / {words['test_loss']} / {words['test_acc']}")
+    validation = any("val_loss" in t.run.metrics for t in trainees)
+    curves = [
+        words["train_loss"],
+        words["test_loss"],
+        *([words["val_loss"]] if validation else []),
+        words["test_acc"],
+    ]
+    titles.append(" / ".join(curves))
     specs[curve[0] - 1] = list(specs[curve[0] - 1])
     specs[curve[0] - 1][curve[1] - 1] = {**specs[curve[0] - 1][curve[1] - 1], "secondary_y": True}
     fig = make_subplots(
@@ -344,7 +351,7 @@ def _add_curves(
         (
             t.stopped,
             "stopped",
-            {"symbol": "line-ns-open", "size": 18, "line": {"width": 3, "color": t.color}},
+            {"symbol": "line-ns-open", "size": 18, "color": t.color, "line": {"width": 3, "color": t.color}},
         ),
     )
     for record, key, marker in marks:

@@ -7,11 +7,11 @@ from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson, stacked_formulas
 from ui.page_state import PageState, open_page
 from ui.questions import question_of
-from ui.race_figures import racer
+from ui.race_figures import curve_words, racer
 from ui.shell import lang, on_phone, public_url, qr_png, require_app_shell, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words, text
 from ui.widgets import gif_export
-from viz import compute_field, race_figure
+from viz import compute_field, curves_figure, race_figure
 from viz.colors import COLORS
 from viz.curves import eigen_figure
 from viz.gif import Track, race_gif
@@ -117,6 +117,13 @@ def _figure(key: str, language: str, present: bool = False, narrow: bool = False
         height=CHART_HEIGHT[present],
         legend_below=narrow,
     )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _curves(key: str, language: str):
+    """The lesson's runs' losses against the step: the levels and steps its sentences name."""
+    racers, surface, _, _ = _racers(key, language)
+    return curves_figure(surface, racers, metric="loss", words=curve_words(figure_words(language)))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -304,6 +311,13 @@ else:
     )
     if lesson.view == "eigen":
         chart_column.plotly_chart(_eigen(lesson.key, language), key=f"lesson_eigen_{lesson.key}", theme=None)
+    elif not present:  # the losses the sentences quote (off the projector: one chart fits there)
+        chart_column.plotly_chart(
+            _curves(lesson.key, language),
+            key=f"lesson_curves_{lesson.key}",
+            theme=None,
+            config={"displaylogo": False},
+        )
 open_key = "le.open_network" if lesson.page == "network" else "le.open"
 # On a projector under the text, all on one row (a second row took the room of the rule's
 # second line); their short names wrap within the buttons.

@@ -78,11 +78,11 @@ def figures(settings_json: str, language: str, _surface_obj, _runs_list, surface
         inside=s.inside,
         inside_words=prefixed_words("in.", language),
     )
-    loss = curves_figure(_surface_obj, racers, metric="loss", words=_curve_words(words))
+    loss = curves_figure(_surface_obj, racers, metric="loss", words=curve_words(words))
     return racers, race, loss
 
 
-def _curve_words(words: dict[str, str]) -> dict[str, str]:
+def curve_words(words: dict[str, str]) -> dict[str, str]:
     return {
         "step": words["x_step"],
         "loss": words["loss"],
@@ -101,5 +101,5 @@ def view3d(settings_json: str, language: str, _surface_obj, _racers, surface_key
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def grad_curves(settings_json: str, language: str, _surface_obj, _racers, surface_key: str):
-    words = _curve_words(figure_words(language))
+    words = curve_words(figure_words(language))
     return curves_figure(_surface_obj, _racers, metric="grad_norm", words=words)

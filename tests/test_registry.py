@@ -72,13 +72,6 @@ def test_the_engines_optimizer_holds_no_page_field():
 # (module, the line) -> what replaces it (``stability``: the view's, "plain" / "heavy" /
 # "nesterov"; gradient descent's proximal step: a rule of the engine, as simulate() has it).
 PENDING = {
-    (
-        "ui/race_summary.py",
-        'if limit is not None and any(name in ("gd", "momentum", "nesterov") for name in s.optimizers):',
-    ): "stability",
-    ("viz/network.py", 'if name == "gd":'): "stability",
-    ("viz/network.py", 'if name == "momentum":'): "stability",
-    ("viz/network.py", 'if name == "nesterov":'): "stability",
     ("ui/network_scene.py", 'proximal = name == "gd" and "l1" in options'): "the proximal rule of the engine",
 }
 

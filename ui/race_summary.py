@@ -12,6 +12,7 @@ from ui import settings as cfg
 from ui import verdict
 from ui.shell import lang, say
 from viz import Racer, summary
+from viz.optimizer_views import VIEWS
 
 
 def ending_of(surface, s: cfg.Settings, run: Run) -> np.ndarray:
@@ -39,7 +40,7 @@ def stability_limit(surface, s: cfg.Settings) -> float | None:
 def stability_note(surface, s: cfg.Settings) -> None:
     """On a quadratic, the largest stable learning rate of the methods it bounds."""
     limit = stability_limit(surface, s)
-    if limit is not None and any(name in ("gd", "momentum", "nesterov") for name in s.optimizers):
+    if limit is not None and any(VIEWS[name].stability for name in s.optimizers):
         st.caption(say("pg.stable", limit=limit))
 
 

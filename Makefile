@@ -19,8 +19,8 @@ serve: $(VENV)/.runtime nginx-dep
 dev: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType poll --server.runOnSave true
 
-# The suite on WORKERS processes (pytest-xdist); tests/conftest.py keeps the browser tests on one
-# worker (one server, one Chromium) and a module's shared fixtures on one worker.
+# The suite on WORKERS processes (pytest-xdist); tests/conftest.py keeps the tests sharing a
+# module's fixture on one worker.
 WORKERS ?= 2
 PARALLEL := -n $(WORKERS) --dist loadgroup
 

@@ -67,13 +67,13 @@ def _read(path: Path) -> _Module:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the page tests, and keep together on one worker of ``pytest -n`` (``--dist
-    loadgroup``) the browser tests (one server, one Chromium) and the tests of a module that
-    share a module's fixture (computed once, not once per worker)."""
+    loadgroup``) the tests of a module that share a module's fixture (computed once, not once
+    per worker). The browser tests spread over the workers (each its own server and Chromium):
+    they mostly wait, and on one worker they were the whole suite's critical path (9.6 min)."""
     for item in items:
         path = Path(item.fspath)
         module, used = _read(path), set(getattr(item, "fixturenames", ()))
         if "browser" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("browser"))
             continue
         name = getattr(item, "originalname", item.name)
         runs_a_page = name in module.page_runners or used & module.page_runners

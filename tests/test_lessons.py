@@ -16,7 +16,7 @@ from tests.conftest import open_script
 from ui import network_scene as ns
 from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS
-from ui.texts import LANGUAGES, lesson_words, text
+from ui.texts import LANGUAGES, lesson_words, prefixed_words, text
 from viz.maps import basin_labels
 
 
@@ -440,10 +440,15 @@ def test_net_initialization():
     assert glorot_acc[-1] > 0.9 and large_acc[-1] < glorot_acc[-1] - 0.05  # 0.809 against 0.952
     # "Yet on the lower chart each of its layers starts with a larger gradient than any layer of
     # the other starts (1.4 to 15; Glorot's 0.19 to 0.47)": 1.39 to 14.9 against 0.47 at most
-    first = {name: r.trained[0].layer_norms[0] for name, r in zip("zsLg", (zeros, small, large, glorot))}
+    first = {
+        name: r.trained[0].layer_norms[0]
+        for name, r in zip("zsLg", (zeros, small, large, glorot), strict=True)
+    }
     assert first["L"].min() > 2 * max(first[k].max() for k in "zsg")
     assert first["L"].min() == pytest.approx(1.4, abs=0.05) and first["L"].max() == pytest.approx(15, abs=0.3)
-    assert first["g"].min() == pytest.approx(0.19, abs=0.005) and first["g"].max() == pytest.approx(0.47, abs=0.005)
+    assert first["g"].min() == pytest.approx(0.19, abs=0.005) and first["g"].max() == pytest.approx(
+        0.47, abs=0.005
+    )
 
 
 def backpropagated(net, theta) -> np.ndarray:
@@ -503,7 +508,7 @@ def test_net_depth(monkeypatch):
     assert start.min() == pytest.approx(10.3, abs=0.2) and start.max() == pytest.approx(17.1, abs=0.2)
     assert start[0] == pytest.approx(15.25, abs=0.3) and np.argmin(start) == 2 and np.argmax(start) == 4
     assert start.min() / norms[-1] > 23 and start.max() / norms[-1] < 43
-    assert relu.trained[0].run.step[-1] == 200 and 0.4 < end.min() and end.max() < 0.76
+    assert relu.trained[0].run.step[-1] == 200 and end.min() > 0.4 and end.max() < 0.76
     assert (end < start / 10).all()
     # Behind the chart: "∂L/∂h shrinks about fourfold per layer going back" in the sigmoid network
     # (3.6 to 4.0), "grows about two to three times per layer" in the ReLU one (2.1 to 3.2); "the
@@ -536,7 +541,7 @@ def test_net_step_size(monkeypatch):
     assert 0.85 < np.median(ratio[200:]) < 1.05
     # "twice (near steps 620 and 1,490) the training loss jumps more than tenfold for a few steps":
     # at every step, and on the chart's records (every 4 steps) alike.
-    for sampled, loss_at, steps_at in ((t, loss, step), (shown, shown.run.loss[:, 0], shown.run.step)):
+    for loss_at, steps_at in ((loss, step), (shown.run.loss[:, 0], shown.run.step)):
         every = int(steps_at[1] - steps_at[0])
         before = np.array([loss_at[max(0, i - 30 // every) : i + 1].min() for i in range(len(loss_at))])
         jumping = np.flatnonzero((loss_at > 10 * before) & (steps_at >= 200))
@@ -575,7 +580,10 @@ def test_net_step_size(monkeypatch):
     late = drawn[len(drawn) // 2 :]
     fact = q.facts[0][1]
     assert at[len(drawn) // 2] == 1000 and fact["limit"] == pytest.approx(limit, rel=1e-12)
-    assert (fact["low"], fact["high"]) == (pytest.approx(late.min(), rel=1e-9), pytest.approx(late.max(), rel=1e-9))
+    assert (fact["low"], fact["high"]) == (
+        pytest.approx(late.min(), rel=1e-9),
+        pytest.approx(late.max(), rel=1e-9),
+    )
     assert round(late.min(), 2) == 0.68 and round(late.max(), 2) == 1.42
 
 
@@ -648,6 +656,15 @@ def test_net_l1_l2():
     for r in results:
         assert r.settings.batch == 32 and not r.settings.penbias
         assert (r.trained[0].run.final[0][~r.net.weight_mask] != 0).all()
+    # The chart says it: each legend entry gives the share exactly zero and the weights' norm.
+    from viz.network import Trainee, weights_figure
+
+    words = prefixed_words("nf.", "en")
+    trainees = [Trainee(str(i), "#000", r.net, r.trained[0].run) for i, r in enumerate(results)]
+    names = [trace.name for trace in weights_figure(trainees, words=words).data]
+    assert names[0] == f"0: 37% exactly 0, ‖w‖ = {np.linalg.norm(l1):.3g}"
+    assert names[1] == f"1: 0% exactly 0, ‖w‖ = {np.linalg.norm(l2):.3g}"
+    assert names[2] == f"2: 0% exactly 0, ‖w‖ = {np.linalg.norm(plain):.3g}"
 
 
 @pytest.mark.parametrize("change", [{"iseed": "1"}, {"seed": "1"}, {"dseed": "1"}])

@@ -978,7 +978,7 @@ def weights_figure(
     trainees: Sequence[Trainee], *, words: Mapping[str, str], height: int = 360, font_size: int = 12
 ) -> go.Figure:
     """Where each network's weights ended: a histogram of the final weights (biases left out)
-    and, in the legend, the share that is exactly zero."""
+    and, in the legend, the share that is exactly zero and the weights' norm."""
     fig = go.Figure()
     for t in trainees:
         weights = np.concatenate([W.ravel() for W, _ in t.net.layers(t.run.final[0])])
@@ -987,7 +987,7 @@ def weights_figure(
             go.Histogram(
                 x=weights,
                 nbinsx=80,
-                name=words["zeros"].format(name=t.label, share=zero),
+                name=words["zeros"].format(name=t.label, share=zero, norm=float(np.linalg.norm(weights))),
                 marker={"color": t.color},
                 opacity=0.6,
             )

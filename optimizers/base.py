@@ -54,6 +54,9 @@ class Optimizer(NamedTuple):
     # Written for one 2-D point per trajectory (a 2 x 2 curvature, a line search on the
     # surface, an unfactored second moment): refused on networks.
     planar: bool = False
+    # Whether an L1 penalty may be taken by the exact proximal step after its update (plain
+    # gradient descent: the proximal gradient method, which sets coordinates exactly to zero).
+    proximal: bool = False
     # What it holds inside, for simulate(record_state=True): ``inside(P, P_next, g, state, t,
     # hp, surface)`` returns the quantities named in ``inside_fields`` ("effective_lr": the
     # per-coordinate factor on the gradient or on the average standing in for it, (N, D);

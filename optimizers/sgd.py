@@ -54,7 +54,7 @@ def nesterov_update(P, g, state, t, hp, surface):
     return P - hp["lr"] * (g + hp["momentum"] * b), state
 
 
-GD = Optimizer("gd", _no_state, gd_update, {"lr": 1e-3}, {"lr": POSITIVE}, torch="SGD")
+GD = Optimizer("gd", _no_state, gd_update, {"lr": 1e-3}, {"lr": POSITIVE}, torch="SGD", proximal=True)
 MOMENTUM = Optimizer(
     "momentum",
     momentum_init,

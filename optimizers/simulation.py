@@ -128,7 +128,7 @@ def simulate(
     options = _checked_options(n, noise, l1, l2, clip_norm, clip_value)
     if training:
         _check_network_options(opt, options.noise, constraint)
-    if proximal and opt.name != "gd":
+    if proximal and not opt.proximal:
         raise ValueError(f"proximal=True is the proximal gradient method: use it with gd, not {opt.name}")
     # On a network the penalty is on the weights only, as the notes advise.
     mask = np.asarray(objective.weight_mask, dtype=bool) if training and not penalize_biases else None

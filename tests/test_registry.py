@@ -68,14 +68,6 @@ def test_the_engines_optimizer_holds_no_page_field():
     assert not {"title", "shown", "lr_hint", "suggested", "drawn"} & set(Optimizer._fields)
 
 
-# Branches on a name still to be replaced, in modules other parts of issue 24 restructure:
-# (module, the line) -> what replaces it (``stability``: the view's, "plain" / "heavy" /
-# "nesterov"; gradient descent's proximal step: a rule of the engine, as simulate() has it).
-PENDING = {
-    ("ui/network_scene.py", 'proximal = name == "gd" and "l1" in options'): "the proximal rule of the engine",
-}
-
-
 def _names_an_optimizer(node: ast.expr) -> bool:
     """``name``, ``optimizer``, ``opt``, or an attribute ``.optimizer`` / ``.name``."""
     if isinstance(node, ast.Name):
@@ -104,8 +96,7 @@ def test_no_page_figure_or_panel_branches_on_an_optimizers_name():
                     isinstance(v, ast.Constant) and v.value in OPTIMIZERS for v in constants
                 ):
                     where = (str(path.relative_to(ROOT)), lines[node.lineno - 1].strip())
-                    if where not in PENDING:
-                        found.append(f"{where[0]}:{node.lineno}: {where[1]}")
+                    found.append(f"{where[0]}:{node.lineno}: {where[1]}")
     assert not found, found
 
 

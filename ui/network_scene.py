@@ -29,7 +29,7 @@ from networks import (
     sharpness,
 )
 from networks.network import ACTIVATIONS
-from optimizers import OPTIMIZERS, Run, parallel, simulate
+from optimizers import OPTIMIZERS, Run, get_optimizer, parallel, simulate
 from ui import settings as cfg
 from ui.texts import DEFAULT_LANGUAGE, LANGUAGES, optimizer_title
 from viz.field import Field, compress, field_scale
@@ -262,7 +262,7 @@ def train_one(
     and the sharpness at every record (else at SHARPNESS_POINTS records)."""
     options = s.simulate_options()
     # L1 with plain gradient descent: the exact proximal step, which sets weights to zero.
-    proximal = name == "gd" and "l1" in options
+    proximal = get_optimizer(name).proximal and "l1" in options
     every = max(1, s.steps // RECORDS)
     every = min(every, sharpness_every) if sharpness_every > 0 else every
     run = simulate(net, name, start, record_every=every, proximal=proximal, **options, **hp)

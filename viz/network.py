@@ -159,7 +159,7 @@ def training_figure(
     starred = next((t for t in trainees if t.stop is not None), None)  # the one stop in the legend
     for t, x in zip(trainees, xs, strict=True):
         _add_curves(fig, t, x, x_title, words, curve, starred)
-    _curve_axes(fig, curve, x_title)
+    _curve_axes(fig, curve, x_title, words["loss_key"])
     regions = [_regions(t.net, t.run.path[records[j], 0], bounds) for j, t in enumerate(trainees)]
     static = list(range(len(fig.data)))
     _add_boundaries(fig, trainees, [r[0] for r in regions])
@@ -373,10 +373,13 @@ def _add_curves(
         )
 
 
-def _curve_axes(fig: go.Figure, curve: tuple[int, int], x_title: str) -> None:
-    """The curves' axes: the losses on a log axis, test accuracy from 0 to 100 % on the right."""
+def _curve_axes(fig: go.Figure, curve: tuple[int, int], x_title: str, y_title: str) -> None:
+    """The curves' axes: the losses on a log axis (titled, powers of ten written as such, not
+    SI prefixes: "100µ" read as a hundred), test accuracy from 0 to 100 % on the right."""
     row, col = curve
-    fig.update_yaxes(type="log", row=row, col=col, secondary_y=False)
+    fig.update_yaxes(
+        type="log", title_text=y_title, exponentformat="power", row=row, col=col, secondary_y=False
+    )
     fig.update_yaxes(
         range=[0, 1.02],
         tickmode="array",  # its own ticks (else placed at the log axis's grid lines: 9 %, 15 %, 21 %...)

@@ -281,66 +281,33 @@ def _add_curves(
     patience ran out (in the legend for ``starred`` only)."""
     run = t.run
     row, col = curve
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=packed(run.loss[:, 0]),
-            mode="lines",
-            line={"color": t.color, "width": 2},
-            name=f"{t.label}: {words['train_loss']}",
-            showlegend=False,
-            hovertemplate=_hover(t.label, x_title, words["train_loss"]),
-        ),
-        row=row,
-        col=col,
-    )
-    test = run.metrics["test_loss"][:, 0]
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=packed(test),
-            mode="lines",
-            line={"color": t.color, "width": 1.5, "dash": "dash"},
-            name=f"{t.label}: {words['test_loss']}",
-            showlegend=False,
-            hovertemplate=_hover(t.label, x_title, words["test_loss"]),
-        ),
-        row=row,
-        col=col,
-    )
+
+    def line(values: np.ndarray, word: str, style: dict, secondary_y: bool = False) -> None:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=packed(values),
+                mode="lines",
+                line={"color": t.color, **style},
+                name=f"{t.label}: {word}",
+                showlegend=False,
+                hovertemplate=_hover(t.label, x_title, word),
+            ),
+            row=row,
+            col=col,
+            secondary_y=secondary_y,
+        )
+
+    line(run.loss[:, 0], words["train_loss"], {"width": 2})
+    line(run.metrics["test_loss"][:, 0], words["test_loss"], {"width": 1.5, "dash": "dash"})
     # Test accuracy beside the test loss: the loss may climb while the errors barely change
     # (over-confidence on the points it gets wrong, not more of them).
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=packed(run.metrics["test_acc"][:, 0]),
-            mode="lines",
-            line={"color": t.color, "width": 1.5, "dash": "dot"},
-            name=f"{t.label}: {words['test_acc']}",
-            showlegend=False,
-            hovertemplate=_hover(t.label, x_title, words["test_acc"]),
-        ),
-        row=row,
-        col=col,
-        secondary_y=True,
-    )
+    line(run.metrics["test_acc"][:, 0], words["test_acc"], {"width": 1.5, "dash": "dot"}, secondary_y=True)
     if "val_loss" not in run.metrics:
         return
     # Early stopping's own quantity: the choice of the star is read off this curve alone.
     val = run.metrics["val_loss"][:, 0]
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=packed(val),
-            mode="lines",
-            line={"color": t.color, "width": 1.5, "dash": "dashdot"},
-            name=f"{t.label}: {words['val_loss']}",
-            showlegend=False,
-            hovertemplate=_hover(t.label, x_title, words["val_loss"]),
-        ),
-        row=row,
-        col=col,
-    )
+    line(val, words["val_loss"], {"width": 1.5, "dash": "dashdot"})
     # A star where it keeps the parameters, an upright bar where it stops.
     marks = (
         (

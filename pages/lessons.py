@@ -184,6 +184,15 @@ def _answer(key: str, choice: int) -> None:
     st.session_state[f"answer_{key}"] = choice
 
 
+def _sentences(parts: list[str]) -> str:
+    """Sentences one after another: a space after a Latin full stop, none after a full-width
+    one (。！？: Chinese puts no space between sentences)."""
+    text = ""
+    for part in parts:
+        text += part if not text or text[-1] in "。！？；：" else " " + part
+    return text
+
+
 def _question(lesson: Lesson, language: str, container) -> bool:
     """Ask the lesson's question; True once it is answered (then say whether it was right)."""
     q = _cached_question(lesson.key, language)
@@ -200,8 +209,8 @@ def _question(lesson: Lesson, language: str, container) -> bool:
             )
         return False
     verdict = say("q.right") if chosen == q.right else say("q.wrong", answer=options[q.right])
-    facts = " ".join(say(key, **values) for key, values in q.facts)
-    (container.success if chosen == q.right else container.warning)(f"{verdict} {facts}")
+    sentences = _sentences([verdict, *(say(key, **values) for key, values in q.facts)])
+    (container.success if chosen == q.right else container.warning)(sentences)
     container.button(say("q.again"), key=f"q_again_{lesson.key}", on_click=_answer, args=(lesson.key, None))
     return True
 

@@ -983,3 +983,19 @@ def test_with_a_penalty_the_star_is_named_the_minimum_of_f_alone():
     at = open_script("pages/playground.py", {"s": "constrained_bowl", "reg": "l2", "opt": "gd"})
     names = {t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]}
     assert "minimum of f without the penalty" in names
+
+
+def test_a_chinese_answer_puts_no_space_between_its_sentences():
+    """Chinese sentences follow each other without a space after 。！？ (the English keep theirs)."""
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=120)
+    at.query_params["lesson"], at.query_params["ask"] = "net_toy_lessons", "1"
+    at.session_state["lang"] = "zh"
+    at.run()
+    next(b for b in at.button if (b.key or "").startswith("q_net_toy_lessons_")).click().run()
+    said = [m.value for m in [*at.success, *at.warning]]
+    assert said and all("。" in s for s in said), said  # Chinese indeed
+    assert all(gap not in s for s in said for gap in ("。 ", "！ ", "？ ")), said
+    at = open_script("pages/lessons.py", {"lesson": "net_toy_lessons", "ask": "1"})
+    next(b for b in at.button if (b.key or "").startswith("q_net_toy_lessons_")).click().run()
+    said = [m.value for m in [*at.success, *at.warning]]
+    assert said and any(". " in s or "! " in s for s in said), said

@@ -687,7 +687,7 @@ def plane_lines(landscape, trainees: Sequence[Trainee], words) -> tuple[str, lis
             each.append(words["end_on"].format(name=t.label))
         else:
             each.append(words["end_off"].format(name=t.label, off=off, share=off / far if far else 1.0))
-    ends = [words["ends"]] + ["; ".join(each[i : i + 2]) for i in range(0, len(each), 2)]
+    ends = [words["ends"]] + [words["end_sep"].join(each[i : i + 2]) for i in range(0, len(each), 2)]
     names = ", ".join(trainees[j].label for j in excluded)
     return which, ends, [words["plane_excluded"].format(names=names)] if excluded else []
 

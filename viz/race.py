@@ -35,6 +35,7 @@ ENGLISH = {
     "contours": "contours",
     "height": "height (log scale)",
     "constraint": "constraint",
+    "constraint_named": "{constraint}: {ball}",
 }
 
 
@@ -198,7 +199,9 @@ def _add_constraints(
                 x=shape[0],
                 y=shape[1],
                 mode="lines",
-                name=f"{words['constraint']}: {_ball_name(ball, '≤')}"
+                name=words.get("constraint_named", ENGLISH["constraint_named"]).format(
+                    constraint=words["constraint"], ball=_ball_name(ball, "≤")
+                )
                 if len(constraints) > 1
                 else words["constraint"],
                 line={"color": "#222", "width": 2, "dash": "dash" if ball["norm"] == "l1" else "dashdot"},

@@ -12,6 +12,7 @@ The layers (markers registered in pyproject.toml; `make test-fast` runs only the
 from __future__ import annotations
 
 import ast
+import base64
 import functools
 import json
 import os
@@ -20,6 +21,7 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pytest
 
 from deploy.served import free_port, served_app
@@ -164,3 +166,11 @@ def assert_plain_is_validated(fig) -> dict:
     assert fig.layout.template.layout.paper_bgcolor == "white"
     assert json.loads(pio.to_json(fig, validate=False)) == fast
     return fast
+
+
+def plotted(values) -> np.ndarray:
+    """A trace's numbers as the chart receives them: Plotly sends NumPy arrays base64-typed
+    ({"dtype", "bdata"}), plain lists as they are."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype(float)
+    return np.asarray(values, dtype=float)

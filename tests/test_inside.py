@@ -7,6 +7,7 @@ import pytest
 
 from optimizers import OPTIMIZERS, simulate
 from surfaces import get_surface
+from tests.conftest import plotted
 from viz.optimizer_views import VIEWS
 
 STARTS = [[-1.2, 1.0], [0.5, -0.5], [1.5, 2.0]]
@@ -262,14 +263,6 @@ INSIDE_WORDS = {
 }
 
 
-def _floats(value) -> np.ndarray:
-    import base64
-
-    if isinstance(value, dict):  # packed: float32, base64
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
-    return np.asarray(value, dtype=float)
-
-
 @pytest.mark.parametrize(
     ("surface_name", "start"), [("saddle", (-1.5, 0.001)), ("rosenbrock", None), ("himmelblau", None)]
 )
@@ -317,12 +310,12 @@ def test_every_arrow_of_every_frame_stays_on_the_map_at_the_scale_the_frame_stat
         gradients = [i for i in sorted(data) if kinds.get(i) == "inside-gradient"]
         moments = [i for i in sorted(data) if kinds.get(i) == "inside-moment"]
         if found is None:  # the last frame: no next step, no arrows
-            assert all(np.isnan(_floats(data[i].x)).all() for i in gradients)
+            assert all(np.isnan(plotted(data[i].x)).all() for i in gradients)
             continue
         stated = float(found.group(1))
         reach = 0.0
         for i, run in zip(gradients, runs, strict=True):
-            x, y = _floats(data[i].x), _floats(data[i].y)
+            x, y = plotted(data[i].x), plotted(data[i].y)
             base, tip = np.array([x[0], y[0]]), np.array([x[1], y[1]])
             if np.isnan(tip).any():  # a point off the map draws no arrow
                 assert not (x0 <= base[0] <= x1 and y0 <= base[1] <= y1), (step, base)
@@ -334,7 +327,7 @@ def test_every_arrow_of_every_frame_stays_on_the_map_at_the_scale_the_frame_stat
             reach = max(reach, float(np.linalg.norm(tip - base)))
             checked += 1
         for i in moments:
-            x, y = _floats(data[i].x), _floats(data[i].y)
+            x, y = plotted(data[i].x), plotted(data[i].y)
             assert x0 - slack <= x[1] <= x1 + slack and y0 - slack <= y[1] <= y1 + slack, step
             reach = max(reach, float(np.hypot(x[1] - x[0], y[1] - y[0])))
         longest.append(reach / span)

@@ -2,7 +2,6 @@
 it renders in both languages, and each scene's link opens the Playground (or the Network
 page) as described."""
 
-import base64
 import json
 import re
 
@@ -12,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from networks import dataset
 from optimizers import get_optimizer, simulate
-from tests.conftest import open_script
+from tests.conftest import open_script, plotted
 from ui import network_scene as ns
 from ui import settings as cfg
 from ui.lesson_catalog import BY_KEY, LESSONS
@@ -705,12 +704,6 @@ def test_net_minima():
     assert values["at"] == pytest.approx(0.45)
 
 
-def _floats(value) -> np.ndarray:
-    if isinstance(value, dict):  # Plotly sends NumPy arrays base64-typed
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
-    return np.asarray(value, dtype=float)
-
-
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_net_minibatch_animation_ends_at_each_runs_end_against_examples_seen(language):
     # The animation once stopped at record 10 (the full-batch run's last): the 60- and 2,000-step
@@ -732,18 +725,18 @@ def test_net_minibatch_animation_ends_at_each_runs_end_against_examples_seen(lan
     assert {x for x, _ in ends} == {2000.0, 1920.0}
     last = spec["frames"][-1]["data"]
     markers = {
-        (float(_floats(d["x"])[0]), float(_floats(d["y"])[0]))
+        (float(plotted(d["x"])[0]), float(plotted(d["y"])[0]))
         for d in last
-        if "x" in d and len(_floats(d["x"])) == 1 and "y" in d
+        if "x" in d and len(plotted(d["x"])) == 1 and "y" in d
     }
     assert all(any(x == mx and abs(y - my) < 1e-6 * y for mx, my in markers) for x, y in ends)
     # Each panel's last boundary is its run's final network's.
     net = results[0].net
-    drawn = [d for d in last if "x" in d and len(_floats(d["x"])) > 1]
+    drawn = [d for d in last if "x" in d and len(plotted(d["x"])) > 1]
     assert len(drawn) == 3
     for d, r in zip(drawn, results, strict=True):
         ((px, _),) = _regions(net, r.trained[0].run.final, _xy_bounds(net))[0]
-        assert np.allclose(_floats(d["x"]), px.astype(np.float32), equal_nan=True)
+        assert np.allclose(plotted(d["x"]), px.astype(np.float32), equal_nan=True)
     assert spec["frames"][-1]["name"] == "2000" and len(spec["frames"]) >= 40
 
 
@@ -806,10 +799,7 @@ def test_every_constraint_of_a_lesson_is_drawn(lesson):
     dashed = [t for t in spec["data"] if t.get("line", {}).get("dash") in ("dash", "dashdot")]
     assert len(dashed) == len(wanted)
     for trace, ball in zip(dashed, wanted, strict=True):
-        x = trace["x"]
-        if isinstance(x, dict):  # Plotly sends NumPy arrays base64-typed
-            x = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"])
-        assert abs(np.abs(np.asarray(x, dtype=float)).max() - ball["radius"]) < 1e-9
+        assert abs(np.abs(plotted(trace["x"])).max() - ball["radius"]) < 1e-9
 
 
 def test_presentation_mode_shows_a_qr_code_of_the_lessons_link(monkeypatch):

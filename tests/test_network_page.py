@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from networks import Network
-from tests.conftest import open_script
+from tests.conftest import open_script, plotted
 from ui import network_scene as ns
 from ui.texts import text
 
@@ -147,11 +147,7 @@ def test_early_stopping_chooses_on_validation_and_the_star_and_summary_say_so():
         and val[early.record] == val[: early.record + 11].min()
     )
     validation = [t for t in spec["data"] if t.get("line", {}).get("dash") == "dashdot"]
-    assert (
-        len(validation) == 1
-        and len(validation[0]["y"]["bdata"] if isinstance(validation[0]["y"], dict) else validation[0]["y"])
-        > 0
-    )
+    assert len(validation) == 1 and np.allclose(plotted(validation[0]["y"]), val, rtol=1e-6)
     crosses = [t for t in spec["data"] if t.get("marker", {}).get("symbol") == "line-ns-open"]
     assert len(crosses) == 1 and crosses[0]["x"] == [early.stopped] == [150]
     assert crosses[0]["y"] == [pytest.approx(val[early.record + 10])]

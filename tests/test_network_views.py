@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.conftest import open_script
+from tests.conftest import open_script, plotted
 from ui import network_scene as ns
 from ui.network_summary import verdict
 from ui.texts import text
@@ -133,14 +133,6 @@ def trainees_of(result):
     return [Trainee(t.name, COLORS[i], result.net, t.run) for i, t in enumerate(result.trained)]
 
 
-def unpacked(values) -> np.ndarray:
-    import base64
-
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype(float)
-    return np.asarray(values, dtype=float)
-
-
 def yaxes(layout) -> dict:
     return {k: v for k, v in layout.items() if re.fullmatch(r"yaxis\d*", k)}
 
@@ -183,7 +175,7 @@ def test_every_layer_norm_panel_is_log_scaled_labelled_and_shares_one_range(whic
     traces = iter(fig.data)
     for t in result.trained:
         for layer in range(t.layer_norms.shape[1]):
-            y, truth = unpacked(next(traces).y), t.layer_norms[:, layer]
+            y, truth = plotted(next(traces).y), t.layer_norms[:, layer]
             visible = truth >= 10**low
             np.testing.assert_allclose(y[visible], truth[visible], rtol=1e-6)
             assert np.all(np.isnan(y[truth == 0]))

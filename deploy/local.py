@@ -5,6 +5,11 @@ those of deploy/lab.conf.template (the same file compose.yaml mounts), rendered 
 the nginx image's envsubst renders it. The tests (tests/test_deploy.py) and the load test
 (bench/classroom.py) start the same layout through :func:`cluster`.
 
+As compose and Kubernetes do, a replica that exits (a crash, the kernel's OOM killer) is
+started again on its port while nginx sends its users to the others: after 1 s, then 2, 4, ...
+(at most 30 s); one restarted 5 times within 5 minutes is in a crash loop and left stopped
+(said on stderr), the others serving. `make serve` ends when every replica is left stopped.
+
     python deploy/local.py [--replicas 2] [--port 8080]
 """
 
@@ -21,10 +26,11 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,12 +81,22 @@ http {{
 
 @dataclass
 class Replica:
+    """One app server. After a restart ``process`` is the new one: the same object, the same
+    port, so a reference held across a restart still reaches the live process."""
+
     url: str
     process: subprocess.Popen
+    log: Path | None = None  # where its output goes
+    restarts: int = 0  # how many times it was started again
+    given_up: bool = False  # in a crash loop: left stopped
 
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
 
     def kill(self) -> None:
         """Stop the replica at once (SIGKILL: no goodbye to its users)."""
@@ -90,11 +106,97 @@ class Replica:
 
 
 @dataclass
+class Backoff:
+    """When to start again a replica that exited: ``first`` seconds after its first exit,
+    doubling with each restart (at most ``cap``); after ``limit`` restarts within ``window``
+    seconds it is in a crash loop (None: give up). Restarts older than the window are
+    forgotten, so a replica that ran for a while starts again after ``first``."""
+
+    first: float = 1.0
+    cap: float = 30.0
+    limit: int = 5
+    window: float = 300.0
+    restarts: list[float] = field(default_factory=list)  # when each restart was decided
+
+    def delay(self, now: float) -> float | None:
+        """Seconds to wait before restarting a replica that exited at ``now``, or None."""
+        self.restarts = [t for t in self.restarts if now - t < self.window]
+        if len(self.restarts) >= self.limit:
+            return None
+        self.restarts.append(now)
+        return min(self.cap, self.first * 2 ** (len(self.restarts) - 1))
+
+
+class Supervisor:
+    """Watches the replicas (every ``poll`` seconds, in a thread) and starts again, through
+    ``restart(replica)``, each one that exited, after its :class:`Backoff`'s delay; says every
+    exit, restart and crash loop with ``say``."""
+
+    def __init__(
+        self,
+        replicas: list[Replica],
+        restart: Callable[[Replica], None],
+        backoff: Callable[[], Backoff] = Backoff,
+        poll: float = 0.2,
+        say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+    ):
+        self.replicas, self.restart, self.poll, self.say = replicas, restart, poll, say
+        self.backoffs = [backoff() for _ in replicas]
+        self.due: dict[int, float] = {}  # replica index -> monotonic time of its restart
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="replica-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """No more restarts (a restart under way finishes first)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.poll):
+            self.check(time.monotonic())
+
+    def check(self, now: float) -> None:
+        """One look at every replica: note the ones that exited, start the ones due."""
+        for i, replica in enumerate(self.replicas):
+            if replica.given_up or self._stop.is_set():
+                continue
+            name = f"replica {i} ({replica.url})"
+            if i in self.due:
+                if now >= self.due[i]:
+                    del self.due[i]
+                    self.restart(replica)
+                    replica.restarts += 1
+                    self.say(f"{name} started again (pid {replica.pid}, restart {replica.restarts})")
+                continue
+            code = replica.process.poll()
+            if code is None:
+                continue
+            delay = self.backoffs[i].delay(now)
+            if delay is None:
+                replica.given_up = True
+                b = self.backoffs[i]
+                left = sum(not r.given_up for r in self.replicas)
+                self.say(
+                    f"{name} exited with {code}: it is in a crash loop ({b.limit} restarts within "
+                    f"{b.window / 60:g} minutes) and is left stopped; its output: {replica.log}. "
+                    + (f"{left} other replica(s) keep serving" if left else "No replica is left")
+                )
+                continue
+            self.due[i] = now + delay
+            self.say(f"{name} exited with {code}; starting it again in {delay:g} s")
+
+
+@dataclass
 class Cluster:
     url: str  # nginx
     replicas: list[Replica]
     nginx: subprocess.Popen
     folder: Path
+    supervisor: Supervisor | None = None
 
     def replica_of(self, upstream: str) -> int:
         """The index of the replica an ``X-Upstream`` value names."""
@@ -128,13 +230,20 @@ def streamlit_command(port: int, script: str = "app.py", extra: tuple[str, ...] 
     ]
 
 
-def start_replica(port: int, secret: str, log: Path, extra: tuple[str, ...] = ()) -> Replica:
+def launch(
+    port: int, secret: str, log: Path, extra: tuple[str, ...] = (), append: bool = False
+) -> subprocess.Popen:
+    """One app server on ``port``, its output to ``log`` (added to it when ``append``: a
+    restarted replica's log keeps what the last one said before it exited)."""
     env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secret)
-    with log.open("w") as out:  # a file, not a pipe: a full pipe blocks the server
-        process = subprocess.Popen(
+    with log.open("a" if append else "w") as out:  # a file, not a pipe: a full pipe blocks the server
+        return subprocess.Popen(
             streamlit_command(port, extra=extra), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
         )
-    return Replica(f"http://127.0.0.1:{port}", process)
+
+
+def start_replica(port: int, secret: str, log: Path, extra: tuple[str, ...] = ()) -> Replica:
+    return Replica(f"http://127.0.0.1:{port}", launch(port, secret, log, extra), log)
 
 
 def _wait(check, what: str, timeout: float, processes: list[subprocess.Popen]) -> None:
@@ -156,10 +265,12 @@ def cluster(
     folder: Path | None = None,
     extra: tuple[str, ...] = (),
     timeout: float = 90.0,
+    supervise: bool = True,
 ) -> Iterator[Cluster]:
     """Start ``replicas`` app servers (ports after ``port``, or from ``first_replica_port``)
     and nginx on ``port`` in front of them, all on 127.0.0.1; wait until nginx answers the
-    health check; stop everything at the end. Logs and nginx's files go to ``folder``."""
+    health check; then (``supervise``) start again any replica that exits (:class:`Supervisor`);
+    stop everything at the end. Logs and nginx's files go to ``folder``."""
     own = folder is None
     folder = Path(tempfile.mkdtemp(prefix="lab-nginx-")) if folder is None else folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -169,6 +280,7 @@ def cluster(
     first = first_replica_port or port + 1
     started: list[Replica] = []
     nginx: subprocess.Popen | None = None
+    supervisor: Supervisor | None = None
     try:
         for i in range(replicas):
             started.append(start_replica(first + i, secret, folder / f"replica{i}.log", extra))
@@ -191,8 +303,17 @@ def cluster(
             )
         url = f"http://127.0.0.1:{port}"
         _wait(lambda: _healthy(url), "nginx", 20, [nginx])
-        yield Cluster(url, started, nginx, folder)
+        if supervise:
+
+            def restart(replica: Replica) -> None:
+                replica.process = launch(replica.port, secret, replica.log, extra, append=True)
+
+            supervisor = Supervisor(started, restart)
+            supervisor.start()
+        yield Cluster(url, started, nginx, folder, supervisor)
     finally:
+        if supervisor is not None:
+            supervisor.stop()
         if nginx is not None and nginx.poll() is None:
             nginx.send_signal(signal.SIGQUIT)
             try:
@@ -218,15 +339,24 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args()
+    failed = False
     with cluster(args.replicas, args.port) as running:
         print(f"Loss Surface Lab: {running.url} ({args.replicas} replicas behind nginx)")
         print("Ctrl-C stops it.", flush=True)
         try:
-            while all(r.process.poll() is None for r in running.replicas):
+            while True:
+                if running.nginx.poll() is not None:
+                    print(f"nginx exited with {running.nginx.returncode}; stopping", file=sys.stderr)
+                    break
+                if all(r.given_up for r in running.replicas):
+                    print("every replica is in a crash loop; stopping nginx", file=sys.stderr)
+                    break
                 time.sleep(1)
-            print("a replica stopped; stopping the rest", file=sys.stderr)
+            failed = True
         except KeyboardInterrupt:
             pass
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

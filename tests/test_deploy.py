@@ -10,12 +10,15 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
+import websocket
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +26,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 
 import local  # noqa: E402  (deploy/local.py)
 
-from deploy.streamlit_client import Session  # noqa: E402
+from deploy.streamlit_client import ProtocolError, Session  # noqa: E402
 
 pytestmark = [pytest.mark.deploy, pytest.mark.timeout(300)]
 
@@ -182,6 +185,60 @@ def test_kubernetes_manifest(tmp_path):
     assert backend["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
 
 
+# -- a replica that exits is started again -----------------------------------------------------
+class _Exited:
+    """A stand-in for a replica's process: running until ``code`` is set."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.code = pid, None
+
+    def poll(self) -> int | None:
+        return self.code
+
+
+def test_backoff_doubles_up_to_its_cap_and_a_crash_loop_gives_up():
+    b = local.Backoff(first=1.0, cap=5.0, limit=5, window=300.0)
+    assert [b.delay(t) for t in (0.0, 2.0, 5.0, 10.0, 16.0)] == [1.0, 2.0, 4.0, 5.0, 5.0]
+    assert b.delay(22.0) is None  # a sixth exit within five minutes: a crash loop
+    quiet = local.Backoff()
+    assert [quiet.delay(0.0), quiet.delay(10.0)] == [1.0, 2.0]
+    assert quiet.delay(305.0) == 2.0  # the exit at 0 s is forgotten, the one at 10 s is not
+    assert quiet.delay(1000.0) == 1.0  # a replica that ran for a while starts again at once
+
+
+def test_the_supervisor_restarts_a_replica_on_its_port_after_the_backoff_and_gives_up_on_a_loop():
+    replicas = [local.Replica(f"http://127.0.0.1:{p}", _Exited(p)) for p in (9001, 9002)]
+    said: list[str] = []
+    started: list[int] = []
+
+    def restart(replica: local.Replica) -> None:
+        started.append(replica.port)
+        replica.process = _Exited(replica.process.pid + 100)
+
+    watcher = local.Supervisor(replicas, restart, lambda: local.Backoff(limit=2), say=said.append)
+    watcher.check(0.0)
+    assert not said and not started  # all running
+    replicas[1].process.code = -9
+    watcher.check(10.0)
+    assert started == [] and "replica 1 (http://127.0.0.1:9002) exited with -9" in said[-1]
+    assert "again in 1 s" in said[-1]
+    watcher.check(10.5)
+    assert started == []  # not yet: one second
+    watcher.check(11.0)
+    assert started == [9002] and replicas[1].pid == 9102 and replicas[1].restarts == 1
+    assert "started again (pid 9102" in said[-1]
+    replicas[1].process.code = 1
+    watcher.check(12.0)
+    assert "again in 2 s" in said[-1]
+    watcher.check(14.0)
+    assert started == [9002, 9002] and replicas[1].pid == 9202
+    replicas[1].process.code = 1
+    watcher.check(15.0)  # a third exit, the limit is two restarts: left stopped
+    assert replicas[1].given_up and "crash loop" in said[-1] and "1 other replica(s) keep serving" in said[-1]
+    watcher.check(100.0)
+    assert started == [9002, 9002] and not replicas[0].given_up
+
+
 # -- two replicas behind nginx ----------------------------------------------------------------
 LINKS = [  # (page, query): what 20 students have open
     ("playground", ""),
@@ -190,6 +247,7 @@ LINKS = [  # (page, query): what 20 students have open
     ("lessons", "lesson=saddle"),
     ("lessons", "lesson=momentum"),
 ]
+PLAYED_STEPS = (200, 300, 400)  # what a Playground student moves the steps slider to
 
 
 def _open(base: str, i: int) -> tuple[Session, object]:
@@ -198,50 +256,111 @@ def _open(base: str, i: int) -> tuple[Session, object]:
     return session, session.open(page, query)
 
 
-def test_two_replicas_sticky_sessions_and_failover(tmp_path):
+class _Health(threading.Thread):
+    """Asks nginx for /_stcore/health every 0.1 s; ``outages`` are the stretches (seconds) from
+    a failed answer to the next good one."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url, self.stop, self.asked, self.outages = url, threading.Event(), 0, []
+
+    def run(self) -> None:
+        failing_since = None
+        while not self.stop.wait(0.1):
+            asked = time.monotonic()
+            self.asked += 1
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as answer:
+                    ok = answer.read() == b"ok"
+            except OSError:
+                ok = False
+            if not ok and failing_since is None:
+                failing_since = asked
+            elif ok and failing_since is not None:
+                self.outages.append(time.monotonic() - failing_since)
+                failing_since = None
+        if failing_since is not None:
+            self.outages.append(time.monotonic() - failing_since)
+
+
+def _play(session: Session, i: int, killed: threading.Event, played: dict) -> None:
+    """A student who moves a widget about once a second (the steps slider, or the next
+    lesson) until two of the changes came after the kill; when the websocket drops, reconnects
+    as the browser does. ``played[id(session)]``: (results, failures)."""
+    results, failures, after = [], [], 0
+    while after < 2:
+        was_killed = killed.is_set()
+        try:
+            if "w.steps" in session.widgets:
+                result = session.change("w.steps", float(PLAYED_STEPS[(len(results) + i) % 3]))
+            else:
+                result = session.choose("lesson", (len(results) + i) % len(session.options["lesson"]))
+        except (ProtocolError, OSError, websocket.WebSocketException) as exc:
+            failures.append(repr(exc))
+            result = session.reconnect()
+        results.append(result)
+        after += was_killed
+        time.sleep(1.0)
+    played[id(session)] = (results, failures)
+
+
+def test_two_replicas_sticky_sessions_failover_and_restart(tmp_path):
     with local.cluster(replicas=2, port=18180, folder=tmp_path) as cluster:
         with ThreadPoolExecutor(20) as pool:
             opened = list(pool.map(lambda i: _open(cluster.url, i), range(20)))
-        placed: dict[int, list[tuple[Session, object]]] = {0: [], 1: []}
+        placed: dict[int, list[Session]] = {0: [], 1: []}
         for session, result in opened:
             assert result.errors == [] and result.charts, (session.path, result.errors)
             # the page, its websocket and everything between went to one replica
             replicas = {cluster.replica_of(u) for u in session.upstreams}
             assert len(replicas) == 1 and len(session.upstreams) >= 2, session.upstreams
-            placed[replicas.pop()].append((session, result))
+            placed[replicas.pop()].append(session)
         assert placed[0] and placed[1], "the route cookie should spread sessions over both"
 
-        # a student moves a slider on each replica: answered by its own replica
-        last = {id(s): r for s, r in opened}  # what each tab shows now
-        for i in (0, 1):
-            session = next((s for s, _ in placed[i] if "w.steps" in s.widgets), None)
-            if session is not None:
-                moved = session.change("w.steps", 300)
-                assert moved.errors == [] and "steps=300" in session.query
-                last[id(session)] = moved
-
-        cluster.replicas[0].kill()
+        # twenty students play while replica 0 is killed as the OOM killer would (SIGKILL)
+        health = _Health(cluster.url)
+        health.start()
+        killed, played = threading.Event(), {}
         with ThreadPoolExecutor(20) as pool:
-            gone = pool.map(lambda pair: pair[0].dropped(wait=3.0), opened)
-            dropped = {id(s): g for (s, _), g in zip(opened, gone, strict=True)}
-        for session, _ in placed[0]:
-            assert dropped[id(session)], "the killed replica's users lose their websocket"
-        for session, _ in placed[1]:
-            assert not dropped[id(session)], "the other replica's users keep theirs"
+            plays = [pool.submit(_play, s, i, killed, played) for i, (s, _) in enumerate(opened)]
+            time.sleep(1.5)
+            dead = cluster.replicas[0]
+            old_pid = dead.pid
+            dead.kill()
+            killed.set()
+            at = time.monotonic()
+            back = None
+            while back is None and time.monotonic() - at < 30:
+                if local._healthy(dead.url):
+                    back = time.monotonic() - at
+                time.sleep(0.1)
+            for play in plays:
+                play.result()
+        health.stop.set()
+        health.join()
 
-        # the browser reconnects through nginx: same settings, same chart data, no error
-        for session, _ in placed[0]:
-            query = session.query
-            again = session.reconnect()
-            assert again.errors == []
-            assert session.query == query
-            assert again.charts == last[id(session)].charts
-            assert cluster.replica_of(session.upstreams[-1]) == 1
-        # ... and the other replica's users never notice: same connection, same replica
-        for session, _ in placed[1]:
-            assert session.reconnects == 0
-            again = session._run()  # a rerun on the open websocket, as a widget change does
-            assert again.errors == [] and again.charts == last[id(session)].charts
+        # the replica was started again on its port, and Cluster.replicas[0] is the new process
+        assert back is not None and back <= 30, "the killed replica should be back within 30 s"
+        assert dead is cluster.replicas[0] and dead.pid != old_pid and dead.process.poll() is None
+        assert dead.restarts == 1
+        # nginx answered the health check all along (it retries the live replica)
+        assert health.asked > 20 and max(health.outages, default=0.0) <= 1.0, health.outages
+        # the other replica's students saw nothing: no error, the same connection, one replica
+        for session in placed[1]:
+            results, failures = played[id(session)]
+            assert failures == [] and session.reconnects == 0, failures
+            assert all(r.errors == [] and r.charts for r in results)
             assert {cluster.replica_of(u) for u in session.upstreams} == {1}
-        for session, _ in opened:
+        # the killed replica's students lost their websocket, reconnected, and played on
+        for session in placed[0]:
+            results, failures = played[id(session)]
+            assert failures and session.reconnects == len(failures) == 1, failures
+            assert all(r.errors == [] and r.charts for r in results)
+        # ... and their link is their scene: a new tab on that link draws the same charts
+        tabs = [Session(cluster.url, timeout=90) for _ in placed[0]]
+        with ThreadPoolExecutor(len(tabs)) as pool:
+            again = list(pool.map(lambda tab, s: tab.open(s.path, s.query), tabs, placed[0]))
+        for session, fresh in zip(placed[0], again, strict=True):
+            assert fresh.errors == [] and fresh.charts == played[id(session)][0][-1].charts, session.query
+        for session in [*tabs, *(s for s, _ in opened)]:
             session.close()

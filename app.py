@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.access import access
 from ui.screen import screen
 from ui.shell import choose_language, lang, menu, navigation, say
 from ui.texts import LANGUAGES
@@ -38,5 +39,6 @@ st.sidebar.segmented_control(
     label_visibility="collapsed",
 )
 st.sidebar.title(say("app.title"))
+access(lang())  # html lang, keyboard for the charts' controls, contrast (ui/access.py)
 screen()  # one tap selects on a touch screen; the width of a narrow screen (ui/screen.py)
 page.run()

@@ -8,6 +8,7 @@ import math
 import streamlit as st
 
 from ui import network_scene as ns
+from ui.access import chart
 from ui.network_summary import verdict
 from ui.page_state import PageState
 from ui.shell import lang, on_phone, require_app_shell, say
@@ -145,23 +146,30 @@ if not settings.optimizers:
 settings_json = json.dumps(dataclasses.asdict(settings))
 result = _trained(settings_json)
 trainees, training, lines, sharp, layers = _figures(settings_json, lang(), on_phone())
-st.plotly_chart(training, key="network_chart", theme=None, config={"displaylogo": False, "scrollZoom": False})
+sentences = _summary(result, trainees)
+chart(
+    training,
+    key="network_chart",
+    name=say("alt.network", names=", ".join(t.label for t in trainees)),
+    summary=" ".join(sentence for _, sentence in sentences),
+    config={"displaylogo": False, "scrollZoom": False},
+)
 if result.landscape is not None:
     st.caption(say(f"nw.plane.note.{result.landscape.kind}"))
 st.markdown(f"**{say('nw.summary')}**")
-for kind, sentence in _summary(result, trainees):
+for kind, sentence in sentences:
     getattr(st, kind)(sentence)
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{say('nw.lines')}**")
-    st.plotly_chart(lines, key="lines_chart", theme=None, config={"displaylogo": False})
+    chart(lines, key="lines_chart", name=say("nw.lines"), summary=say("nw.lines.note"))
     st.caption(say("nw.lines.note"))
 with right:
     st.markdown(f"**{say('nw.sharpness')}**")
-    st.plotly_chart(sharp, key="sharpness_chart", theme=None, config={"displaylogo": False})
+    chart(sharp, key="sharpness_chart", name=say("nw.sharpness"), summary=say("nw.sharpness.note"))
     st.caption(say("nw.sharpness.note"))
 st.markdown(f"**{say('nw.layers.title')}**")
-st.plotly_chart(layers, key="layers_chart", theme=None, config={"displaylogo": False})
+chart(layers, key="layers_chart", name=say("nw.layers.title"), summary=say("nw.layers.note"))
 st.caption(say("nw.layers.note"))
 with st.expander(say("pg.export")):
     a, b, c = st.columns(3)

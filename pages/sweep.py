@@ -9,6 +9,7 @@ from optimizers import OPTIMIZERS, simulate
 from optimizers.theory import heavy_ball_optimum, heavy_ball_rate, stability_limit
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
+from ui.access import chart
 from ui.page_state import PageState, open_page
 from ui.shell import lang, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words, surface_title
@@ -110,17 +111,36 @@ def _on_cell_click() -> None:
     st.session_state["sweep_open"] = scene.to_query()
 
 
+def _sweep_text(result: dict, metric: str, x_name: str, y_name: str) -> str:
+    """The heatmap in words: its best cell (lowest loss or fewest steps) and how many diverged."""
+    z = np.asarray(result[metric], dtype=float).reshape(len(result["ys"]), len(result["xs"]))
+    diverged = int(np.count_nonzero(np.asarray(result["diverged"]) > 0))
+    words = say("alt.sweep_diverged", diverged=diverged, total=z.size)
+    if metric == "diverged" or not np.isfinite(z).any():
+        return words
+    row, column = np.unravel_index(np.nanargmin(z), z.shape)
+    best = say(
+        "alt.sweep_best",
+        value=f"{z[row, column]:.4g}",
+        x=_axis_label(x_name),
+        x_value=f"{result['xs'][column]:.4g}",
+        y=_axis_label(y_name),
+        y_value=f"{result['ys'][row]:.4g}",
+    )
+    return f"{best} {words}"
+
+
 def _axis_label(name: str) -> str:
     return say("pg.noise") if name == "noise" else say(f"hp.{name}")
 
 
-def _from_query(query) -> tuple[dict, list[str], list[str]]:
-    """The widget values of a link: (values by name, keys replaced, keys clamped)."""
+def _from_query(query) -> tuple[dict, cfg.LinkNotes]:
+    """The widget values of a link, and what its notice says."""
     r = cfg.QueryReader(query)
     values = {"surface": r.choice("s", tuple(SURFACES), DEFAULT_SURFACE)}
     for key, value in SURFACES[values["surface"]].params.items():
         values[f"p.{key}"] = float(r.number(f"p.{key}", value, *cfg.PARAM_RANGES[key]))
-    values["optimizer"] = r.choice("opt", tuple(SWEEPABLE), DEFAULT_OPTIMIZER)
+    values["optimizer"] = r.choice("opt", tuple(SWEEPABLE), DEFAULT_OPTIMIZER, known=tuple(OPTIMIZERS))
     choices = axes(values["optimizer"])
     values["x"] = r.choice("x", tuple(choices), choices[0])
     rest = tuple(a for a in choices if a != values["x"])
@@ -128,7 +148,7 @@ def _from_query(query) -> tuple[dict, list[str], list[str]]:
     values |= {name: r.setting(spec) for name, spec in SWEEP_SETTINGS.items()}
     values["metric"] = r.choice("metric", METRICS, METRICS[0])
     values["theory"] = r.choice("theory", ("0", "1"), "0") == "1"
-    return values, r.replaced, r.clamped
+    return values, r.notes()
 
 
 STATE = PageState("sweep", "sw.", SWEEP_SETTINGS, read=_from_query, first="surface")
@@ -202,13 +222,13 @@ figure = sweep_figure(
     words=prefixed_words("map.", lang()),
     diverged=result["diverged"],
 )
-st.plotly_chart(
+chart(
     figure,
     key="sweep_chart",
+    name=say("alt.sweep", metric=say(f"map.{metric}"), optimizer=optimizer_title(optimizer, lang())),
+    summary=_sweep_text(result, metric, x_name, y_name),
     on_select=_on_cell_click,
     selection_mode="points",
-    theme=None,
-    config={"displaylogo": False},
 )
 st.caption(say("sw.click"))
 curvatures = _quadratic_curvatures(surface)
@@ -223,10 +243,10 @@ if theory_possible and side.toggle(say("sw.theory"), key="sw.theory", help=say("
     rate, regime = heavy_ball_rate(lrs[None, :], momenta[:, None], curvatures)
     optimum = heavy_ball_optimum(curvatures.max(), curvatures.min())
     st.markdown(f"**{say('sw.theory.title')}**")
-    st.plotly_chart(
+    chart(
         theory_figure(lrs, momenta, rate, regime, optimum, words=prefixed_words("map.", lang())),
         key="theory_chart",
-        theme=None,
-        config={"displaylogo": False},
+        name=say("sw.theory.title"),
+        summary=say("sw.theory.note", lr=optimum[0], momentum=optimum[1], rate=optimum[2]),
     )
     st.caption(say("sw.theory.note", lr=optimum[0], momentum=optimum[1], rate=optimum[2]))

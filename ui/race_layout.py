@@ -9,13 +9,14 @@ import json
 
 import streamlit as st
 
+from ui.access import chart
 from ui.race_controls import controls
 from ui.race_exports import exports
 from ui.race_figures import figures, grad_curves, runs, view3d
 from ui.race_inspector import inspector
 from ui.race_narration import narration
 from ui.race_state import current, on_map_click, race_state
-from ui.race_summary import stability_note, summary_table
+from ui.race_summary import curves_text, map_text, stability_note, summary_table
 from ui.race_tuning import tuning_chart, tuning_controls
 from ui.shell import lang, on_phone, say
 
@@ -44,21 +45,25 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(
+        name, words = map_text(surface, s, racers)
+        chart(
             race_chart,
             key="race_chart",
+            name=name,
+            summary=words,
             on_select=on_map_click,
             selection_mode="points",
-            theme=None,
             config={"displaylogo": False, "scrollZoom": False},
         )
         st.caption(say("pg.share"))
     with right:
         st.markdown(f"**{say('pg.loss')}**")
-        st.plotly_chart(loss, theme=None, key="loss_chart", config={"displaylogo": False})
+        name, words = curves_text(racers)
+        chart(loss, key="loss_chart", name=name, summary=words)
         if st.toggle(say("pg.gradnorm"), key="show_grad_norm"):
             grad = grad_curves(settings_json, lang(), surface, racers, surface_key)
-            st.plotly_chart(grad, theme=None, key="grad_chart", config={"displaylogo": False})
+            name, words = curves_text(racers, "grad_norm")
+            chart(grad, key="grad_chart", name=name, summary=words)
         tuning_chart(s, settings_json)
         summary_table(surface, s, racers)
     if s.inside:
@@ -67,5 +72,6 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
     # WebGL is slow to start on machines without a GPU: the 3-D view is drawn on request.
     if st.toggle(say("pg.view3d"), key="show_3d"):
         view = view3d(settings_json, lang(), surface, racers, surface_key)
-        st.plotly_chart(view, theme=None, key="view3d", config={"displaylogo": False})
+        name = say("alt.view3d", surface=surface.title)
+        chart(view, key="view3d", name=name, summary=map_text(surface, s, racers)[1])
     exports(race_chart, surface, s, racers)

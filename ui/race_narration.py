@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from ui import settings as cfg
+from ui.access import chart
 from ui.narration import beats
 from ui.shell import lang, say
 from ui.texts import optimizer_title
@@ -47,9 +48,9 @@ def narration(surface, racers: list[Racer], s: cfg.Settings) -> None:
         st.info(say(told[beat].key, **told[beat].values))
         start = run.path[record, 0] - run.update[record, 0]
         scale = inside_scales([r.run for r in racers if r.run.update is not None], surface.bounds)
-        st.plotly_chart(
+        chart(
             beat_figure(start, told[beat], scale, racers[names.index(name)].color),
             key="beat_chart",
-            theme=None,
-            config={"displaylogo": False},
+            name=say("alt.beat", name=optimizer_title(name, lang()), step=step),
+            summary=say(told[beat].key, **told[beat].values),
         )

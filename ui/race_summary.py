@@ -74,3 +74,50 @@ def summary_table(surface, s: cfg.Settings, racers: list[Racer]) -> None:
     for row, racer_, end in zip(rows, racers, ends, strict=True):
         message = verdict.sentence(row["label"], racer_.run, end, row, s.steps, surface, lang())
         getattr(st, verdict.kind(end, racer_.run))(message)
+
+
+def _point(p) -> str:
+    return f"({p[0]:.3g}, {p[1]:.3g})"
+
+
+def map_text(surface, s: cfg.Settings, racers: list[Racer]) -> tuple[str, str]:
+    """The race map's accessible name and its text summary: where each run started and ended,
+    its final loss and how it ended (the summary table's numbers, in words)."""
+    names = ", ".join(r.label for r in racers)
+    name = say("alt.map", surface=surface.title, names=names)
+    parts = []
+    for racer_ in racers:
+        run = racer_.run
+        end = ending_of(surface, s, run)
+        parts.append(
+            say(
+                "alt.path" if run.n == 1 else "alt.paths",
+                label=racer_.label,
+                start=_point(run.path[0, 0]),
+                end=_point(run.final[0]),
+                n=run.n,
+                loss=f"{float(np.median(run.loss[-1])):.4g}",
+                ended=verdict.cell(end, lang()),
+                steps=int(run.step[-1]),
+            )
+        )
+    return name, " ".join(parts)
+
+
+def curves_text(racers: list[Racer], metric: str = "loss") -> tuple[str, str]:
+    """A chart of curves against the step: its name and, per racer, the first and last value."""
+    name = say(f"alt.{metric}", names=", ".join(r.label for r in racers))
+    values = {"loss": lambda run: run.loss, "grad_norm": lambda run: run.grad_norm}[metric]
+    parts = []
+    for racer_ in racers:
+        v = np.median(values(racer_.run), axis=1)
+        parts.append(
+            say(
+                "alt.curve",
+                label=racer_.label,
+                first=f"{v[0]:.4g}",
+                last=f"{v[-1]:.4g}",
+                step=int(racer_.run.step[-1]),
+            )
+        )
+    return name, " ".join(parts)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from optimizers.tuning import DEFAULT_COUNT, SCORES, rate_grid, tune
 from ui import settings as cfg
+from ui.access import chart
 from ui.race_state import W, current
 from ui.shell import lang, say
 from ui.texts import optimizer_title, prefixed_words
@@ -73,14 +74,19 @@ def tuning_chart(s: cfg.Settings, settings_json: str) -> None:
     names = [t.optimizer for t in tuned["results"]]
     colors = [COLORS[list(s.optimizers).index(n) % len(COLORS)] for n in names]
     st.markdown(f"**{say('tu.chart')}**")
-    st.plotly_chart(
+    chart(
         tuning_figure(
             tuned["results"],
             [optimizer_title(n, lang()) for n in names],
             colors,
             prefixed_words("tu.", lang()),
         ),
-        theme=None,
         key="tuning_chart",
-        config={"displaylogo": False},
+        name=say("tu.chart"),
+        summary=" ".join(
+            say("alt.tuned", name=optimizer_title(t.optimizer, lang()), lr=f"{t.best:.3g}")
+            if t.best is not None
+            else say("alt.untuned", name=optimizer_title(t.optimizer, lang()))
+            for t in tuned["results"]
+        ),
     )

@@ -7,6 +7,7 @@ import sympy as sp
 from optimizers.minima import automatic_bounds, with_estimated_minima
 from surfaces import ExpressionError, surface_from_expression
 from surfaces.expression import MAX_LENGTH
+from ui import settings as cfg
 from ui.page_state import PageState
 from ui.race_layout import race
 from ui.race_state import load_settings
@@ -36,30 +37,39 @@ def compiled(text: str, bounds: tuple[float, float, float, float] | None):
     return with_estimated_minima(surface_from_expression(text, (bounds[:2], bounds[2:])))
 
 
-def _bounds_from(raw: str | None) -> tuple[tuple[float, float, float, float] | None, str | None]:
-    """The link's range (``b`` = "xmin,xmax,ymin,ymax", each within the sliders' +-LIMIT, on
-    their 0.5 steps), and what had to be done to it: None, "clamped" or "replaced"."""
+def _bounds_from(r: cfg.QueryReader) -> tuple[float, float, float, float] | None:
+    """The link's range (``b`` = "xmin,xmax,ymin,ymax"), each end moved into the sliders'
+    +-LIMIT (``r`` notes it clamped) and then onto their 0.5 steps (snapped); None (replaced)
+    when it is not four finite numbers, each range's minimum below its maximum."""
+    raw = r.raw(B)
     if raw is None:
-        return None, None
+        return None
     try:
         values = tuple(float(v) for v in raw.split(","))
     except ValueError:
-        return None, "replaced"
+        values = ()
     if len(values) != 4 or not all(np.isfinite(values)):
-        return None, "replaced"
-    fitted = tuple(min(max(round(v * 2) / 2, -LIMIT), LIMIT) for v in values)
+        r.replaced.append(B)
+        return None
+    inside = tuple(min(max(v, -LIMIT), LIMIT) for v in values)  # before rounding: v * 2 may overflow
+    fitted = tuple(round(v * 2) / 2 for v in inside)
     if not (fitted[0] < fitted[1] and fitted[2] < fitted[3]):
-        return None, "replaced"
-    return fitted, None if fitted == values else "clamped"
+        r.replaced.append(B)
+        return None
+    if inside != values:
+        r.clamped.append(B)
+    if fitted != inside:
+        r.snapped.append(B)
+    return fitted
 
 
-def _from_query(query) -> tuple[dict, list[str], list[str]]:
-    """The expression and range of a link: (values by name, keys replaced, keys clamped)."""
-    text = query.get(F, EXAMPLES[0])[: MAX_LENGTH + 1]
-    bounds, problem = _bounds_from(query.get(B))
+def _from_query(query) -> tuple[dict, cfg.LinkNotes]:
+    """The expression and range of a link, and what the notice says."""
+    r = cfg.QueryReader(query)
+    text = str(r.query.get(F, EXAMPLES[0]))[: MAX_LENGTH + 1]  # a longer one: the parser says so
+    bounds = _bounds_from(r)
     x0, x1, y0, y1 = bounds or DEFAULT_BOUNDS
-    values = {"f": text, "auto": bounds is None, "bx": (x0, x1), "by": (y0, y1)}
-    return values, [B] if problem == "replaced" else [], [B] if problem == "clamped" else []
+    return {"f": text, "auto": bounds is None, "bx": (x0, x1), "by": (y0, y1)}, r.notes()
 
 
 # The typed surface's settings; the race on it has the Playground's (ui.race_state).

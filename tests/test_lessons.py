@@ -23,8 +23,8 @@ def scene(lesson_key: str, index: int = 0, seed: int | None = None):
     """A lesson's scene run as the Playground runs it; ``seed`` replaces the noise's seed."""
     lesson = next(lesson for lesson in LESSONS if lesson.key == lesson_key)
     query = dict(lesson.scenes[index].query) | ({} if seed is None else {"seed": str(seed)})
-    s, replaced, clamped = cfg.playground_from_query(query)
-    assert not replaced and not clamped, (replaced, clamped)
+    s, notes = cfg.playground_from_query(query)
+    assert not notes, notes
     surface = cfg.surface_of(s)
     return surface, dict(cfg.run_all(s, surface))
 
@@ -32,15 +32,15 @@ def scene(lesson_key: str, index: int = 0, seed: int | None = None):
 def trained(lesson_key: str, index: int = 0) -> ns.Result:
     """A network lesson's scene, trained as the Lessons and Network pages train it."""
     lesson = BY_KEY[lesson_key]
-    _, replaced, clamped = ns.network_from_query(lesson.scenes[index].query)
-    assert not replaced and not clamped, (replaced, clamped)
+    _, notes = ns.network_from_query(lesson.scenes[index].query)
+    assert not notes, notes
     return ns.train_lesson_scene(lesson.scenes[index].query, lesson.view)
 
 
 def net_settings(lesson_key: str, index: int = 0, **changes: str):
     """A network lesson's scene's settings, with some changed (another seed, another rate)."""
-    s, replaced, clamped = ns.network_from_query({**BY_KEY[lesson_key].scenes[index].query, **changes})
-    assert not replaced and not clamped, (replaced, clamped)
+    s, notes = ns.network_from_query({**BY_KEY[lesson_key].scenes[index].query, **changes})
+    assert not notes, notes
     return s
 
 

@@ -206,8 +206,8 @@ def test_a_sweep_cell_opens_its_own_run(diverged):
     cell = cells[len(cells) // 2]
     hp = {"lr": float(gx.ravel()[cell]), "momentum": float(gy.ravel()[cell])}
     scene = cfg.scene_of_run("narrow_valley", {"kappa": 50.0}, "momentum", hp, steps, tuple(surface.start))
-    opened, replaced, clamped = cfg.playground_from_query(scene.to_query())
-    assert not replaced and not clamped and opened.optimizers["momentum"] == hp  # exactly
+    opened, notes = cfg.playground_from_query(scene.to_query())
+    assert not notes and opened.optimizers["momentum"] == hp  # exactly
     (_, run), *_ = cfg.run_all(opened, cfg.surface_of(opened))
     assert (run.diverged_at[0] >= 0) == diverged
     assert run.loss[-1, 0] == sweep.loss[-1, cell] or diverged

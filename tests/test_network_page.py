@@ -103,7 +103,7 @@ def test_hostile_values_are_reported_and_replaced():
     )
     assert not at.exception
     words = " ".join(w.value for w in at.warning) + " ".join(i.value for i in at.info)
-    for key in ("n", "noise", "batch", "layers", "units", "opt", "act"):
+    for key in ("n", "noise", "batch", "layers", "units", "newton", "act"):
         assert key in words, key
     s = ns.network_from_query(dict(at.query_params))[0]
     assert (
@@ -183,8 +183,8 @@ def test_early_stopping_waits_patience_evaluations_without_improvement():
 
 
 def test_validation_size_patience_and_the_bias_penalty_are_in_the_url():
-    s, _, clamped = ns.network_from_query({"nval": "5000", "patience": "0", "penbias": "1", "reg": "l1"})
-    assert (s.nval, s.patience, s.penbias) == (1000, 1, True) and {"nval", "patience"} <= set(clamped)
+    s, notes = ns.network_from_query({"nval": "5000", "patience": "0", "penbias": "1", "reg": "l1"})
+    assert (s.nval, s.patience, s.penbias) == (1000, 1, True) and {"nval", "patience"} <= set(notes.clamped)
     assert s.simulate_options()["penalize_biases"] is True
     assert ns.network_from_query({"reg": "l2"})[0].simulate_options()["penalize_biases"] is False
     assert ns.network_from_query(s.to_query())[0] == s

@@ -18,8 +18,8 @@ DIVERGING = {"gd.lr": "10", "momentum.lr": "10"}  # gd and momentum blow up, ada
 
 
 def scene(query) -> ns.Result:
-    s, replaced, clamped = ns.network_from_query(query)
-    assert not replaced and not clamped
+    s, notes = ns.network_from_query(query)
+    assert not notes
     return ns.train(s)
 
 

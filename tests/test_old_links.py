@@ -25,8 +25,8 @@ def test_a_dozen_old_links_are_kept():
 
 @pytest.mark.parametrize("old", OLD, ids=[o["url"][:40] for o in OLD])
 def test_old_links_give_the_same_settings(old):
-    settings, replaced, clamped = cfg.playground_from_query(query_of(old["url"]))
-    assert not replaced and not clamped
+    settings, notes = cfg.playground_from_query(query_of(old["url"]))
+    assert not notes, notes
     now = json.loads(json.dumps(dataclasses.asdict(settings)))
     assert {key: now[key] for key in old["settings"]} == old["settings"]
     # Settings added since (the inside view...) take their defaults: the link means what it meant.

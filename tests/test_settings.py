@@ -32,8 +32,8 @@ def test_query_round_trip_keeps_every_setting():
     s.noise, s.seed = 0.3, 42
     s.reg, s.strength = "l2_ball", 2.0
     s.lang = "zh"
-    back, replaced, clamped = cfg.playground_from_query(s.to_query())
-    assert back == s and replaced == [] and clamped == []
+    back, notes = cfg.playground_from_query(s.to_query())
+    assert back == s and not notes
 
 
 def test_hostile_values_fall_back_or_are_clamped():
@@ -49,25 +49,25 @@ def test_hostile_values_fall_back_or_are_clamped():
         "reg": "l1",
         "strength": "1e300",
     }
-    s, replaced, clamped = cfg.playground_from_query(query)
+    s, notes = cfg.playground_from_query(query)
     assert s.surface == "rosenbrock"
     assert list(s.optimizers) == ["adam"] and math.isfinite(s.optimizers["adam"]["lr"])
     assert s.steps == cfg.PLAYGROUND_MAX_STEPS and s.noise == 0.0 and s.clip == "none" and s.seed == 0
     assert s.strength == 100.0
-    assert {"s", "opt", "adam.lr", "clip", "seed", "x0"} <= set(replaced)
-    assert {"steps", "noise", "strength"} <= set(clamped)
+    assert {"s", "adam.lr", "clip", "seed", "x0"} <= set(notes.replaced) and notes.left_out == ("opt",)
+    assert {"steps", "noise", "strength"} <= set(notes.clamped)
 
 
 def test_too_many_optimizers_are_cut_to_the_cap():
-    s, _, clamped = cfg.playground_from_query(
+    s, notes = cfg.playground_from_query(
         {"opt": ",".join(["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "nadam", "radam"])}
     )
-    assert len(s.optimizers) == cfg.PLAYGROUND_MAX_OPTIMIZERS and "opt" in clamped
+    assert len(s.optimizers) == cfg.PLAYGROUND_MAX_OPTIMIZERS and "opt" in notes.clamped
 
 
 def test_start_outside_the_bounds_is_clamped():
-    s, _, clamped = cfg.playground_from_query({"s": "booth", "x0": "500", "y0": "-1"})
-    assert s.start == (10.0, -1.0) and "x0" in clamped
+    s, notes = cfg.playground_from_query({"s": "booth", "x0": "500", "y0": "-1"})
+    assert s.start == (10.0, -1.0) and "x0" in notes.clamped
 
 
 def test_starts_array_shapes_and_bounds():
@@ -101,7 +101,7 @@ def test_starts_array_shapes_and_bounds():
     )
 )
 def test_any_query_gives_valid_settings(query):
-    s, _, _ = cfg.playground_from_query(query)
+    s, _ = cfg.playground_from_query(query)
     assert s.surface in SURFACES and len(s.optimizers) <= cfg.PLAYGROUND_MAX_OPTIMIZERS
     assert cfg.MIN_STEPS <= s.steps <= cfg.PLAYGROUND_MAX_STEPS and s.steps % 10 == 0 and 0 <= s.noise <= 10
     for hp in s.optimizers.values():
@@ -129,11 +129,11 @@ def test_one_spec_per_setting_drives_defaults_url_and_every_surface_parameter_ha
 
 
 def test_a_repeated_optimizer_is_no_error_and_small_values_are_not_called_large():
-    s, replaced, clamped = cfg.playground_from_query({"opt": "adam,adam,adam"})
-    assert list(s.optimizers) == ["adam"] and "opt" not in replaced
-    s, replaced, clamped = cfg.playground_from_query({"steps": "-5", "clip_at": "0", "seed": "-1"})
+    s, notes = cfg.playground_from_query({"opt": "adam,adam,adam"})
+    assert list(s.optimizers) == ["adam"] and not notes
+    s, notes = cfg.playground_from_query({"steps": "-5", "clip_at": "0", "seed": "-1"})
     assert (s.steps, s.clip_at, s.seed) == (cfg.MIN_STEPS, min(cfg.POSITIVE_GRID), 0)
-    assert {"steps", "clip_at", "seed"} <= set(clamped)
+    assert {"steps", "clip_at", "seed"} <= set(notes.clamped)
     from ui.texts import LANGUAGES, text
 
     for language in LANGUAGES:  # the notice speaks of a range, not of "too large"

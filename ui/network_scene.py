@@ -145,25 +145,24 @@ def network_defaults() -> NetSettings:
     )
 
 
-def network_from_query(query: Mapping[str, Any]) -> tuple[NetSettings, list[str], list[str]]:
-    """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped)."""
+def network_from_query(query: Mapping[str, Any]) -> tuple[NetSettings, cfg.LinkNotes]:
+    """Settings from URL parameters, and what the link's notice says (cfg.LinkNotes)."""
     r = cfg.QueryReader(query)
     s = network_defaults()
-    chosen = r.choices("opt", NETWORK_OPTIMIZERS, NETWORK_DEFAULT_OPTIMIZERS, NETWORK_MAX_OPTIMIZERS)
+    chosen = r.choices(
+        "opt", NETWORK_OPTIMIZERS, NETWORK_DEFAULT_OPTIMIZERS, NETWORK_MAX_OPTIMIZERS, known=tuple(OPTIMIZERS)
+    )
     s.optimizers = {name: network_hyperparameters(name) for name in chosen}
     cfg.read_hyperparameters(r, s.optimizers)
     for name, spec in NET_SETTINGS.items():
-        if spec.name == "batch":  # a grid of choices, one of them "full"
-            value = r.number("batch", spec.default, 0, 10**6)
-            s.batch = 0 if value == 0 else int(cfg.nearest(BATCHES[:-1], value))
-            if value not in BATCHES:
-                r.clamped.append("batch")
+        if spec.name == "batch":  # one of the sizes offered, or 0: the full batch
+            s.batch = int(r.discrete("batch", BATCHES[:-1], spec.default, exact=(0,)))
         elif spec.name == "ptest":
             s.ptest = int(r.choice("ptest", ("0", "1"), "0"))
         else:
             setattr(s, name, r.setting(spec))
     s.lang = r.choice("lang", tuple(LANGUAGES), s.lang)
-    return s, r.replaced, r.clamped
+    return s, r.notes()
 
 
 def network_widget_values(s: NetSettings) -> dict[str, Any]:
@@ -175,10 +174,10 @@ def network_widget_values(s: NetSettings) -> dict[str, Any]:
     return values | {name: getattr(s, name) for name in NET_SETTINGS}
 
 
-def network_widgets_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
-    """The widget values of a link: (values by name, keys replaced, keys clamped)."""
-    s, replaced, clamped = network_from_query(query)
-    return network_widget_values(s), replaced, clamped
+def network_widgets_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], cfg.LinkNotes]:
+    """The widget values of a link, and what its notice says."""
+    s, notes = network_from_query(query)
+    return network_widget_values(s), notes
 
 
 def network_from_widgets(values: Mapping[str, Any], language: str) -> NetSettings:

@@ -18,22 +18,22 @@ from ui import settings as cfg
 from ui.shell import PAGES, lang, language_query, say
 from ui.widgets import notices, setting_widget
 
-Read = Callable[[Mapping[str, Any]], tuple[dict[str, Any], list[str], list[str]]]
+Read = Callable[[Mapping[str, Any]], tuple[dict[str, Any], cfg.LinkNotes]]
 OPENED = "page_state.opened"  # the page that open_page switched to: it reads its link again
 
 
 def plain_values(table: Mapping[str, cfg.Setting], query: Mapping[str, Any]):
-    """The plain settings of ``table`` from a link: (values by name, keys replaced, keys clamped)."""
+    """The plain settings of ``table`` from a link: (values by name, what its notice says)."""
     r = cfg.QueryReader(query)
-    return {name: r.setting(spec) for name, spec in table.items()}, r.replaced, r.clamped
+    return {name: r.setting(spec) for name, spec in table.items()}, r.notes()
 
 
 class PageState:
     """A page's settings in session state, under ``prefix``.
 
     ``table`` holds the plain settings (one widget and one URL parameter each); ``read`` turns
-    a link's parameters into widget values (by name, without the prefix) with the keys it
-    replaced or clamped: by default the table's settings alone. A page with more than plain
+    a link's parameters into widget values (by name, without the prefix) with what it could not
+    take as it was (cfg.LinkNotes): by default the table's settings alone. A page with more than plain
     settings (optimizers and their hyperparameters, a surface's parameters) gives its own.
 
     A visit is new when the widget ``first`` has no value: Streamlit forgets a page's widgets
@@ -56,14 +56,14 @@ class PageState:
 
     # ---- the link -> the widgets ----
 
-    def from_query(self, query: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
-        """Widget values from URL parameters: (values by name, keys replaced, keys clamped)."""
+    def from_query(self, query: Mapping[str, Any]) -> tuple[dict[str, Any], cfg.LinkNotes]:
+        """Widget values from URL parameters: (values by name, what the notice says)."""
         return self._read(query)
 
     def load(self, token: str | None = None) -> bool:
         """On a new visit (or when ``token``, what the page shows, changed; or when a page
         opened this one with a scene) put the link's values into the widgets, and keep what
-        it replaced or clamped for ``notices``. Call before any of the page's widgets is drawn.
+        it could not take as it was for ``notices``. Call before any of the page's widgets is drawn.
         True when it loaded."""
         state, marker = st.session_state, self._own + "loaded"
         new = self.key(self.first) not in state if token is None else state.get(marker) != token
@@ -72,9 +72,9 @@ class PageState:
             return False
         if opened:
             del state[OPENED]
-        values, replaced, clamped = self.from_query(st.query_params.to_dict())
+        values, link_notes = self.from_query(st.query_params.to_dict())
         self.put(values)
-        state[self._own + "notices"] = (replaced, clamped)
+        state[self._own + "notices"] = link_notes
         if token is not None:
             state[marker] = token
         return True
@@ -85,8 +85,8 @@ class PageState:
             st.session_state[self.prefix + name] = value
 
     def notices(self) -> None:
-        """Say which values of the link were not valid or out of range (once)."""
-        notices(*st.session_state.pop(self._own + "notices", ([], [])), say)
+        """Say what became of the link's values that could not be taken as they were (once)."""
+        notices(st.session_state.pop(self._own + "notices", cfg.LinkNotes()), say)
 
     # ---- the widgets ----
 

@@ -261,14 +261,58 @@ def defaults_for(surface) -> Settings:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class LinkNotes:
+    """What reading a link did with the values it could not take as they were, for the page's
+    notice: the link's keys whose value was ``replaced`` (not valid: the default instead),
+    ``clamped`` (outside the allowed range: moved to its nearest end), ``snapped`` (between two
+    allowed values: moved to the nearest one), ``left_out`` (a list with names that are not
+    valid: those names dropped, the rest kept); and the optimizers named in ``opt`` that the
+    page does not offer (``unavailable``, left out; ``instead``: none of the named ones was
+    offered, so the page's defaults are shown)."""
+
+    replaced: tuple[str, ...] = ()
+    clamped: tuple[str, ...] = ()
+    snapped: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
+    unavailable: tuple[str, ...] = ()
+    instead: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.replaced or self.clamped or self.snapped or self.left_out or self.unavailable)
+
+    @property
+    def keys(self) -> set[str]:
+        """Every key of the link a notice names (``opt`` for unavailable optimizers)."""
+        named = {*self.replaced, *self.clamped, *self.snapped, *self.left_out}
+        return named | ({"opt"} if self.unavailable else set())
+
+
 class QueryReader:
-    """Reads one query string, remembering every value it had to replace (``replaced``: not
-    valid, the default used instead) or to move into its range (``clamped``)."""
+    """Reads one query string, remembering every value it could not take as it was (see
+    :class:`LinkNotes`; ``notes()`` gives them). A repeated key counts by its last value."""
 
     def __init__(self, query: Mapping[str, Any]):
         self.query = {str(k): (v[-1] if isinstance(v, list) and v else v) for k, v in query.items()}
         self.replaced: list[str] = []
         self.clamped: list[str] = []
+        self.snapped: list[str] = []
+        self.left_out: list[str] = []
+        self.unavailable: list[str] = []
+        self.instead = False
+
+    def notes(self) -> LinkNotes:
+        def once(keys: list[str]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(keys))
+
+        return LinkNotes(
+            once(self.replaced),
+            once(self.clamped),
+            once(self.snapped),
+            once(self.left_out),
+            once(self.unavailable),
+            self.instead,
+        )
 
     def raw(self, key: str) -> str | None:
         value = self.query.get(key)
@@ -280,76 +324,146 @@ class QueryReader:
             return None
         return value
 
-    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(self, key: str, choices: tuple[str, ...], default: str, known: tuple[str, ...] = ()) -> str:
+        """One of ``choices``; a name among ``known`` that is not one of them (an optimizer
+        this page does not offer) is said to be unavailable, the default shown instead."""
         value = self.raw(key)
         if value is None:
             return default
         if value not in choices:
-            self.replaced.append(key)
+            if value in known:
+                self.unavailable.append(value)
+                self.instead = True
+            else:
+                self.replaced.append(key)
             return default
         return value
 
-    def number(self, key: str, default: float, low: float, high: float) -> float:
+    def finite(self, key: str) -> float | None:
+        """The link's number under ``key``: None when absent, or when not a finite number
+        (then ``replaced``)."""
         value = self.raw(key)
         if value is None:
-            return default
+            return None
         try:
             number = float(value)
         except ValueError:
             self.replaced.append(key)
-            return default
+            return None
         if not math.isfinite(number):
             self.replaced.append(key)
+            return None
+        return number
+
+    def number(self, key: str, default: float, low: float, high: float) -> float:
+        number = self.finite(key)
+        if number is None:
             return default
         if number < low or number > high:
             self.clamped.append(key)
             number = min(max(number, low), high)
         return number
 
-    def choices(self, key: str, choices: tuple[str, ...], default: tuple[str, ...], most: int) -> list[str]:
-        """A comma-separated list of distinct choices, at most ``most``."""
+    def discrete(
+        self, key: str, options: tuple[float, ...], default: float, exact: tuple[float, ...] = ()
+    ) -> float:
+        """One of the numbers ``options``: a value beyond them moves to the nearest end
+        (``clamped``), one between two of them to the nearest (``snapped``; on a log scale when
+        all are positive); a value of ``exact`` is taken only as it is (0: the full batch)."""
+        number = self.finite(key)
+        if number is None:
+            return default
+        if number in exact:
+            return exact[exact.index(number)]
+        low, high = min(options), max(options)
+        if number < low or number > high:
+            self.clamped.append(key)
+            return low if number < low else high
+        chosen = nearest(options, number)
+        if chosen != number:
+            self.snapped.append(key)
+        return chosen
+
+    def whole(self, key: str, value: float, low: float, step: float) -> int:
+        """``value`` (read under ``key``, within its range) on the steps ``low + k * step`` of
+        its slider: one between two steps moves to the nearest (``snapped``)."""
+        on_step = low + step * round((value - low) / step)
+        if on_step != value and key in self.query and key not in self.clamped:
+            self.snapped.append(key)
+        return int(on_step)
+
+    def choices(
+        self,
+        key: str,
+        choices: tuple[str, ...],
+        default: tuple[str, ...],
+        most: int,
+        known: tuple[str, ...] = (),
+    ) -> list[str]:
+        """A comma-separated list of distinct choices, at most ``most``. Names that are not
+        choices are left out (``left_out``; those among ``known``, optimizers this page does not
+        offer, are named as ``unavailable``); when none is left, the ``default`` ones."""
         value = self.raw(key)
         if value is None:
             return list(default)
         given = [v for v in dict.fromkeys(value.split(",")) if v]  # a repeated name is no error
         chosen = [v for v in given if v in choices]
-        if len(chosen) != len(given):
-            self.replaced.append(key)
+        unavailable = [v for v in given if v not in choices and v in known]
+        unknown = len(given) - len(chosen) - len(unavailable)
+        self.unavailable += unavailable
+        if given and not chosen:  # nothing of the link can be shown: the defaults instead
+            if unknown:
+                self.replaced.append(key)
+            self.instead = self.instead or bool(unavailable)
+            return list(default)
+        if unknown:
+            self.left_out.append(key)
         if len(chosen) > most:
             self.clamped.append(key)
         return chosen[:most]
 
     def setting(self, spec: Setting) -> Any:
-        """The value of a plain setting, clamped to its range and put on its widget's grid."""
+        """The value of a plain setting, clamped to its range and put on its widget's steps."""
         if spec.widget == "toggle":
             return self.choice(spec.name, ("0", "1"), "1" if spec.default else "0") == "1"
         if spec.widget == "select":
             return self.choice(spec.name, spec.options, spec.default)
         value = self.number(spec.name, spec.default, *spec.bounds)
         if spec.integer:  # whole numbers on the widget's steps (steps: by 10)
-            return int((spec.step or 1) * round(value / (spec.step or 1)))
+            return self.whole(spec.name, value, spec.bounds[0], spec.step or 1)
         return value
 
 
 def read_hyperparameters(r: QueryReader, optimizers: dict[str, dict[str, Any]]) -> None:
-    """Each optimizer's ``<name>.<key>`` URL values into ``optimizers`` (in place), checked
-    against its controls; a bad one keeps the default and is reported by ``r``."""
+    """Each optimizer's ``<name>.<key>`` URL values into ``optimizers`` (in place), as its
+    controls take them: a number beyond a slider's values moves to its nearest end, a fraction
+    where the values are whole numbers to the nearest one; a value that is not valid keeps the
+    default. ``r`` notes each."""
     for name, hp in optimizers.items():
         for key in hp:
-            value = r.raw(f"{name}.{key}")
+            link = f"{name}.{key}"
+            shown = control(name, key)
+            if shown.kind == "slider":
+                low, high = min(shown.options), max(shown.options)
+                number = r.number(link, hp[key], low, high)
+                if isinstance(shown.options[0], int):  # a count (L-BFGS's history)
+                    number = r.whole(link, number, low, 1)
+                hp[key] = checked(name, key, number)
+                continue
+            value = r.raw(link)
             if value is None:
                 continue
             try:
                 parsed: Any = value
-                if control(name, key).kind == "checkbox":
+                if shown.kind == "checkbox":
                     parsed = {"1": True, "0": False, "true": True, "false": False}[value.lower()]
                 hp[key] = checked(name, key, parsed)
             except (KeyError, ValueError):
-                r.replaced.append(f"{name}.{key}")
+                r.replaced.append(link)
 
 
-def playground_from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, list[str], list[str]]:
-    """Settings from URL parameters: (settings, keys replaced by defaults, keys clamped).
+def playground_from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, LinkNotes]:
+    """Settings from URL parameters, and what the link's notice says (:class:`LinkNotes`).
     With ``surface`` given (a custom one), the URL's surface name is not read."""
     r = QueryReader(query)
     if surface is None:
@@ -367,7 +481,7 @@ def playground_from_query(query: Mapping[str, Any], surface=None) -> tuple[Setti
     for name, spec in SETTINGS.items():
         setattr(s, name, r.setting(spec))
     s.lang = r.choice("lang", tuple(LANGUAGES), s.lang)
-    return s, r.replaced, r.clamped
+    return s, r.notes()
 
 
 def playground_widget_values(s: Settings, surface=None) -> dict[str, Any]:
@@ -385,13 +499,11 @@ def playground_widget_values(s: Settings, surface=None) -> dict[str, Any]:
     return values | {name: getattr(s, name) for name in PLAIN_FIELDS}
 
 
-def playground_widgets_from_query(
-    query: Mapping[str, Any], surface=None
-) -> tuple[dict[str, Any], list[str], list[str]]:
-    """The Playground's widget values of a link (on ``surface``, a custom one, when given):
-    (values by name, keys replaced, keys clamped)."""
-    s, replaced, clamped = playground_from_query(query, surface=surface)
-    return playground_widget_values(s, surface), replaced, clamped
+def playground_widgets_from_query(query: Mapping[str, Any], surface=None) -> tuple[dict[str, Any], LinkNotes]:
+    """The Playground's widget values of a link (on ``surface``, a custom one, when given), and
+    what its notice says."""
+    s, notes = playground_from_query(query, surface=surface)
+    return playground_widget_values(s, surface), notes
 
 
 def playground_from_widgets(values: Mapping[str, Any], surface, language: str) -> Settings:

@@ -47,12 +47,24 @@ def hyperparameter_widget(optimizer: str, name: str, key: str, label: str, conta
     return container.select_slider(label, options, key=key, format_func=_number_format)
 
 
-def notices(replaced: list[str], clamped: list[str], say: Callable[..., str]) -> None:
-    """Say which values of the link were not valid (replaced by defaults) or out of range."""
-    if replaced:
-        st.warning(say("pg.notice", what=", ".join(sorted(set(replaced)))))
-    if clamped:
-        st.info(say("pg.clamped", what=", ".join(sorted(set(clamped)))))
+def notices(notes: cfg.LinkNotes, say: Callable[..., str]) -> None:
+    """Say what became of each value of the link that could not be taken as it was: replaced
+    by its default, left out, moved to its range's nearest end or to the nearest allowed value."""
+
+    def listed(keys) -> str:
+        return ", ".join(sorted(set(keys)))
+
+    if notes.replaced:
+        st.warning(say("pg.notice", what=listed(notes.replaced)))
+    if notes.unavailable:
+        kind = "pg.unavailable_defaults" if notes.instead else "pg.unavailable"
+        st.warning(say(kind, what=", ".join(notes.unavailable)))
+    if notes.left_out:
+        st.warning(say("pg.left_out", what=listed(notes.left_out)))
+    if notes.clamped:
+        st.info(say("pg.clamped", what=listed(notes.clamped)))
+    if notes.snapped:
+        st.info(say("pg.snapped", what=listed(notes.snapped)))
 
 
 def gif_export(

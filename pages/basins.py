@@ -6,10 +6,11 @@ import streamlit as st
 from optimizers import OPTIMIZERS, simulate
 from surfaces import SURFACES
 from ui import settings as cfg
+from ui.access import chart
 from ui.page_state import PageState
 from ui.shell import lang, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words, surface_title
-from viz.maps import basin_figure, basin_labels
+from viz.maps import DIVERGED, OTHER, STILL, basin_figure, basin_labels
 
 BASINS_MAX_OPTIMIZERS = 3  # maps side by side
 BASINS_DEFAULT_OPTIMIZERS = ("gd", "momentum", "adam")
@@ -37,6 +38,22 @@ def _basins(surface_name: str, optimizer: str, side: int, steps: int) -> dict:
         run.converged_at >= 0, run.converged_at, np.where(run.diverged_at >= 0, run.diverged_at, steps)
     )
     return {"xs": xs, "ys": ys, "labels": basin_labels(surface, run), "taken": taken}
+
+
+def _basins_text(surface, labels: np.ndarray) -> str:
+    """The basin map in words: the share of the starts that reached each minimum, or none."""
+    words = prefixed_words("map.", lang())
+    parts = []
+    for label in [*range(len(surface.minima)), OTHER, STILL, DIVERGED]:
+        share = float(np.mean(labels == label))
+        if share == 0:
+            continue
+        if label >= 0:
+            what = f"{words['minimum']} ({surface.minima[label, 0]:.3g}, {surface.minima[label, 1]:.3g})"
+        else:
+            what = {OTHER: words["other"], STILL: words["still"], DIVERGED: words["diverged_label"]}[label]
+        parts.append(say("alt.share", what=what, share=f"{100 * share:.1f}"))
+    return say("alt.basins_starts", n=len(labels)) + " " + "; ".join(parts) + "."
 
 
 def _from_query(query) -> tuple[dict, cfg.LinkNotes]:
@@ -98,5 +115,11 @@ for column, optimizer in zip(st.columns(len(optimizers)), optimizers, strict=Tru
         title=optimizer_title(optimizer, lang()),
         words=prefixed_words("map.", lang()),
     )
-    column.plotly_chart(figure, key=f"basins_{optimizer}", theme=None, config={"displaylogo": False})
+    chart(
+        figure,
+        key=f"basins_{optimizer}",
+        name=say("alt.basins", optimizer=optimizer_title(optimizer, lang()), surface=surface.title),
+        summary=_basins_text(surface, result["labels"]),
+        container=column,
+    )
 st.caption(say("ba.legend"))

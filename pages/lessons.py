@@ -4,10 +4,12 @@ import streamlit as st
 
 from ui import network_scene as ns
 from ui import settings as cfg
+from ui.access import chart
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson, stacked_formulas
 from ui.page_state import PageState, open_page
 from ui.questions import question_of
 from ui.race_figures import curve_words, racer
+from ui.race_summary import curves_text
 from ui.shell import lang, on_phone, public_url, qr_png, require_app_shell, say
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words, text
 from ui.widgets import gif_export
@@ -303,30 +305,47 @@ elif show_qr:  # the scene's link for every phone in the room, scannable from th
 elif lesson.page == "network":
     main, view = _network_figures(lesson.key, language, present)
     # On a projector one chart fits beside the text: the one that makes the lesson's point.
-    for i, chart in enumerate([view or main] if present else [main, view]):
-        if chart is not None:
-            chart_column.plotly_chart(
-                chart, key=f"lesson_chart_{lesson.key}_{i}", theme=None, config={"displaylogo": False}
+    for i, figure in enumerate([view or main] if present else [main, view]):
+        if figure is not None:
+            chart(
+                figure,
+                key=f"lesson_chart_{lesson.key}_{i}",
+                name=say("alt.lesson", title=words["title"]),
+                summary=words["notice"],
+                container=chart_column,
             )
 elif lesson.view == "eigen" and present:  # on a projector, the picture that makes the point
-    chart_column.plotly_chart(
-        _eigen(lesson.key, language, True), key=f"lesson_chart_{lesson.key}", theme=None
+    chart(
+        _eigen(lesson.key, language, True),
+        key=f"lesson_chart_{lesson.key}",
+        name=say("alt.eigen", title=words["title"]),
+        summary=words["notice"],
+        container=chart_column,
     )
 else:
-    chart_column.plotly_chart(
+    racers = _racers(lesson.key, language)[0]
+    chart(
         _figure(lesson.key, language, present, on_phone()),
         key=f"lesson_chart_{lesson.key}",
-        theme=None,
-        config={"displaylogo": False},
+        name=say("alt.lesson", title=words["title"]),
+        summary=words["notice"] + " " + curves_text(racers)[1],
+        container=chart_column,
     )
     if lesson.view == "eigen":
-        chart_column.plotly_chart(_eigen(lesson.key, language), key=f"lesson_eigen_{lesson.key}", theme=None)
+        chart(
+            _eigen(lesson.key, language),
+            key=f"lesson_eigen_{lesson.key}",
+            name=say("alt.eigen", title=words["title"]),
+            summary=words["notice"],
+            container=chart_column,
+        )
     elif not present:  # the losses the sentences quote (off the projector: one chart fits there)
-        chart_column.plotly_chart(
+        chart(
             _curves(lesson.key, language),
             key=f"lesson_curves_{lesson.key}",
-            theme=None,
-            config={"displaylogo": False},
+            name=curves_text(racers)[0],
+            summary=curves_text(racers)[1],
+            container=chart_column,
         )
 open_key = "le.open_network" if lesson.page == "network" else "le.open"
 # On a projector under the text, all on one row (a second row took the room of the rule's

@@ -9,6 +9,7 @@ from optimizers import OPTIMIZERS, simulate
 from optimizers.theory import heavy_ball_optimum, heavy_ball_rate, stability_limit
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
+from ui.access import chart
 from ui.page_state import PageState, open_page
 from ui.shell import lang, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words, surface_title
@@ -91,23 +92,56 @@ def _quadratic_curvatures(surface) -> np.ndarray | None:
 
 
 def _on_cell_click() -> None:
-    """A click on a cell opens that very run in the Playground: the cell's exact values (the
-    click lands on the nearest cell centre), its start, its steps."""
+    """A click on a cell opens that very run in the Playground."""
     event = st.session_state.get("sweep_chart") or {}
     points = event.get("selection", {}).get("points", [])
+    if points:
+        _open_cell(float(points[0]["x"]), float(points[0]["y"]))
+
+
+def _open_cell(x: float, y: float) -> None:
+    """Open the run of the cell at (x, y) in the Playground: the cell's exact values (the
+    nearest cell centre), its start, its steps. (A click, or the keyboard's button for the
+    best cell.)"""
     spec = st.session_state.get("sweep_last")
-    if not points or not spec:
+    if not spec:
         return
     hp = dict(spec["hp"])
-    for name, values, clicked in (
-        (spec["x"], spec["xs"], points[0]["x"]),
-        (spec["y"], spec["ys"], points[0]["y"]),
-    ):
-        hp[name] = float(values[int(np.argmin(np.abs(np.asarray(values) - float(clicked))))])
+    for name, values, wanted in ((spec["x"], spec["xs"], x), (spec["y"], spec["ys"], y)):
+        hp[name] = float(values[int(np.argmin(np.abs(np.asarray(values) - wanted)))])
     scene = cfg.scene_of_run(
         spec["surface"], spec["params"], spec["optimizer"], hp, spec["steps"], spec["start"]
     )
     st.session_state["sweep_open"] = scene.to_query()
+
+
+def _best_cell(result: dict, metric: str) -> tuple[float, float] | None:
+    """(x, y) of the cell with the lowest value, if any cell has one."""
+    z = np.asarray(result[metric], dtype=float).reshape(len(result["ys"]), len(result["xs"]))
+    if metric == "diverged" or not np.isfinite(z).any():
+        return None
+    row, column = np.unravel_index(np.nanargmin(z), z.shape)
+    return float(result["xs"][column]), float(result["ys"][row])
+
+
+def _sweep_text(result: dict, metric: str, x_name: str, y_name: str) -> str:
+    """The heatmap in words: its best cell (lowest loss or fewest steps) and how many diverged."""
+    z = np.asarray(result[metric], dtype=float).reshape(len(result["ys"]), len(result["xs"]))
+    diverged = int(np.count_nonzero(np.asarray(result["diverged"]) > 0))
+    words = say("alt.sweep_diverged", diverged=diverged, total=z.size)
+    best_cell = _best_cell(result, metric)
+    if best_cell is None:
+        return words
+    row, column = list(result["ys"]).index(best_cell[1]), list(result["xs"]).index(best_cell[0])
+    best = say(
+        "alt.sweep_best",
+        value=f"{z[row, column]:.4g}",
+        x=_axis_label(x_name),
+        x_value=f"{result['xs'][column]:.4g}",
+        y=_axis_label(y_name),
+        y_value=f"{result['ys'][row]:.4g}",
+    )
+    return f"{best} {words}"
 
 
 def _axis_label(name: str) -> str:
@@ -202,15 +236,18 @@ figure = sweep_figure(
     words=prefixed_words("map.", lang()),
     diverged=result["diverged"],
 )
-st.plotly_chart(
+chart(
     figure,
     key="sweep_chart",
+    name=say("alt.sweep", metric=say(f"map.{metric}"), optimizer=optimizer_title(optimizer, lang())),
+    summary=_sweep_text(result, metric, x_name, y_name),
     on_select=_on_cell_click,
     selection_mode="points",
-    theme=None,
-    config={"displaylogo": False},
 )
 st.caption(say("sw.click"))
+best_cell = _best_cell(result, metric)
+if best_cell is not None:  # the same, without a mouse
+    st.button(say("sw.open_best"), key="sweep_best", on_click=_open_cell, args=best_cell)
 curvatures = _quadratic_curvatures(surface)
 theory_possible = (
     VIEWS[optimizer].stability == "heavy"
@@ -223,10 +260,10 @@ if theory_possible and side.toggle(say("sw.theory"), key="sw.theory", help=say("
     rate, regime = heavy_ball_rate(lrs[None, :], momenta[:, None], curvatures)
     optimum = heavy_ball_optimum(curvatures.max(), curvatures.min())
     st.markdown(f"**{say('sw.theory.title')}**")
-    st.plotly_chart(
+    chart(
         theory_figure(lrs, momenta, rate, regime, optimum, words=prefixed_words("map.", lang())),
         key="theory_chart",
-        theme=None,
-        config={"displaylogo": False},
+        name=say("sw.theory.title"),
+        summary=say("sw.theory.note", lr=optimum[0], momentum=optimum[1], rate=optimum[2]),
     )
     st.caption(say("sw.theory.note", lr=optimum[0], momentum=optimum[1], rate=optimum[2]))

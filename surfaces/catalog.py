@@ -133,6 +133,27 @@ def _constrained_bowl() -> Surface:
     )
 
 
+# The local minimum a plain descent settles in, beside the deeper one across a hill: the
+# double well (x^2 - 1)^2 tilted by 3x/10.
+DOUBLE_WELL_TILT = sp.Rational(3, 10)
+
+
+def _tilted_double_well() -> Surface:
+    return Surface(
+        name="tilted_double_well",
+        title="Tilted double well (a costly local minimum)",
+        expr=(x**2 - 1) ** 2 + DOUBLE_WELL_TILT * x + y**2,
+        bounds=((-2.0, 2.0), (-1.5, 1.5)),
+        minima=_points((-1.0355787140888537, 0.0)),
+        f_min=-0.30542848374391596,
+        saddles=_points((0.07542915856974822, 0.0)),
+        start=np.array([1.8, 1.0]),
+        reference="(x^2 - 1)^2 + 3x/10 + y^2: the global minimum at x = -1.036 (loss -0.305), "
+        "a local one at x = 0.960 (loss 0.294) and between them a saddle, the top of the hill "
+        "(loss 1.011), on the roots of 4x^3 - 4x + 3/10",
+    )
+
+
 def _rosenbrock() -> Surface:
     return Surface(
         name="rosenbrock",
@@ -347,6 +368,7 @@ _BUILDERS = (
     _cliff,
     _plateau,
     _constrained_bowl,
+    _tilted_double_well,
     _rosenbrock,
     _beale,
     _booth,

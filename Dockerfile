@@ -15,6 +15,7 @@ COPY optimizers ./optimizers
 COPY viz ./viz
 COPY ui ./ui
 COPY pages ./pages
+COPY deploy/warm.py deploy/streamlit_client.py ./deploy/
 
 RUN useradd --create-home --uid 10001 lab && chown -R lab /app
 USER lab
@@ -23,4 +24,5 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).read() != b'ok')"
 
-CMD ["python", "-m", "streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.port=8501"]
+# The server, warmed in the background once it answers (deploy/warm.py).
+CMD ["python", "deploy/warm.py", "http://127.0.0.1:8501", "--serve", "--server.address=0.0.0.0", "--server.port=8501"]

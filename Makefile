@@ -6,8 +6,10 @@ PORT ?= 8501
 
 .PHONY: run dev serve test test-fast lint bench system-deps nginx-dep
 
+# The server, warmed in the background once it answers (deploy/warm.py: every page and lesson
+# opened once, so the class's first visits come from the caches).
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) deploy/warm.py http://127.0.0.1:$(PORT) --serve --server.port $(PORT)
 
 # Hosting on one machine: REPLICAS app processes (one core each) behind nginx on port 8080
 # (or PORT when given; the replicas take the ports after it).

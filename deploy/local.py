@@ -335,6 +335,8 @@ def cluster(
 
 
 def main() -> None:
+    from warm import warm_when_ready  # deploy/warm.py, beside this file
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080)
@@ -343,8 +345,16 @@ def main() -> None:
     with cluster(args.replicas, args.port) as running:
         print(f"Loss Surface Lab: {running.url} ({args.replicas} replicas behind nginx)")
         print("Ctrl-C stops it.", flush=True)
+        warmed: dict[int, int] = {}  # replica index -> the pid last warmed (deploy/warm.py)
+        stop = threading.Event()
         try:
             while True:
+                for i, replica in enumerate(running.replicas):  # a new or restarted replica
+                    if warmed.get(i) != replica.pid and not replica.given_up:
+                        warmed[i] = replica.pid
+                        warming = threading.Thread(target=warm_when_ready, args=(replica.url, stop))
+                        warming.daemon = True
+                        warming.start()
                 if running.nginx.poll() is not None:
                     print(f"nginx exited with {running.nginx.returncode}; stopping", file=sys.stderr)
                     break
@@ -355,6 +365,7 @@ def main() -> None:
             failed = True
         except KeyboardInterrupt:
             pass
+        stop.set()
     if failed:
         sys.exit(1)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import itertools
 import json
@@ -351,8 +352,17 @@ def train(s, sharpness_every: int = 0) -> Result:
 
 def train_lesson_scene(query: Mapping[str, Any], view: str | None) -> Result:
     """A network lesson's scene as its page, its question and its test train it: the sharpness
-    at a record every few steps in the lesson about sharpness (the edge of stability)."""
-    return train(network_from_query(query)[0], DENSE_SHARPNESS_EVERY if view == "sharpness" else 0)
+    at a record every few steps in the lesson about sharpness (the edge of stability).
+
+    Trained once per process: the lesson's charts (in each language), its question's answer and
+    a warm-up (deploy/warm.py) share it; each trained it again before (a Chinese visit after an
+    English one took 6.9 s). Shared: do not change it."""
+    return _trained_scene(tuple(sorted((str(k), str(v)) for k, v in query.items())), view)
+
+
+@functools.lru_cache(maxsize=48)
+def _trained_scene(items: tuple[tuple[str, str], ...], view: str | None) -> Result:
+    return train(network_from_query(dict(items))[0], DENSE_SHARPNESS_EVERY if view == "sharpness" else 0)
 
 
 def examples_per_step(results: list[Result]) -> list[int] | None:

@@ -14,6 +14,19 @@ Backpropagation for a layer :math:`z_l = a_{l-1} W_l^\top + b_l,\ a_l = \phi(z_l
 
 and exact Hessian-vector products by differentiating these along a direction v (Pearlmutter,
 1994): no finite differences anywhere.
+
+With ``batch_norm=True`` each hidden layer is torch's ``Linear, BatchNorm1d, act``:
+:math:`u_l = \gamma_l \hat z_l + \beta_l`, :math:`\hat z_l = (z_l - \mu_l)/\sqrt{\sigma_l^2 + \epsilon}`
+with the mean and biased variance of the points evaluated (training mode, as torch's
+``train()``), or of the whole training set (evaluation: test loss, accuracies, probabilities;
+torch's ``eval()`` with those as running statistics). Its backward pass is
+
+.. math:: \nabla_{z_l} = \frac{1}{\sqrt{\sigma_l^2 + \epsilon}}\big(g - \bar g
+          - \hat z_l\, \overline{g \hat z_l}\big), \quad g = \gamma_l \nabla_{u_l}
+
+(bars: means over the points), and the Hessian-vector products differentiate it too.
+Dropout (``dropout=p``) multiplies the hidden activations of a training step by a mask of
+0 and 1 / (1 - p) (inverted dropout) that simulate() draws; evaluation uses no mask.
 """
 
 from __future__ import annotations
@@ -34,6 +47,8 @@ MAX_NETWORKS = 100_000
 INIT_SCHEMES = ("zeros", "normal", "glorot", "he")
 # A network whose parameters leave this box (or whose loss is not finite) has diverged.
 DIVERGENCE_LIMIT = 1e4
+BATCH_NORM_EPS = 1e-5  # torch's BatchNorm1d default
+DROPOUT_RANGE = (0.0, 0.9)
 # Activations of one evaluation may take this much memory; more networks go in chunks,
 # evaluated by as many threads as there are cores (NumPy releases the GIL inside each large
 # operation: a 51 x 51 plane took 26 ms on two threads here, 44 ms on one).
@@ -113,6 +128,39 @@ def _argmax_classes(logits: np.ndarray) -> np.ndarray:
     return which
 
 
+def _batch_norm(
+    z: np.ndarray, gamma: np.ndarray, beta: np.ndarray, stats: tuple[np.ndarray, np.ndarray] | None
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``gamma * (z - mean) / sqrt(var + eps) + beta`` over the points (the last axis of
+    ``(N, units, n)``), with ``stats = (mean, 1 / sqrt(var + eps))`` or, when None, the mean and
+    biased variance of ``z`` itself; also ``(z_hat, mean, 1 / sqrt(var + eps))``. Overwrites z."""
+    if stats is None:
+        mean = z.mean(-1, keepdims=True)
+        z -= mean
+        inverse_std = 1.0 / np.sqrt(np.mean(z * z, -1, keepdims=True) + BATCH_NORM_EPS)
+    else:
+        mean, inverse_std = stats
+        z -= mean
+    z *= inverse_std
+    u = z * gamma[:, :, None]
+    u += beta[:, :, None]
+    return u, (z, mean, inverse_std)
+
+
+def _batch_norm_backward(
+    delta_u: np.ndarray, gamma: np.ndarray, z_hat: np.ndarray, inverse_std: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From the loss's gradient at the normalized layer's output u (training mode): the
+    gradients of gamma, of beta, and at its input z (the batch statistics depend on z too)."""
+    d_gamma = (delta_u * z_hat).sum(-1)
+    d_beta = delta_u.sum(-1)
+    g = delta_u * gamma[:, :, None]
+    delta_z = g - g.mean(-1, keepdims=True)
+    delta_z -= z_hat * np.mean(g * z_hat, -1, keepdims=True)
+    delta_z *= inverse_std
+    return d_gamma, d_beta, delta_z
+
+
 def _whole(name: str, value: Any, low: int, high: int) -> int:
     whole = isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer())
     if isinstance(value, bool) or not whole or not low <= int(value) <= high:
@@ -165,7 +213,14 @@ class Network:
 
     defined_everywhere = True  # the loss is finite wherever the parameters are
 
-    def __init__(self, data: Dataset, hidden: Sequence[int] = (16, 16), activation: str = "tanh"):
+    def __init__(
+        self,
+        data: Dataset,
+        hidden: Sequence[int] = (16, 16),
+        activation: str = "tanh",
+        batch_norm: bool = False,
+        dropout: float = 0.0,
+    ):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
         if isinstance(hidden, (int, np.integer)):
@@ -177,16 +232,31 @@ class Network:
         if len(hidden) > MAX_HIDDEN_LAYERS:
             raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(hidden)}")
         hidden = tuple(_whole("a hidden layer's size", h, *UNITS_RANGE) for h in hidden)
+        if not isinstance(batch_norm, (bool, np.bool_)):
+            raise ValueError(f"batch_norm must be True or False, got {batch_norm!r}")
+        if (
+            isinstance(dropout, bool)
+            or not isinstance(dropout, (int, float, np.number))
+            or not DROPOUT_RANGE[0] <= dropout <= DROPOUT_RANGE[1]
+        ):
+            raise ValueError(f"dropout must be a probability from 0 to {DROPOUT_RANGE[1]}, got {dropout!r}")
         self.data = _checked_data(data)
         self.hidden, self.activation = hidden, activation
+        self.batch_norm, self.dropout = bool(batch_norm), float(dropout)
         self.classes = max(2, self.data.classes)
         self.sizes = (self.data.X.shape[1], *hidden, self.classes)
         self.shapes = list(zip(self.sizes[1:], self.sizes[:-1], strict=True))  # (out, in) per layer
-        offsets, start = [], 0
-        for out, inp in self.shapes:
-            offsets.append((start, start + out * inp, start + out * inp + out))
-            start += out * inp + out
-        self.offsets = offsets  # (weight start, bias start, end) of each layer in the flat vector
+        offsets, norm_offsets, start = [], [], 0
+        for k, (out, inp) in enumerate(self.shapes):
+            normalized = self.batch_norm and k < len(hidden)
+            end = start + out * inp + out * (3 if normalized else 1)  # W, b (, gamma, beta)
+            offsets.append((start, start + out * inp, end))
+            norm_offsets.append(start + out * inp + out if normalized else None)
+            start = end
+        # (weight start, bias start, end) of each layer in the flat vector; with batch norm a
+        # hidden layer's end includes its gamma and beta (torch's parameters() order), which
+        # start at norm_offsets[k].
+        self.offsets, self.norm_offsets = offsets, norm_offsets
         self.dim = start
         # Which flat parameters are weights (True) and which biases (False): the L1/L2 penalty
         # of the notes is on the weights only ("penalize the weights, not the biases").
@@ -203,7 +273,8 @@ class Network:
 
     def __repr__(self) -> str:
         shape = "-".join(map(str, self.sizes))
-        return f"Network({shape}, {self.activation}, D={self.dim})"
+        extras = ", batch norm" * self.batch_norm + (f", dropout {self.dropout:g}" if self.dropout else "")
+        return f"Network({shape}, {self.activation}{extras}, D={self.dim})"
 
     # ------------------------------------------------------------ parameters
 
@@ -222,8 +293,15 @@ class Network:
     def _unpack(self, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         n = theta.shape[0]
         return [
-            (theta[:, w:b].reshape(n, out, inp), theta[:, b:end])
-            for (w, b, end), (out, inp) in zip(self.offsets, self.shapes, strict=True)
+            (theta[:, w:b].reshape(n, out, inp), theta[:, b : b + out])
+            for (w, b, _), (out, inp) in zip(self.offsets, self.shapes, strict=True)
+        ]
+
+    def _norms(self, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray] | None]:
+        """Each layer's batch normalization ``(gamma (N, out), beta (N, out))``, or None."""
+        return [
+            None if g is None else (theta[:, g : g + out], theta[:, g + out : g + 2 * out])
+            for g, (out, _) in zip(self.norm_offsets, self.shapes, strict=True)
         ]
 
     def layers(self, theta: Any) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -236,10 +314,11 @@ class Network:
         return [(W[0], b[0]) for W, b in self._unpack(vector[None])]
 
     def init(self, n: int = 1, seed: int = 0, scheme: str = "glorot", scale: float = 1.0) -> np.ndarray:
-        """``(n, D)`` starting parameters, biases 0, weights drawn from ``default_rng(seed)`` one
-        network after the other: ``"normal"`` with standard deviation ``scale``; ``"glorot"``
-        (torch's ``xavier_normal_``, std sqrt(2 / (fan_in + fan_out))) and ``"he"``
-        (``kaiming_normal_`` for ReLU, std sqrt(2 / fan_in)) times ``scale``; ``"zeros"``."""
+        """``(n, D)`` starting parameters, biases 0 (batch norm: gamma 1, beta 0), weights drawn
+        from ``default_rng(seed)`` one network after the other: ``"normal"`` with standard
+        deviation ``scale``; ``"glorot"`` (torch's ``xavier_normal_``, std
+        sqrt(2 / (fan_in + fan_out))) and ``"he"`` (``kaiming_normal_`` for ReLU, std
+        sqrt(2 / fan_in)) times ``scale``; ``"zeros"``."""
         n = _whole("n", n, 1, MAX_NETWORKS)
         seed = _whole("seed", seed, 0, 2**32 - 1)
         if scheme not in INIT_SCHEMES:
@@ -253,6 +332,9 @@ class Network:
         if scale < 0:
             raise ValueError(f"scale must be >= 0, got {scale!r}")
         theta = np.zeros((n, self.dim))
+        for g, (out, _) in zip(self.norm_offsets, self.shapes, strict=True):
+            if g is not None:
+                theta[:, g : g + out] = 1.0
         if scheme == "zeros":
             return theta
         stds = []
@@ -269,48 +351,74 @@ class Network:
 
     def _chunks(self, n_networks: int, n_points: int) -> list[slice]:
         """Slices of the networks small enough for their activations to fit CHUNK_BYTES."""
-        per_network = 8 * n_points * (sum(self.sizes) + 2 * max(self.sizes)) * 3
+        per_network = 8 * n_points * (sum(self.sizes) + 2 * max(self.sizes)) * (5 if self.batch_norm else 3)
         size = max(1, CHUNK_BYTES // THREADS // per_network)
         return [slice(i, i + size) for i in range(0, n_networks, size)]
 
-    def _forward(self, theta: np.ndarray, X: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-        """The layers' inputs ``(N, units, n)`` (first ``X.T``, shared) and the logits
-        ``(N, classes, n)``: one point per column, so per-point sums run along whole rows."""
-        layers = self._unpack(theta)
+    def _forward(
+        self,
+        theta: np.ndarray,
+        X: np.ndarray,
+        stats: list | None = None,
+        masks: Sequence[np.ndarray] | None = None,
+    ) -> tuple[list[np.ndarray], np.ndarray, list]:
+        """The layers' inputs ``(N, units, n)`` (first ``X.T``, shared), the logits
+        ``(N, classes, n)`` (one point per column, so per-point sums run along whole rows), and
+        per hidden layer what its batch normalization kept (``(z_hat, mean, 1 / std)``, None
+        without). ``stats``: the means and inverse standard deviations to normalize with
+        (evaluation; None: those of X, training mode); ``masks``: dropout's ``(units, n)``."""
+        layers, norms = self._unpack(theta), self._norms(theta)
         a = np.ascontiguousarray(X.T)
-        inputs = [a]
-        for W, b in layers[:-1]:
+        inputs, kept = [a], []
+        for k, (W, b) in enumerate(layers[:-1]):
             z = np.matmul(W, a)
             z += b[:, :, None]
+            normalized = None
+            if norms[k] is not None:
+                z, normalized = _batch_norm(z, *norms[k], None if stats is None else stats[k][1:])
             a = self._act(z)
+            if masks is not None:
+                a = a * masks[k]  # the unmasked a stays in kept for the derivative
+                normalized = (normalized, z)
             inputs.append(a)
+            kept.append(normalized)
         W, b = layers[-1]
         logits = np.matmul(W, a)
         logits += b[:, :, None]
-        return inputs, logits
+        return inputs, logits, kept
 
-    def _losses(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Mean cross-entropy ``(N,)`` and accuracy ``(N,)`` on ``(X, y)``."""
+    def _statistics(self, theta: np.ndarray) -> list | None:
+        """What evaluation normalizes with: each layer's batch statistics on the whole training
+        set at ``theta`` (None without batch norm)."""
+        return self._forward(theta, self.data.X)[2] if self.batch_norm else None
+
+    def _losses(
+        self, theta: np.ndarray, X: np.ndarray, y: np.ndarray, evaluation: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Mean cross-entropy ``(N,)`` and accuracy ``(N,)`` on ``(X, y)``; ``evaluation``:
+        batch norm with the training set's statistics (else those of X itself)."""
         loss, accuracy = np.empty(theta.shape[0]), np.empty(theta.shape[0])
         points = np.arange(len(y))
 
         def chunk(part: slice) -> None:
-            _, logits = self._forward(theta[part], X)
+            stats = self._statistics(theta[part]) if evaluation else None
+            logits = self._forward(theta[part], X, stats)[1]
             loss[part] = -_log_softmax(logits)[:, y, points].mean(-1)
             accuracy[part] = (_argmax_classes(logits) == y).mean(-1)
 
-        _map(chunk, self._chunks(theta.shape[0], len(y)))
+        _map(chunk, self._chunks(theta.shape[0], max(len(y), self.n_train if evaluation else 0)))
         return loss, accuracy
 
     def value(self, theta: Any) -> np.ndarray:
-        """``(N,)`` mean cross-entropy on the training set."""
+        """``(N,)`` mean cross-entropy on the training set (with batch norm: normalized by the
+        training set's statistics, which training and evaluation mode share there)."""
         data = self.data
         return self._losses(self.params(theta), data.X, data.y)[0]
 
     def test_value(self, theta: Any) -> np.ndarray:
         """``(N,)`` mean cross-entropy on the test set."""
         data = self.data
-        return self._losses(self.params(theta), data.X_test, data.y_test)[0]
+        return self._losses(self.params(theta), data.X_test, data.y_test, evaluation=True)[0]
 
     def evaluate(self, theta: Any) -> dict[str, np.ndarray]:
         """``(N,)`` each: the training loss ``"loss"`` and the ``metric_names`` (test loss, training
@@ -318,21 +426,23 @@ class Network:
         one pass over each set: what simulate records."""
         theta, data = self.params(theta), self.data
         loss, train_acc = self._losses(theta, data.X, data.y)
-        test_loss, test_acc = self._losses(theta, data.X_test, data.y_test)
+        test_loss, test_acc = self._losses(theta, data.X_test, data.y_test, evaluation=True)
         out = {"loss": loss, "test_loss": test_loss, "train_acc": train_acc, "test_acc": test_acc}
         if len(data.X_val):
-            out["val_loss"], out["val_acc"] = self._losses(theta, data.X_val, data.y_val)
+            out["val_loss"], out["val_acc"] = self._losses(theta, data.X_val, data.y_val, evaluation=True)
         return out
 
     def predict_proba(self, theta: Any, X: Any) -> np.ndarray:
-        """``(N, len(X), classes)`` class probabilities of each network at the points ``X``."""
+        """``(N, len(X), classes)`` class probabilities of each network at the points ``X``
+        (evaluation: batch norm with the training set's statistics)."""
         theta = self.params(theta)
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have shape (m, {self.sizes[0]}), got {X.shape}")
         out = np.empty((theta.shape[0], len(X), self.classes))
-        for part in self._chunks(theta.shape[0], len(X)):
-            out[part] = np.exp(_log_softmax(self._forward(theta[part], X)[1])).transpose(0, 2, 1)
+        for part in self._chunks(theta.shape[0], max(len(X), self.n_train if self.batch_norm else 0)):
+            logits = self._forward(theta[part], X, self._statistics(theta[part]))[1]
+            out[part] = np.exp(_log_softmax(logits)).transpose(0, 2, 1)
         return out
 
     def _batch(self, batch: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -346,8 +456,19 @@ class Network:
             raise ValueError(f"batch rows must be in 0 .. {self.n_train - 1}")
         return data.X[idx], data.y[idx]
 
-    def _backward(self, layers, inputs, delta) -> list[np.ndarray]:
-        """The gradient pieces (each layer's W then b, flattened) from the output error ``delta``."""
+    def dropout_masks(self, rng: np.random.Generator, n_points: int) -> list[np.ndarray] | None:
+        """One training step's dropout masks ``(units, n_points)`` per hidden layer, drawn from
+        ``rng``: each unit of each point kept with probability 1 - p and then scaled by
+        1 / (1 - p) (inverted dropout), shared by all networks of a call; None without dropout."""
+        if not self.dropout:
+            return None
+        keep = 1.0 - self.dropout
+        return [(rng.random((units, n_points)) < keep) / keep for units in self.hidden]
+
+    def _backward(self, theta, inputs, kept, delta, masks=None) -> list[np.ndarray]:
+        """The gradient pieces (each layer's W, b, then gamma and beta with batch norm,
+        flattened) from the output error ``delta`` (``kept``, ``masks``: as _forward's)."""
+        layers, norms = self._unpack(theta), self._norms(theta)
         pieces = []
         for k in range(len(layers) - 1, -1, -1):
             a = inputs[k]
@@ -355,27 +476,44 @@ class Network:
             pieces += [delta.sum(-1), grad_W.reshape(len(delta), -1)]
             if k:
                 delta = np.matmul(layers[k][0].transpose(0, 2, 1), delta)
-                delta *= _first_derivative(self.activation, a)
+                normalized = kept[k - 1]
+                if masks is not None:
+                    normalized, unmasked = normalized
+                    delta *= masks[k - 1]
+                    delta *= _first_derivative(self.activation, unmasked)
+                else:
+                    delta *= _first_derivative(self.activation, a)
+                if normalized is not None:
+                    z_hat, _, inverse_std = normalized
+                    d_gamma, d_beta, delta = _batch_norm_backward(delta, norms[k - 1][0], z_hat, inverse_std)
+                    pieces += [d_beta, d_gamma]
         return pieces[::-1]
 
-    def grad(self, theta: Any, batch: Any = None) -> np.ndarray:
+    def grad(self, theta: Any, batch: Any = None, masks: Sequence[np.ndarray] | None = None) -> np.ndarray:
         """``(N, D)`` gradient of the mean cross-entropy on the training set, or on its rows
-        ``batch`` (a minibatch)."""
+        ``batch`` (a minibatch; batch norm in training mode: that batch's statistics);
+        ``masks``: a training step's dropout masks (``dropout_masks``), None for none."""
         theta = self.params(theta)
         X, y = self._batch(batch)
+        if masks is not None and (
+            len(masks) != len(self.hidden)
+            or any(np.shape(m) != (units, len(y)) for m, units in zip(masks, self.hidden, strict=False))
+        ):
+            raise ValueError("masks must be one (units, batch size) array per hidden layer")
         out = np.empty_like(theta)
         points = np.arange(len(y))
         for part in self._chunks(theta.shape[0], len(y)):
-            inputs, logits = self._forward(theta[part], X)
+            inputs, logits, kept = self._forward(theta[part], X, masks=masks)
             delta = np.exp(_log_softmax(logits))  # softmax minus one-hot labels, over n
             delta[:, y, points] -= 1.0
             delta /= len(y)
-            out[part] = np.concatenate(self._backward(self._unpack(theta[part]), inputs, delta), axis=1)
+            out[part] = np.concatenate(self._backward(theta[part], inputs, kept, delta, masks), axis=1)
         return out
 
     def hvp(self, theta: Any, v: Any) -> np.ndarray:
         """``(N, D)`` exact products of each network's Hessian of the training loss with ``v``
-        (R-operator of the forward and backward passes, Pearlmutter 1994)."""
+        (R-operator of the forward and backward passes, Pearlmutter 1994; batch norm in
+        training mode, its statistics differentiated too)."""
         theta, v = self.params(theta), self.params(v)
         if v.shape != theta.shape:
             raise ValueError(f"v must have the shape of theta {theta.shape}, got {v.shape}")
@@ -387,10 +525,12 @@ class Network:
 
     def _hvp(self, theta: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         layers, directions = self._unpack(theta), self._unpack(v)
+        norms, norm_directions = self._norms(theta), self._norms(v)
         n = len(y)
-        # Forward: a_l and its directional derivative R(a_l); phi''(z) R(z) for the backward.
+        # Forward: a_l and its directional derivative R(a_l); phi''(u) R(u) for the backward;
+        # with batch norm z_hat, 1/std and their R's.
         a, Ra = np.ascontiguousarray(X.T), None
-        inputs, R_inputs, firsts, seconds = [a], [None], [None], [None]
+        inputs, R_inputs, firsts, seconds, normalized = [a], [None], [None], [None], [None]
         for k, ((W, b), (VW, Vb)) in enumerate(zip(layers, directions, strict=True)):
             z = np.matmul(W, a) + b[:, :, None]
             Rz = np.matmul(VW, a) + Vb[:, :, None]
@@ -398,6 +538,17 @@ class Network:
                 Rz += np.matmul(W, Ra)
             if k == len(layers) - 1:  # z: the logits
                 break
+            kept = None
+            if norms[k] is not None:
+                (gamma, beta), (V_gamma, V_beta) = norms[k], norm_directions[k]
+                centred, R_centred = z - z.mean(-1, keepdims=True), Rz - Rz.mean(-1, keepdims=True)
+                inverse_std = 1.0 / np.sqrt(np.mean(centred * centred, -1, keepdims=True) + BATCH_NORM_EPS)
+                R_inverse_std = -(inverse_std**3) * np.mean(centred * R_centred, -1, keepdims=True)
+                z_hat = centred * inverse_std
+                R_z_hat = R_centred * inverse_std + centred * R_inverse_std
+                z = gamma[:, :, None] * z_hat + beta[:, :, None]
+                Rz = V_gamma[:, :, None] * z_hat + gamma[:, :, None] * R_z_hat + V_beta[:, :, None]
+                kept = (z_hat, R_z_hat, inverse_std, R_inverse_std)
             a = self._act(z)
             first = _first_derivative(self.activation, a)
             second = _second_derivative(self.activation, a, first)
@@ -406,6 +557,7 @@ class Network:
             R_inputs.append(Ra)
             firsts.append(first)
             seconds.append(None if second is None else second * Rz)
+            normalized.append(kept)
         p = np.exp(_log_softmax(z))
         delta = p.copy()
         delta[:, y, np.arange(n)] -= 1.0
@@ -426,7 +578,29 @@ class Network:
                 if seconds[k] is not None:
                     R_delta += da * seconds[k]
                 delta = da * firsts[k]
+                if normalized[k] is not None:
+                    delta, R_delta = self._batch_norm_hvp(
+                        delta, R_delta, norms[k - 1][0], norm_directions[k - 1][0], normalized[k], pieces
+                    )
         return np.concatenate(pieces[::-1], axis=1)
+
+    @staticmethod
+    def _batch_norm_hvp(delta_u, R_delta_u, gamma, V_gamma, kept, pieces) -> tuple[np.ndarray, np.ndarray]:
+        """The R-operator of _batch_norm_backward: appends the R's of beta's and gamma's
+        gradients to ``pieces`` and returns the gradient at z and its R."""
+        z_hat, R_z_hat, inverse_std, R_inverse_std = kept
+        pieces += [R_delta_u.sum(-1), (R_delta_u * z_hat + delta_u * R_z_hat).sum(-1)]
+        g = delta_u * gamma[:, :, None]
+        R_g = delta_u * V_gamma[:, :, None] + R_delta_u * gamma[:, :, None]
+        mean_g_z_hat = np.mean(g * z_hat, -1, keepdims=True)
+        h = g - g.mean(-1, keepdims=True) - z_hat * mean_g_z_hat
+        R_h = (
+            R_g
+            - R_g.mean(-1, keepdims=True)
+            - R_z_hat * mean_g_z_hat
+            - z_hat * np.mean(R_g * z_hat + g * R_z_hat, -1, keepdims=True)
+        )
+        return inverse_std * h, R_inverse_std * h + inverse_std * R_h
 
     def layer_grad_norms(self, theta: Any) -> np.ndarray:
         """``(N, layers)`` the norm of each layer's part (W and b) of the full-batch gradient."""

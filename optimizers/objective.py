@@ -46,7 +46,8 @@ class TrainingObjective(Objective, Protocol):
     """An objective measured on a training set of ``n_train`` examples (a network): its
     gradient on a minibatch (the rows ``batch``), ``evaluate(P)``: the loss ``"loss"`` and
     the ``metric_names`` (``(N,)`` each) that simulate records, and ``weight_mask`` ``(D,)``:
-    the coordinates an L1/L2 penalty applies to (the weights, not the biases)."""
+    the coordinates an L1/L2 penalty applies to (the weights, not the biases). A network with
+    ``dropout`` > 0 also has ``dropout_masks(rng, n_points)`` and ``grad(P, batch, masks)``."""
 
     n_train: int
     metric_names: tuple[str, ...]
@@ -103,9 +104,11 @@ class Penalized:
         masked = P if self.mask is None else P * self.mask
         return self.base.value(P) + penalty(masked, self.l1 if self.include_l1 else 0.0, self.l2)
 
-    def grad(self, P: np.ndarray, batch: Any = None) -> np.ndarray:
-        """The gradient; a network's on the rows ``batch`` of its training set if given."""
-        g = (self.base.grad(P) if batch is None else self.base.grad(P, batch=batch)) + self.l2_each * P
+    def grad(self, P: np.ndarray, batch: Any = None, masks: Any = None) -> np.ndarray:
+        """The gradient; a network's on the rows ``batch`` of its training set and with the
+        dropout ``masks`` of a training step if given."""
+        extra = {key: value for key, value in (("batch", batch), ("masks", masks)) if value is not None}
+        g = self.base.grad(P, **extra) + self.l2_each * P
         return g + self.l1_each * np.sign(P) if self.include_l1 else g
 
     def hessian(self, P: np.ndarray) -> np.ndarray:

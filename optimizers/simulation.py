@@ -173,7 +173,9 @@ def _advance(cfg: _Settings, P: np.ndarray, hp: dict, options: Options, rng, out
     point_chain = _point_chain(l1_each if cfg.proximal and has_l1 else None, onto)
     lr_at = None if cfg.factors is None else scale_by_schedule(hp.get("lr"), cfg.factors)
     batches = Minibatches(base.n_train, cfg.batch_size, cfg.seed) if cfg.batch_size else None
-    gradient = objective.grad if batches is None else lambda P: objective.grad(P, batch=batches.next())
+    dropout = bool(getattr(base, "dropout", 0.0))
+    gradient = _step_gradient(objective, base, batches, cfg.seed) if batches or dropout else objective.grad
+    stochastic = batches is not None or dropout  # the gradient of a step is not the full one
     residual = stationarity(l1_each if has_l1 else None, cfg.proximal, onto)
     recorder = Recorder(
         out,
@@ -181,7 +183,7 @@ def _advance(cfg: _Settings, P: np.ndarray, hp: dict, options: Options, rng, out
         measure=base.evaluate if cfg.fields.metrics else lambda P: {"loss": base.value(P)},
         penalty=objective.penalty if penalised else None,
         residual=residual,
-        full_gradient=None if batches is None else objective.grad,
+        full_gradient=objective.grad if stochastic else None,
     )
     guard, convergence = Guard(base, n), Convergence(n, cfg.tol2)
     update = opt.update
@@ -208,15 +210,32 @@ def _advance(cfg: _Settings, P: np.ndarray, hp: dict, options: Options, rng, out
                 inside = _inside(opt, P, P_next, seen, state, step, hp, objective) if out.inside else None
                 recorded_g2 = recorder.record(P_next, g_next, state, inside)
             P, g = P_next, g_next
-            # Convergence: on the stationarity residual; with minibatches only at the records,
-            # where the full gradient is known.
-            if batches is not None:
+            # Convergence: on the stationarity residual; with minibatches or dropout only at the
+            # records, where the full gradient is known.
+            if stochastic:
                 if recorded_g2 is not None:
                     convergence.seen(step, recorded_g2)
             else:
                 convergence.seen(step, g2 if residual is None else squared_norm(residual(P, g)))
     out.final[...], out.diverged_at[...] = P, guard.diverged_at
     out.last_moving[...] = convergence.last_moving_steps()
+
+
+def _step_gradient(objective, base, batches: Minibatches | None, seed: int):
+    """A training step's gradient: on the step's minibatch, and with a network's dropout
+    (``base.dropout``) on the step's masks, drawn from their own ``default_rng([seed, 1])``
+    (the minibatches' order stays as it was): the same masks for every trajectory and every
+    optimizer run with the same seed."""
+    rng = np.random.default_rng([seed, 1]) if getattr(base, "dropout", 0.0) else None
+
+    def gradient(P: np.ndarray) -> np.ndarray:
+        batch = None if batches is None else batches.next()
+        if rng is None:
+            return objective.grad(P, batch=batch)
+        masks = base.dropout_masks(rng, base.n_train if batch is None else len(batch))
+        return objective.grad(P, batch=batch, masks=masks)
+
+    return gradient
 
 
 def _run(opt: Optimizer, hp: dict, recorded: np.ndarray, out: Recorders) -> Run:

@@ -557,3 +557,76 @@ def test_deep_sigmoid_network_with_small_start_has_vanishing_first_layer_gradien
     norms = net.layer_grad_norms(net.init(n=4, seed=0, scheme="normal", scale=0.1))
     assert norms.shape == (4, 7)
     assert (norms[:, 0] < 1e-3 * norms[:, -1]).all()
+
+
+# ---------------------------------------------------------------- batch norm and dropout
+
+
+def test_batch_norm_layout_is_torchs_parameters_order_and_init_sets_gamma_one():
+    net = Network(dataset("moons", n_train=30, n_test=10), hidden=(4, 3), batch_norm=True)
+    # Per hidden layer W, b, gamma, beta; then the output layer's W, b.
+    assert net.dim == (8 + 4 * 3) + (12 + 3 * 3) + (6 + 2)
+    assert [(w, b, end) for w, b, end in net.offsets] == [(0, 8, 20), (20, 32, 41), (41, 47, 49)]
+    assert net.norm_offsets == [12, 35, None]
+    for scheme in ("zeros", "glorot"):
+        theta = net.init(n=2, seed=0, scheme=scheme)
+        assert (theta[:, 12:16] == 1).all() and (theta[:, 16:20] == 0).all()
+        assert (theta[:, 35:38] == 1).all() and (theta[:, 38:41] == 0).all()
+        assert not net.weight_mask[12:20].any() and net.weight_mask[:8].all()
+    assert "batch norm" in repr(net)
+
+
+@pytest.mark.parametrize(
+    "bad", [{"batch_norm": 1}, {"batch_norm": "yes"}, {"dropout": 1.0}, {"dropout": -0.1}]
+)
+def test_batch_norm_and_dropout_reject_bad_values(bad):
+    with pytest.raises(ValueError, match="batch_norm|dropout"):
+        Network(dataset("moons", n_train=30, n_test=10), **bad)
+
+
+def test_batch_norm_evaluation_is_deterministic_and_equals_training_mode_on_the_training_set():
+    data = dataset("moons", n_train=50, n_test=40, seed=3)
+    net = Network(data, hidden=(5, 5), batch_norm=True)
+    theta = net.init(n=3, seed=1, scale=2.0)
+    # On the training set its own statistics are the evaluation statistics.
+    proba = net.predict_proba(theta, data.X)
+    loss = -np.log(proba[:, np.arange(len(data.y)), data.y]).mean(-1)
+    np.testing.assert_allclose(loss, net.value(theta), rtol=1e-12)
+    # One test point alone gets the same answer as among all (no statistics of the test set).
+    single = net.predict_proba(theta, data.X_test[:1])
+    np.testing.assert_allclose(single[:, 0], net.predict_proba(theta, data.X_test)[:, 0], rtol=1e-12)
+    np.testing.assert_array_equal(net.evaluate(theta)["test_loss"], net.evaluate(theta)["test_loss"])
+
+
+def test_batch_norm_in_one_call_equals_one_network_at_a_time():
+    net = Network(
+        dataset("circles", n_train=60, n_test=20), hidden=(6, 4), activation="relu", batch_norm=True
+    )
+    theta = net.init(n=4, seed=2) + 0.1
+    v = np.random.default_rng(0).standard_normal(theta.shape)
+    for method in (net.value, net.grad, net.test_value):
+        np.testing.assert_allclose(method(theta), np.concatenate([method(row) for row in theta]), rtol=1e-12)
+    np.testing.assert_allclose(
+        net.hvp(theta, v), np.concatenate([net.hvp(t, w) for t, w in zip(theta, v, strict=True)]), rtol=1e-12
+    )
+
+
+def test_dropout_masks_are_the_same_for_every_optimizer_and_absent_at_evaluation():
+    data = dataset("moons", n_train=64, n_test=50, seed=1)
+    plain, dropped = Network(data, hidden=(8, 8)), Network(data, hidden=(8, 8), dropout=0.5)
+    theta = plain.init(n=2, seed=0)
+    np.testing.assert_array_equal(plain.evaluate(theta)["test_loss"], dropped.evaluate(theta)["test_loss"])
+    np.testing.assert_array_equal(plain.grad(theta), dropped.grad(theta))  # no masks given: none
+    masks = dropped.dropout_masks(np.random.default_rng(0), 10)
+    assert [m.shape for m in masks] == [(8, 10), (8, 10)]
+    assert set(np.unique(np.concatenate(masks))) <= {0.0, 2.0}
+    run = simulate(dropped, "gd", theta, 20, batch_size=16, seed=4, lr=0.5)
+    again = simulate(dropped, "gd", theta[::-1], 20, batch_size=16, seed=4, lr=0.5)
+    np.testing.assert_array_equal(run.path[:, ::-1], again.path)  # masks shared by the networks
+    assert not np.allclose(run.path, simulate(plain, "gd", theta, 20, batch_size=16, seed=4, lr=0.5).path)
+    # The first step's gradient is the one on the first minibatch with the first masks.
+    rng, batches = np.random.default_rng([4, 1]), np.random.default_rng(4).permutation(64)[:16]
+    g = dropped.grad(theta, batch=batches, masks=dropped.dropout_masks(rng, 16))
+    np.testing.assert_allclose(run.path[1], theta - 0.5 * g, rtol=1e-12)
+    full = simulate(dropped, "momentum", theta, 5, seed=4, lr=0.1)
+    assert np.isfinite(full.grad_norm).all()

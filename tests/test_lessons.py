@@ -878,6 +878,57 @@ def test_momentum_eigen():
     assert crossings(flat(under)) >= 5
 
 
+def test_costly_minimum():
+    surface, high = scene("costly_minimum", 0)
+    _, low = scene("costly_minimum", 1)
+    shallow, deep = 0.9601495555191055, surface.minima[0, 0]
+    hill = surface.saddles[0]
+    assert f"{shallow:.3f}" == "0.960" and f"{deep:.3f}" == "-1.036"
+    assert f"{surface.value(hill):.3f}" == "1.011"
+    assert abs(surface.grad(np.array([shallow, 0.0]))).max() < 1e-12  # a minimum, 0.6 higher
+    assert f"{surface.value(np.array([shallow, 0.0])):.3f}" == "0.294" and f"{surface.f_min:.3f}" == "-0.305"
+    assert high["momentum"].hyperparameters == {"lr": 0.02, "momentum": 0.9}
+    assert high["gd"].hyperparameters["lr"] == 0.02
+    # From (1.8, 1): gradient descent never crosses the hill and rests in the shallow well;
+    # momentum crosses it at step 5 and rests in the deeper one.
+    gd, momentum = high["gd"], high["momentum"]
+    assert np.all(gd.path[:, 0, 0] > hill[0]) and np.linalg.norm(gd.final[0] - [shallow, 0]) < 1e-6
+    assert np.flatnonzero(momentum.path[:, 0, 0] < hill[0])[0] == 5
+    assert np.linalg.norm(momentum.final[0] - surface.minima[0]) < 1e-6
+    assert gd.converged_at[0] > 0 and momentum.converged_at[0] > 0
+    # "as it does from every start with x between 1.6 and 2.0" (and y anywhere in the bounds),
+    # where gradient descent always stops in the shallow well.
+    xs, ys = np.linspace(1.6, 2.0, 9), np.linspace(*surface.bounds[1], 7)
+    starts = np.array([[a, b] for a in xs for b in ys])
+    for name, end in (("gd", shallow), ("momentum", deep)):
+        hp = high[name].hyperparameters
+        run = simulate(surface, name, starts, steps=400, **hp)
+        assert np.abs(run.final[:, 0] - end).max() < 1e-6 and (run.converged_at > 0).all(), name
+    # From (1.2, 1) momentum stays in the shallow well too, and so from every start with x up to 1.4
+    # (the first start that crosses, from y = 1, has x = 1.51).
+    for run in low.values():
+        assert np.linalg.norm(run.final[0] - [shallow, 0]) < 1e-6
+    lower = np.array([[a, b] for a in np.linspace(0.2, 1.4, 13) for b in ys])
+    run = simulate(surface, "momentum", lower, steps=400, **high["momentum"].hyperparameters)
+    assert np.abs(run.final[:, 0] - shallow).max() < 1e-6
+
+    # The Basins page (pages/basins.py: a 100 x 100 grid of starts, 500 steps, the page's
+    # hyperparameters): the deeper minimum's share 56 % with momentum, 52 % with gradient
+    # descent; on coarser and finer grids too momentum's share is larger by 2 points or more.
+    def deep_share(name, side, steps=500):
+        (x0, x1), (y0, y1) = surface.bounds
+        gx, gy = np.meshgrid(np.linspace(x0, x1, side), np.linspace(y0, y1, side))
+        hp = cfg.playground_hyperparameters(name, surface)
+        grid = np.column_stack([gx.ravel(), gy.ravel()])
+        run = simulate(surface, name, grid, steps, record_every=steps, **hp)
+        return float(np.mean(basin_labels(surface, run) == 0))
+
+    assert cfg.playground_hyperparameters("momentum", surface)["momentum"] == 0.9
+    assert f"{deep_share('gd', 100):.0%}" == "52%" and f"{deep_share('momentum', 100):.0%}" == "56%"
+    for side in (60, 150):
+        assert deep_share("momentum", side) > deep_share("gd", side) + 0.02, side
+
+
 def test_a_rule_stacks_its_formulas_for_a_narrow_column():
     # On a projector's text column (and a phone) the long rules ran off the column's edge.
     from ui.lesson_catalog import stacked_formulas

@@ -435,6 +435,24 @@ EIGEN_LESSON = Lesson(
 )
 LESSONS = LESSONS + NETWORK_LESSONS + (EIGEN_LESSON,)
 
+# A costly local minimum (notes 8.2.2): gradient descent stops in the near, shallow well;
+# momentum's speed carries it over the hill into the deeper one, but only from high on the wall.
+DOUBLE_WELL = {
+    "s": "tilted_double_well",
+    "opt": "gd,momentum",
+    "gd.lr": "0.02",
+    "momentum.lr": "0.02",
+    "momentum.momentum": "0.9",
+    "steps": "400",
+}
+COSTLY_MINIMUM_LESSON = Lesson(
+    key="costly_minimum",
+    question=("lowest",),
+    # the surface's own start, (1.8, 1), then one lower on the wall
+    scenes=(Scene(DOUBLE_WELL), Scene({**DOUBLE_WELL, "x0": "1.2", "y0": "1.0"})),
+)
+LESSONS = (*LESSONS, COSTLY_MINIMUM_LESSON)
+
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 

@@ -40,6 +40,7 @@ def _controls() -> None:
     _setting("layers", side)
     _setting("units", side)
     _setting("act", side)
+    _setting("bn", side)
     _setting("init", side)
     if state[K + "init"] != "zeros":
         _setting("scale", side)
@@ -73,6 +74,7 @@ def _controls() -> None:
         training_options(_setting, lambda name: state[K + name])
         if state[K + "reg"] != "none":  # weights only, as the notes advise, unless asked
             _setting("penbias")
+        _setting("drop")
         _setting("seed")
     _setting("plane", side)
     state[K + "ptest"] = int(

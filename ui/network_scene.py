@@ -71,6 +71,7 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
         S("layers", "nw.layers", 2, "slider", 1, 4, 1),
         S("units", "nw.units", 16, "slider", 2, 64, 1),
         S("act", "nw.act", "tanh", "select", options=tuple(ACTIVATIONS)),
+        S("bn", "nw.bn", False, "toggle"),  # batch normalization after each hidden Linear
         S("init", "nw.init", "glorot", "select", options=INIT_SCHEMES),
         S("scale", "nw.scale", 1.0, "grid", options=cfg.POSITIVE_GRID),
         S("iseed", "nw.iseed", 0, "number", 0, 10**6, 1),
@@ -80,6 +81,7 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
         S("reg", "pg.reg", "none", "select", options=NETWORK_REGULARIZERS),
         cfg.SETTINGS["strength"]._replace(default=1e-3, label="nw.strength"),
         S("penbias", "nw.penbias", False, "toggle"),
+        S("drop", "nw.drop", 0.0, "slider", 0.0, 0.8, 0.05),  # dropout's p on the hidden units
         S("seed", "nw.seed", 0, "number", 0, 10**6, 1),
         S("plane", "nw.plane", "points", "select", options=PLANES),
         S("ptest", "nw.plane.test", 0, "select", options=(0, 1)),
@@ -248,7 +250,7 @@ class Result:
 
 def network_of(s) -> Network:
     data = dataset(s.data, n_train=s.n, n_test=1000, noise=s.noise, seed=s.dseed, n_val=s.nval)
-    return Network(data, hidden=s.hidden(), activation=s.act)
+    return Network(data, hidden=s.hidden(), activation=s.act, batch_norm=bool(s.bn), dropout=float(s.drop))
 
 
 def start_of(s, net: Network) -> np.ndarray:

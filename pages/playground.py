@@ -3,7 +3,6 @@
 import json
 
 import streamlit as st
-import sympy as sp
 
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
@@ -39,5 +38,5 @@ surface = compiled_surface(name, json.dumps(params, sort_keys=True))
 title_column, formula_column = st.columns([2, 3])
 title_column.subheader(surface_title(surface, lang()))
 title_column.caption(surface_note(surface, lang()))
-formula_column.latex(r"f(x, y) = " + sp.latex(surface.concrete))
+formula_column.latex(surface.latex)
 race(surface)

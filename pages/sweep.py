@@ -74,7 +74,7 @@ def _sweep(
 
 def _theory_lines(surface, optimizer: str, x_name: str, y_name: str, ys: np.ndarray):
     """Where theory knows the answer (a quadratic): the stability limits of GD and heavy ball."""
-    if not all(e.is_number for e in surface.compiled.hessian_exprs) or x_name != "lr":
+    if not surface.constant_hessian or x_name != "lr":
         return []
     L = float(np.linalg.eigvalsh(surface.hessian(np.zeros(2))).max())
     if VIEWS[optimizer].stability == "heavy" and y_name == "momentum":
@@ -85,7 +85,7 @@ def _theory_lines(surface, optimizer: str, x_name: str, y_name: str, ys: np.ndar
 
 def _quadratic_curvatures(surface) -> np.ndarray | None:
     """The Hessian's eigenvalues when the surface is a quadratic with positive curvature."""
-    if not all(e.is_number for e in surface.compiled.hessian_exprs):
+    if not surface.constant_hessian:
         return None
     values = np.linalg.eigvalsh(surface.hessian(np.zeros(2)))
     return values if values.min() > 0 else None

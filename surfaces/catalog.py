@@ -14,6 +14,8 @@ import math
 import numpy as np
 import sympy as sp
 
+from surfaces import recurrence
+from surfaces.numeric import NumericFunctions, NumericSurface
 from surfaces.surface import Surface, X, Y
 
 x, y = X, Y
@@ -361,6 +363,37 @@ def _levi13() -> Surface:
     )
 
 
+# T, the number of steps the recurrent net is unrolled over: its range.
+RECURRENT_STEPS = (5, 100)
+
+
+def _recurrent(T: float = 50.0) -> Surface:
+    steps = round(float(T))
+    low, high = RECURRENT_STEPS
+    if not low <= steps <= high:
+        raise ValueError(f"surface 'recurrent': T must be between {low} and {high}, got {T}")
+    return NumericSurface(
+        name="recurrent",
+        title="Recurrent net (long-term dependencies)",
+        expr=sp.Function("recurrent")(x, y),
+        bounds=((-8.0, 8.0), (-4.0, 4.0)),
+        # f = 0 on a whole curve (wherever x_T = 0.7), not at isolated points.
+        minima=_points(),
+        f_min=0.0,
+        saddles=_points(),
+        start=np.array([6.0, -3.6]),
+        params={"T": float(steps)},
+        reference="Pascanu, Mikolov & Bengio, On the difficulty of training recurrent neural "
+        "networks (ICML 2013): one unit, x_0 = 0.5, x_t = w sigmoid(x_{t-1}) + b, f = (x_T - 0.7)^2, "
+        "with x = w and y = b; the cliff lies where x_0 = 0.5 is the unstable fixed point "
+        "(b = 0.5 - w sigmoid(0.5), w > 1/sigmoid'(0.5))",
+        factory=_recurrent,
+        functions=NumericFunctions(value=recurrence.value, grad=recurrence.grad, hessian=recurrence.hessian),
+        formula=r"f(w, b) = (x_T - 0.7)^2, \quad x_t = w\,\sigma(x_{t-1}) + b, \quad x_0 = 0.5, "
+        r"\quad (w, b) = (x, y),\ T = " + str(steps),
+    )
+
+
 _BUILDERS = (
     _saddle,
     _monkey_saddle,
@@ -382,6 +415,7 @@ _BUILDERS = (
     _mccormick,
     _styblinski_tang,
     _levi13,
+    _recurrent,
 )
 
 SURFACES: dict[str, Surface] = {s.name: s for s in (build() for build in _BUILDERS)}

@@ -150,6 +150,16 @@ class Surface:
         f = self.concrete
         return bool(f.is_polynomial(X, Y)) and sp.Poly(f, X, Y).total_degree() <= 2
 
+    @functools.cached_property
+    def constant_hessian(self) -> bool:
+        """Whether the Hessian is the same everywhere (where theory's 2/L applies)."""
+        return all(e.is_number for e in self.compiled.hessian_exprs)
+
+    @property
+    def latex(self) -> str:
+        """The surface's definition in LaTeX, as the pages show it."""
+        return r"f(x, y) = " + sp.latex(self.concrete)
+
     # Like NumPy's own functions these warn where f is undefined (log of a negative):
     # simulate() and the figure builders evaluate under np.errstate and handle inf/nan.
 

@@ -27,6 +27,7 @@ REQUIRED = {
     "mccormick",
     "styblinski_tang",
     "levi13",
+    "recurrent",
 }
 
 
@@ -78,11 +79,13 @@ def test_known_minima_are_stationary_with_the_stated_value(name):
     if surface.f_min is None:
         assert surface.minima.shape == (0, 2)
         return
-    assert surface.minima.shape[1] == 2 and len(surface.minima) >= 1
-    g = surface.grad(surface.minima)
-    assert np.all(np.linalg.norm(g, axis=-1) < 1e-9 * (1 + np.abs(surface.hessian(surface.minima)).max()))
-    assert np.allclose(surface.value(surface.minima), surface.f_min, rtol=1e-12, atol=1e-12)
-    if name != "ackley":  # the tip of Ackley's cone has no Hessian
+    # The recurrent net's least value is reached on a whole curve: no isolated minima listed.
+    assert surface.minima.shape[1] == 2 and (len(surface.minima) >= 1 or name == "recurrent")
+    if len(surface.minima):
+        g = surface.grad(surface.minima)
+        assert np.all(np.linalg.norm(g, axis=-1) < 1e-9 * (1 + np.abs(surface.hessian(surface.minima)).max()))
+        assert np.allclose(surface.value(surface.minima), surface.f_min, rtol=1e-12, atol=1e-12)
+    if name != "ackley" and len(surface.minima):  # the tip of Ackley's cone has no Hessian
         eig = np.linalg.eigvalsh(surface.hessian(surface.minima))
         assert np.all(eig > 0)
     # No point of a fine grid over the bounds is lower than the stated global minimum.

@@ -29,7 +29,7 @@ def ending_of(surface, s: cfg.Settings, run: Run) -> np.ndarray:
 
 def stability_limit(surface, s: cfg.Settings) -> float | None:
     """2/L when the surface is a quadratic (constant Hessian), else None."""
-    if not all(e.is_number for e in surface.compiled.hessian_exprs):
+    if not surface.constant_hessian:
         return None
     L = float(np.linalg.eigvalsh(surface.hessian(np.zeros(2))).max())
     if s.reg == "l2":

@@ -89,7 +89,7 @@ SETTINGS: dict[str, Setting] = {
 }
 PLAIN_FIELDS = tuple(SETTINGS)
 # A surface's parameters: (low, high) of their sliders and URL values.
-PARAM_RANGES = {"kappa": (1.0, 1000.0), "angle": (-90.0, 90.0)}
+PARAM_RANGES = {"kappa": (1.0, 1000.0), "angle": (-90.0, 90.0), "T": (5.0, 100.0)}
 
 
 def nearest(grid: tuple[float, ...], value: float) -> float:

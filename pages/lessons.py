@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from surfaces.random_hessians import EXACT, SAMPLES, positive_definite_fraction
 from ui import network_scene as ns
 from ui import settings as cfg
 from ui.access import chart
@@ -25,6 +26,7 @@ from viz.network import (
     training_figure,
     weights_figure,
 )
+from viz.random_hessians import goe_figure
 
 # For a projector (1280 x 720 and up): no sidebar, no header, no blank top; text the back of
 # a room reads, beside the chart (whose words are scaled alike: CHART_FONT) so both fit.
@@ -103,6 +105,23 @@ def _eigen(key: str, language: str, present: bool = False):
     racers, surface, _, _ = _racers(key, language)
     height = CHART_HEIGHT[present] if present else 380
     return eigen_figure(surface, racers, figure_words(language), height=height, font_size=CHART_FONT[present])
+
+
+GOE_DIMENSIONS = range(1, 21)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _goe_shares():
+    """The share of random symmetric Hessians (GOE) that are positive definite, d = 1..20
+    (400,000 seeded samples each: 3 s of CPU, once per server)."""
+    return positive_definite_fraction(GOE_DIMENSIONS, SAMPLES, seed=0)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _goe(language: str):
+    """Beside the saddle lesson: minima become rare among critical points as d grows."""
+    fractions, errors = _goe_shares()
+    return goe_figure(GOE_DIMENSIONS, fractions, errors, SAMPLES, EXACT, figure_words(language))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -345,6 +364,14 @@ else:
             key=f"lesson_curves_{lesson.key}",
             name=curves_text(racers)[0],
             summary=curves_text(racers)[1],
+            container=chart_column,
+        )
+    if lesson.view == "goe" and not present:  # saddles in many dimensions, beside the 2-D one
+        chart(
+            _goe(language),
+            key=f"lesson_goe_{lesson.key}",
+            name=say("alt.goe", title=words["title"]),
+            summary=words["notice"],
             container=chart_column,
         )
 open_key = "le.open_network" if lesson.page == "network" else "le.open"

@@ -199,6 +199,43 @@ def test_saddle():
     assert np.min(np.linalg.norm(surface.minima - enough.final[0], axis=-1)) < 1e-9
 
 
+def test_saddle_minima_become_rare_in_high_dimension():
+    from surfaces.random_hessians import EXACT, SAMPLES, goe, positive_definite_fraction
+
+    assert SAMPLES == 400_000 and BY_KEY["saddle"].view == "goe"
+    dims = range(1, 21)
+    shown, errors = positive_definite_fraction(dims, SAMPLES, seed=0)  # what the figure draws
+    # The notice's numbers, on the shown seed: 50 %, 14.7 %, 2.5 %, 0.25 %, 0.013 %, none from 7.
+    words = [f"{shown[0]:.0%}", f"{shown[1]:.1%}", f"{shown[2]:.1%}", f"{shown[3]:.2%}", f"{shown[4]:.3%}"]
+    assert words == ["50%", "14.7%", "2.5%", "0.25%", "0.013%"]
+    assert shown[5] > 0 and not shown[6:].any()
+    # The figure: the six sampled shares, the three exact values, the 14 dimensions with none.
+    from viz.random_hessians import goe_figure
+
+    figure = goe_figure(dims, shown, errors, SAMPLES, EXACT)
+    assert [len(trace.x) for trace in figure.data] == [6, 3, 14] and figure.layout.yaxis.type == "log"
+    # Exact values for d = 1, 2, 3 within 4 standard errors; on other seeds too, the same
+    # rounded numbers within their last digit, the curve falling at least 3x per dimension while
+    # any sample is positive definite, and none from d = 7 on.
+    for seed in (0, 1, 2):
+        p, se = (shown, errors) if seed == 0 else positive_definite_fraction(dims, SAMPLES, seed=seed)
+        for d, exact in EXACT.items():
+            assert abs(p[d - 1] - exact) < 4 * se[d - 1], (seed, d)
+        seen = p[p > 0]
+        assert len(seen) in (5, 6) and np.all(seen[1:] < seen[:-1] / 3), seed
+        assert not p[6:].any() and 0.0023 < p[3] < 0.0028 and 0.0001 < p[4] < 0.0002, seed
+    # The bordering Cholesky test counts what full eigendecompositions count (d = 4 and 6).
+    rng = np.random.default_rng(5)
+    for d in (4, 6):
+        direct = float(np.mean(np.linalg.eigvalsh(goe(d, 200_000, rng))[:, 0] > 0))
+        p = shown[d - 1]
+        assert abs(direct - p) < 4 * np.sqrt(max(p, 1e-5) * (1 / 200_000 + 1 / SAMPLES)), d
+    # The 2 x 2 case by hand: A = [[a, b], [b, c]] is positive definite iff a > 0 and ac > b^2.
+    m = goe(2, 100_000, np.random.default_rng(6))
+    by_hand = (m[:, 0, 0] > 0) & (m[:, 0, 0] * m[:, 1, 1] > m[:, 0, 1] ** 2)
+    assert np.array_equal(by_hand, np.linalg.eigvalsh(m)[:, 0] > 0)
+
+
 def test_cliff():
     surface, plain = scene("cliff", 0)
     _, clipped = scene("cliff", 1)

@@ -23,7 +23,9 @@ class Lesson:
 
     ``page`` is where the scenes open: ``"playground"`` (surfaces) or ``"network"``; a network
     lesson also names the ``view`` that shows its point beside the training: ``"layers"``
-    (gradient norm of each layer), ``"sharpness"``, ``"weights"`` or ``"lines"``."""
+    (gradient norm of each layer), ``"sharpness"``, ``"weights"`` or ``"lines"``; a playground
+    lesson may add a figure: ``"eigen"`` (the runs in the Hessian's eigenbasis) or ``"goe"``
+    (the share of random symmetric Hessians that are positive definite, against d)."""
 
     key: str
     scenes: tuple[Scene, ...]
@@ -163,6 +165,8 @@ LESSONS: tuple[Lesson, ...] = (
                 for alpha in ("0.0", "0.5", "1.5")
             ),
         ),
+        # beside it: how rare minima are among random critical points in d dimensions
+        view="goe",
     ),
     Lesson(
         key="cliff",

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 # Each kind of schedule and its keys with their defaults (given the number of steps).
-KINDS = ("constant", "step", "exponential", "cosine", "linear")
+KINDS = ("constant", "step", "exponential", "cosine", "linear", "inverse")
 
 
 def _defaults(kind: str, steps: int) -> dict[str, float]:
@@ -19,6 +19,7 @@ def _defaults(kind: str, steps: int) -> dict[str, float]:
         "exponential": {"gamma": 0.99},
         "cosine": {"tau": max(1, steps), "final": 0.0},
         "linear": {"tau": max(1, steps), "final": 0.01},
+        "inverse": {"tau": max(1, steps // 10)},
     }[kind]
 
 
@@ -28,7 +29,10 @@ def schedule_factors(schedule: Mapping[str, Any] | None, steps: int) -> np.ndarr
 
     - ``step``: ``gamma ** floor(k / every)``; ``exponential``: ``gamma ** k``;
     - ``cosine``: from 1 to ``final`` along half a cosine over ``tau`` steps, then ``final``;
-    - ``linear`` (the lecture notes' decay): ``(1 - a) + a * final`` with ``a = min(k / tau, 1)``.
+    - ``linear`` (the lecture notes' decay): ``(1 - a) + a * final`` with ``a = min(k / tau, 1)``;
+    - ``inverse``: ``1 / (1 + k / tau)``, Robbins and Monro's conditions (notes 8.3.1): the sum of
+      the rates diverges (the run can still reach any point) while the sum of their squares
+      converges (the noise they let in stays bounded), so a noisy run keeps converging.
 
     ValueError names what is wrong with a malformed schedule.
     """
@@ -63,6 +67,8 @@ def schedule_factors(schedule: Mapping[str, Any] | None, steps: int) -> np.ndarr
         return p["gamma"] ** np.floor(k / p["every"])
     if kind == "exponential":
         return p["gamma"] ** k
+    if kind == "inverse":
+        return 1 / (1 + k / p["tau"])
     a = np.minimum(k / p["tau"], 1.0)
     if kind == "cosine":
         return p["final"] + (1 - p["final"]) * (1 + np.cos(np.pi * a)) / 2

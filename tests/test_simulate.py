@@ -111,6 +111,11 @@ def test_schedules_scale_the_learning_rate_step_by_step():
     )
     assert np.allclose(schedule_factors({"kind": "exponential", "gamma": 0.9}, 3), [1, 0.9, 0.81])
     assert np.allclose(schedule_factors({"kind": "cosine", "tau": 2, "final": 0.0}, 4), [1, 0.5, 0, 0])
+    assert np.allclose(schedule_factors({"kind": "inverse", "tau": 2}, 4), [1, 2 / 3, 1 / 2, 2 / 5])
+    # 1/t: the rates' sum grows like tau ln(t) without bound, the sum of their squares stays
+    # below about tau + 1 (Robbins and Monro's conditions)
+    inverse = schedule_factors({"kind": "inverse", "tau": 50}, 3000)
+    assert inverse[:2000].sum() > 185 and inverse.sum() > 205 and (inverse**2).sum() < 51
     assert schedule_factors({"kind": "constant"}, 3) is None
     adam = simulate(slope, "adam", [0.0, 0.0], 3, lr=0.1, schedule={"kind": "exponential", "gamma": 0.5})
     assert np.allclose(-np.diff(adam.path[:, 0, 0]), [0.1, 0.05, 0.025], rtol=1e-6)

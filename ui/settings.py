@@ -142,6 +142,8 @@ def clip_and_schedule(s: Any) -> dict[str, Any]:
         options["schedule"] = {"kind": "exponential", "gamma": s.gamma}
     elif s.schedule == "step":
         options["schedule"] = {"kind": "step", "every": s.every, "gamma": s.gamma}
+    elif s.schedule == "inverse":
+        options["schedule"] = {"kind": "inverse", "tau": s.tau}
     return options
 
 

@@ -95,8 +95,9 @@ def training_options(
         draw("clip_at")
     draw("schedule")
     schedule = value("schedule")
-    if schedule in ("linear", "cosine"):
+    if schedule in ("linear", "cosine", "inverse"):
         draw("tau")
+    if schedule in ("linear", "cosine"):
         draw("final")
     if schedule in ("exponential", "step"):
         draw("gamma")

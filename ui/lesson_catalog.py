@@ -457,6 +457,31 @@ COSTLY_MINIMUM_LESSON = Lesson(
 )
 LESSONS = (*LESSONS, COSTLY_MINIMUM_LESSON)
 
+# Schedules under noise (notes 8.3.1): a constant rate hovers at its noise floor, the linear
+# decay at a lower one, the 1/t schedule (Robbins-Monro) keeps converging.
+NOISY_VALLEY = {
+    "s": "narrow_valley",
+    "p.kappa": "10",
+    "opt": "gd",
+    "gd.lr": "0.0501",
+    "noise": "1.0",
+    "steps": "2000",
+    "starts": "ring",
+    "count": "25",
+    "spread": "0.02",
+}
+SCHEDULES_LESSON = Lesson(
+    key="schedules",
+    # whose 25 end points gather closest to the minimum (the map)
+    question=("tightest",),
+    scenes=(
+        Scene(NOISY_VALLEY),
+        Scene({**NOISY_VALLEY, "schedule": "linear", "tau": "400", "final": "0.1"}),
+        Scene({**NOISY_VALLEY, "schedule": "inverse", "tau": "50"}),
+    ),
+)
+LESSONS = (*LESSONS, SCHEDULES_LESSON)
+
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from surfaces.random_hessians import EXACT, SAMPLES, positive_definite_fraction
+from surfaces.recurrence import jacobian_curves
 from ui import network_scene as ns
 from ui import settings as cfg
 from ui.access import chart
@@ -27,6 +28,7 @@ from viz.network import (
     weights_figure,
 )
 from viz.random_hessians import goe_figure
+from viz.recurrence import jacobian_figure
 
 # For a projector (1280 x 720 and up): no sidebar, no header, no blank top; text the back of
 # a room reads, beside the chart (whose words are scaled alike: CHART_FONT) so both fit.
@@ -122,6 +124,12 @@ def _goe(language: str):
     """Beside the saddle lesson: minima become rare among critical points as d grows."""
     fractions, errors = _goe_shares()
     return goe_figure(GOE_DIMENSIONS, fractions, errors, SAMPLES, EXACT, figure_words(language))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _recurrence(language: str):
+    """Beside the recurrent net's cliff: |dx_T/dx_0| against T, vanishing or exploding."""
+    return jacobian_figure(jacobian_curves(), figure_words(language))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -364,6 +372,14 @@ else:
             key=f"lesson_curves_{lesson.key}",
             name=curves_text(racers)[0],
             summary=curves_text(racers)[1],
+            container=chart_column,
+        )
+    if lesson.view == "recurrence" and not present:  # why the wall is there: one factor, T times
+        chart(
+            _recurrence(language),
+            key=f"lesson_recurrence_{lesson.key}",
+            name=say("alt.recurrence", title=words["title"]),
+            summary=words["notice"],
             container=chart_column,
         )
     if lesson.view == "goe" and not present:  # saddles in many dimensions, beside the 2-D one

@@ -103,3 +103,12 @@ def steady_orbit(gain: float) -> tuple[float, float]:
     s = float(sigmoid(np.float64(X0)))
     w = gain / (s * (1.0 - s))
     return w, X0 - w * s
+
+
+# The gains the lesson's panel draws: below, at and above 1.
+PANEL_GAINS = (0.8, 1.0, 1.2)
+
+
+def jacobian_curves(gains=PANEL_GAINS, steps: int = 100) -> list[tuple[float, np.ndarray]]:
+    """(gain, |dx_t/dx_0| for t = 1..steps) along each gain's steady orbit."""
+    return [(gain, orbit_jacobians(*steady_orbit(gain), steps)) for gain in gains]

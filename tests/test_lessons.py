@@ -255,6 +255,76 @@ def test_cliff():
     assert np.all(np.diff(clipped.loss[:, 0]) < 0)
 
 
+def test_recurrent():
+    surface, runs = scene("recurrent", 0)
+    _, clipped_runs = scene("recurrent", 1)
+    plain, clipped = runs["gd"], clipped_runs["gd"]
+    assert surface.name == "recurrent" and surface.params == {"T": 50.0} and len(plain.step) == 201
+    assert plain.hyperparameters["lr"] == 0.02 and plain.diverged_at[0] == -1
+    path, loss = plain.path[:, 0], plain.loss[:, 0]
+    # "the same first 12 steps": clipping at 20 changes nothing before the wall
+    assert np.array_equal(path[:13], clipped.path[:13, 0])
+    assert not np.array_equal(path[13], clipped.path[13, 0])
+    steps = np.linalg.norm(np.diff(path, axis=0), axis=-1)
+    k = int(steps.argmax())
+    assert k == 12 and np.all(np.delete(steps, k) < 5)
+    assert f"({path[k, 0]:.2f}, {path[k, 1]:.2f})" == "(-4.96, 3.59)" and f"{loss[k]:.2f}" == "1.31"
+    assert f"{plain.grad_norm[k, 0]:.0f}" == "887" and f"{steps[k]:.1f}" == "17.7"
+    assert f"({path[k + 1, 0]:.1f}, {path[k + 1, 1]:.1f})" == "(-14.2, -11.6)"
+    assert f"{loss[k + 1]:.0f}" == "151"
+    assert abs(path[k + 1, 0]) > 8 and abs(path[k + 1, 1]) > 4  # off the map
+    assert f"{loss[0]:.2f}" == "4.63" and int(np.argmax(loss[k + 1 :] < loss[0])) + k + 1 == 63
+
+    def below_for_good(values, level):  # the first step from which every value is below
+        above = np.nonzero(values >= level)[0]
+        return int(above[-1]) + 1 if len(above) else 0
+
+    assert below_for_good(loss, 1e-3) == 156 and f"{path[-1, 0]:.1f}" == "-14.1"
+    # clipped at norm 20: that step is lr * 20 = 0.4, the loss never above its start
+    clipped_steps = np.linalg.norm(np.diff(clipped.path[:, 0], axis=0), axis=-1)
+    assert f"{clipped_steps[k]:.1f}" == "0.4" and clipped_steps.max() <= 0.4 + 1e-12
+    assert clipped.loss[:, 0].max() == clipped.loss[0, 0]
+    assert below_for_good(clipped.loss[:, 0], 1e-3) == 33 and clipped.loss[100, 0] < 1e-27
+    # "from 121 starts around this one, only 2 are thrown more than 5": the wall is thin
+    gx, gy = np.meshgrid(np.linspace(-6.25, -5.25, 11), np.linspace(3.25, 4.0, 11))
+    starts = np.column_stack([gx.ravel(), gy.ravel()])
+    around = simulate(surface, "gd", starts, steps=200, lr=0.02)
+    around_clipped = simulate(surface, "gd", starts, steps=200, lr=0.02, clip_norm=20.0)
+    longest = np.linalg.norm(np.diff(around.path, axis=0), axis=-1).max(0)
+    assert int((longest > 5).sum()) == 2 and longest.max() > 10
+    assert np.all(around_clipped.loss.max(0) == around_clipped.loss[0])  # none rises above its start
+    assert around.loss.max() > 100 * around_clipped.loss.max()
+
+
+def test_recurrent_panel_vanishes_and_explodes():
+    from surfaces.recurrence import jacobian_curves
+    from ui.texts import figure_words
+    from viz.recurrence import jacobian_figure
+
+    curves = jacobian_curves()
+    assert [gain for gain, _ in curves] == [0.8, 1.0, 1.2] and all(len(n) == 100 for _, n in curves)
+    ends = [norms[-1] for _, norms in curves]
+    assert [f"{e:.0e}" for e in ends] == ["2e-10", "1e+00", "8e+07"]  # "2·10⁻¹⁰ ... 1 ... 8·10⁷"
+    assert np.all(np.diff(curves[0][1]) < 0) and np.all(np.diff(curves[2][1]) > 0)
+    fig = jacobian_figure(curves, figure_words("zh"))
+    assert len(fig.data) == 3 and fig.layout.yaxis.type == "log"
+    assert fig.data[0].name == "|w σ′| = 0.8" and "连乘" in fig.layout.title.text
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_recurrent_lesson_shows_its_panel_beside_the_race(language):
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=120)
+    at.session_state["lang"] = language
+    at.session_state["lesson"] = "recurrent"
+    at.run()
+    assert not at.exception
+    assert at.header[0].value == lesson_words("recurrent", language)["title"]
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    panel = [s for s in specs if s["layout"].get("yaxis", {}).get("type") == "log" and len(s["data"]) == 3]
+    assert panel and panel[-1]["layout"]["title"]["text"] == text("fig.rec.title", language)
+    assert any(s.get("frames") for s in specs)  # the race itself
+
+
 def test_plateau():
     _, runs = scene("plateau")
     gd = runs["gd"]

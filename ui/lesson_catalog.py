@@ -24,8 +24,9 @@ class Lesson:
     ``page`` is where the scenes open: ``"playground"`` (surfaces) or ``"network"``; a network
     lesson also names the ``view`` that shows its point beside the training: ``"layers"``
     (gradient norm of each layer), ``"sharpness"``, ``"weights"`` or ``"lines"``; a playground
-    lesson may add a figure: ``"eigen"`` (the runs in the Hessian's eigenbasis) or ``"goe"``
-    (the share of random symmetric Hessians that are positive definite, against d)."""
+    lesson may add a figure: ``"eigen"`` (the runs in the Hessian's eigenbasis), ``"goe"``
+    (the share of random symmetric Hessians that are positive definite, against d) or
+    ``"recurrence"`` (|dx_T/dx_0| of a recurrent unit against T: vanishing or exploding)."""
 
     key: str
     scenes: tuple[Scene, ...]
@@ -438,6 +439,26 @@ EIGEN_LESSON = Lesson(
     view="eigen",
 )
 LESSONS = LESSONS + NETWORK_LESSONS + (EIGEN_LESSON,)
+
+# Long-term dependencies (notes 8.2.5, 8.2.4): the recurrent net's cliff, where the same weight
+# multiplied T times makes the gradient explode; the same start with and without clipping (at
+# norm 20, above every gradient met before the wall: the two runs agree until they reach it).
+RECURRENT = {
+    "s": "recurrent",
+    "p.T": "50",
+    "opt": "gd",
+    "gd.lr": "0.02",
+    "x0": "-5.75",
+    "y0": "3.75",
+    "steps": "200",
+}
+RECURRENT_LESSON = Lesson(
+    key="recurrent",
+    question=("jump",),
+    scenes=(Scene(RECURRENT), Scene({**RECURRENT, "clip": "norm", "clip_at": "20"})),
+    view="recurrence",
+)
+LESSONS = (*LESSONS, RECURRENT_LESSON)
 
 # A costly local minimum (notes 8.2.2): gradient descent stops in the near, shallow well;
 # momentum's speed carries it over the hill into the deeper one, but only from high on the wall.

@@ -52,7 +52,7 @@ def endings(
     - ``diverged``: it diverged (or left the region where the surface is defined);
     - ``minimum``: within ``NEAR`` of a known global minimum, or stationary (converged) with
       a positive definite Hessian (``local_minimum`` when its value is above the surface's
-      known least value ``f_min``);
+      known least value ``f_min``), or stationary at ``f_min`` whatever the Hessian;
     - ``saddle``: within ``NEAR`` of a known saddle, or stationary with an indefinite Hessian;
     - ``maximum``: stationary with a negative definite Hessian;
     - ``flat``: stationary, the curvature too small to tell (a plateau, a degenerate point);
@@ -90,6 +90,9 @@ def endings(
         loss = np.asarray(run.loss[-1], dtype=np.float64)
         above = loss > f_min + LOCAL * (1 + abs(f_min))
         out[(out == "minimum") & above] = "local_minimum"
+        # Stationary at the least value: a minimum even where the Hessian is singular (the
+        # recurrent net's minima form a curve, flat along it).
+        out[(out == "flat") & ~above] = "minimum"
     if plain:
         out[close_to(getattr(surface, "saddles", ()))] = "saddle"
         out[close_to(surface.minima)] = "minimum"

@@ -123,3 +123,5 @@ for column, optimizer in zip(st.columns(len(optimizers)), optimizers, strict=Tru
         container=column,
     )
 st.caption(say("ba.legend"))
+if not len(surface.minima):
+    st.caption(say("ba.no_minima"))

@@ -185,3 +185,26 @@ def test_the_other_pages_open_with_it(script):
     assert not at.exception, script
     if script != "pages/custom.py":  # the Custom page has its own surface: it ignores s
         assert at.selectbox(key=("ba" if "basins" in script else "sw") + ".surface").value == "recurrent"
+
+
+def test_a_run_resting_on_the_curve_of_minima_ends_at_a_minimum():
+    # The Hessian is singular along the curve where f = 0: stationary there, at f_min, the
+    # ending is "minimum" (it was "flat", and the Playground said so).
+    from optimizers.endings import endings
+
+    surface = get_surface("recurrent")
+    run = simulate(surface, "gd", np.array([[-5.75, 3.75]]), steps=200, lr=0.02, clip_norm=20.0)
+    assert run.converged_at[0] >= 0 and run.loss[-1, 0] < 1e-20
+    assert np.linalg.eigvalsh(surface.hessian(run.final[0])).min() < 1e-6
+    assert list(endings(surface, run)) == ["minimum"]
+
+
+def test_the_basins_page_says_why_nothing_is_coloured_by_a_minimum():
+    from tests.conftest import open_script
+    from ui.texts import text
+
+    at = open_script("pages/basins.py", {"s": "recurrent", "side": "20", "steps": "50", "opt": "gd"}, 120)
+    assert not at.exception
+    assert text("ba.no_minima", "en") in [c.value for c in at.caption]
+    at = open_script("pages/basins.py", {"s": "himmelblau", "side": "20", "steps": "50", "opt": "gd"}, 120)
+    assert text("ba.no_minima", "en") not in [c.value for c in at.caption]

@@ -503,6 +503,33 @@ SCHEDULES_LESSON = Lesson(
 )
 LESSONS = (*LESSONS, SCHEDULES_LESSON)
 
+# Look-ahead and averaging under noise (notes 8.3.3, 8.7): Nesterov's lead on a clean gradient
+# becomes a constant factor on the noise floor; Polyak averaging (ASGD from step 200) lands
+# well inside the cloud its iterate hovers in.
+VALLEY_HB = {"s": "narrow_valley", "p.kappa": "10", "opt": "momentum,nesterov", "momentum.lr": "0.01"}
+NOISY_RING = {"noise": "1.0", "steps": "1000", "starts": "ring", "count": "25", "spread": "0.02"}
+AVERAGING_LESSON = Lesson(
+    key="noise_averaging",
+    # lesson 3's criterion: the loss below 1e-6 for good (no noisy run gets there)
+    question=("first", 1e-6),
+    scenes=(
+        Scene({**VALLEY_HB, "nesterov.lr": "0.01", "steps": "300"}),
+        Scene({**VALLEY_HB, "nesterov.lr": "0.01", **NOISY_RING}),
+        Scene(
+            {
+                "s": "narrow_valley",
+                "p.kappa": "10",
+                "opt": "asgd",
+                "asgd.lr": "0.0501",
+                "asgd.lambd": "0",
+                "asgd.t0": "200",
+                **NOISY_RING,
+            }
+        ),
+    ),
+)
+LESSONS = (*LESSONS, AVERAGING_LESSON)
+
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 

@@ -1106,6 +1106,18 @@ def test_noise_averaging(seed):
         assert f"{last:.2f}" == "0.18" and f"{average:.3f}" == "0.039"
 
 
+def test_noise_averaging_opened_with_whats_inside_draws_the_averaged_point():
+    # "open the scene in the Playground and 'Show what's inside' draws the averaged point"
+    at = open_script("pages/playground.py", {**BY_KEY["noise_averaging"].scenes[2].query, "inside": "1"})
+    assert not at.exception
+    names = [
+        trace.get("name")
+        for chart in at.get("plotly_chart")
+        for trace in json.loads(chart.proto.spec)["data"]
+    ]
+    assert text("fig.state.ax") in " ".join(str(name) for name in names)
+
+
 def test_a_rule_stacks_its_formulas_for_a_narrow_column():
     # On a projector's text column (and a phone) the long rules ran off the column's edge.
     from ui.lesson_catalog import stacked_formulas

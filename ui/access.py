@@ -25,12 +25,10 @@ import html
 
 import streamlit as st
 
-from ui.texts import prefixed_words
+from ui.texts import catalog, prefixed_words
 
 _KEY = "access"
 FOCUS = "#0b62a4"  # the theme's primary colour (.streamlit/config.toml)
-# BCP 47 tags of the interface languages (ui.texts.LANGUAGES).
-HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
 CSS = f"""<style>
 .st-key-{_KEY} {{ display: none; }}
@@ -267,9 +265,8 @@ _component = st.components.v2.component("lab_access", js=_JS)
 def access(language: str) -> None:
     """Mount the component and the style sheet (once per run, from app.py)."""
     st.html(CSS)
-    _component(
-        key=_KEY, data={"lang": HTML_LANG.get(language, language), "words": prefixed_words("a11y.", language)}
-    )
+    html_lang = catalog(language)["language"]["html"]  # a BCP 47 tag
+    _component(key=_KEY, data={"lang": html_lang, "words": prefixed_words("a11y.", language)})
 
 
 def chart(fig, *, key: str, name: str, summary: str = "", container=st, **kwargs):

@@ -530,6 +530,32 @@ AVERAGING_LESSON = Lesson(
 )
 LESSONS = (*LESSONS, AVERAGING_LESSON)
 
+# Batch normalization (notes 000, 003, 004): lesson 16's four-layer sigmoid network trained by
+# gradient descent at ten times the page's rate, with and without it, from Glorot's start and
+# from four times that scale.
+BN_DEEP = {
+    "opt": "gd",
+    "gd.lr": "5.0",
+    "layers": "4",
+    "units": "16",
+    "act": "sigmoid",
+    "steps": "500",
+    "batch": "0",
+}
+BATCH_NORM_LESSON = Lesson(
+    key="batch_norm",
+    question=("highest",),
+    scenes=(
+        Scene(BN_DEEP),
+        Scene({**BN_DEEP, "bn": "1"}),
+        Scene({**BN_DEEP, "scale": "4.0"}),
+        Scene({**BN_DEEP, "bn": "1", "scale": "4.0"}),
+    ),
+    page="network",
+    view="layers",
+)
+LESSONS = (*LESSONS, BATCH_NORM_LESSON)
+
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 

@@ -1118,6 +1118,44 @@ def test_noise_averaging_opened_with_whats_inside_draws_the_averaged_point():
     assert text("fig.state.ax") in " ".join(str(name) for name in names)
 
 
+def test_rprop():
+    surface, clean = scene("rprop", 0)
+    gd, rprop = clean["gd"], clean["rprop"]
+    assert rprop.hyperparameters["lr"] == gd.hyperparameters["lr"] == 0.01
+    assert rprop.hyperparameters["eta_plus"] == 1.2 and rprop.hyperparameters["eta_minus"] == 0.5
+    assert max(np.linalg.eigvalsh(surface.hessian(surface.start))) == pytest.approx(100)  # 0.01 = 1/L
+    assert below_for_good(rprop, 1e-6) == 42 and below_for_good(gd, 1e-6) is None
+    assert f"{gd.loss[-1, 0]:.2g}" == "0.0075"
+    inside = simulate(surface, "rprop", surface.start, 300, record_state=True, **rprop.hyperparameters)
+    assert np.array_equal(inside.path, rprop.path)
+    size = inside.state["step_size"][:, 0]  # (step, coordinate): x along the floor, y across
+    # equal and growing by 1.2 per step up to step 14; at 15 the step across halves
+    assert np.allclose(size[1:15, 0], 0.01 * 1.2 ** np.arange(14))
+    assert np.array_equal(size[1:15, 0], size[1:15, 1]) and f"{size[14, 0]:.3f}" == "0.107"
+    assert size[15, 1] == size[14, 1] / 2 and size[15, 0] == size[14, 0] * 1.2
+    assert [f"{size[20, 0]:.2f}", f"{size[20, 1]:.3f}"] == ["0.32", "0.016"]
+    assert 19 < size[20, 0] / size[20, 1] < 21  # "twenty times apart"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_rprop_with_noise(seed):
+    # seeds 0-7: Rprop's mean loss 0.01-4.8 % apart between steps 100 and 300 (0.01-0.8 % on
+    # seeds 0-3); its median step size at step 100 1.0e-6 to 2.3e-6; gradient descent's loss
+    # falls 20-35x there and ends 1.7-4.4x below Rprop
+    surface, noisy = scene("rprop", 1, seed=seed)
+    gd, rprop = noisy["gd"], noisy["rprop"]
+    assert rprop.n == gd.n == 25 and len(rprop.step) == 301
+    s, _ = cfg.playground_from_query({**BY_KEY["rprop"].scenes[1].query, "seed": str(seed)})
+    inside = simulate(
+        surface, "rprop", rprop.path[0], **s.simulate_options(), record_state=True, **rprop.hyperparameters
+    )
+    assert np.array_equal(inside.path, rprop.path)
+    assert np.median(inside.state["step_size"][100]) < 5e-6  # "a few millionths"
+    r, g = rprop.loss.mean(axis=1), gd.loss.mean(axis=1)
+    assert abs(r[300] / r[100] - 1) < 0.05  # all but frozen
+    assert g[100] > 15 * g[300] and g[300] < r[300]
+
+
 def test_a_rule_stacks_its_formulas_for_a_narrow_column():
     # On a projector's text column (and a phone) the long rules ran off the column's edge.
     from ui.lesson_catalog import stacked_formulas

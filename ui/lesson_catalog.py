@@ -530,26 +530,6 @@ AVERAGING_LESSON = Lesson(
 )
 LESSONS = (*LESSONS, AVERAGING_LESSON)
 
-# Rprop, the notes' delta-bar-delta idea (8.5): signs only, one step size per coordinate; and
-# why the notes keep it to full batches (with noise the signs flip at random).
-RPROP_VALLEY = {
-    "s": "narrow_valley",
-    "p.kappa": "100",
-    "opt": "gd,rprop",
-    "gd.lr": "0.01",
-    "rprop.lr": "0.01",
-    "steps": "300",
-}
-RPROP_LESSON = Lesson(
-    key="rprop",
-    question=("first", 1e-6),
-    scenes=(
-        Scene(RPROP_VALLEY),
-        Scene({**RPROP_VALLEY, "noise": "1.0", "starts": "ring", "count": "25", "spread": "0.02"}),
-    ),
-)
-LESSONS = (*LESSONS, RPROP_LESSON)
-
 # Batch normalization (notes 000, 003, 004): lesson 16's four-layer sigmoid network trained by
 # gradient descent at ten times the page's rate, with and without it, from Glorot's start and
 # from four times that scale.
@@ -575,6 +555,26 @@ BATCH_NORM_LESSON = Lesson(
     view="layers",
 )
 LESSONS = (*LESSONS, BATCH_NORM_LESSON)
+
+# Rprop, the notes' delta-bar-delta idea (8.5): signs only, one step size per coordinate; and
+# why the notes keep it to full batches (with noise the signs flip at random).
+RPROP_VALLEY = {
+    "s": "narrow_valley",
+    "p.kappa": "100",
+    "opt": "gd,rprop",
+    "gd.lr": "0.01",
+    "rprop.lr": "0.01",
+    "steps": "300",
+}
+RPROP_LESSON = Lesson(
+    key="rprop",
+    question=("first", 1e-6),
+    scenes=(
+        Scene(RPROP_VALLEY),
+        Scene({**RPROP_VALLEY, "noise": "1.0", "starts": "ring", "count": "25", "spread": "0.02"}),
+    ),
+)
+LESSONS = (*LESSONS, RPROP_LESSON)
 
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 

@@ -4,8 +4,9 @@ it (deploy/warm.py: warmed in the background), once its warm-up is over.
 
     python bench/cold_start.py [--pages all|quick]
 
-Each visit is a new tab (deploy/streamlit_client.py), one after another, on a fresh server per
-column. Prints a Markdown table (the README's Hosting section quotes it).
+Each visit is a new tab (deploy/streamlit_client.py): cold, each the first visit of its own
+fresh server; warmed, one after another on one server after its warm-up. Prints a Markdown
+table (the README's Hosting section quotes it).
 """
 
 from __future__ import annotations
@@ -55,8 +56,12 @@ def visit_all(url: str, visits: list[tuple[str, str]]) -> dict[str, float]:
 
 
 def cold(visits) -> dict[str, float]:
-    with served_app(free_port()) as server:
-        return visit_all(server.url, visits)
+    """Each visit the first of its own fresh server (it pays the imports and compilations)."""
+    out = {}
+    for visit in visits:
+        with served_app(free_port()) as server:
+            out |= visit_all(server.url, [visit])
+    return out
 
 
 def warmed(visits) -> tuple[dict[str, float], float]:

@@ -381,7 +381,8 @@ def _recurrent(T: float = 50.0) -> Surface:
         minima=_points(),
         f_min=0.0,
         saddles=_points(),
-        start=np.array([6.0, -3.6]),
+        # Plain descent from here (lr 0.02) reaches the wall at step 12 and is thrown (lesson 22).
+        start=np.array([-5.75, 3.75]),
         params={"T": float(steps)},
         reference="Pascanu, Mikolov & Bengio, On the difficulty of training recurrent neural "
         "networks (ICML 2013): one unit, x_0 = 0.5, x_t = w sigmoid(x_{t-1}) + b, f = (x_T - 0.7)^2, "

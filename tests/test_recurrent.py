@@ -208,3 +208,15 @@ def test_the_basins_page_says_why_nothing_is_coloured_by_a_minimum():
     assert text("ba.no_minima", "en") in [c.value for c in at.caption]
     at = open_script("pages/basins.py", {"s": "himmelblau", "side": "20", "steps": "50", "opt": "gd"}, 120)
     assert text("ba.no_minima", "en") not in [c.value for c in at.caption]
+
+
+def test_the_playground_default_shows_the_wall():
+    # The suggested rates and the surface's start: plain descent is thrown by the wall (the
+    # curvature-based rate, 1.78 here with no minimum to measure at, diverged at step 3).
+    from ui import settings as cfg
+
+    s = cfg.defaults_for("recurrent")
+    assert s.optimizers["gd"]["lr"] == 0.02
+    runs = dict(cfg.run_all(s, cfg.surface_of(s)))
+    steps = np.linalg.norm(np.diff(runs["gd"].path[:, 0], axis=0), axis=-1)
+    assert steps.max() > 10 and all(run.diverged_at[0] == -1 for run in runs.values())

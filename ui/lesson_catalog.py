@@ -448,9 +448,7 @@ RECURRENT = {
     "p.T": "50",
     "opt": "gd",
     "gd.lr": "0.02",
-    "x0": "-5.75",
-    "y0": "3.75",
-    "steps": "200",
+    "steps": "200",  # from the surface's own start, (-5.75, 3.75)
 }
 RECURRENT_LESSON = Lesson(
     key="recurrent",

@@ -224,6 +224,7 @@ SUGGESTED_LR: dict[str, tuple[float | None, float]] = {
     "monkey_saddle": (0.02, 0.01),
     "narrow_valley": (None, 0.05),
     "cliff": (0.01, 0.05),  # the jump off the wall is the lesson
+    "recurrent": (0.02, 0.05),  # lesson 22's rate: steps that reach the wall and get thrown
     "plateau": (1.0, 0.1),
     "constrained_bowl": (0.1, 0.05),
     "rosenbrock": (1e-3, 0.05),

@@ -153,7 +153,7 @@ def _from_query(query) -> tuple[dict, cfg.LinkNotes]:
     r = cfg.QueryReader(query)
     values = {"surface": r.choice("s", tuple(SURFACES), DEFAULT_SURFACE)}
     for key, value in SURFACES[values["surface"]].params.items():
-        values[f"p.{key}"] = float(r.number(f"p.{key}", value, *cfg.PARAM_RANGES[key]))
+        values[f"p.{key}"] = float(cfg.read_param(r, key, value))
     values["optimizer"] = r.choice("opt", tuple(SWEEPABLE), DEFAULT_OPTIMIZER, known=tuple(OPTIMIZERS))
     choices = axes(values["optimizer"])
     values["x"] = r.choice("x", tuple(choices), choices[0])
@@ -196,7 +196,8 @@ surface_name = side.selectbox(
 params = {}
 for key, value in SURFACES[surface_name].params.items():
     st.session_state.setdefault(f"sw.p.{key}", float(value))
-    params[key] = side.slider(key, *map(float, cfg.PARAM_RANGES[key]), key=f"sw.p.{key}")
+    step = 1.0 if key in cfg.WHOLE_PARAMS else None
+    params[key] = side.slider(key, *map(float, cfg.PARAM_RANGES[key]), key=f"sw.p.{key}", step=step)
 surface = get_surface(surface_name, **params)
 optimizer = side.selectbox(
     say("sw.optimizer"), SWEEPABLE, key="sw.optimizer", format_func=lambda n: optimizer_title(n, lang())

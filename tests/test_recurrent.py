@@ -220,3 +220,13 @@ def test_the_playground_default_shows_the_wall():
     runs = dict(cfg.run_all(s, cfg.surface_of(s)))
     steps = np.linalg.norm(np.diff(runs["gd"].path[:, 0], axis=0), axis=-1)
     assert steps.max() > 10 and all(run.diverged_at[0] == -1 for run in runs.values())
+
+
+def test_a_link_T_between_whole_numbers_is_snapped_and_said():
+    from tests.conftest import open_script
+    from ui import settings as cfg
+
+    s, notes = cfg.playground_from_query({"s": "recurrent", "p.T": "20.6"})
+    assert s.params == {"T": 21.0} and "p.T" in notes.snapped
+    at = open_script("pages/sweep.py", {"s": "recurrent", "p.T": "20.6"}, 120)
+    assert not at.exception and at.slider(key="sw.p.T").value == 21.0

@@ -90,6 +90,8 @@ SETTINGS: dict[str, Setting] = {
 PLAIN_FIELDS = tuple(SETTINGS)
 # A surface's parameters: (low, high) of their sliders and URL values.
 PARAM_RANGES = {"kappa": (1.0, 1000.0), "angle": (-90.0, 90.0), "T": (5.0, 100.0)}
+# Parameters that count something (the recurrent net's steps T): whole numbers only.
+WHOLE_PARAMS = frozenset({"T"})
 
 
 def nearest(grid: tuple[float, ...], value: float) -> float:
@@ -465,6 +467,16 @@ def read_hyperparameters(r: QueryReader, optimizers: dict[str, dict[str, Any]]) 
                 r.replaced.append(link)
 
 
+def read_param(r: QueryReader, key: str, default: float) -> float:
+    """A surface parameter from a link (``p.<key>``): moved into its range (clamped), and onto
+    a whole number where it counts steps (snapped)."""
+    value = r.number(f"p.{key}", default, *PARAM_RANGES[key])
+    if key in WHOLE_PARAMS and value != round(value):
+        r.snapped.append(f"p.{key}")
+        value = float(round(value))
+    return value
+
+
 def playground_from_query(query: Mapping[str, Any], surface=None) -> tuple[Settings, LinkNotes]:
     """Settings from URL parameters, and what the link's notice says (:class:`LinkNotes`).
     With ``surface`` given (a custom one), the URL's surface name is not read."""
@@ -472,7 +484,7 @@ def playground_from_query(query: Mapping[str, Any], surface=None) -> tuple[Setti
     if surface is None:
         surface = SURFACES[r.choice("s", tuple(SURFACES), "rosenbrock")]
     s = defaults_for(surface)
-    s.params = {key: r.number(f"p.{key}", value, *PARAM_RANGES[key]) for key, value in surface.params.items()}
+    s.params = {key: read_param(r, key, value) for key, value in surface.params.items()}
     chosen = r.choices("opt", tuple(OPTIMIZERS), tuple(s.optimizers), PLAYGROUND_MAX_OPTIMIZERS)
     if chosen != list(s.optimizers):
         s.optimizers = {n: playground_hyperparameters(n, surface) for n in chosen}

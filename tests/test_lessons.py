@@ -849,7 +849,7 @@ def test_net_minibatch_animation_ends_at_each_runs_end_against_examples_seen(lan
 
 def test_network_lessons_cover_the_notes_list():
     network = [lesson.key for lesson in LESSONS if lesson.page == "network"]
-    assert len(network) == 9
+    assert len(network) == 10
     assert dataset("moons").X.shape == (200, 2)  # the scenes' data: the page's defaults
 
 
@@ -1317,3 +1317,33 @@ def test_batch_norm_from_six_initialization_seeds(scale):
     if scale == "4.0":  # the five that train
         assert sorted(ends["0", i][0] for i in range(6))[4] < 0.1
     assert all(0.947 <= ends["1", i][1] <= 0.960 and ends["1", i][0] < 0.06 for i in range(6))
+
+
+def test_dropout():
+    plain, dropped, l2 = (trained("dropout", i) for i in range(3))
+    assert dropped.net.dropout == 0.5 and not plain.net.dropout and l2.settings.reg == "l2"
+    curves = [(r.trained[0].run, r.trained[0].run.metrics["test_loss"][:, 0]) for r in (plain, dropped, l2)]
+    (run, test), (drun, dtest), (_, ltest) = curves
+    # "Without a regularizer the training loss falls below 10⁻⁴ and the test loss, lowest at
+    # 0.27 at step 50 (where early stopping keeps it, lesson 13), climbs to 1.41"
+    assert run.loss[-1, 0] < 1e-4 and test.min() == pytest.approx(0.27, abs=0.005)
+    assert run.step[test.argmin()] == 50 and ns.early_stopping(run, 10).step == 50
+    assert test[-1] == pytest.approx(1.41, abs=0.005) and test[-1] == test.max()
+    # "With dropout ... the training loss (the whole network, no masks) never falls below 0.023,
+    # and the test loss ends at 0.39, 3.6 times lower; its lowest, 0.31, comes at step 170"
+    assert drun.loss[:, 0].min() == pytest.approx(0.023, abs=0.0005)
+    assert dtest[-1] == pytest.approx(0.39, abs=0.005)
+    assert test[-1] / dtest[-1] == pytest.approx(3.6, abs=0.05)
+    assert dtest.min() == pytest.approx(0.31, abs=0.005) and drun.step[dtest.argmin()] == 170
+    # "L2 with λ = 0.01 does better still here: its test loss ends at 0.275, as low as early
+    # stopping's choice in the run without a regularizer"
+    assert ltest[-1] == pytest.approx(0.275, abs=0.0005) and abs(ltest[-1] - test.min()) < 0.001
+    assert ltest[-1] < dtest[-1] < test[-1]
+
+
+def test_dropout_from_other_mask_seeds():
+    """The notice: "checked with four seeds of the dropout masks: the test loss ends between
+    0.38 and 0.43", against 1.41 without dropout."""
+    for seed in range(4):
+        run = ns.train(net_settings("dropout", 1, seed=str(seed))).trained[0].run
+        assert 0.38 <= run.metrics["test_loss"][-1, 0] <= 0.43

@@ -574,6 +574,32 @@ RPROP_LESSON = Lesson(
 )
 LESSONS = (*LESSONS, RPROP_LESSON)
 
+# Dropout (note 004) beside L2 and early stopping: lesson 13's 30 noisy points and 64-unit
+# network, trained by Adam with the full batch for 1,000 steps, marked where early stopping keeps.
+OVERFIT = {
+    "opt": "adam",
+    "n": "30",
+    "noise": "0.35",
+    "dseed": "1",
+    "nval": "200",
+    "patience": "10",
+    "units": "64",
+    "steps": "1000",
+    "batch": "0",
+}
+DROPOUT_LESSON = Lesson(
+    key="dropout",
+    question=("lowest_test",),
+    scenes=(
+        Scene(OVERFIT),
+        Scene({**OVERFIT, "drop": "0.5"}),
+        Scene({**OVERFIT, "reg": "l2", "strength": "0.01"}),
+    ),
+    page="network",
+    marks_early_stopping=True,
+)
+LESSONS = (*LESSONS, DROPOUT_LESSON)
+
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 

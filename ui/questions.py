@@ -378,6 +378,17 @@ def barrier(entries: Sequence[Entry], lines) -> Question:
     return Question("q.barrier", {}, ["q.yes", "q.no"], True, right, margin, facts)
 
 
+def lowest_test(entries: Sequence[Entry]) -> Question:
+    """Whose test loss is lowest at the end: what a regularizer is for (a network lesson)."""
+    finals = [float(e.run.metrics["test_loss"][-1, 0]) for e in entries]
+    right, margin = _lead(finals)
+    facts = [
+        ("q.fact.test_loss", {"name": e.label, "loss": number(f)})
+        for e, f in zip(entries, finals, strict=True)
+    ]
+    return Question("q.lowest_test", {}, [e.label for e in entries], False, right, margin, facts)
+
+
 KINDS = {
     "first": first,
     "flat_first": flat_first,
@@ -393,6 +404,7 @@ KINDS = {
     "early_stop": early_stop_when,
     "sharpness": sharpness_goes,
     "sparsest": sparsest,
+    "lowest_test": lowest_test,
 }
 
 

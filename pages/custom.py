@@ -8,6 +8,7 @@ from optimizers.minima import automatic_bounds, with_estimated_minima
 from surfaces import ExpressionError, surface_from_expression
 from surfaces.expression import MAX_LENGTH
 from ui import settings as cfg
+from ui.numbers import point
 from ui.page_state import PageState
 from ui.race_layout import race
 from ui.race_state import load_settings
@@ -124,7 +125,8 @@ st.latex(
 if surface.f_min is None:
     st.caption(say("cu.no_minimum"))
 else:
-    points = ", ".join(f"({p[0]:.4g}, {p[1]:.4g})" for p in surface.minima)
+    width = max(high - low for low, high in surface.bounds)
+    points = ", ".join(point(p, width) for p in surface.minima)
     st.caption(say("cu.minima", points=points, value=f"{surface.f_min:.6g}"))
 if not surface.defined_everywhere:
     st.caption(say("cu.undefined"))

@@ -38,5 +38,6 @@ surface = compiled_surface(name, json.dumps(params, sort_keys=True))
 title_column, formula_column = st.columns([2, 3])
 title_column.subheader(surface_title(surface, lang()))
 title_column.caption(surface_note(surface, lang()))
+title_column.caption(say("pg.hint"))  # what a newcomer does first
 formula_column.latex(surface.latex)
 race(surface)

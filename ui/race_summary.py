@@ -10,6 +10,7 @@ from optimizers import Run, theory
 from optimizers.endings import endings
 from ui import settings as cfg
 from ui import verdict
+from ui.numbers import point
 from ui.shell import lang, say
 from viz import Racer, summary
 from viz.optimizer_views import VIEWS
@@ -76,8 +77,8 @@ def summary_table(surface, s: cfg.Settings, racers: list[Racer]) -> None:
         getattr(st, verdict.kind(end, racer_.run))(message)
 
 
-def _point(p) -> str:
-    return f"({p[0]:.3g}, {p[1]:.3g})"
+def _point(p, scale: float) -> str:
+    return point(p, scale, digits=3)
 
 
 def map_text(surface, s: cfg.Settings, racers: list[Racer]) -> tuple[str, str]:
@@ -86,6 +87,7 @@ def map_text(surface, s: cfg.Settings, racers: list[Racer]) -> tuple[str, str]:
     names = ", ".join(r.label for r in racers)
     name = say("alt.map", surface=surface.title, names=names)
     parts = []
+    width = max(high - low for low, high in surface.bounds)
     for racer_ in racers:
         run = racer_.run
         end = ending_of(surface, s, run)
@@ -93,8 +95,8 @@ def map_text(surface, s: cfg.Settings, racers: list[Racer]) -> tuple[str, str]:
             say(
                 "alt.path" if run.n == 1 else "alt.paths",
                 label=racer_.label,
-                start=_point(run.path[0, 0]),
-                end=_point(run.final[0]),
+                start=_point(run.path[0, 0], width),
+                end=_point(run.final[0], width),
                 n=run.n,
                 loss=f"{float(np.median(run.loss[-1])):.4g}",
                 ended=verdict.cell(end, lang()),

@@ -528,7 +528,9 @@ def playground_from_widgets(values: Mapping[str, Any], surface, language: str) -
     s.params = {key: float(values[f"p.{key}"]) for key in surface.params}
     for name in values["opt"]:
         s.optimizers[name] = {key: values[f"{name}.{key}"] for key in view(name).shown}
-    start = (float(values["x0"]), float(values["y0"]))
+    # The number fields step by 0.1 in binary: 1.7 + 0.1 + 0.1 is 1.9000000000000001. Twelve
+    # significant digits keep what was typed or stepped to, and the link then reads "1.9".
+    start = (float(f"{float(values['x0']):.12g}"), float(f"{float(values['y0']):.12g}"))
     s.start = None if np.allclose(start, surface.start) else start
     for name in PLAIN_FIELDS:
         setattr(s, name, values[name])

@@ -1,11 +1,14 @@
 """A whole class at once: Locust users that speak Streamlit's websocket protocol (no browsers),
-against the app served on loopback. Two scenarios, each bounded in count and time:
+against the app served on loopback. Three scenarios, each bounded in count and time:
 
 - arrives: USERS students open the same lesson link within 10 s (the teacher opened it first);
 - plays:   USERS students open a page (half the Playground, half lessons and Sweep), then each
-           moves a widget every 5 s (or as soon as the previous change is drawn) for SECONDS.
+           moves a widget every 5 s (or as soon as the previous change is drawn) for SECONDS;
+- hammer:  as plays, but one of the USERS holds a key down on the Playground's steps slider
+           (25 starts; a new scene as soon as the last is drawn): the others' figures are those
+           of the USERS - 1 who play.
 
-    python bench/classroom.py [--scenario both] [--users 60] [--seconds 180]
+    python bench/classroom.py [--scenario both|arrives|plays|hammer] [--users 60] [--seconds 180]
                               [--replicas 0] [--gc on|off]
 
 --replicas 0 is one server as `make run` starts it; N > 0 is N replicas behind nginx as `make
@@ -172,6 +175,36 @@ class Playing(User):
         _idle()
 
 
+class Hammering(User):
+    """One student who holds a key down on the Playground's steps slider: a change as soon as
+    the last one is drawn, no pause, each a scene not computed before (its steps and its
+    number of starts). Counted apart: the scenario asks what the others see meanwhile."""
+
+    abstract = True
+
+    def on_start(self) -> None:
+        self.rng = random.Random(12345)
+        self.session = Session(self.host, timeout=120)
+        self.session.open("playground", "starts=ring&count=25")
+
+    def on_stop(self) -> None:
+        self.session.close()
+
+    @locust.task
+    def hammer(self) -> None:
+        while time.monotonic() < PLAY_UNTIL[0]:
+            try:
+                result = self.session.change("w.steps", float(self.rng.randrange(100, 3001, 10)))
+                HAMMERED.append(result.finished or 0.0)
+            except (ProtocolError, OSError, KeyError) as exc:
+                HAMMERED.append(float("nan"))
+                TALLY.errors.append(f"hammer: {exc}")
+        _idle()
+
+
+HAMMERED: list[float] = []
+
+
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / 100.0  # utime + stime, in clock ticks
@@ -213,7 +246,12 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
             warm.close()
         cpu0 = sum(_cpu_seconds(p) for p in pids)
         user = type("Student", (Arriving if scenario == "arrives" else Playing,), {"abstract": False})
-        env = Environment(user_classes=[user], host=url, events=events)
+        classes = [user]
+        if scenario == "hammer":  # users - 1 play, one hammers
+            HAMMERED.clear()
+            user.weight = users - 1
+            classes.append(type("Hammerer", (Hammering,), {"abstract": False, "weight": 1, "fixed_count": 1}))
+        env = Environment(user_classes=classes, host=url, events=events)
         runner = env.create_local_runner()
         start = time.monotonic()
         PLAY_UNTIL[0] = start + 10.0 + seconds
@@ -227,7 +265,8 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
 
         sampler = gevent.spawn(sample_memory)
         limit = start + (120.0 if scenario == "arrives" else 10.0 + seconds + 120.0)
-        while TALLY.done < users and time.monotonic() < limit:
+        players = users - 1 if scenario == "hammer" else users
+        while TALLY.done < players and time.monotonic() < limit:
             gevent.sleep(0.2)
         elapsed = time.monotonic() - start
         runner.quit()
@@ -246,22 +285,23 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
         "finished": _percentiles(TALLY.finished),
         "opened": _percentiles(TALLY.opened),
         "changes": len(TALLY.finished),
-        "rate": drawn / seconds if scenario == "plays" else float("nan"),
-        "offered": users / CHANGE_EVERY if scenario == "plays" else float("nan"),
+        "rate": drawn / seconds if scenario != "arrives" else float("nan"),
+        "offered": players / CHANGE_EVERY if scenario != "arrives" else float("nan"),
+        "hammered": len(HAMMERED) if scenario == "hammer" else 0,
         "errors": len(TALLY.errors),
         "first_errors": TALLY.errors[:3],
         "rss": sum(m[0] for m in memory),
         "peak": sum(m[1] for m in memory),
         "cpu": cpu / elapsed,
         "elapsed": elapsed,
-        "unfinished": users - TALLY.done,
+        "unfinished": players - TALLY.done,
         "rss_minutes": rss_over_time,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", choices=("arrives", "plays", "both"), default="both")
+    parser.add_argument("--scenario", choices=("arrives", "plays", "hammer", "both"), default="both")
     parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=180.0, help="length of 'plays'")
     parser.add_argument("--replicas", type=int, default=0, help="0: one process, no nginx")
@@ -275,7 +315,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for scenario in scenarios:
         r = run(scenario, args.users, args.seconds, args.replicas, args.gc)
-        rate = f"{r['rate']:.2f} ({r['offered']:.1f})" if scenario == "plays" else "-"
+        rate = f"{r['rate']:.2f} ({r['offered']:.1f})" if scenario != "arrives" else "-"
         print(
             f"| {scenario} | {r['users']} | {r['setup']}, gc {r['gc']} | {r['first_chart']} | "
             f"{r['finished']} | {rate} | {r['errors']} | "
@@ -286,7 +326,9 @@ def main() -> None:
             print("  errors:", *r["first_errors"], sep="\n  ", file=sys.stderr)
         if r["unfinished"]:
             print(f"  {r['unfinished']} users had not finished at the limit", file=sys.stderr)
-        if scenario == "plays":
+        if scenario == "hammer":
+            print(f"  the hammering student's changes drawn: {r['hammered']}", file=sys.stderr)
+        if scenario != "arrives":
             print(f"  page opens (s, p50/p95/p99): {r['opened']}", file=sys.stderr)
             minutes = " ".join(f"{m:.0f}" for m in r["rss_minutes"])
             print(f"  servers' RSS (MB) at the start of each minute: {minutes}", file=sys.stderr)

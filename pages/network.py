@@ -84,8 +84,22 @@ def _controls() -> None:
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _trained(settings_json: str) -> ns.Result:
-    """Everything the page shows for one scene, shared by every session that asks for it."""
-    return ns.train(ns.NetSettings(**json.loads(settings_json)))
+    """Everything the page shows for one scene but the sharpness, shared by every session that
+    asks for it: drawn first (the sharpness is most of a large scene's cost)."""
+    return ns.train(ns.NetSettings(**json.loads(settings_json)), with_sharpness=False)
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def _sharpened(settings_json: str) -> ns.Result:
+    """The scene with its sharpness: computed after the rest is drawn."""
+    return ns.sharpen(_trained(settings_json))
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def _sharpness_chart(settings_json: str, language: str):
+    result = _sharpened(settings_json)
+    trainees = _figures(settings_json, language, False)[0]
+    return sharpness_figure(result.trained, trainees, words=prefixed_words("nf.", language))
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
@@ -111,9 +125,8 @@ def _figures(settings_json: str, language: str, narrow: bool):
         narrow=narrow,
     )
     lines = lines_figure(result.lines, trainees, words=words)
-    sharp = sharpness_figure(result.trained, trainees, words=words)
     layers = layer_norms_figure(result.trained, trainees, words=words)
-    return trainees, training, lines, sharp, layers
+    return trainees, training, lines, layers
 
 
 def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
@@ -146,8 +159,11 @@ if not settings.optimizers:
     st.info(say("nw.none"))
     st.stop()
 settings_json = json.dumps(dataclasses.asdict(settings))
-result = _trained(settings_json)
-trainees, training, lines, sharp, layers = _figures(settings_json, lang(), on_phone())
+with st.spinner(
+    say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n), show_time=True
+):
+    result = _trained(settings_json)
+trainees, training, lines, layers = _figures(settings_json, lang(), on_phone())
 sentences = _summary(result, trainees)
 chart(
     training,
@@ -168,6 +184,8 @@ with left:
     st.caption(say("nw.lines.note"))
 with right:
     st.markdown(f"**{say('nw.sharpness')}**")
+    with st.spinner(say("nw.sharpening"), show_time=True):
+        sharp = _sharpness_chart(settings_json, lang())
     chart(sharp, key="sharpness_chart", name=say("nw.sharpness"), summary=say("nw.sharpness.note"))
     st.caption(say("nw.sharpness.note"))
 st.markdown(f"**{say('nw.layers.title')}**")

@@ -258,10 +258,18 @@ def start_of(s, net: Network) -> np.ndarray:
 
 
 def train_one(
-    s, net: Network, start: np.ndarray, name: str, hp: Mapping[str, Any], sharpness_every: int = 0
+    s,
+    net: Network,
+    start: np.ndarray,
+    name: str,
+    hp: Mapping[str, Any],
+    sharpness_every: int = 0,
+    with_sharpness: bool = True,
 ) -> Trained:
     """One optimizer's run; ``sharpness_every`` > 0: a record at least every that many steps
-    and the sharpness at every record (else at SHARPNESS_POINTS records)."""
+    and the sharpness at every record (else at SHARPNESS_POINTS records). Without
+    ``with_sharpness`` the sharpness is left NaN, for :func:`sharpen` to fill in later (it is
+    most of a large scene's cost: the Network page draws the rest first)."""
     options = s.simulate_options()
     # L1 with plain gradient descent: the exact proximal step, which sets weights to zero.
     proximal = get_optimizer(name).proximal and "l1" in options
@@ -274,8 +282,23 @@ def train_one(
     points = len(run.step) if sharpness_every > 0 else SHARPNESS_POINTS
     picks = np.unique(np.linspace(0, len(run.step) - 1, points).round().astype(int))
     alive = run.diverged_at[0] < 0
-    top = sharpness(net, path[picks]) if alive else np.full(len(picks), np.nan)
+    top = sharpness(net, path[picks]) if alive and with_sharpness else np.full(len(picks), np.nan)
     return Trained(name, run, norms, run.step[picks], top, hp.get("lr"), dict(hp))
+
+
+def _sharpness_of(net: Network, t: Trained) -> Trained:
+    picks = np.searchsorted(t.run.step, t.sharpness_steps)
+    alive = t.run.diverged_at[0] < 0
+    top = sharpness(net, t.run.path[picks, 0]) if alive else np.full(len(picks), np.nan)
+    return dataclasses.replace(t, sharpness=top)
+
+
+def sharpen(result: Result) -> Result:
+    """``result`` (trained ``with_sharpness=False``) with the sharpness of every run computed:
+    exactly what training with it would have given."""
+    calls = [(result.net, t) for t in result.trained]
+    trained = parallel.map_calls(_sharpness_of, calls, worth=result.settings.steps >= 100)
+    return dataclasses.replace(result, trained=trained)
 
 
 def failed(run: Run) -> bool:
@@ -327,13 +350,13 @@ def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landsc
     )
 
 
-def train(s, sharpness_every: int = 0) -> Result:
+def train(s, sharpness_every: int = 0, with_sharpness: bool = True) -> Result:
     """Every optimizer of ``s`` from the same start, and the landscape and lines they share
-    (``sharpness_every``: see train_one)."""
+    (``sharpness_every``, ``with_sharpness``: see train_one)."""
     net = network_of(s)
     start = start_of(s, net)
     # The optimizers train independently: on both cores when the workers are idle and warm.
-    calls = [(s, net, start, name, hp, sharpness_every) for name, hp in s.optimizers.items()]
+    calls = [(s, net, start, name, hp, sharpness_every, with_sharpness) for name, hp in s.optimizers.items()]
     trained = parallel.map_calls(train_one, calls, worth=s.steps >= 100)
     alphas = np.linspace(-0.25, 1.25, 61)
     from_start = [interpolate(net, start, t.run.final[0], alphas) for t in trained]

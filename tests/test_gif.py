@@ -11,10 +11,9 @@ from PIL import Image
 from optimizers import simulate
 from surfaces import get_surface
 from viz import gif as gif_module
+from viz.colors import COLORS
 from viz.field import RAMP, compute_field, field_rgb
 from viz.gif import SIZES, Track, race_gif
-
-COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c")
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +88,8 @@ def test_markers_move_between_frames(scene):
     assert len(frames) == 20
     changed = [np.abs(a - b).sum() > 0 for a, b in itertools.pairwise(frames)]
     assert sum(changed) >= 15
-    # Adam's green marker (drawn last, on top) is somewhere else halfway through.
-    green = np.array([0x2C, 0xA0, 0x2C])
+    # Adam's green diamond (drawn last, on top) is somewhere else halfway through.
+    green = np.array([0x00, 0x9E, 0x73])
 
     def where(image):
         return np.argwhere(np.abs(image - green).sum(-1) < 10).mean(0)
@@ -141,12 +140,11 @@ def test_the_playgrounds_gif_is_its_race():
     from ui import settings as cfg
     from ui.race_exports import race_gif_of
     from ui.race_figures import racer
-    from viz.colors import COLORS as RACE_COLORS
 
     s = cfg.defaults_for("himmelblau")
     s.steps = 100
     surface = cfg.surface_of(s)
-    racers = [racer(n, run, RACE_COLORS[i], "en") for i, (n, run) in enumerate(cfg.run_all(s, surface))]
+    racers = [racer(n, run, COLORS[i], "en") for i, (n, run) in enumerate(cfg.run_all(s, surface))]
     image = Image.open(
         io.BytesIO(race_gif_of(surface, s, racers, list(s.optimizers), "en", SIZES["640x480"]))
     )

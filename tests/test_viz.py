@@ -7,12 +7,11 @@ import pytest
 
 from optimizers import simulate
 from surfaces import get_surface, surface_from_expression
-from tests.conftest import assert_plain_is_validated
+from tests.conftest import assert_plain_is_validated, plotted
 from viz import Racer, compute_field, curves_figure, frame_indices, race_figure, summary, surface_figure
+from viz.colors import COLORS
 from viz.export import figure_html, trajectories_csv
 from viz.field import png_data_uri
-
-COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
 
 
 def racers(surface, names=("gd", "adam"), steps=100, starts=None, **kw):
@@ -102,6 +101,14 @@ def test_surface_figure_and_curves():
     rs = racers(s, names=("gd", "newton"), steps=50, starts=[[0.3, 0.2], [-0.5, 0.1]])
     view = surface_figure(s, rs)
     assert [t.type for t in view.data] == ["surface", "scatter3d", "scatter3d"]
+    # each racer's path dashed its own way, with its marker where each trajectory ends only
+    assert [t.line.dash for t in view.data[1:]] == ["solid", "dash"]
+    assert [t.marker.symbol for t in view.data[1:]] == ["circle", "square"]
+    path = view.to_plotly_json()["data"][1]
+    sizes, x = plotted(path["marker"]["size"]), plotted(path["x"])
+    last = np.isfinite(x) & ~np.isfinite(np.append(x[1:], np.nan))  # before each trajectory's gap
+    assert np.array_equal(sizes > 0, last) and last.sum() == 2
+    assert view.layout.legend.itemsizing == "constant"  # the legend's markers drawn, not size 0
     loss = curves_figure(s, rs)
     assert len(loss.data) == 4  # one line per trajectory
     assert loss.layout.yaxis.type == "log"  # the gap to f_min is positive

@@ -11,8 +11,7 @@ from optimizers import Run
 from optimizers.objective import Penalized
 from ui import settings as cfg
 from ui.texts import figure_words, optimizer_title, prefixed_words, text
-from viz import Racer, compute_field, curves_figure, race_figure, surface_figure
-from viz.colors import COLORS
+from viz import Racer, colors, compute_field, curves_figure, race_figure, surface_figure
 from viz.field import Field
 from viz.optimizer_views import VIEWS
 
@@ -58,7 +57,7 @@ def _background(surface, s: cfg.Settings, surface_key: str) -> Field:
 def figures(settings_json: str, language: str, _surface_obj, _runs_list, surface_key: str, narrow: bool):
     """The racers, the animated race map and the loss curves of one scene."""
     s = cfg.Settings(**json.loads(settings_json))
-    racers = [racer(name, run, COLORS[i % len(COLORS)], language) for i, (name, run) in enumerate(_runs_list)]
+    racers = [racer(name, run, colors.color(i), language) for i, (name, run) in enumerate(_runs_list)]
     words = figure_words(language, penalized=s.reg != "none")
     background = _background(_surface_obj, s, surface_key)
     constraint = s.simulate_options().get("constraint")

@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from viz.colors import style_of
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, Racer, packed
 
 FLOOR = 1e-16  # log axes: values at or below the optimum are shown at this floor
+MARKS = 8  # markers along each curve (plotly spreads them evenly, staggered between curves)
 
 CURVE_WORDS = {
     "step": "step",
@@ -28,8 +30,9 @@ def curves_figure(
     words: Mapping[str, str] = CURVE_WORDS,
     height: int = 320,
 ) -> go.Figure:
-    """One line per trajectory, coloured by optimizer. ``metric`` is ``"loss"`` (shown as the
-    gap to the known minimum on a log axis when there is one) or ``"grad_norm"``."""
+    """One line per trajectory, in its racer's colour, dash and marker (a few along it, and in
+    the legend). ``metric`` is ``"loss"`` (shown as the gap to the known minimum on a log axis
+    when there is one) or ``"grad_norm"``."""
     fig = PlainFigure()
     log = True
     title = words["grad_norm"]
@@ -51,16 +54,18 @@ def curves_figure(
         positive = values[np.isfinite(values) & (values > 0)]
         if positive.size:
             low, high = min(low, float(positive.min())), max(high, float(positive.max()))
+        look = style_of(racer.color)
         for n in range(run.n):
             fig.add_trace(
                 go.Scatter(
                     x=packed(run.step),
                     y=packed(values[:, n]),
-                    mode="lines",
+                    mode="lines+markers",
                     name=racer.label,
                     legendgroup=racer.label,
                     showlegend=n == 0,
-                    line={"color": racer.color, "width": 2},
+                    line={"color": racer.color, "width": 2, "dash": look.dash},
+                    marker=_marks(racer.color),
                     opacity=1.0 if run.n == 1 else 0.6,
                 )
             )
@@ -75,6 +80,11 @@ def curves_figure(
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
     )
     return fig
+
+
+def _marks(color: str) -> dict:
+    """A racer's markers along its curve: ``MARKS`` of them, so the line stays a line."""
+    return {"symbol": style_of(color).symbol, "size": 8, "color": color, "maxdisplayed": MARKS}
 
 
 def summary(surface, racer: Racer) -> dict:
@@ -114,13 +124,14 @@ def tuning_figure(
     for tuning, label, color in zip(tunings, labels, colors, strict=True):
         finite = np.isfinite(tuning.scores)
         scores = np.where(finite, tuning.scores, np.nan)
+        look = style_of(color)
         fig.add_trace(
             go.Scatter(
                 x=tuning.rates,
                 y=scores,
                 mode="lines+markers",  # a lone scored rate between diverged ones stays visible
-                marker={"size": 4, "color": color},
-                line={"color": color, "width": 2},
+                marker={"size": 5, "color": color, "symbol": look.symbol},
+                line={"color": color, "width": 2, "dash": look.dash},
                 name=label,
                 legendgroup=label,
             )
@@ -210,8 +221,9 @@ def eigen_figure(
                 go.Scatter(
                     x=racer.run.step,
                     y=packed(relative[:, k]),
-                    mode="lines",
-                    line={"color": racer.color, "width": 2},
+                    mode="lines+markers",
+                    line={"color": racer.color, "width": 2, "dash": style_of(racer.color).dash},
+                    marker=_marks(racer.color),
                     name=racer.label,
                     legendgroup=racer.label,
                     showlegend=col == 1,

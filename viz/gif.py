@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from viz.colors import style_of
 from viz.field import Field, contour_lines, field_rgb
 
 MAX_FRAMES = 200
@@ -162,13 +163,33 @@ def race_gif(
                     draw.line(line, fill=color, width=max(2, round(2 * scale)))
                 x, y = px[r, n]
                 if math.isfinite(x) and math.isfinite(y):
-                    draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=color, outline=white)
+                    _mark(draw, x, y, radius, style_of(t.color).symbol, color, white)
         step = int(tracks[0].step[r]) if tracks else 0
         draw.text((pad, round(6 * scale)), words["step"].format(step=step), fill=ink, font=big)
         images.append(frame)
     out = io.BytesIO()
     images[0].save(out, format="GIF", save_all=True, append_images=images[1:], duration=duration_ms, loop=0)
     return Gif(out.getvalue(), len(images), size, english, box)
+
+
+def _mark(draw: ImageDraw.ImageDraw, x: float, y: float, r: float, symbol: str, fill, outline) -> None:
+    """A racer's marker as the charts draw it (viz.colors): its shape centred on (x, y)."""
+    if symbol == "circle":
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=outline)
+        return
+    s = 1.2 * r  # a polygon's corners reach past a circle's edge: about the same ink
+    k = 0.4  # a cross's half-width, of its half-length
+    shapes = {
+        "square": [(-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)],
+        "diamond": [(0, -1.15), (1.15, 0), (0, 1.15), (-1.15, 0)],
+        "triangle-up": [(0, -1.1), (1.1, 0.8), (-1.1, 0.8)],
+        "triangle-down": [(0, 1.1), (1.1, -0.8), (-1.1, -0.8)],
+        "cross": [
+            *[(-k, -1), (k, -1), (k, -k), (1, -k), (1, k), (k, k)],
+            *[(k, 1), (-k, 1), (-k, k), (-1, k), (-1, -k), (-k, -k)],
+        ],
+    }
+    draw.polygon([(x + s * a, y + s * b) for a, b in shapes[symbol]], fill=fill, outline=outline)
 
 
 def _legend_rows(tracks, points, font, width: int, scale: float) -> list[list[tuple[str, str, str]]]:
@@ -233,6 +254,8 @@ def _background(field, canvas, size, tracks, points, legend_rows, font, scale) -
                     fill=_rgb(color),
                     width=max(3, round(3 * scale)),
                 )
+                radius = max(3, round(5 * scale))
+                _mark(draw, x + round(10 * scale), middle, radius, style_of(color).symbol, _rgb(color), None)
             else:
                 s = max(3, round(5 * scale))
                 center = x + round(10 * scale)

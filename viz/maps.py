@@ -414,6 +414,7 @@ def _mix(hex_color: str, amount: float) -> str:
 
 
 REGIME_COLORS = ("#2c7fb8", "#f0a500", "#7f1d1d")  # monotone, oscillating, divergent
+REGIME_DASHES = ("solid", "dash", "dot")  # the borders told apart without their colours too
 
 
 def theory_figure(
@@ -451,7 +452,7 @@ def theory_figure(
                 y=momenta,
                 z=(regime == k).astype(float),
                 contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
-                line={"color": REGIME_COLORS[k], "width": 2},
+                line={"color": REGIME_COLORS[k], "width": 2, "dash": REGIME_DASHES[k]},
                 showscale=False,
                 name=words[f"regime.{name}"],
                 showlegend=True,

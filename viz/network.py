@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 from networks import Network
 from optimizers import Run
 from optimizers.theory import stability_limit
+from viz.colors import style_of
 from viz.field import RAMP, Field, compress, contour_lines, field_scale, png_data_uri
 from viz.optimizer_views import VIEWS
 from viz.plain import PlainFigure
@@ -37,7 +38,8 @@ CLASS_TINTS = (
 
 @dataclasses.dataclass(frozen=True)
 class Trainee:
-    """One trained network of a view: its label and colour, the network and its run; ``stop``:
+    """One trained network of a view: its label and colour (with it its marker and dash,
+    viz.colors), the network and its run; ``stop``:
     the record whose parameters early stopping keeps, chosen on the validation loss (a star on
     the validation curve; None: no star), ``stopped``: the record at which its patience ran out
     (a cross; None: none drawn)."""
@@ -278,17 +280,20 @@ def _add_curves(
     """A trainee's learning curves: training loss, test loss (dashed), validation loss (dash-dot,
     when there is a validation set), test accuracy (dotted, on the right axis) and, with early
     stopping, a star on the validation curve at the record it keeps and a cross where its
-    patience ran out (in the legend for ``starred`` only)."""
+    patience ran out (in the legend for ``starred`` only). The dashes tell the quantities apart,
+    the trainee's markers along every line (viz.colors) the trainees."""
     run = t.run
     row, col = curve
+    marks = {"symbol": style_of(t.color).symbol, "size": 7, "color": t.color, "maxdisplayed": 6}
 
     def line(values: np.ndarray, word: str, style: dict, secondary_y: bool = False) -> None:
         fig.add_trace(
             go.Scatter(
                 x=x,
                 y=packed(values),
-                mode="lines",
+                mode="lines+markers",
                 line={"color": t.color, **style},
+                marker=marks,
                 name=f"{t.label}: {word}",
                 showlegend=False,
                 hovertemplate=_hover(t.label, x_title, word),
@@ -393,7 +398,12 @@ def _add_markers(fig: go.Figure, trainees: Sequence[Trainee], panels: Sequence[t
                     x=[0.0],
                     y=[1.0],
                     mode="markers",
-                    marker={"size": 12, "color": t.color, "line": {"width": 1.5, "color": "white"}},
+                    marker={
+                        "size": 12,
+                        "color": t.color,
+                        "symbol": style_of(t.color).symbol,
+                        "line": {"width": 1.5, "color": "white"},
+                    },
                     name=t.label,
                     showlegend=not on_landscape,
                     legendgroup=t.label,
@@ -750,22 +760,25 @@ def lines_figure(
     first two ends: a barrier between two solutions, or none."""
     fig = go.Figure()
     for t, losses in zip(trainees, lines.from_start, strict=True):
+        look = style_of(t.color)
         fig.add_trace(
             go.Scatter(
                 x=lines.alphas,
                 y=losses,
-                mode="lines",
-                line={"color": t.color, "width": 2},
+                mode="lines+markers",
+                line={"color": t.color, "width": 2, "dash": look.dash},
+                marker={"symbol": look.symbol, "size": 8, "color": t.color, "maxdisplayed": 8},
                 name=words["line_start"].format(name=t.label),
             )
         )
     if lines.between is not None:
+        # Thicker and without markers: apart from every trainee's line, the black one too.
         fig.add_trace(
             go.Scatter(
                 x=lines.alphas,
                 y=lines.between,
                 mode="lines",
-                line={"color": "black", "width": 2, "dash": "dash"},
+                line={"color": "black", "width": 3, "dash": "dot"},
                 name=words["line_between"].format(a=trainees[0].label, b=trainees[1].label),
             )
         )
@@ -822,7 +835,8 @@ def sharpness_figure(
     font_size: int = 12,
 ) -> go.Figure:
     """The largest Hessian eigenvalue during training, with each method's stability limit on a
-    quadratic (``sharpness_limit``) as a dotted line named in the legend with its value: 2/lr
+    quadratic (``sharpness_limit``) as a dotted line named in the legend with its value, the
+    method's marker open at its ends: 2/lr
     for gradient descent, 2(1+μ)/lr for heavy ball, 2(1+μ)/(lr(1+2μ)) for Nesterov, none for
     adaptive methods. The axis covers the finite positive values and the limits, at most
     ``SHARPNESS_DECADES`` decades below the largest (a saturated run's 1e-200 is off it, said)."""
@@ -831,12 +845,14 @@ def sharpness_figure(
     x0, x1 = (min(steps), max(steps)) if steps else (0, 1)
     values, limits = [], []
     for t, tr in zip(trainees, trained, strict=True):
+        look = style_of(t.color)
         fig.add_trace(
             go.Scatter(
                 x=tr.sharpness_steps,
                 y=tr.sharpness,
                 mode="lines+markers",
                 line={"color": t.color, "width": 2},
+                marker={"symbol": look.symbol, "size": 7, "color": t.color},
                 name=t.label,
             )
         )
@@ -849,8 +865,9 @@ def sharpness_figure(
                 go.Scatter(
                     x=[x0, x1],
                     y=[value, value],
-                    mode="lines",
+                    mode="lines+markers",  # the method's marker at either end says whose limit
                     line={"color": t.color, "width": 1.5, "dash": "dot"},
+                    marker={"symbol": look.open_symbol, "size": 9, "color": t.color, "line": {"width": 2}},
                     name=words[f"limit_{kind}"].format(name=t.label, value=value),
                     hoverinfo="name",
                 )
@@ -947,8 +964,8 @@ def layer_norms_figure(
 def weights_figure(
     trainees: Sequence[Trainee], *, words: Mapping[str, str], height: int = 360, font_size: int = 12
 ) -> go.Figure:
-    """Where each network's weights ended: a histogram of the final weights (biases left out)
-    and, in the legend, the share that is exactly zero and the weights' norm."""
+    """Where each network's weights ended: a histogram of the final weights (biases left out),
+    hatched its own way, and, in the legend, the share that is exactly zero and the weights' norm."""
     fig = go.Figure()
     for t in trainees:
         weights = np.concatenate([W.ravel() for W, _ in t.net.layers(t.run.final[0])])
@@ -958,7 +975,7 @@ def weights_figure(
                 x=weights,
                 nbinsx=80,
                 name=words["zeros"].format(name=t.label, share=zero, norm=float(np.linalg.norm(weights))),
-                marker={"color": t.color},
+                marker={"color": t.color, "pattern": {"shape": style_of(t.color).pattern}},
                 opacity=0.6,
             )
         )

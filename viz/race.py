@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from optimizers import Run
+from viz.colors import style_of
 from viz.field import RAMP, Field, compute_field, contour_lines, png_data_uri
 from viz.inside import ENGLISH as INSIDE_ENGLISH
 from viz.inside import Glyphs, Scales, frame_scales, scales
@@ -41,9 +42,9 @@ ENGLISH = {
 
 @dataclasses.dataclass(frozen=True)
 class Racer:
-    """One optimizer of the race: its label, its colour (the same in every view), its Run, and
-    optionally a point of its state drawn beside it (``drawn (R, N, 2)``, e.g. ASGD's average,
-    named ``drawn_label``)."""
+    """One optimizer of the race: its label, its colour (the same in every view; with it its
+    marker and dash, viz.colors), its Run, and optionally a point of its state drawn beside it
+    (``drawn (R, N, 2)``, e.g. ASGD's average, named ``drawn_label``)."""
 
     label: str
     color: str
@@ -351,6 +352,7 @@ def _add_racer(
         )
     )
     start = racer.run.path[0]
+    look = style_of(racer.color)
     fig.add_trace(
         go.Scatter(
             x=packed(start[:, 0]),
@@ -358,7 +360,12 @@ def _add_racer(
             mode="markers",
             name=racer.label,
             legendgroup=racer.label,
-            marker={"color": racer.color, "size": 12, "line": {"color": "white", "width": 2}},
+            marker={
+                "color": racer.color,
+                "symbol": look.symbol,
+                "size": 13,
+                "line": {"color": "white", "width": 2},
+            },
             hovertemplate=racer.label + " (%{x:.3f}, %{y:.3f})<extra></extra>",
         )
     )
@@ -371,7 +378,7 @@ def _add_racer(
                 mode="markers",
                 name=name,
                 legendgroup=racer.label,
-                marker={"color": racer.color, "size": 12, "symbol": "diamond-open", "line": {"width": 3}},
+                marker={"color": racer.color, "size": 12, "symbol": look.open_symbol, "line": {"width": 3}},
                 hovertemplate=name + " (%{x:.3f}, %{y:.3f})<extra></extra>",
             )
         )
@@ -573,7 +580,8 @@ def surface_figure(
     words: Mapping[str, str] = ENGLISH,
     height: int = 560,
 ) -> go.Figure:
-    """A static 3-D view: the surface (height log-compressed as in the map) and the paths."""
+    """A static 3-D view: the surface (height log-compressed as in the map) and the paths, each
+    racer's dashed its own way and marked where it ends."""
     f = background or compute_field(surface.value, surface.bounds)
     take = slice(None, None, max(1, len(f.xs) // 80))
     colorscale = [[i / (len(RAMP) - 1), f"rgb({r:.0f},{g:.0f},{b:.0f})"] for i, (r, g, b) in enumerate(RAMP)]
@@ -597,13 +605,18 @@ def surface_figure(
         R, N, _ = path.shape
         zs = np.full((N, R + 1), np.nan)
         zs[:, :R] = z.T
+        # A marker where each trajectory ends (size 0 elsewhere): in the legend with the dash.
+        ends = np.zeros((N, R + 1), dtype=np.float32)
+        ends[:, R - 1] = 7
+        look = style_of(racer.color)
         fig.add_trace(
             go.Scatter3d(
                 x=packed(_lines(path, 0)),
                 y=packed(_lines(path, 1)),
                 z=packed(zs.ravel()),
-                mode="lines",
-                line={"color": racer.color, "width": 6},
+                mode="lines+markers",
+                line={"color": racer.color, "width": 6, "dash": look.dash},
+                marker={"color": racer.color, "symbol": look.symbol3d, "size": packed(ends.ravel())},
                 name=racer.label,
             )
         )
@@ -618,6 +631,6 @@ def surface_figure(
             "zaxis": {"title": words["height"], "showticklabels": False},
             "camera": {"eye": {"x": 1.4, "y": -1.4, "z": 1.0}},
         },
-        legend={"orientation": "h"},
+        legend={"orientation": "h", "itemsizing": "constant"},
     )
     return fig

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.colors import COLORS
+from viz.colors import style
 from viz.plain import PlainFigure
 from viz.template import TEMPLATE
 
@@ -26,15 +26,18 @@ def jacobian_figure(
     font_size: int = 12,
 ) -> go.Figure:
     """|dx_T/dx_0| for T = 1, 2, ... on a log axis, one line per ``(gain, norms)``: below 1 the
-    influence of the first state vanishes, above 1 it explodes; a dotted line marks 1."""
+    influence of the first state vanishes, above 1 it explodes; a dotted line marks 1. Each line
+    in a racer's colour, dash and marker (viz.colors), so the gains read without colour too."""
     fig = PlainFigure()
     for i, (gain, norms) in enumerate(curves):
+        look = style(i)
         fig.add_trace(
             go.Scatter(
                 x=np.arange(1, len(norms) + 1),
                 y=np.asarray(norms, dtype=np.float64),
-                mode="lines",
-                line={"color": COLORS[i % len(COLORS)], "width": 2},
+                mode="lines+markers",
+                line={"color": look.color, "width": 2, "dash": look.dash},
+                marker={"symbol": look.symbol, "size": 8, "color": look.color, "maxdisplayed": 8},
                 name=words["rec.gain"].format(gain=gain),
             )
         )

@@ -13,6 +13,7 @@ from ui.questions import question_of
 from ui.race_figures import curve_words, racer
 from ui.race_summary import curves_text
 from ui.shell import lang, on_phone, public_url, qr_png, require_app_shell, say
+from ui.taylor_terms import taylor_terms
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words, text
 from ui.widgets import gif_export
 from viz import compute_field, curves_figure, race_figure
@@ -29,6 +30,7 @@ from viz.network import (
 )
 from viz.random_hessians import goe_figure
 from viz.recurrence import jacobian_figure
+from viz.taylor import taylor_figure
 
 # For a projector (1280 x 720 and up): no sidebar, no header, no blank top; text the back of
 # a room reads, beside the chart (whose words are scaled alike: CHART_FONT) so both fit.
@@ -200,6 +202,15 @@ def _network_figures(key: str, language: str, present: bool = False):
         "sharpness": lambda: sharpness_figure(trained, trainees, **options),
         "weights": lambda: weights_figure(trainees, **options),
         "lines": lambda: lines_figure(ns.lines_between(results), trainees, **options),
+        "taylor": lambda: taylor_figure(
+            [taylor_terms(result.net, t.run) for result in results for t in result.trained],
+            [t.label for t in trainees],
+            [t.color for t in trainees],
+            [t.lr for t in trained],
+            words=words,
+            font_size=font,
+            height=options["height"],
+        ),
     }.get(lesson.view, lambda: None)()
     return main, view
 

@@ -849,7 +849,7 @@ def test_net_minibatch_animation_ends_at_each_runs_end_against_examples_seen(lan
 
 def test_network_lessons_cover_the_notes_list():
     network = [lesson.key for lesson in LESSONS if lesson.page == "network"]
-    assert len(network) == 10
+    assert len(network) == 11
     assert dataset("moons").X.shape == (200, 2)  # the scenes' data: the page's defaults
 
 
@@ -1154,6 +1154,38 @@ def test_rprop_with_noise(seed):
     r, g = rprop.loss.mean(axis=1), gd.loss.mean(axis=1)
     assert abs(r[300] / r[100] - 1) < 0.05  # all but frozen
     assert g[100] > 15 * g[300] and g[300] < r[300]
+
+
+@pytest.mark.parametrize("change", [{}, {"seed": "1"}, {"seed": "2"}, {"iseed": "1"}])
+def test_net_gradient_growth(change):
+    # over batch orders 0-3 and starts 0-2: later quarters' gradient 1.55-4.4x the first's, the
+    # curvature term's at most 5.4-9.1x, its share of the first-order term at most 0.26
+    from ui.taylor_terms import quarter_medians, taylor_terms
+
+    query = {**BY_KEY["net_gradient_growth"].scenes[0].query, **change}
+    s, notes = ns.network_from_query(query)
+    assert not notes and s.batch == 8 and s.steps == 2000 and s.optimizers == {"gd": {"lr": 0.1}}
+    result = ns.train_lesson_scene(query, "taylor")
+    run = result.trained[0].run
+    terms = taylor_terms(result.net, run)
+    # g^T H g from the exact product equals a central difference of the gradient along g
+    end = run.path[-1:, 0]
+    g, h = result.net.grad(end), 1e-5
+    numeric = (result.net.grad(end + h * g) - result.net.grad(end - h * g)) / (2 * h)
+    assert float((g * numeric).sum()) == pytest.approx(terms.curvature[-1], rel=1e-4)
+    loss, grad_sq = quarter_medians(terms.loss), quarter_medians(terms.grad_sq)
+    curvature, share = quarter_medians(terms.curvature), quarter_medians(terms.share(0.1))
+    assert np.all(np.diff(loss) < 0)  # the loss falls in every quarter
+    assert np.all(grad_sq[1:] > 1.4 * grad_sq[0])  # the gradient higher in every later quarter
+    assert (curvature[1:] / curvature[0]).max() > (grad_sq[1:] / grad_sq[0]).max()  # "faster still"
+    assert 4 < (curvature[1:] / curvature[0]).max() < 10  # "5 to 9 times ... not an order of magnitude"
+    assert 0.05 < share[0] < 0.08 and 0.12 < share[1:].max() < 0.16  # "about 6 % to about 14 %"
+    assert terms.share(0.1)[1:].max() < 0.3  # "below 30 % at every record" (after the start)
+    if not change:  # the shown run's numbers
+        assert [f"{v:.2g}" for v in loss] == ["0.27", "0.11", "0.059", "0.048"]
+        assert [f"{v:.2g}" for v in grad_sq] == ["0.011", "0.031", "0.048", "0.034"]
+        assert f"{(grad_sq[1:] / grad_sq[0]).max():.1f}" == "4.4"
+        assert round((curvature[1:] / curvature[0]).max()) == 9
 
 
 def test_a_rule_stacks_its_formulas_for_a_narrow_column():

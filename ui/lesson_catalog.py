@@ -26,7 +26,8 @@ class Lesson:
     (gradient norm of each layer), ``"sharpness"``, ``"weights"`` or ``"lines"``; a playground
     lesson may add a figure: ``"eigen"`` (the runs in the Hessian's eigenbasis), ``"goe"``
     (the share of random symmetric Hessians that are positive definite, against d) or
-    ``"recurrence"`` (|dx_T/dx_0| of a recurrent unit against T: vanishing or exploding)."""
+    ``"recurrence"`` (|dx_T/dx_0| of a recurrent unit against T: vanishing or exploding); a
+    network lesson's ``"taylor"`` draws the two terms of a gradient step's Taylor expansion."""
 
     key: str
     scenes: tuple[Scene, ...]
@@ -573,6 +574,18 @@ RPROP_LESSON = Lesson(
     ),
 )
 LESSONS = (*LESSONS, RPROP_LESSON)
+
+# The notes' figure 8.1 (8.2.1): minibatch gradient descent on the page's network, its squared
+# gradient norm rising while its loss falls, with the curvature term from exact Hessian-vector
+# products beside it.
+GRADIENT_GROWTH_LESSON = Lesson(
+    key="net_gradient_growth",
+    question=("gradient_trend", 0),
+    scenes=(Scene({"opt": "gd", "gd.lr": "0.1", "steps": "2000", "batch": "8"}),),
+    page="network",
+    view="taylor",
+)
+LESSONS = (*LESSONS, GRADIENT_GROWTH_LESSON)
 
 # Dropout (note 004) beside L2 and early stopping: lesson 13's 30 noisy points and 64-unit
 # network, trained by Adam with the full batch for 1,000 steps, marked where early stopping keeps.

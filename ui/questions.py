@@ -353,6 +353,28 @@ def sharpness_goes(entries: Sequence[Entry], index: int = 0) -> Question:
     )
 
 
+def gradient_trend(entries: Sequence[Entry], index: int = 0) -> Question:
+    """While the training loss falls, what the squared gradient norm does: falls with it, stays
+    about level, rises (its median over the last three quarters of the records against the
+    first quarter's: below 0.7, up to 1.4, above)."""
+    from ui.taylor_terms import quarter_medians, taylor_terms
+
+    e = entries[index]
+    terms = taylor_terms(e.net, e.run)
+    first = float(np.median(terms.grad_sq[: len(terms.grad_sq) // 4]))
+    ratio = float(np.median(terms.grad_sq[len(terms.grad_sq) // 4 :])) / first
+    right = 0 if ratio < 0.7 else 1 if ratio < 1.4 else 2
+    margin = {0: 0.7 / ratio, 1: min(ratio / 0.7, 1.4 / ratio), 2: ratio / 1.4}[right]
+    losses, norms = quarter_medians(terms.loss), quarter_medians(terms.grad_sq)
+    values = {
+        "name": e.label,
+        "losses": ", ".join(number(v) for v in losses),
+        "norms": ", ".join(number(v) for v in norms),
+    }
+    options = ["q.grad.falls", "q.grad.level", "q.grad.rises"]
+    return Question("q.grad", {"name": e.label}, options, True, right, margin, [("q.fact.grad", values)])
+
+
 def sparsest(entries: Sequence[Entry]) -> Question:
     zeros = []
     for e in entries:
@@ -403,6 +425,7 @@ KINDS = {
     "newton_end": newton_end,
     "early_stop": early_stop_when,
     "sharpness": sharpness_goes,
+    "gradient_trend": gradient_trend,
     "sparsest": sparsest,
     "lowest_test": lowest_test,
 }

@@ -236,6 +236,18 @@ def test_saddle_minima_become_rare_in_high_dimension():
     assert np.array_equal(by_hand, np.linalg.eigvalsh(m)[:, 0] > 0)
 
 
+def test_the_saddle_lesson_draws_the_share_of_minima_beside_its_race():
+    at = AppTest.from_file("../pages/lessons.py", default_timeout=120)
+    at.query_params["lesson"] = "saddle"
+    at.run()
+    assert not at.exception
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    titles = [spec["layout"].get("title", {}).get("text") for spec in specs]
+    assert text("fig.goe.title") in titles
+    goe = specs[titles.index(text("fig.goe.title"))]
+    assert goe["layout"]["yaxis"]["type"] == "log" and len(goe["data"]) == 3
+
+
 def test_cliff():
     surface, plain = scene("cliff", 0)
     _, clipped = scene("cliff", 1)

@@ -14,6 +14,9 @@
    networks' ends) on its 200 points: plane() against torch evaluating the grid point by
    point (load the parameters, forward, loss), as the loss-landscape code does.
 3. Peak memory (tracemalloc) of our training and our plane.
+4. 1 and 2 again with batch normalization (``batch_norm=True``; torch: ``BatchNorm1d`` after each
+   hidden ``Linear``, in ``train()`` mode, which is what our training loss is). torch's batched
+   model has no batch-norm version here.
 
 Times are the best of 3, interleaved; torch uses its default threads (2 here).
 """
@@ -46,11 +49,12 @@ def ours_training(net, theta, record_every: int) -> float:
     return time.perf_counter() - t0
 
 
-def sequential(sizes):
+def sequential(sizes, batch_norm: bool = False):
     layers = []
     for k in range(len(sizes) - 1):
         layers.append(torch.nn.Linear(sizes[k], sizes[k + 1]))
         if k < len(sizes) - 2:
+            layers += [torch.nn.BatchNorm1d(sizes[k + 1])] if batch_norm else []
             layers.append(torch.nn.Tanh())
     return torch.nn.Sequential(*layers)
 
@@ -58,7 +62,7 @@ def sequential(sizes):
 def torch_models(net, theta):
     models = []
     for row in theta:
-        model = sequential(net.sizes)
+        model = sequential(net.sizes, net.batch_norm)
         with torch.no_grad():
             torch.nn.utils.vector_to_parameters(torch.tensor(row), model.parameters())
         models.append(model)
@@ -106,7 +110,7 @@ def ours_plane(net, center, d, alphas) -> float:
 
 
 def torch_plane(net, center, d, alphas, X, y) -> float:
-    model = sequential(net.sizes)
+    model = sequential(net.sizes, net.batch_norm)
     t0 = time.perf_counter()
     with torch.no_grad():
         for b in alphas:
@@ -125,9 +129,8 @@ def peak_mb(fn, *args) -> float:
     return peak
 
 
-def main() -> None:
-    data = dataset("moons")
-    net = Network(data, hidden=(16, 16), activation="tanh")
+def measure(net, data) -> tuple[dict[str, float], tuple]:
+    """Best-of-REPEATS times of every row for ``net``; also the plane's arguments."""
     theta = net.init(n=NETWORKS, seed=0)
     simulate(net, "adam", theta, 20, lr=LR)  # warm up
     run = simulate(net, "adam", theta, 300, lr=LR, record_every=300)
@@ -145,31 +148,48 @@ def main() -> None:
         times.setdefault("plane", []).append(ours_plane(net, center, d, alphas))
         if torch is not None:
             times.setdefault("torch one after another", []).append(torch_one_after_another(net, theta, X, y))
-            times.setdefault("torch batched (bmm)", []).append(torch_batched(net, theta, X, y))
+            if not net.batch_norm:
+                times.setdefault("torch batched (bmm)", []).append(torch_batched(net, theta, X, y))
             pointwise = torch_plane(net, center, d, alphas, X, y)
             times.setdefault("torch plane point by point", []).append(pointwise)
-    t = {k: min(v) for k, v in times.items()}
-    print(
-        f"moons (200 points), hidden (16, 16) tanh, D = {net.dim}; best of {REPEATS}; numpy {np.__version__}"
-        + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ", no torch")
-    )
-    print()
-    print(f"Training {NETWORKS} networks, {STEPS} full-batch Adam steps:")
+    return {k: min(v) for k, v in times.items()}, (theta, center, d, alphas)
+
+
+def report(net, t: dict[str, float]) -> None:
+    norm = " with batch norm" if net.batch_norm else ""
+    print(f"Training {NETWORKS} networks{norm}, {STEPS} full-batch Adam steps:")
     print()
     print("| how | s | torch one after another / this | torch batched / this |")
     print("|---|---:|---:|---:|")
     for key in ("simulate, end only", "simulate, every 10 steps", "simulate, every step"):
         seq = f"{t['torch one after another'] / t[key]:.1f}x" if torch else "-"
-        bat = f"{t['torch batched (bmm)'] / t[key]:.1f}x" if torch else "-"
+        bat = f"{t['torch batched (bmm)'] / t[key]:.1f}x" if "torch batched (bmm)" in t else "-"
         print(f"| {key} | {t[key]:.3f} | {seq} | {bat} |")
     if torch is not None:
         print(f"| torch one after another | {t['torch one after another']:.3f} | | |")
-        print(f"| torch batched (bmm) | {t['torch batched (bmm)']:.3f} | | |")
+        if "torch batched (bmm)" in t:
+            print(f"| torch batched (bmm) | {t['torch batched (bmm)']:.3f} | | |")
     print()
     ratio = f", torch point by point {t['torch plane point by point']:.3f} s" if torch else ""
     speedup = f" ({t['torch plane point by point'] / t['plane']:.1f}x)" if torch else ""
-    print(f"Landscape plane {GRID} x {GRID} on 200 points: plane() {t['plane']:.3f} s{ratio}{speedup}")
+    print(f"Landscape plane{norm} {GRID} x {GRID} on 200 points: plane() {t['plane']:.3f} s{ratio}{speedup}")
     print()
+
+
+def main() -> None:
+    data = dataset("moons")
+    net = Network(data, hidden=(16, 16), activation="tanh")
+    normed = Network(data, hidden=(16, 16), activation="tanh", batch_norm=True)
+    t, (theta, center, d, alphas) = measure(net, data)
+    t_normed, _ = measure(normed, data)
+    print(
+        f"moons (200 points), hidden (16, 16) tanh, D = {net.dim} ({normed.dim} with batch norm); "
+        f"best of {REPEATS}; numpy {np.__version__}"
+        + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ", no torch")
+    )
+    print()
+    report(net, t)
+    report(normed, t_normed)
     training_mb = peak_mb(ours_training, net, theta, 10)
     plane_mb = peak_mb(ours_plane, net, center, d, alphas)
     print(f"peak memory (tracemalloc): training {training_mb:.1f} MB, plane {plane_mb:.1f} MB")

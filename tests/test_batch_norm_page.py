@@ -1,6 +1,10 @@
 """Batch normalization and dropout on the Network page (issue 27): the settings, the link and
 the page."""
 
+import io
+
+import numpy as np
+
 from tests.conftest import open_script
 from ui import network_scene as ns
 
@@ -25,3 +29,11 @@ def test_the_page_trains_with_batch_norm_and_dropout_from_a_link():
     assert len(at.get("plotly_chart")) == 4
     at.toggle(key="n.bn").set_value(False).run()
     assert not at.exception and "bn" not in at.query_params
+
+
+def test_the_parameters_export_says_batch_norm_and_dropout():
+    s, _ = ns.network_from_query({"opt": "gd", "bn": "1", "drop": "0.3", "steps": "10", "layers": "1"})
+    result = ns.train(s)
+    saved = np.load(io.BytesIO(ns.parameters_npz(result)))
+    assert bool(saved["batch_norm"]) and float(saved["dropout"]) == 0.3
+    assert saved["gd_params"].shape[1] == result.net.dim

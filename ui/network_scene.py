@@ -516,6 +516,8 @@ def parameters_npz(result: Result) -> bytes:
         start=result.start,
         sizes=np.array(net.sizes),
         activation=np.array(net.activation),
+        batch_norm=np.array(net.batch_norm),  # then W, b, gamma, beta per hidden layer
+        dropout=np.array(net.dropout),
         X=data.X,
         y=data.y,
         X_test=data.X_test,

@@ -44,7 +44,8 @@ def _vector(net: Network, value: Any, name: str) -> np.ndarray:
 
 def _filter_normalized(net: Network, center: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A Gaussian direction with each weight row (one unit's incoming weights) scaled to the
-    norm of that row of ``center``; biases 0 (Li et al., section 4)."""
+    norm of that row of ``center``; biases, and batch norm's gamma and beta, 0 (Li et al.,
+    section 4, leave batch-norm parameters out of the direction too)."""
     d = np.zeros(net.dim)
     for (w, b, _), (out, inp) in zip(net.offsets, net.shapes, strict=True):
         rows = rng.standard_normal((out, inp))

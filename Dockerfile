@@ -1,7 +1,8 @@
 # Loss Surface Lab: a public, stateless Streamlit server.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# One BLAS thread per process (app.py says why).
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 OPENBLAS_NUM_THREADS=1
 WORKDIR /app
 
 COPY requirements.txt .

@@ -1,5 +1,14 @@
 """Loss Surface Lab: page config, language switch, navigation over the pages."""
 
+import os
+
+# One BLAS thread per process, set before NumPy loads OpenBLAS (nothing loads it before this
+# script; the launchers in deploy/ set it too, for a first visit straight to a page's script).
+# The engine's arrays are small and run in parallel processes (optimizers/parallel.py): with
+# OpenBLAS's default of a thread per core, its threads spun against each other and the
+# heaviest Network scene's training took 10-231 s here instead of 7 s.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import streamlit as st
 
 from ui.access import access

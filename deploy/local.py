@@ -235,7 +235,7 @@ def launch(
 ) -> subprocess.Popen:
     """One app server on ``port``, its output to ``log`` (added to it when ``append``: a
     restarted replica's log keeps what the last one said before it exited)."""
-    env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secret)
+    env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secret, OPENBLAS_NUM_THREADS="1")  # app.py says why
     with log.open("a" if append else "w") as out:  # a file, not a pipe: a full pipe blocks the server
         return subprocess.Popen(
             streamlit_command(port, extra=extra), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT

@@ -4,6 +4,7 @@ tests and the benchmarks start the app (deploy/local.py starts replicas behind n
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import time
@@ -40,8 +41,9 @@ def served_app(
     """Start the server (of ``script``, the app by default; ``extra`` command-line options),
     wait for /_stcore/health, yield its URL and PID, stop it at the end."""
     out = log.open("w") if log else subprocess.DEVNULL  # a file, not a pipe: a full pipe blocks it
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")  # one BLAS thread per process: app.py says why
     proc = subprocess.Popen(
-        streamlit_command(port, script, extra), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+        streamlit_command(port, script, extra), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -13,6 +13,7 @@ the cache). Measured by bench/cold_start.py.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -85,7 +86,8 @@ def warm_when_ready(url: str, stop: threading.Event, timeout: float = 120.0, log
 def serve(command: list[str], url: str) -> int:
     """Run the server ``command`` (``streamlit run ...``) and warm it at ``url`` in a thread;
     return its exit code. SIGTERM and SIGINT are passed on to the server."""
-    server = subprocess.Popen(command, cwd=ROOT)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")  # one BLAS thread per process: app.py says why
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
     stop = threading.Event()
 
     def forward(signum, _frame) -> None:

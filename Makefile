@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# One BLAS thread per process (app.py says why): the tests run on WORKERS processes too.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: run dev serve test test-fast lint bench system-deps nginx-dep
 

@@ -575,7 +575,7 @@ def backpropagated(net, theta) -> np.ndarray:
     dL/dh_(l-1) = W_l^T diag(phi'(z_l)) dL/dh_l."""
     from networks.network import _first_derivative, _log_softmax
 
-    inputs, logits = net._forward(theta[None], net.data.X)
+    inputs, logits, _ = net._forward(theta[None], net.data.X)  # (and dropout's kept units)
     layers, y = net.layers(theta), net.data.y
     delta = np.exp(_log_softmax(logits))[0]
     delta[y, np.arange(len(y))] -= 1.0

@@ -93,3 +93,13 @@ def test_the_chinese_words_are_the_lecture_notes_terms():
         assert avoided not in chinese, f"use {term}, not {avoided}"
     assert "偏置修正" in chinese and "锐度" in chinese and "截断" in chinese
     assert r"p_{\text{data}}" in chinese and r"n_{\text{in}}" in chinese
+
+
+def test_every_lesson_is_titled_with_its_place_in_the_catalog_in_every_language():
+    from ui.lesson_catalog import LESSONS
+    from ui.texts import lesson_words
+
+    for number, lesson in enumerate(LESSONS, start=1):
+        for language in LANGUAGES:
+            title = lesson_words(lesson.key, language)["title"]
+            assert title.startswith(f"{number}. "), (lesson.key, language, title)

@@ -49,7 +49,8 @@ def _basins_text(surface, labels: np.ndarray) -> str:
         if share == 0:
             continue
         if label >= 0:
-            what = f"{words['minimum']} ({surface.minima[label, 0]:.3g}, {surface.minima[label, 1]:.3g})"
+            x, y = surface.minima[label]
+            what = f"{label + 1}: {words['minimum']} ({x:.3g}, {y:.3g})"
         else:
             what = {OTHER: words["other"], STILL: words["still"], DIVERGED: words["diverged_label"]}[label]
         parts.append(say("alt.share", what=what, share=f"{100 * share:.1f}"))

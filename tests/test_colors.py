@@ -251,3 +251,29 @@ def test_gnbus_evenly_spaced_anchors_fail_the_same_check():
     even = GNBU[i] + (GNBU[i + 1] - GNBU[i]) * (t - i)[:, None]
     steps = ramp_steps(even)
     assert np.abs(steps / steps.mean() - 1).max() > 0.4
+
+
+@pytest.mark.parametrize("vision", list(VISIONS))
+def test_the_basins_colours_differ_in_every_vision(vision):
+    from viz.maps import MINIMUM_COLORS, SPECIAL_COLORS
+
+    least, pair = closest_pair([*MINIMUM_COLORS, *SPECIAL_COLORS.values()], VISIONS[vision])
+    print(f"basins, {vision}: least ΔE00 {least:.2f}, between {pair[0]} and {pair[1]}")
+    assert least >= MIN_DELTA_E, (vision, pair)
+
+
+def test_the_basin_map_numbers_each_minimum_on_the_map_and_in_its_legend():
+    import json
+
+    import numpy as np
+
+    from surfaces import SURFACES
+    from viz.maps import basin_figure
+
+    surface = SURFACES["himmelblau"]
+    xs = ys = np.linspace(-5, 5, 4)
+    fig = json.loads(basin_figure(surface, xs, ys, np.zeros(16, dtype=int), np.zeros(16)).to_json())
+    stars = next(t for t in fig["data"] if t.get("marker", {}).get("symbol") == "star")
+    assert stars["text"] == ["1", "2", "3", "4"]
+    legend = [t["name"] for t in fig["data"] if t.get("showlegend", True) and ":" in t.get("name", "")]
+    assert [name.split(":")[0] for name in legend] == ["1", "2", "3", "4"]

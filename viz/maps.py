@@ -17,8 +17,11 @@ from viz.race import TEMPLATE, packed
 
 # Basin categories after the known minima: 0..k-1 are the minima, then these.
 OTHER, STILL, DIVERGED = -1, -2, -3
-MINIMUM_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
-SPECIAL_COLORS = {OTHER: "#bcbd22", STILL: "#c7c7c7", DIVERGED: "#3b3b3b"}
+# The basins' colours: Okabe and Ito's seven (their black is the diverged), apart by at least
+# 10 CIEDE2000 under deuteranopia, protanopia and tritanopia with the three below
+# (tests/test_colors.py); each minimum is also numbered on the map and in the legend.
+MINIMUM_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+SPECIAL_COLORS = {OTHER: "#ffffff", STILL: "#c7c7c7", DIVERGED: "#3b3b3b"}
 
 MAP_WORDS = {
     "final_loss": "final loss − minimum",
@@ -124,7 +127,7 @@ def _legend_square(name: str, color: str) -> go.Scatter:
         y=[None],
         mode="markers",
         name=name,
-        marker={"symbol": "square", "size": 12, "color": color},
+        marker={"symbol": "square", "size": 12, "color": color, "line": {"color": "#59616a", "width": 1}},
     )
 
 
@@ -317,7 +320,7 @@ def basin_figure(
         c: (MINIMUM_COLORS[c % len(MINIMUM_COLORS)] if c >= 0 else SPECIAL_COLORS[c]) for c in categories
     }
     names = {
-        c: f"{words['minimum']} ({surface.minima[c, 0]:.3g}, {surface.minima[c, 1]:.3g})"
+        c: f"{c + 1}: {words['minimum']} ({surface.minima[c, 0]:.3g}, {surface.minima[c, 1]:.3g})"
         if c >= 0
         else {OTHER: words["other"], STILL: words["still"], DIVERGED: words["diverged_label"]}[c]
         for c in categories
@@ -339,7 +342,7 @@ def basin_figure(
     for c in categories:
         fig.add_trace(_legend_square(names[c], color_of[c]))
     if k:
-        fig.add_trace(_minima_stars(surface.minima))
+        fig.add_trace(_minima_stars(surface.minima, numbered=True))
     (x0, x1), (y0, y1) = surface.bounds
     fig.plain_layout(
         height=height,
@@ -388,12 +391,17 @@ def _basin_heatmap(
     )
 
 
-def _minima_stars(minima: np.ndarray) -> go.Scatter:
-    """The known minima as stars, out of the legend (their colours are in it)."""
+def _minima_stars(minima: np.ndarray, numbered: bool = False) -> go.Scatter:
+    """The known minima as stars, out of the legend (their colours are in it); ``numbered``:
+    each with its number beside it, as the legend names it (a basin is then found by its
+    number, not its colour alone)."""
     return go.Scatter(
         x=minima[:, 0],
         y=minima[:, 1],
-        mode="markers",
+        mode="markers+text" if numbered else "markers",
+        text=[str(i + 1) for i in range(len(minima))] if numbered else None,
+        textposition="top right",
+        textfont={"size": 14, "color": "#000000"},
         showlegend=False,
         marker={
             "symbol": "star",

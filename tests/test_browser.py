@@ -557,3 +557,27 @@ def test_every_layer_norm_panel_is_drawn_on_a_log_axis_with_its_own_ticks(server
         assert [label for label, _ in ticks] == [label for label, _ in panels[0]]
         assert abs(height - heights[0]) < 0.01 * abs(heights[0])
     no_errors(page)
+
+
+# The lessons of the notes' last concepts (recurrence, a costly minimum, schedules, averaging,
+# batch normalization, Rprop, the growing gradient, dropout).
+NEW_LESSONS = (
+    "recurrent",
+    "costly_minimum",
+    "schedules",
+    "noise_averaging",
+    "batch_norm",
+    "rprop",
+    "net_gradient_growth",
+    "dropout",
+)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_newer_lessons_play_in_a_browser(server, page, language):
+    from ui.texts import text
+
+    for key in NEW_LESSONS:
+        open_app(page, f"{server}/lessons?lesson={key}&lang={language}")
+        play_until_moved(page, race_state(page), play=text("fig.play", language))
+    no_errors(page)

@@ -224,6 +224,12 @@ def test_the_formula_that_scrolls_takes_focus(browser, server):
     page = context.new_page()
     try:
         _open(page, server + "/lessons?present=1")
+        # The page measures its formulas at most twice a second (ui/access.py): wait for it.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.katex-display')].every((f) =>
+                (f.scrollWidth > f.clientWidth + 1) === (f.getAttribute('tabindex') === '0'))""",
+            timeout=10000,
+        )
         formulas = page.evaluate(
             """() => [...document.querySelectorAll('.katex-display')].map((f) => ({
                 scrolls: f.scrollWidth > f.clientWidth + 1, tab: f.getAttribute('tabindex') }))"""

@@ -228,6 +228,15 @@ function enhance(words) {
     }
   }
   // A formula wider than its column scrolls: it must take focus for a keyboard to scroll it.
+  // Measured at most twice a second: a playing chart changes the page every frame, and reading
+  // a formula's width lays the page out.
+  const now = performance.now();
+  if (now - (window.__labFormulasAt || 0) < 500) {
+    clearTimeout(window.__labFormulasLater);
+    window.__labFormulasLater = setTimeout(() => enhance(words), 500);
+    return;
+  }
+  window.__labFormulasAt = now;
   for (const formula of document.querySelectorAll(".katex-display")) {
     if (formula.scrollWidth > formula.clientWidth + 1) {
       if (!formula.hasAttribute("tabindex")) {

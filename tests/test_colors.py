@@ -277,3 +277,23 @@ def test_the_basin_map_numbers_each_minimum_on_the_map_and_in_its_legend():
     assert stars["text"] == ["1", "2", "3", "4"]
     legend = [t["name"] for t in fig["data"] if t.get("showlegend", True) and ":" in t.get("name", "")]
     assert [name.split(":")[0] for name in legend] == ["1", "2", "3", "4"]
+
+
+def test_the_network_pages_classes_have_a_shape_each():
+    """The data points of each class: their own colour and their own marker (three classes)."""
+    import json
+
+    from networks import Network, dataset
+    from ui.texts import prefixed_words
+    from viz.network import Trainee, training_figure
+
+    data = dataset("blobs", n_train=30, n_test=30, noise=0.1, seed=0)
+    net = Network(data, hidden=(4,), activation="tanh")
+    from optimizers import simulate
+
+    run = simulate(net, "gd", net.init(n=1, seed=0)[0], steps=5, lr=0.1)
+    figure = training_figure([Trainee("gd", "#D55E00", net, run)], None, words=prefixed_words("nf.", "en"))
+    fig = json.loads(figure.to_json())
+    points = [t for t in fig["data"] if t.get("hoverinfo") == "skip" and t.get("mode") == "markers"]
+    by_class = {(t["marker"]["color"], t["marker"].get("symbol")) for t in points if "symbol" in t["marker"]}
+    assert len({symbol for _, symbol in by_class}) == 3 and len({color for color, _ in by_class}) == 3

@@ -28,6 +28,8 @@ from viz.race import TEMPLATE, animation_controls, packed
 
 BOUNDARY_GRID = 48
 CLASS_COLORS = ("#3b6fb6", "#e08a2e", "#3a9a5b", "#b04a9a", "#8c6d31")  # points, by class
+# ... and a shape each, so the classes are told apart without colour (issue 28).
+CLASS_SYMBOLS = ("circle", "triangle-up", "square", "diamond", "cross")
 CLASS_TINTS = (
     "rgba(59,111,182,0.16)",
     "rgba(224,138,46,0.22)",
@@ -248,6 +250,7 @@ def _add_data_panel(
                     mode="markers",
                     marker={
                         "color": CLASS_COLORS[c % len(CLASS_COLORS)],
+                        "symbol": CLASS_SYMBOLS[c % len(CLASS_SYMBOLS)],
                         "size": 6 if which == "train" else 3,
                         "opacity": 1.0 if which == "train" else 0.35,
                         "line": {"width": 0.8 if which == "train" else 0, "color": "white"},

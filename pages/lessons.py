@@ -361,12 +361,12 @@ elif lesson.view == "eigen" and present:  # on a projector, the picture that mak
         container=chart_column,
     )
 else:
-    racers = _racers(lesson.key, language)[0]
+    curves_name, curves_summary = curves_text(_racers(lesson.key, language)[0])
     chart(
         _figure(lesson.key, language, present, on_phone()),
         key=f"lesson_chart_{lesson.key}",
         name=say("alt.lesson", title=words["title"]),
-        summary=words["notice"] + " " + curves_text(racers)[1],
+        summary=words["notice"] + " " + curves_summary,
         container=chart_column,
     )
     if lesson.view == "eigen":
@@ -381,23 +381,18 @@ else:
         chart(
             _curves(lesson.key, language),
             key=f"lesson_curves_{lesson.key}",
-            name=curves_text(racers)[0],
-            summary=curves_text(racers)[1],
+            name=curves_name,
+            summary=curves_summary,
             container=chart_column,
         )
-    if lesson.view == "recurrence" and not present:  # why the wall is there: one factor, T times
+    # A panel under the map (off the projector): "recurrence", why the wall is there (one
+    # factor, T times); "goe", saddles in many dimensions beside the 2-D one.
+    panel = {"recurrence": _recurrence, "goe": _goe}.get(lesson.view)
+    if panel is not None and not present:
         chart(
-            _recurrence(language),
-            key=f"lesson_recurrence_{lesson.key}",
-            name=say("alt.recurrence", title=words["title"]),
-            summary=words["notice"],
-            container=chart_column,
-        )
-    if lesson.view == "goe" and not present:  # saddles in many dimensions, beside the 2-D one
-        chart(
-            _goe(language),
-            key=f"lesson_goe_{lesson.key}",
-            name=say("alt.goe", title=words["title"]),
+            panel(language),
+            key=f"lesson_{lesson.view}_{lesson.key}",
+            name=say(f"alt.{lesson.view}", title=words["title"]),
             summary=words["notice"],
             container=chart_column,
         )

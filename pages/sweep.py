@@ -115,25 +115,25 @@ def _open_cell(x: float, y: float) -> None:
     st.session_state["sweep_open"] = scene.to_query()
 
 
-def _best_cell(result: dict, metric: str) -> tuple[float, float] | None:
-    """(x, y) of the cell with the lowest value, if any cell has one."""
+def _best_cell(result: dict, metric: str) -> tuple[int, int] | None:
+    """(row, column) of the cell with the lowest value, if any cell has one."""
     z = np.asarray(result[metric], dtype=float).reshape(len(result["ys"]), len(result["xs"]))
     if metric == "diverged" or not np.isfinite(z).any():
         return None
     row, column = np.unravel_index(np.nanargmin(z), z.shape)
-    return float(result["xs"][column]), float(result["ys"][row])
+    return int(row), int(column)
 
 
-def _sweep_text(result: dict, metric: str, x_name: str, y_name: str) -> str:
-    """The heatmap in words: its best cell (lowest loss or fewest steps) and how many diverged."""
+def _sweep_text(result: dict, metric: str, x_name: str, y_name: str, best: tuple[int, int] | None) -> str:
+    """The heatmap in words: its best cell ``best`` (lowest loss or fewest steps) and how many
+    diverged."""
     z = np.asarray(result[metric], dtype=float).reshape(len(result["ys"]), len(result["xs"]))
     diverged = int(np.count_nonzero(np.asarray(result["diverged"]) > 0))
     words = say("alt.sweep_diverged", diverged=diverged, total=z.size)
-    best_cell = _best_cell(result, metric)
-    if best_cell is None:
+    if best is None:
         return words
-    row, column = list(result["ys"]).index(best_cell[1]), list(result["xs"]).index(best_cell[0])
-    best = say(
+    row, column = best
+    said = say(
         "alt.sweep_best",
         value=f"{z[row, column]:.4g}",
         x=_axis_label(x_name),
@@ -141,7 +141,7 @@ def _sweep_text(result: dict, metric: str, x_name: str, y_name: str) -> str:
         y=_axis_label(y_name),
         y_value=f"{result['ys'][row]:.4g}",
     )
-    return f"{best} {words}"
+    return f"{said} {words}"
 
 
 def _axis_label(name: str) -> str:
@@ -237,18 +237,20 @@ figure = sweep_figure(
     words=prefixed_words("map.", lang()),
     diverged=result["diverged"],
 )
+best_cell = _best_cell(result, metric)
 chart(
     figure,
     key="sweep_chart",
     name=say("alt.sweep", metric=say(f"map.{metric}"), optimizer=optimizer_title(optimizer, lang())),
-    summary=_sweep_text(result, metric, x_name, y_name),
+    summary=_sweep_text(result, metric, x_name, y_name, best_cell),
     on_select=_on_cell_click,
     selection_mode="points",
 )
 st.caption(say("sw.click"))
-best_cell = _best_cell(result, metric)
 if best_cell is not None:  # the same, without a mouse
-    st.button(say("sw.open_best"), key="sweep_best", on_click=_open_cell, args=best_cell)
+    row, column = best_cell
+    best_x, best_y = float(result["xs"][column]), float(result["ys"][row])
+    st.button(say("sw.open_best"), key="sweep_best", on_click=_open_cell, args=(best_x, best_y))
 curvatures = _quadratic_curvatures(surface)
 theory_possible = (
     VIEWS[optimizer].stability == "heavy"

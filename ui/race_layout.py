@@ -16,7 +16,7 @@ from ui.race_figures import figures, grad_curves, runs, view3d
 from ui.race_inspector import inspector
 from ui.race_narration import narration
 from ui.race_state import current, on_map_click, race_state
-from ui.race_summary import curves_text, map_text, stability_note, summary_table
+from ui.race_summary import curves_text, ending_of, map_text, stability_note, summary_table
 from ui.race_tuning import tuning_chart, tuning_controls
 from ui.shell import lang, on_phone, say
 
@@ -43,14 +43,15 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
         settings_json, lang(), surface, runs(settings_json, surface, surface_key), surface_key, on_phone()
     )
 
+    ends = [ending_of(surface, s, r.run) for r in racers]  # the map's words and the table's
     left, right = st.columns([3, 2])
     with left:
-        name, words = map_text(surface, s, racers)
+        map_name, map_words = map_text(surface, racers, ends)
         chart(
             race_chart,
             key="race_chart",
-            name=name,
-            summary=words,
+            name=map_name,
+            summary=map_words,
             on_select=on_map_click,
             selection_mode="points",
             config={"displaylogo": False, "scrollZoom": False},
@@ -65,7 +66,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             name, words = curves_text(racers, "grad_norm")
             chart(grad, key="grad_chart", name=name, summary=words)
         tuning_chart(s, settings_json)
-        summary_table(surface, s, racers)
+        summary_table(surface, s, racers, ends)
     if s.inside:
         inspector(racers, list(s.optimizers), s.steps)
         narration(surface, racers, s)
@@ -73,5 +74,5 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
     if st.toggle(say("pg.view3d"), key="show_3d"):
         view = view3d(settings_json, lang(), surface, racers, surface_key)
         name = say("alt.view3d", surface=surface.title)
-        chart(view, key="view3d", name=name, summary=map_text(surface, s, racers)[1])
+        chart(view, key="view3d", name=name, summary=map_words)
     exports(race_chart, surface, s, racers)

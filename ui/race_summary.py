@@ -45,13 +45,12 @@ def stability_note(surface, s: cfg.Settings) -> None:
         st.caption(say("pg.stable", limit=limit))
 
 
-def summary_table(surface, s: cfg.Settings, racers: list[Racer]) -> None:
+def summary_table(surface, s: cfg.Settings, racers: list[Racer], ends: list[np.ndarray]) -> None:
     """A row per optimizer (final loss, distance, where it ended, converged at), then a sentence
     per run coloured by how it ended."""
     st.markdown(f"**{say('pg.summary')}**")
     rows = [summary(surface, r) for r in racers]
     # A Markdown table: st.table would import pandas (a third of a second on a fresh server).
-    ends = [ending_of(surface, s, r.run) for r in racers]
     header = [
         say("col.optimizer"),
         say("col.final"),
@@ -81,16 +80,15 @@ def _point(p, scale: float) -> str:
     return point(p, scale, digits=3)
 
 
-def map_text(surface, s: cfg.Settings, racers: list[Racer]) -> tuple[str, str]:
+def map_text(surface, racers: list[Racer], ends: list[np.ndarray]) -> tuple[str, str]:
     """The race map's accessible name and its text summary: where each run started and ended,
     its final loss and how it ended (the summary table's numbers, in words)."""
     names = ", ".join(r.label for r in racers)
     name = say("alt.map", surface=surface.title, names=names)
     parts = []
     width = max(high - low for low, high in surface.bounds)
-    for racer_ in racers:
+    for racer_, end in zip(racers, ends, strict=True):
         run = racer_.run
-        end = ending_of(surface, s, run)
         parts.append(
             say(
                 "alt.path" if run.n == 1 else "alt.paths",

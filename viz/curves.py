@@ -42,7 +42,6 @@ def curves_figure(
         else:
             title = words["loss"]
             log = all(bool(np.all(r.run.loss > 0)) for r in racers)
-    low, high = np.inf, 0.0
     for racer in racers:
         run = racer.run
         if metric == "grad_norm":
@@ -51,9 +50,6 @@ def curves_figure(
             values = np.maximum(run.loss - surface.f_min, FLOOR)
         else:
             values = run.loss
-        positive = values[np.isfinite(values) & (values > 0)]
-        if positive.size:
-            low, high = min(low, float(positive.min())), max(high, float(positive.max()))
         look = style_of(racer.color)
         for n in range(run.n):
             fig.add_trace(
@@ -73,10 +69,8 @@ def curves_figure(
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": {"text": words["step"]}},
-        yaxis={"title": {"text": title}, "type": "log" if log else "linear", "exponentformat": "power"}
-        # Within two decades Plotly labels a log axis by leading digits only (0.9, 0.8, ... as
-        # "9 8 ..."): write the numbers out there.
-        | ({"tickformat": ".2~g"} if log and high < 100 * low else {}),
+        # the template writes a short log axis's numbers out (0.9, 0.8, ..., not "9 8 ...")
+        yaxis={"title": {"text": title}, "type": "log" if log else "linear"},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
     )
     return fig
@@ -175,7 +169,7 @@ def tuning_figure(
                 trace.name = "× " + words["diverged"]
     score = tunings[0].score if tunings else "final"
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         height=300,
         margin={"l": 64, "r": 10, "t": 10, "b": 40},
         xaxis={"type": "log", "title": words["lr"]},

@@ -349,12 +349,10 @@ def _add_curves(
 
 
 def _curve_axes(fig: go.Figure, curve: tuple[int, int], x_title: str, y_title: str) -> None:
-    """The curves' axes: the losses on a log axis (titled, powers of ten written as such, not
+    """The curves' axes: the losses on a log axis (titled; the template writes its numbers, not
     SI prefixes: "100µ" read as a hundred), test accuracy from 0 to 100 % on the right."""
     row, col = curve
-    fig.update_yaxes(
-        type="log", title_text=y_title, exponentformat="power", row=row, col=col, secondary_y=False
-    )
+    fig.update_yaxes(type="log", title_text=y_title, row=row, col=col, secondary_y=False)
     fig.update_yaxes(
         range=[0, 1.02],
         tickmode="array",  # its own ticks (else placed at the log axis's grid lines: 9 %, 15 %, 21 %...)

@@ -74,7 +74,7 @@ def goe_figure(
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
         font={"size": font_size},
         xaxis={"title": {"text": words["goe.x"]}, "dtick": 1 if len(dims) <= 20 else None},
-        yaxis={"title": {"text": words["goe.y"]}, "type": "log", "exponentformat": "power"},
+        yaxis={"title": {"text": words["goe.y"]}, "type": "log"},
         legend={"orientation": "h", "y": -0.25},
     )
     return fig

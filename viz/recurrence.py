@@ -49,7 +49,7 @@ def jacobian_figure(
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
         font={"size": font_size},
         xaxis={"title": {"text": words["rec.x"]}},
-        yaxis={"title": {"text": words["rec.y"]}, "type": "log", "exponentformat": "power"},
+        yaxis={"title": {"text": words["rec.y"]}, "type": "log"},
         legend={"orientation": "h", "y": -0.25},
     )
     return fig

@@ -61,8 +61,8 @@ def taylor_figure(
                 col=2,
             )
     fig.update_xaxes(title_text=words["x_step"])
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=1)
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=2)
+    fig.update_yaxes(type="log", row=1, col=1)
+    fig.update_yaxes(type="log", row=1, col=2)
     fig.update_layout(
         template=TEMPLATE,
         height=height,

@@ -25,6 +25,10 @@ torch's ``eval()`` with those as running statistics). Its backward pass is
           - \hat z_l\, \overline{g \hat z_l}\big), \quad g = \gamma_l \nabla_{u_l}
 
 (bars: means over the points), and the Hessian-vector products differentiate it too.
+With ``loss="mse"`` the network regresses: one output unit, the loss torch's ``mse_loss``
+(mean reduction) :math:`\frac1n \sum_i (z_{L,i} - y_i)^2` against real targets y, so
+:math:`\delta_L = 2 (z_L - y) / n` and :math:`R\delta_L = 2 R z_L / n`.
+
 Dropout (``dropout=p``) multiplies the hidden activations of a training step by a mask of
 0 and 1 / (1 - p) (inverted dropout) that simulate() draws; evaluation uses no mask.
 """
@@ -49,6 +53,9 @@ INIT_SCHEMES = ("zeros", "normal", "glorot", "he")
 DIVERGENCE_LIMIT = 1e4
 BATCH_NORM_EPS = 1e-5  # torch's BatchNorm1d default
 DROPOUT_RANGE = (0.0, 0.9)
+# The loss: classification (labels 0, 1, ...; torch's cross_entropy) or regression (real
+# targets, one output; torch's mse_loss).
+LOSSES = ("cross_entropy", "mse")
 # Activations of one evaluation may take this much memory; more networks go in chunks,
 # evaluated by as many threads as there are cores (NumPy releases the GIL inside each large
 # operation: a 51 x 51 plane took 26 ms on two threads here, 44 ms on one).
@@ -168,7 +175,7 @@ def _whole(name: str, value: Any, low: int, high: int) -> int:
     return int(value)
 
 
-def _checked_data(data: Dataset) -> Dataset:
+def _checked_data(data: Dataset, regression: bool = False) -> Dataset:
     try:
         X, y, X_test, y_test, *validation = (np.asarray(a) for a in data)
     except (TypeError, ValueError):
@@ -181,8 +188,11 @@ def _checked_data(data: Dataset) -> Dataset:
             raise ValueError(f"{name} must have shape (n, features) with one label per row")
         if not np.issubdtype(points.dtype, np.number) or not np.isfinite(points).all():
             raise ValueError(f"{name} must hold finite numbers")
-        if not np.issubdtype(labels.dtype, np.integer) or labels.min(initial=0) < 0:
-            raise ValueError("labels must be whole numbers 0, 1, ...")
+        if regression:
+            if not np.issubdtype(labels.dtype, np.number) or not np.isfinite(labels).all():
+                raise ValueError("regression targets must be finite numbers")
+        elif not np.issubdtype(labels.dtype, np.integer) or labels.min(initial=0) < 0:
+            raise ValueError("labels must be whole numbers 0, 1, ... (real targets: loss='mse')")
     if X_test.shape[1] != X.shape[1] or X_val.shape[1] != X.shape[1]:
         raise ValueError("X, X_test and X_val must have the same number of features")
     if not N_TRAIN_RANGE[0] <= len(X) <= N_TRAIN_RANGE[1]:
@@ -191,7 +201,7 @@ def _checked_data(data: Dataset) -> Dataset:
         )
     if len(X_test) == 0:
         raise ValueError("the test set must not be empty")
-    as_float, as_int = np.float64, np.int64
+    as_float, as_int = np.float64, (np.float64 if regression else np.int64)
     return Dataset(
         X.astype(as_float),
         y.astype(as_int),
@@ -220,6 +230,7 @@ class Network:
         activation: str = "tanh",
         batch_norm: bool = False,
         dropout: float = 0.0,
+        loss: str = "cross_entropy",
     ):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
@@ -240,11 +251,15 @@ class Network:
             or not DROPOUT_RANGE[0] <= dropout <= DROPOUT_RANGE[1]
         ):
             raise ValueError(f"dropout must be a probability from 0 to {DROPOUT_RANGE[1]}, got {dropout!r}")
-        self.data = _checked_data(data)
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        self.loss, self.regression = loss, loss == "mse"
+        self.data = _checked_data(data, self.regression)
         self.hidden, self.activation = hidden, activation
         self.batch_norm, self.dropout = bool(batch_norm), float(dropout)
-        self.classes = max(2, self.data.classes)
-        self.sizes = (self.data.X.shape[1], *hidden, self.classes)
+        # Classes of a classifier; 0 for a regression, whose one output is the prediction.
+        self.classes = 0 if self.regression else max(2, self.data.classes)
+        self.sizes = (self.data.X.shape[1], *hidden, 1 if self.regression else self.classes)
         self.shapes = list(zip(self.sizes[1:], self.sizes[:-1], strict=True))  # (out, in) per layer
         offsets, norm_offsets, start = [], [], 0
         for k, (out, inp) in enumerate(self.shapes):
@@ -266,14 +281,19 @@ class Network:
         self.n_train = len(self.data.X)
         self.center = np.zeros(self.dim)
         self.divergence_limit = DIVERGENCE_LIMIT
-        self.metric_names = ("test_loss", "train_acc", "test_acc")
+        # A regression has no accuracy: its losses only.
+        self.metric_names = ("test_loss",) if self.regression else ("test_loss", "train_acc", "test_acc")
         if len(self.data.X_val):  # a validation set: its loss and accuracy too (early stopping)
-            self.metric_names += ("val_loss", "val_acc")
+            self.metric_names += ("val_loss",) if self.regression else ("val_loss", "val_acc")
         self._act = ACTIVATIONS[activation]
 
     def __repr__(self) -> str:
         shape = "-".join(map(str, self.sizes))
-        extras = ", batch norm" * self.batch_norm + (f", dropout {self.dropout:g}" if self.dropout else "")
+        extras = (
+            ", mse" * self.regression
+            + ", batch norm" * self.batch_norm
+            + (f", dropout {self.dropout:g}" if self.dropout else "")
+        )
         return f"Network({shape}, {self.activation}{extras}, D={self.dim})"
 
     # ------------------------------------------------------------ parameters
@@ -395,14 +415,19 @@ class Network:
     def _losses(
         self, theta: np.ndarray, X: np.ndarray, y: np.ndarray, evaluation: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Mean cross-entropy ``(N,)`` and accuracy ``(N,)`` on ``(X, y)``; ``evaluation``:
-        batch norm with the training set's statistics (else those of X itself)."""
-        loss, accuracy = np.empty(theta.shape[0]), np.empty(theta.shape[0])
+        """Mean cross-entropy ``(N,)`` and accuracy ``(N,)`` on ``(X, y)`` (a regression: mean
+        squared error, and NaN accuracy); ``evaluation``: batch norm with the training set's
+        statistics (else those of X itself)."""
+        loss, accuracy = np.empty(theta.shape[0]), np.full(theta.shape[0], np.nan)
         points = np.arange(len(y))
 
         def chunk(part: slice) -> None:
             stats = self._statistics(theta[part]) if evaluation else None
             logits = self._forward(theta[part], X, stats)[1]
+            if self.regression:
+                error = logits[:, 0] - y
+                loss[part] = np.mean(error * error, -1)
+                return
             loss[part] = -_log_softmax(logits)[:, y, points].mean(-1)
             accuracy[part] = (_argmax_classes(logits) == y).mean(-1)
 
@@ -430,20 +455,48 @@ class Network:
         out = {"loss": loss, "test_loss": test_loss, "train_acc": train_acc, "test_acc": test_acc}
         if len(data.X_val):
             out["val_loss"], out["val_acc"] = self._losses(theta, data.X_val, data.y_val, evaluation=True)
-        return out
+        return {name: out[name] for name in ("loss", *self.metric_names)}
 
     def predict_proba(self, theta: Any, X: Any) -> np.ndarray:
         """``(N, len(X), classes)`` class probabilities of each network at the points ``X``
         (evaluation: batch norm with the training set's statistics)."""
-        theta = self.params(theta)
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X must have shape (m, {self.sizes[0]}), got {X.shape}")
+        if self.regression:
+            raise ValueError("a regression network has no class probabilities: use predict")
+        theta, X = self.params(theta), self._points(X)
         out = np.empty((theta.shape[0], len(X), self.classes))
         for part in self._chunks(theta.shape[0], max(len(X), self.n_train if self.batch_norm else 0)):
             logits = self._forward(theta[part], X, self._statistics(theta[part]))[1]
             out[part] = np.exp(_log_softmax(logits)).transpose(0, 2, 1)
         return out
+
+    def _points(self, X: Any) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(f"X must have shape (m, {self.sizes[0]}), got {X.shape}")
+        return X
+
+    def predict(self, theta: Any, X: Any) -> np.ndarray:
+        """``(N, len(X))`` a regression network's predictions at the points ``X`` (evaluation:
+        batch norm with the training set's statistics)."""
+        if not self.regression:
+            raise ValueError("predict is a regression's output: a classifier has predict_proba")
+        theta, X = self.params(theta), self._points(X)
+        out = np.empty((theta.shape[0], len(X)))
+        for part in self._chunks(theta.shape[0], max(len(X), self.n_train if self.batch_norm else 0)):
+            out[part] = self._forward(theta[part], X, self._statistics(theta[part]))[1][:, 0]
+        return out
+
+    def _output_error(self, logits: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The loss's gradient at the outputs ``(N, outputs, n)``: (softmax - one-hot) / n, or
+        2 (prediction - target) / n for the mean squared error. Overwrites logits."""
+        if self.regression:
+            logits -= y
+            logits *= 2.0 / len(y)
+            return logits
+        delta = np.exp(_log_softmax(logits))
+        delta[:, y, np.arange(len(y))] -= 1.0
+        delta /= len(y)
+        return delta
 
     def _batch(self, batch: Any) -> tuple[np.ndarray, np.ndarray]:
         data = self.data
@@ -491,7 +544,8 @@ class Network:
 
     def grad(self, theta: Any, batch: Any = None, masks: Sequence[np.ndarray] | None = None) -> np.ndarray:
         """``(N, D)`` gradient of the mean cross-entropy on the training set, or on its rows
-        ``batch`` (a minibatch; batch norm in training mode: that batch's statistics);
+        ``batch`` (a minibatch; batch norm in training mode: that batch's statistics), or of
+        the mean squared error for a regression;
         ``masks``: a training step's dropout masks (``dropout_masks``), None for none."""
         theta = self.params(theta)
         X, y = self._batch(batch)
@@ -501,12 +555,9 @@ class Network:
         ):
             raise ValueError("masks must be one (units, batch size) array per hidden layer")
         out = np.empty_like(theta)
-        points = np.arange(len(y))
         for part in self._chunks(theta.shape[0], len(y)):
             inputs, logits, kept = self._forward(theta[part], X, masks=masks)
-            delta = np.exp(_log_softmax(logits))  # softmax minus one-hot labels, over n
-            delta[:, y, points] -= 1.0
-            delta /= len(y)
+            delta = self._output_error(logits, y)
             out[part] = np.concatenate(self._backward(theta[part], inputs, kept, delta, masks), axis=1)
         return out
 
@@ -558,11 +609,12 @@ class Network:
             firsts.append(first)
             seconds.append(None if second is None else second * Rz)
             normalized.append(kept)
-        p = np.exp(_log_softmax(z))
-        delta = p.copy()
-        delta[:, y, np.arange(n)] -= 1.0
-        delta /= n
-        R_delta = p * (Rz - (p * Rz).sum(1, keepdims=True)) / n
+        if self.regression:  # the mean squared error's Hessian at the output: 2 / n
+            R_delta = Rz * (2.0 / n)
+        else:
+            p = np.exp(_log_softmax(z))
+            R_delta = p * (Rz - (p * Rz).sum(1, keepdims=True)) / n
+        delta = self._output_error(z, y)
         pieces = []
         for k in range(len(layers) - 1, -1, -1):
             a, Ra = inputs[k], R_inputs[k]

@@ -86,13 +86,27 @@ def _controls() -> None:
 def _trained(settings_json: str) -> ns.Result:
     """Everything the page shows for one scene but the sharpness, shared by every session that
     asks for it: drawn first (the sharpness is most of a large scene's cost)."""
-    return ns.train(ns.NetSettings(**json.loads(settings_json)), with_sharpness=False)
+    return ns.train(ns.NetSettings(**json.loads(settings_json)), with_sharpness=False, with_plane=False)
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def _planed(settings_json: str) -> ns.Result:
+    """The scene with its landscape (a heavy scene's runs are drawn before it)."""
+    result = ns.add_plane(_trained(settings_json))
+    _planed_scenes().add(settings_json)
+    return result
+
+
+@st.cache_resource
+def _planed_scenes() -> set[str]:
+    """The scenes whose landscape this process has computed (a heavy one is then drawn at once)."""
+    return set()
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _sharpened(settings_json: str) -> ns.Result:
     """The scene with its sharpness: computed after the rest is drawn."""
-    return ns.sharpen(_trained(settings_json))
+    return ns.sharpen(_planed(settings_json))
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
@@ -103,8 +117,8 @@ def _sharpness_chart(settings_json: str, language: str):
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
-def _figures(settings_json: str, language: str, narrow: bool):
-    result = _trained(settings_json)
+def _figures(settings_json: str, language: str, narrow: bool, planed: bool = True):
+    result = _planed(settings_json) if planed else _trained(settings_json)
     words = prefixed_words("nf.", language)
     trainees = [
         Trainee(
@@ -163,6 +177,20 @@ with st.spinner(
     say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n), show_time=True
 ):
     result = _trained(settings_json)
+training_place = st.empty()
+if settings_json not in _planed_scenes() and ns.plane_work(result) > ns.PLANE_FIRST_WORK:
+    # A heavy landscape: the runs first (without the plane), then the whole figure in their place.
+    trainees, training = _figures(settings_json, lang(), on_phone(), planed=False)[:2]
+    chart(
+        training,
+        key="network_chart_runs",
+        name=say("alt.network", names=", ".join(t.label for t in trainees)),
+        container=training_place.container(),
+        config={"displaylogo": False, "scrollZoom": False},
+    )
+    with st.spinner(say("nw.planing", side=ns.PLANE_SIDE), show_time=True):
+        _planed(settings_json)
+result = _planed(settings_json)
 trainees, training, lines, layers = _figures(settings_json, lang(), on_phone())
 sentences = _summary(result, trainees)
 chart(
@@ -170,6 +198,7 @@ chart(
     key="network_chart",
     name=say("alt.network", names=", ".join(t.label for t in trainees)),
     summary=" ".join(sentence for _, sentence in sentences),
+    container=training_place.container(),
     config={"displaylogo": False, "scrollZoom": False},
 )
 if result.landscape is not None:

@@ -3,6 +3,8 @@ the sharpness is most of a large scene's cost. Both halves are what one training
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from tests.conftest import open_script
@@ -28,3 +30,37 @@ def test_the_page_says_what_it_trains_and_draws_the_sharpness_chart():
     assert not at.exception
     texts = [m.value for m in at.markdown if "lab-chart-text" in m.value]
     assert any("sharpness" in t.lower() for t in texts), texts
+
+
+def test_the_landscape_computed_after_is_the_landscape_computed_with_the_training():
+    query = {"steps": "80", "n": "100", "opt": "gd,adam", "units": "8", "plane": "pca"}
+    s, _ = ns.network_from_query(query)
+    whole = ns.train(s, with_sharpness=False)
+    first = ns.train(s, with_sharpness=False, with_plane=False)
+    assert first.landscape is None and whole.landscape is not None
+    later = ns.add_plane(first).landscape
+    np.testing.assert_array_equal(later.loss, whole.landscape.loss)
+    np.testing.assert_array_equal(later.alphas, whole.landscape.alphas)
+    for a, b in zip(whole.landscape.coords, later.coords, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # the page's estimate of its cost: every network of the grid on every training point (the
+    # 1,000 test points with ptest=1)
+    assert ns.plane_work(first) == ns.PLANE_SIDE**2 * 100 * first.net.dim
+    tested = ns.train(
+        ns.network_from_query({**query, "ptest": "1"})[0], with_sharpness=False, with_plane=False
+    )
+    assert ns.plane_work(tested) == ns.PLANE_SIDE**2 * 1000 * first.net.dim
+
+
+def test_a_heavy_landscape_is_drawn_after_the_runs_and_the_page_ends_with_the_whole_figure(monkeypatch):
+    monkeypatch.setattr(ns, "PLANE_FIRST_WORK", 0.0)  # every landscape is heavy
+    query = {"steps": "60", "n": "100", "opt": "gd,adam", "units": "8", "seed": "7"}
+    at = open_script("pages/network.py", query)
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    # the runs-first chart was replaced: the page ends with one training figure, the plane in it
+    with_plane = [s for s in specs if any(t.get("name") == "contours" for t in s["data"])]
+    assert len(with_plane) == 1, [len(s["data"]) for s in specs]
+    assert sum(bool(s.get("frames")) for s in specs) == 1  # one animated training figure
+    names = [m.value for m in at.markdown if "lab-chart-text" in m.value]
+    assert len(names) == len(specs)  # one text per chart: the first one's text was replaced too

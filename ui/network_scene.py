@@ -42,6 +42,9 @@ NETWORK_MAX_STEPS = 2000
 RECORDS = 100  # records of a run (the curves); the animation shows up to FRAMES of them
 FRAMES = 50
 PLANE_SIDE = 51
+# Above this many multiply-adds (about half a second here) the Network page draws the runs before
+# it computes the landscape: the heaviest scene's plane is 51 x 51 networks on 1,000 points.
+PLANE_FIRST_WORK = 5e9
 SHARPNESS_POINTS = 11  # records at which the top Hessian eigenvalue is computed
 # The edge-of-stability lesson: the sharpness at every record, a record every few steps. Its
 # spikes last about ten steps: sampled every 20 steps the run's first read 1.42 x 2/lr, every
@@ -350,9 +353,11 @@ def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landsc
     )
 
 
-def train(s, sharpness_every: int = 0, with_sharpness: bool = True) -> Result:
+def train(s, sharpness_every: int = 0, with_sharpness: bool = True, with_plane: bool = True) -> Result:
     """Every optimizer of ``s`` from the same start, and the landscape and lines they share
-    (``sharpness_every``, ``with_sharpness``: see train_one)."""
+    (``sharpness_every``, ``with_sharpness``: see train_one). Without ``with_plane`` the
+    landscape is left None, for :func:`add_plane` to fill in later (a heavy scene's plane is
+    thousands of networks on every test point: the Network page draws the runs first)."""
     net = network_of(s)
     start = start_of(s, net)
     # The optimizers train independently: on both cores when the workers are idle and warm.
@@ -370,9 +375,24 @@ def train(s, sharpness_every: int = 0, with_sharpness: bool = True) -> Result:
         net,
         start,
         trained,
-        _plane(s, net, start, trained) if trained else None,
+        _plane(s, net, start, trained) if trained and with_plane else None,
         Lines(alphas, from_start, between),
     )
+
+
+def add_plane(result: Result) -> Result:
+    """``result`` (trained ``with_plane=False``) with its landscape: exactly what training with
+    it would have given."""
+    landscape = _plane(result.settings, result.net, result.start, result.trained) if result.trained else None
+    return dataclasses.replace(result, landscape=landscape)
+
+
+def plane_work(result: Result) -> float:
+    """About the landscape's cost in multiply-adds: every network of its grid on every point it
+    is evaluated on (the test set with ``ptest``, else the training set)."""
+    data = result.net.data
+    points = len(data.y_test) if result.settings.ptest else len(data.y)
+    return float(PLANE_SIDE**2 * points * result.net.dim)
 
 
 def train_lesson_scene(query: Mapping[str, Any], view: str | None) -> Result:

@@ -38,9 +38,14 @@ def language_for_locale(locale: str | None) -> str:
 
 
 def text(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The interface string ``key`` in ``lang``, formatted with ``values``."""
+    """The interface string ``key`` in ``lang``, formatted with ``values`` (a number as
+    ``viz.template.fill`` writes it)."""
     template = catalog(lang)["ui"].get(key) or catalog(DEFAULT_LANGUAGE)["ui"][key]
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    from viz.template import fill  # not at import: the catalogs load without plotly
+
+    return fill(template, **values)
 
 
 def optimizer_title(name: str, lang: str) -> str:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from viz.colors import style_of
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, Racer, packed
+from viz.template import fill, written
 
 FLOOR = 1e-16  # log axes: values at or below the optimum are shown at this floor
 MARKS = 8  # markers along each curve (plotly spreads them evenly, staggered between curves)
@@ -141,7 +142,7 @@ def tuning_figure(
                     name=f"{label}: {words['diverged']}",
                     legendgroup=label,
                     showlegend=not any_diverged,
-                    hovertemplate=f"{label}<br>lr = %{{x:.4g}}: {words['diverged']}<extra></extra>",
+                    hovertemplate=f"{label}<br>lr = %{{x:.4~g}}: {words['diverged']}<extra></extra>",
                 )
             )
             any_diverged = True
@@ -158,9 +159,9 @@ def tuning_figure(
                         "color": color,
                         "line": {"width": 1, "color": "black"},
                     },
-                    name=f"{label}: lr = {tuning.best:.3g}",
+                    name=f"{label}: lr = {written(tuning.best, 3)}",
                     showlegend=False,
-                    hovertemplate=f"{label}<br>lr = {tuning.best:.4g}<extra></extra>",
+                    hovertemplate=f"{label}<br>lr = {written(tuning.best)}<extra></extra>",
                 )
             )
     if any_diverged:  # one legend entry for the x's of every optimizer
@@ -205,7 +206,7 @@ def eigen_figure(
 
     values, vectors = np.linalg.eigh(surface.hessian(np.zeros(2)))
     center = surface.minima[0] if len(surface.minima) else np.zeros(2)
-    titles = [words["eigen.flat"].format(value=values[0]), words["eigen.stiff"].format(value=values[-1])]
+    titles = [fill(words["eigen.flat"], value=values[0]), fill(words["eigen.stiff"], value=values[-1])]
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles, shared_yaxes=True)
     for racer in racers:
         coordinates = (racer.run.path[:, 0] - center) @ vectors

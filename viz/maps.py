@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from optimizers import Run
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, packed
+from viz.template import fill, written
 
 # Basin categories after the known minima: 0..k-1 are the minima, then these.
 OTHER, STILL, DIVERGED = -1, -2, -3
@@ -169,7 +170,7 @@ def _add_sweep_cells(
 
     def hover(rows: np.ndarray, columns: np.ndarray) -> list[str]:
         return [
-            words["diverged_label"] if b else words["still"] if np.isnan(v) else f"{v:.4g}"
+            words["diverged_label"] if b else words["still"] if np.isnan(v) else written(v)
             for v, b in zip(z[rows, columns], bad[rows, columns], strict=True)
         ]
 
@@ -179,7 +180,7 @@ def _add_sweep_cells(
             ys,
             max(1, len(xs) // 50),
             hover,
-            f"{x_label} = %{{x:.4g}}<br>{y_label} = %{{y:.4g}}<br>"
+            f"{x_label} = %{{x:.4~g}}<br>{y_label} = %{{y:.4~g}}<br>"
             f"{words.get(metric, metric)}: %{{text}}<extra></extra>",
             size=10,
         )
@@ -264,7 +265,8 @@ def _hover_grid(
     centre does, with the centre's coordinates."""
     rows, columns = _coarse_cells(len(xs), len(ys), step)
     cells = zip(xs[columns], ys[rows], text(rows, columns), strict=True)
-    words = [f"({x:.3g}, {y:.3g})<br>{w}" for x, y, w in cells]
+    width = max(float(np.ptp(xs)), float(np.ptp(ys)))  # a centre at -2e-16 is at 0
+    words = [f"({written(x, 3, width)}, {written(y, 3, width)})<br>{w}" for x, y, w in cells]
     shape = (len(ys[::step]), len(xs[::step]))
     return go.Heatmap(
         x=packed(xs[::step]),
@@ -315,12 +317,14 @@ def basin_figure(
 ) -> go.Figure:
     """Each start coloured by where it ended, darker the more steps it took."""
     k = len(surface.minima)
+    width = max(high - low for low, high in surface.bounds)
     categories = [*range(k), OTHER, STILL, DIVERGED]
     color_of = {
         c: (MINIMUM_COLORS[c % len(MINIMUM_COLORS)] if c >= 0 else SPECIAL_COLORS[c]) for c in categories
     }
     names = {
-        c: f"{c + 1}: {words['minimum']} ({surface.minima[c, 0]:.3g}, {surface.minima[c, 1]:.3g})"
+        c: f"{c + 1}: {words['minimum']} ({written(surface.minima[c, 0], 3, width)}, "
+        f"{written(surface.minima[c, 1], 3, width)})"
         if c >= 0
         else {OTHER: words["other"], STILL: words["still"], DIVERGED: words["diverged_label"]}[c]
         for c in categories
@@ -448,7 +452,7 @@ def theory_figure(
             colorscale="Viridis_r",
             colorbar={"title": words["rate"]},
             customdata=np.stack([rate, regime], -1),
-            hovertemplate="lr %{x:.3g}, β %{y:.3g}<br>"
+            hovertemplate="lr %{x:.3~g}, β %{y:.3~g}<br>"
             + words["rate"]
             + " %{customdata[0]:.3f}<extra></extra>",
         )
@@ -474,7 +478,7 @@ def theory_figure(
             y=[momentum],
             mode="markers",
             marker={"symbol": "star", "size": 16, "color": "white", "line": {"color": "black", "width": 1.5}},
-            name=words["optimum"].format(lr=lr, momentum=momentum, rate=best),
+            name=fill(words["optimum"], lr=lr, momentum=momentum, rate=best),
         )
     )
     fig.update_layout(

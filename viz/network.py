@@ -25,6 +25,7 @@ from viz.field import RAMP, Field, compress, contour_lines, field_scale, png_dat
 from viz.optimizer_views import VIEWS
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, animation_controls, packed
+from viz.template import fill, written
 
 BOUNDARY_GRID = 48
 CLASS_COLORS = ("#3b6fb6", "#e08a2e", "#3a9a5b", "#b04a9a", "#8c6d31")  # points, by class
@@ -467,7 +468,7 @@ def _training_frames(
                     data.append({"type": "scatter", "x": [float(a)], "y": [float(b)], "text": [hover]})
                 else:
                     value = float(t.run.loss[record, 0])
-                    hover = f"{t.label}: {words['train_loss']} {value:.4g}"
+                    hover = f"{t.label}: {words['train_loss']} {written(value)}"
                     data.append({"type": "scatter", "x": [int(xs[j][record])], "y": [value], "text": [hover]})
         data.append({"type": "scatter", "text": [counters[f]]})
         out.append(data)
@@ -498,7 +499,7 @@ def _training_layout(
 
 def _hover(title: str, x_label: str, y_label: str) -> str:
     """A curve's hover template: its title, then x and y with their names."""
-    return f"{title}<br>{x_label} %{{x}}<br>{y_label} %{{y:.4g}}<extra></extra>"
+    return f"{title}<br>{x_label} %{{x}}<br>{y_label} %{{y:.4~g}}<extra></extra>"
 
 
 def _landscape_hover(t: Trainee, landscape, j: int, record: int, words: Mapping[str, str]) -> str:
@@ -507,10 +508,10 @@ def _landscape_hover(t: Trainee, landscape, j: int, record: int, words: Mapping[
     true = float(t.run.loss[record, 0])
     off = float(landscape.off[j][record])
     if off <= 1e-9 * max(1.0, float(np.abs(t.run.path[record, 0]).max())):
-        return words["on"].format(name=t.label, true=true)
+        return fill(words["on"], name=t.label, true=true)
     a, b = landscape.coords[j][record]
     point = _on_plane(landscape, a, b)
-    return words["off"].format(name=t.label, off=off, true=true, slice=point)
+    return fill(words["off"], name=t.label, off=off, true=true, slice=point)
 
 
 def _on_plane(landscape, a: float, b: float) -> float:
@@ -697,7 +698,7 @@ def plane_lines(landscape, trainees: Sequence[Trainee], words) -> tuple[str, lis
         if off <= 1e-9 * max(1.0, far):
             each.append(words["end_on"].format(name=t.label))
         else:
-            each.append(words["end_off"].format(name=t.label, off=off, share=off / far if far else 1.0))
+            each.append(fill(words["end_off"], name=t.label, off=off, share=off / far if far else 1.0))
     ends = [words["ends"]] + [words["end_sep"].join(each[i : i + 2]) for i in range(0, len(each), 2)]
     names = ", ".join(trainees[j].label for j in excluded)
     return which, ends, [words["plane_excluded"].format(names=names)] if excluded else []
@@ -735,7 +736,7 @@ def _loss_key(fig: go.Figure, scale, subplot, words) -> None:
                     "len": 0.5 * (y_domain[1] - y_domain[0]),
                     "thickness": 10,
                     "tickvals": heights,
-                    "ticktext": [f"{v:.3g}" for v in losses],
+                    "ticktext": [written(v, 3) for v in losses],
                     "tickfont": {"size": 9},
                     "title": {"text": words["loss_key"], "side": "top", "font": {"size": 10}},
                     "bgcolor": "rgba(255,255,255,0.78)",
@@ -814,7 +815,7 @@ def _below_note(fig: go.Figure, count: int, floor: float, words: Mapping[str, st
     """Say how many drawn values fall under a log axis's floor (they are off the chart)."""
     if count:
         fig.add_annotation(
-            text=words["below"].format(count=count, floor=floor),
+            text=fill(words["below"], count=count, floor=floor),
             xref="paper",
             yref="paper",
             x=0.0,
@@ -869,7 +870,7 @@ def sharpness_figure(
                     mode="lines+markers",  # the method's marker at either end says whose limit
                     line={"color": t.color, "width": 1.5, "dash": "dot"},
                     marker={"symbol": look.open_symbol, "size": 9, "color": t.color, "line": {"width": 2}},
-                    name=words[f"limit_{kind}"].format(name=t.label, value=value),
+                    name=fill(words[f"limit_{kind}"], name=t.label, value=value),
                     hoverinfo="name",
                 )
             )
@@ -975,7 +976,7 @@ def weights_figure(
             go.Histogram(
                 x=weights,
                 nbinsx=80,
-                name=words["zeros"].format(name=t.label, share=zero, norm=float(np.linalg.norm(weights))),
+                name=fill(words["zeros"], name=t.label, share=zero, norm=float(np.linalg.norm(weights))),
                 marker={"color": t.color, "pattern": {"shape": style_of(t.color).pattern}},
                 opacity=0.6,
             )

@@ -20,7 +20,7 @@ from viz.field import RAMP, Field, compute_field, contour_lines, png_data_uri
 from viz.inside import ENGLISH as INSIDE_ENGLISH
 from viz.inside import Glyphs, Scales, frame_scales, scales
 from viz.plain import PlainFigure
-from viz.template import TEMPLATE
+from viz.template import TEMPLATE, fill, written
 
 MAX_FRAMES = 200
 CLICK_GRID = 41  # points per side of the invisible grid that turns a click into a start
@@ -111,7 +111,7 @@ def _constraint_shape(constraint: Mapping | None) -> tuple[np.ndarray, np.ndarra
 
 def _ball_name(ball: Mapping, relation: str) -> str:
     """A ball's name as its inequality, e.g. ``|w|₁ ≤ 2``."""
-    return f"|w|{'₁' if ball['norm'] == 'l1' else '₂'} {relation} {ball['radius']:g}"
+    return f"|w|{'₁' if ball['norm'] == 'l1' else '₂'} {relation} {written(ball['radius'])}"
 
 
 def race_figure(
@@ -331,7 +331,7 @@ def _inside_scales(
         ]
         scale_of_frame[k] = frame_scales(pieces, bounds)
         if scale_of_frame[k] is not None:
-            said[k] = words[key].format(arrow=scale_of_frame[k].arrow, box=scale_of_frame[k].box)
+            said[k] = fill(words[key], arrow=scale_of_frame[k].arrow, box=scale_of_frame[k].box)
     return scale_of_frame, said
 
 

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from viz.colors import style
 from viz.plain import PlainFigure
-from viz.template import TEMPLATE
+from viz.template import TEMPLATE, fill
 
 RECURRENCE_WORDS = {
     "rec.title": "The same factor, multiplied T times",
@@ -38,7 +38,7 @@ def jacobian_figure(
                 mode="lines+markers",
                 line={"color": look.color, "width": 2, "dash": look.dash},
                 marker={"symbol": look.symbol, "size": 8, "color": look.color, "maxdisplayed": 8},
-                name=words["rec.gain"].format(gain=gain),
+                name=fill(words["rec.gain"], gain=gain),
             )
         )
     fig.add_hline(y=1.0, line={"color": "rgba(0,0,0,0.35)", "width": 1, "dash": "dot"})

@@ -20,6 +20,9 @@ reads 0 0.5e+6 1e+6 ... (the "power" format wrote 2x10 for 20). A figure does no
 
 from __future__ import annotations
 
+import math
+import string
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -29,6 +32,7 @@ EXPONENT_FORMAT = "e"
 AXIS = {"exponentformat": EXPONENT_FORMAT, "minorloglabels": "complete"}  # a 2-D axis
 SCENE_AXIS = {"exponentformat": EXPONENT_FORMAT}  # 3-D axes have no minor log labels
 COLORBAR = {"exponentformat": EXPONENT_FORMAT}
+RESOLUTION = 1e-9  # relative to a view's scale (its width): below it a coordinate is 0
 # Where each trace type the app draws keeps a colour bar.
 COLORBAR_PATHS = {
     "contour": ("colorbar",),
@@ -62,3 +66,44 @@ def _template() -> go.layout.Template:
 
 if TEMPLATE not in pio.templates:
     pio.templates[TEMPLATE] = _template()
+
+
+def written(value: float, digits: int = 4, scale: float | None = None) -> str:
+    """``value`` as the axes write it and a person would: ``digits`` significant digits, no
+    float noise (0.30000000000000004 is "0.3"), an exponent without padding ("5e-9",
+    "1e+20"), a whole number below a million whole (12346), "0" for -0 and for what lies
+    below a billionth of ``scale`` (the width of the map a coordinate is read on: a minimum at
+    y = 1.7e-165 is at y = 0). A value that is not finite is written "nan", "inf" or "-inf"
+    (ui/numbers.py puts the catalog's word there)."""
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    if scale is not None and abs(value) < RESOLUTION * abs(scale):
+        return "0"
+    exponent = math.floor(math.log10(abs(value))) if value else 0
+    # below a million a whole number is written whole (12346, not 1.235e+4)
+    text = f"{value:.0f}" if digits <= exponent < 6 else f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{exponent[0]}{exponent[1:].lstrip('0') or '0'}"
+    return "0" if text in ("-0", "0") else text
+
+
+class _Numbers(string.Formatter):
+    """``str.format``, but a float under a "g" spec (``{loss:.3g}``) is :func:`written`."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, float) and format_spec.endswith("g") and format_spec[:-1] in _G_SPECS:
+            return written(value, int(format_spec[1:-1] or 6) or 1)
+        return super().format_field(value, format_spec)
+
+
+_G_SPECS = ("", *(f".{n}" for n in range(18)))
+_NUMBERS = _Numbers()
+
+
+def fill(template: str, **values: object) -> str:
+    """A catalog's words with their values, each number written as :func:`written` writes it
+    ("1e-5", not "1e-05"; "0", not "-0"): the figures' legends and titles and (through
+    ``ui.texts.text``) every sentence the app says."""
+    return _NUMBERS.format(template, **values)

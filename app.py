@@ -12,6 +12,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import streamlit as st
 
 from ui.access import access
+from ui.fair import fair_run
 from ui.screen import screen
 from ui.shell import choose_language, lang, menu, navigation, say
 from ui.texts import LANGUAGES
@@ -50,4 +51,4 @@ st.sidebar.segmented_control(
 st.sidebar.title(say("app.title"))
 access(lang())  # html lang, keyboard for the charts' controls, contrast (ui/access.py)
 screen()  # one tap selects on a touch screen; the width of a narrow screen (ui/screen.py)
-page.run()
+fair_run(page.run, say)  # a tab that has kept the process busy lets the others go first (ui/fair.py)

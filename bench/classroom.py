@@ -15,7 +15,11 @@ against the app served on loopback. Three scenarios, each bounded in count and t
 serve` starts them (deploy/). --gc sets Streamlit's runner.postScriptGC (the project's
 setting when omitted). Prints p50/p95/p99 of the seconds from a request to the first chart
 message and to the finished run, changes/s achieved and offered, errors, the servers' memory
-(resident now and peak, summed) and CPU (core-seconds per second of the scenario).
+(resident now and peak, summed) and CPU (core-seconds per second of the scenario); for the
+playing scenarios also the servers' memory each minute (proportional set size of each replica
+with its worker processes) and its trend over the last 15 minutes: a 45-minute class is
+
+    python bench/classroom.py --scenario plays --users 60 --replicas 2 --seconds 2700
 """
 
 # ruff: noqa: I001
@@ -215,6 +219,40 @@ def _memory_mb(pid: int) -> tuple[float, float]:
     return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (a replica's worker processes and their fork server)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{p}/task").iterdir():
+                children = (task / "children").read_text().split()
+                todo.extend(int(c) for c in children)
+    return out
+
+
+def _tree_pss_mb(pid: int) -> float:
+    """The proportional set size of ``pid``'s process tree (pages shared between a replica and
+    its forked workers counted once): what the machine gives that replica."""
+    total = 0
+    for p in _tree(pid):
+        with contextlib.suppress(OSError, StopIteration):
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
+            total += int(next(line for line in rollup if line.startswith("Pss:")).split()[1])
+    return total / 1024
+
+
+def trend_mb_per_minute(samples: list[float]) -> float:
+    """Least-squares slope of memory samples taken a minute apart (MB per minute)."""
+    if len(samples) < 2:
+        return float("nan")
+    n = len(samples)
+    mean_t, mean_m = (n - 1) / 2, sum(samples) / n
+    num = sum((t - mean_t) * (m - mean_m) for t, m in enumerate(samples))
+    return num / sum((t - mean_t) ** 2 for t in range(n))
+
+
 @contextlib.contextmanager
 def _servers(replicas: int, gc: str | None):
     extra = () if gc is None else (f"--runner.postScriptGC={'true' if gc == 'on' else 'false'}",)
@@ -260,7 +298,7 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
 
         def sample_memory() -> None:
             while True:
-                rss_over_time.append(sum(_memory_mb(p)[0] for p in pids))
+                rss_over_time.append(sum(_tree_pss_mb(p) for p in pids))
                 gevent.sleep(60.0)
 
         sampler = gevent.spawn(sample_memory)
@@ -331,7 +369,13 @@ def main() -> None:
         if scenario != "arrives":
             print(f"  page opens (s, p50/p95/p99): {r['opened']}", file=sys.stderr)
             minutes = " ".join(f"{m:.0f}" for m in r["rss_minutes"])
-            print(f"  servers' RSS (MB) at the start of each minute: {minutes}", file=sys.stderr)
+            print(f"  servers' PSS with their workers (MB), each minute: {minutes}", file=sys.stderr)
+            last = r["rss_minutes"][-15:]
+            print(
+                f"  last {len(last)} minutes: {min(last):.0f}-{max(last):.0f} MB, "
+                f"trend {trend_mb_per_minute(last):+.1f} MB/minute",
+                file=sys.stderr,
+            )
 
 
 if __name__ == "__main__":

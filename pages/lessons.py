@@ -30,6 +30,8 @@ from viz.network import (
 )
 from viz.random_hessians import goe_figure
 from viz.recurrence import jacobian_figure
+from viz.research import RESEARCH_VIEWS
+from viz.research import lesson_figure as research_figure
 from viz.taylor import taylor_figure
 
 # For a projector (1280 x 720 and up): no sidebar, no header, no blank top; text the back of
@@ -211,6 +213,7 @@ def _network_figures(key: str, language: str, present: bool = False):
             font_size=font,
             height=options["height"],
         ),
+        **{v: (lambda v=v: research_figure(v, results, trainees, **options)) for v in RESEARCH_VIEWS},
     }.get(lesson.view, lambda: None)()
     return main, view
 

@@ -36,7 +36,7 @@ RUNS_A_PAGE = {"open_script", "AppTest"}
 # The lessons' claims on trained networks: 5-25 s each on a quiet 2-core machine (26 tests, 87 s
 # on two workers, the rest of the engine layer 48 s); `make test-fast` leaves them to `make test`.
 SLOW = re.compile(
-    r"test_lessons\.py::test_(net_|batch_norm|dropout|every_lesson_asks_a_question\w*\[(net_|batch_norm|dropout))"
+    r"test_lessons\.py::test_(net_|batch_norm|dropout|every_lesson_asks_a_question\w*\[(net_|batch_norm|dropout|research_))"
 )
 
 

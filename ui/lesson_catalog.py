@@ -613,6 +613,31 @@ DROPOUT_LESSON = Lesson(
 )
 LESSONS = (*LESSONS, DROPOUT_LESSON)
 
+# Research results on the page's network, computed live (networks/research.py, viz/research.py).
+# Goodfellow, Vinyals and Saxe (2015), figure 1: the straight line from the start to the end, for
+# full-batch gradient descent, Adam on minibatches of 32 and gradient descent on minibatches of 8.
+RESEARCH_LINE_LESSON = Lesson(
+    key="research_line",
+    question=("line_rise",),
+    scenes=(
+        Scene({"opt": "gd", "gd.lr": "0.5", "steps": "2000", "batch": "0"}),
+        Scene({"opt": "adam", "steps": "1000"}),
+        Scene({"opt": "gd", "gd.lr": "0.5", "steps": "2000", "batch": "8"}),
+    ),
+    page="network",
+    view="research_line",
+)
+# Li et al. (2018), section 4: a trained ReLU network rescaled (first hidden layer by c, the next
+# layer's weights by 1/c), sliced along one Gaussian direction and along filter-normalized ones.
+RESEARCH_RESCALING_LESSON = Lesson(
+    key="research_rescaling",
+    question=("rescaled_curvature",),
+    scenes=(Scene({"opt": "adam", "steps": "1000", "act": "relu"}),),
+    page="network",
+    view="research_rescaling",
+)
+LESSONS = (*LESSONS, RESEARCH_LINE_LESSON, RESEARCH_RESCALING_LESSON)
+
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 

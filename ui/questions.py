@@ -411,6 +411,56 @@ def lowest_test(entries: Sequence[Entry]) -> Question:
     return Question("q.lowest_test", {}, [e.label for e in entries], False, right, margin, facts)
 
 
+def line_rise(entries: Sequence[Entry]) -> Question:
+    """Lesson 30 (Goodfellow et al.): along whose straight line from its start to its end the
+    loss never rises (the smallest rise above the lowest loss met before, 0 for a monotone line)."""
+    from networks.research import line_from_start
+
+    lines = [line_from_start(e.net, e.run.path[0, 0], e.run.final[0]) for e in entries]
+    right, margin = _lead([p.rise for p in lines])
+    facts = [
+        (
+            "q.fact.line_rise",
+            {
+                "name": e.label,
+                "start": number(p.loss[0]),
+                "end": number(p.loss[-1]),
+                "rise": number(p.rise),
+                "at": p.rise_at,
+            },
+        )
+        for e, p in zip(entries, lines, strict=True)
+    ]
+    return Question("q.line_rise", {}, [e.label for e in entries], False, right, margin, facts)
+
+
+def rescaled_curvature(entries: Sequence[Entry], index: int = 0) -> Question:
+    """Lesson 31 (Li et al.): the same function rescaled by the first of RESCALING_FACTORS; what
+    the curvature of the slice along the same Gaussian direction does (its ratio to the
+    original's: below 0.7 lower, up to 1.4 about the same, above higher)."""
+    from networks.research import lesson_rescaling
+
+    e = entries[index]
+    r = lesson_rescaling(e.net, e.run.final[0])
+    original = int(np.flatnonzero(r.factors == 1.0)[0])
+    ratio = float(r.plain_curvature[0] / r.plain_curvature[original])
+    right = 0 if ratio < 0.7 else 1 if ratio < 1.4 else 2
+    margin = {0: 0.7 / ratio, 1: min(ratio / 0.7, 1.4 / ratio), 2: ratio / 1.4}[right]
+    values = {
+        "c": float(r.factors[0]),
+        "plain": number(r.plain_curvature[0]),
+        "plain1": number(r.plain_curvature[original]),
+        "filtered": number(r.filtered_curvature[0]),
+        "filtered1": number(r.filtered_curvature[original]),
+        "loss": number(r.loss[0]),
+        "loss1": number(r.loss[original]),
+    }
+    options = ["q.curvature.lower", "q.curvature.same", "q.curvature.higher"]
+    return Question(
+        "q.rescale", {"c": float(r.factors[0])}, options, True, right, margin, [("q.fact.rescale", values)]
+    )
+
+
 KINDS = {
     "first": first,
     "flat_first": flat_first,
@@ -428,6 +478,8 @@ KINDS = {
     "gradient_trend": gradient_trend,
     "sparsest": sparsest,
     "lowest_test": lowest_test,
+    "line_rise": line_rise,
+    "rescaled_curvature": rescaled_curvature,
 }
 
 

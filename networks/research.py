@@ -1,0 +1,155 @@
+"""Research results on the engine's own networks, computed live (the lessons 30 and on).
+
+- Goodfellow, Vinyals and Saxe (2015), "Qualitatively characterizing neural network
+  optimization problems", figure 1: the loss on the straight line from the initial to the
+  trained parameters. :func:`line_from_start` gives it with how far it ever rises above the
+  lowest loss met before (0 for a line that falls all the way) and where.
+- Li, Xu, Taylor, Studer and Goldstein (2018), "Visualizing the loss landscape of neural nets",
+  section 4: multiplying a ReLU layer's weights and biases by c > 0 and the next layer's
+  weights by 1/c leaves the function, and so the loss, unchanged, but changes the curvature
+  of a slice along an unnormalized random direction; along a filter-normalized direction the
+  slice is the same. :func:`rescaled`, :func:`slice_curvature`, :func:`rescaling_slices`.
+
+No Streamlit here; every number is computed from the network's exact losses, gradients and
+Hessian-vector products.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from networks.landscape import _filter_normalized, interpolate
+from networks.network import Network
+
+LINE_POINTS = 101  # alpha = 0, 0.01, ..., 1
+
+
+class LineProfile(NamedTuple):
+    """The training loss at ``(1 - alpha) start + alpha end`` for ``alphas`` in [0, 1]."""
+
+    alphas: np.ndarray
+    loss: np.ndarray
+    rise: float  # the largest rise of the loss above the lowest loss at any smaller alpha
+    rise_at: float  # the alpha where that rise is reached (0 when there is none)
+    lowest_at: float  # the alpha of the lowest loss on the line
+
+
+def rise_above_lowest(loss: Any) -> np.ndarray:
+    """Each point's loss minus the lowest loss at it or before it: all 0 for a line whose
+    loss never rises (monotone non-increasing), else how far it has climbed back."""
+    loss = np.asarray(loss, dtype=np.float64)
+    return loss - np.minimum.accumulate(loss)
+
+
+def line_from_start(net: Network, start: Any, end: Any, points: int = LINE_POINTS) -> LineProfile:
+    """Goodfellow et al.'s line from ``start`` to ``end`` at ``points`` evenly spaced alphas."""
+    if points < 2:
+        raise ValueError("a line needs at least 2 points")
+    alphas = np.linspace(0.0, 1.0, points)
+    loss = interpolate(net, start, end, alphas)
+    rises = rise_above_lowest(loss)
+    top = int(np.argmax(rises))
+    rise = float(rises[top])
+    return LineProfile(
+        alphas, loss, rise, float(alphas[top]) if rise > 0 else 0.0, float(alphas[np.argmin(loss)])
+    )
+
+
+# ---------------------------------------------------------------- Li et al.: rescaling
+
+
+def rescaled(net: Network, theta: Any, layer: int, c: float) -> np.ndarray:
+    """``theta (D,)`` with hidden layer ``layer``'s weights and biases times ``c`` and the next
+    layer's weights times ``1 / c``: the same function for ReLU units (relu(c z) = c relu(z) for
+    c > 0), so the same loss everywhere on the data."""
+    if net.activation != "relu":
+        raise ValueError("rescaling leaves the function unchanged only for ReLU units")
+    if net.batch_norm:
+        raise ValueError("rescaling is defined here for networks without batch normalization")
+    if not 0 <= layer < len(net.hidden):
+        raise ValueError(f"layer must be a hidden layer, 0 to {len(net.hidden) - 1}")
+    if not np.isfinite(c) or c <= 0:
+        raise ValueError("c must be a positive number")
+    out = np.array(theta, dtype=np.float64)
+    if out.shape != (net.dim,):
+        raise ValueError(f"theta must be one parameter vector of length {net.dim}")
+    w, _, end = net.offsets[layer]
+    out[w:end] *= c  # W_l and b_l
+    w_next, b_next, _ = net.offsets[layer + 1]
+    out[w_next:b_next] /= c  # W_{l+1} only: its bias sees the unchanged output
+    return out
+
+
+def gaussian_direction(net: Network, seed: int, length: float = 1.0) -> np.ndarray:
+    """An unnormalized random direction of norm ``length``: standard normal numbers on the
+    weights (biases 0, as in the filter-normalized direction), scaled as a whole, the same
+    vector whatever the parameters are."""
+    d = np.zeros(net.dim)
+    d[net.weight_mask] = np.random.default_rng(seed).standard_normal(int(net.weight_mask.sum()))
+    return d * (length / np.linalg.norm(d))
+
+
+def filter_direction(net: Network, theta: Any, seed: int) -> np.ndarray:
+    """Li et al.'s filter-normalized direction at ``theta`` from ``seed``: the Gaussian
+    direction with each unit's incoming weights scaled to the norm of that unit's weights."""
+    return _filter_normalized(net, np.asarray(theta, dtype=np.float64), np.random.default_rng(seed))
+
+
+def slice_curvature(net: Network, theta: Any, d: Any) -> float:
+    """The second derivative of the loss along ``theta + a d`` at a = 0: d^T H d, exact."""
+    theta, d = np.asarray(theta, dtype=np.float64), np.asarray(d, dtype=np.float64)
+    return float(d @ net.hvp(theta, d)[0])
+
+
+class RescalingSlices(NamedTuple):
+    """For each factor c (``factors``): the loss at the rescaled point, and the loss along and
+    the curvature of its slices ``theta_c + a d`` at ``offsets`` (``plain``: one Gaussian
+    direction for every c, ``filtered``: the filter-normalized one at theta_c)."""
+
+    factors: np.ndarray
+    offsets: np.ndarray
+    loss: np.ndarray  # (C,)
+    plain: np.ndarray  # (C, A)
+    filtered: np.ndarray  # (C, A)
+    plain_curvature: np.ndarray  # (C,)
+    filtered_curvature: np.ndarray  # (C,)
+
+
+def rescaling_slices(
+    net: Network, theta: Any, factors: Any, layer: int = 0, seed: int = 0, offsets: Any = None
+) -> RescalingSlices:
+    """Li et al.'s point on one trained network: rescale hidden layer ``layer`` by each c."""
+    factors = np.asarray(factors, dtype=np.float64)
+    offsets = np.linspace(-1.0, 1.0, 41) if offsets is None else np.asarray(offsets, dtype=np.float64)
+    # The unnormalized direction: one fixed vector, as long as the filter-normalized direction
+    # of the network as given (c = 1), so that both slices start on the same scale.
+    plain_d = gaussian_direction(net, seed, float(np.linalg.norm(filter_direction(net, theta, seed))))
+    points = [rescaled(net, theta, layer, float(c)) for c in factors]
+    loss = net.value(np.stack(points))
+    plain, filtered, plain_k, filtered_k = [], [], [], []
+    for p in points:
+        f = filter_direction(net, p, seed)
+        for d, curve, curvature in ((plain_d, plain, plain_k), (f, filtered, filtered_k)):
+            curve.append(net.value(p + offsets[:, None] * d))
+            curvature.append(slice_curvature(net, p, d))
+    return RescalingSlices(
+        factors, offsets, loss, np.array(plain), np.array(filtered), np.array(plain_k), np.array(filtered_k)
+    )
+
+
+# ---------------------------------------------------------------- the lessons' numbers
+
+RESCALING_FACTORS = (0.2, 1.0, 5.0)  # c for the first hidden layer, 1/c for the second's weights
+
+
+def lesson_lines(results: Any) -> list[LineProfile]:
+    """Lesson 30: the line from the start to the end of every run of the lesson's trained
+    scenes (``results``: ui.network_scene.Result, one per scene), in the order they are drawn."""
+    return [line_from_start(r.net, r.start, t.run.final[0]) for r in results for t in r.trained]
+
+
+def lesson_rescaling(net: Network, theta: Any) -> RescalingSlices:
+    """Lesson 31: the trained network ``theta`` rescaled by each of RESCALING_FACTORS."""
+    return rescaling_slices(net, theta, RESCALING_FACTORS, layer=0, seed=0)

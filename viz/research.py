@@ -1,0 +1,155 @@
+"""Figures of the research lessons (networks/research.py computes their numbers)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from networks.research import LineProfile, RescalingSlices, rise_above_lowest
+from viz.colors import style, style_of
+from viz.template import TEMPLATE
+
+LINE_WORDS = {
+    "research.line.x": "α: (1 − α) × start + α × end",
+    "research.line.loss": "training loss",
+    "research.line.rise": "rise above the lowest loss so far",
+    "research.line.top": "The loss on the straight line from the start to the end",
+    "research.line.bottom": "How far it climbs back (0: it falls all the way)",
+}
+RESCALING_WORDS = {
+    "research.rescale.x": "a: the slice θ_c + a d",
+    "research.rescale.loss": "training loss",
+    "research.rescale.plain": "d: one Gaussian direction for every c",
+    "research.rescale.filtered": "d: filter-normalized at θ_c",
+    "research.rescale.curve": "c = {c:g} (curvature {k:.3g})",
+}
+
+
+def _layout(fig: go.Figure, height: int, font_size: int) -> None:
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 60, "r": 20, "t": 40, "b": 40},
+        font={"size": font_size},
+        legend={"orientation": "h", "y": -0.18},
+    )
+    fig.update_annotations(font={"size": font_size})
+
+
+def line_figure(
+    profiles: Sequence[LineProfile],
+    labels: Sequence[str],
+    colors: Sequence[str],
+    *,
+    words: Mapping[str, str] = LINE_WORDS,
+    height: int = 420,
+    font_size: int = 12,
+) -> go.Figure:
+    """Goodfellow et al.'s figure 1 for each run: above, the training loss along the line from
+    its start to its end (log axis); below, how far the line has climbed above the lowest loss
+    met before (0 all the way for a line that never rises), where a small bump shows."""
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        row_heights=[0.6, 0.4],
+        subplot_titles=(words["research.line.top"], words["research.line.bottom"]),
+    )
+    for p, label, color in zip(profiles, labels, colors, strict=True):
+        look = style_of(color)
+        common = {"legendgroup": label, "line": {"color": color, "width": 2, "dash": look.dash}}
+        marker = {"symbol": look.symbol, "size": 8, "color": color, "maxdisplayed": 8}
+        fig.add_trace(
+            go.Scatter(x=p.alphas, y=p.loss, mode="lines+markers", name=label, marker=marker, **common),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=p.alphas,
+                y=rise_above_lowest(p.loss),
+                mode="lines+markers",
+                name=label,
+                showlegend=False,
+                marker=marker,
+                **common,
+            ),
+            row=2,
+            col=1,
+        )
+    fig.update_yaxes(title_text=words["research.line.loss"], type="log", exponentformat="power", row=1, col=1)
+    fig.update_yaxes(title_text=words["research.line.rise"], rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(title_text=words["research.line.x"], range=[0, 1], row=2, col=1)
+    _layout(fig, height, font_size)
+    return fig
+
+
+def rescaling_figure(
+    slices: RescalingSlices,
+    *,
+    words: Mapping[str, str] = RESCALING_WORDS,
+    height: int = 460,
+    font_size: int = 12,
+) -> go.Figure:
+    """Li et al.'s point: the loss along slices through the same function written with each
+    rescaling c; above, one Gaussian direction for every c (the slices differ); below, the
+    filter-normalized direction at each rescaled point (the slices coincide). Each legend entry
+    gives the slice's curvature d^T H d at a = 0."""
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=(words["research.rescale.plain"], words["research.rescale.filtered"]),
+    )
+    rows = (
+        (1, slices.plain, slices.plain_curvature),
+        (2, slices.filtered, slices.filtered_curvature),
+    )
+    for row, curves, curvatures in rows:
+        for i, (c, curve, k) in enumerate(zip(slices.factors, curves, curvatures, strict=True)):
+            look = style(i)
+            fig.add_trace(
+                go.Scatter(
+                    x=slices.offsets,
+                    y=np.asarray(curve),
+                    mode="lines+markers",
+                    name=words["research.rescale.curve"].format(c=float(c), k=float(k)),
+                    line={"color": look.color, "width": 2 + (len(slices.factors) - 1 - i), "dash": look.dash},
+                    marker={"symbol": look.symbol, "size": 8, "color": look.color, "maxdisplayed": 9},
+                ),
+                row=row,
+                col=1,
+            )
+        fig.update_yaxes(
+            title_text=words["research.rescale.loss"], type="log", exponentformat="power", row=row
+        )
+    fig.update_xaxes(title_text=words["research.rescale.x"], row=2, col=1)
+    _layout(fig, height, font_size)
+    return fig
+
+
+RESEARCH_VIEWS = ("research_line", "research_rescaling")
+
+
+def lesson_figure(
+    view: str, results, trainees, *, words, font_size: int = 12, height: int = 420
+) -> go.Figure:
+    """The figure of a research lesson's ``view`` from its trained scenes (``results``) and their
+    drawn runs (``trainees``: labels and colours, in the same order)."""
+    from networks.research import lesson_lines, lesson_rescaling
+
+    options = {"words": words, "font_size": font_size, "height": max(height, 420)}
+    if view == "research_line":
+        return line_figure(
+            lesson_lines(results), [t.label for t in trainees], [t.color for t in trainees], **options
+        )
+    if view == "research_rescaling":
+        return rescaling_figure(
+            lesson_rescaling(results[0].net, results[0].trained[0].run.final[0]), **options
+        )
+    raise ValueError(f"unknown research view {view!r}")

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui.access import access
 from ui.fair import fair_run
+from ui.phone import phone
 from ui.screen import screen
 from ui.shell import choose_language, lang, menu, navigation, say
 from ui.texts import LANGUAGES
@@ -51,4 +52,5 @@ st.sidebar.segmented_control(
 st.sidebar.title(say("app.title"))
 access(lang())  # html lang, keyboard for the charts' controls, contrast (ui/access.py)
 screen()  # one tap selects on a touch screen; the width of a narrow screen (ui/screen.py)
+phone()  # phones: the chart toolbar above the chart, 44 px targets, tables that scroll (ui/phone.py)
 fair_run(page.run, say)  # a tab that has kept the process busy lets the others go first (ui/fair.py)

@@ -25,6 +25,8 @@ import html
 
 import streamlit as st
 
+from ui.phone import modebar_config
+from ui.screen import narrow
 from ui.texts import catalog, prefixed_words
 
 _KEY = "access"
@@ -283,7 +285,8 @@ def chart(fig, *, key: str, name: str, summary: str = "", container=st, **kwargs
     summary right after it, which a screen reader reaches and the figure is described by.
     Returns what ``st.plotly_chart`` returns (the selection, for a chart that takes clicks)."""
     kwargs.setdefault("theme", None)
-    kwargs.setdefault("config", {"displaylogo": False})
+    # On a phone only the mode bar buttons a finger needs (ui/phone.py moves it above the chart).
+    kwargs["config"] = modebar_config(kwargs.get("config", {"displaylogo": False}), narrow())
     event = container.plotly_chart(fig, key=key, **kwargs)
     text = html.escape(f"{name}. {summary}".strip() if summary else name)
     container.markdown(

@@ -11,6 +11,7 @@ from optimizers.endings import endings
 from ui import settings as cfg
 from ui import verdict
 from ui.numbers import point
+from ui.phone import wide_table
 from ui.shell import lang, say
 from viz import Racer, summary
 from viz.optimizer_views import VIEWS
@@ -70,7 +71,7 @@ def summary_table(surface, s: cfg.Settings, racers: list[Racer], ends: list[np.n
             converged,
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    st.markdown("\n".join(lines))
+    wide_table("\n".join(lines), say("pg.table_scrolls"))  # scrolls sideways on a phone
     for row, racer_, end in zip(rows, racers, ends, strict=True):
         message = verdict.sentence(row["label"], racer_.run, end, row, s.steps, surface, lang())
         getattr(st, verdict.kind(end, racer_.run))(message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import math
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -529,11 +530,11 @@ def animation_controls(
                 "y": 0.0,
                 "xanchor": "left",
                 "yanchor": "top",
-                "pad": {"t": 45 + 2 * (font_size - 12), "r": 10},
-                "font": {"size": font_size},
+                "pad": {"t": top, "r": 10},
+                "font": {"size": size},
                 "buttons": [
                     {
-                        "label": "▶ " + words["play"],
+                        "label": "▶" + gap + words["play"],
                         "method": "animate",
                         "args": [
                             None,
@@ -545,7 +546,7 @@ def animation_controls(
                             },
                         ],
                     },
-                    {"label": "❚❚ " + words["pause"], "method": "animate", "args": [[None], still]},
+                    {"label": "❚❚" + gap + words["pause"], "method": "animate", "args": [[None], still]},
                 ],
             }
         ],
@@ -558,7 +559,7 @@ def animation_controls(
                 "yanchor": "top",
                 # Its rail level with the buttons and starting right after them (~145 px in
                 # either language), whatever the figure's width.
-                "pad": {"t": 97, "l": 0}
+                "pad": {"t": top + tall + 7, "l": 0}  # under the buttons (97 px at 12 px)
                 if own_row
                 else {"t": 52 + 2 * (font_size - 12), "l": 160 + 10 * (font_size - 12)},
                 # Unlabelled steps: plotly measures every distinct label (two layouts of the page

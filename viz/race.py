@@ -518,8 +518,16 @@ def animation_controls(
 ) -> None:
     """Play/Pause and the step slider under the map; the slider on a row of its own when the
     legend is below (beside the buttons it was a dot on a phone). Plain layout parts: plotly's
-    validation of 200 slider steps was a quarter of building a race figure."""
+    validation of 200 slider steps was a quarter of building a race figure.
+
+    On a row of their own (a phone's layout) the buttons are at least 44 px tall, a touch
+    target (WCAG 2.5.5): the sign above the word, in at least 16 px (plotly.js makes a button
+    max(1.3 x font size x lines, 30) + 3 px tall: 45 px; one line of 12 px was 33 px)."""
     still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
+    top = 45 + 2 * (font_size - 12)
+    size = max(font_size, 16) if own_row else font_size
+    gap = "<br>" if own_row else " "
+    tall = math.ceil(max(1.3 * size * (2 if own_row else 1), 30) + 3)
     fig.plain_layout(
         updatemenus=[
             {

@@ -1,7 +1,8 @@
 """The GIF export for slides: 6 optimizers x 500 steps on Rosenbrock, 200 frames, 640 x 480
-(and 1280 x 720), built with Pillow on the field image.
+(and 1280 x 720), built with Pillow on the field image; then the heaviest lessons' GIFs as the
+Lessons page makes them (their scenes already run, as the page caches them).
 
-    python bench/gif.py
+    PYTHONPATH=. python bench/gif.py
 """
 
 from __future__ import annotations
@@ -14,31 +15,58 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from optimizers import simulate
 from surfaces import get_surface
+from ui.lesson_racers import lesson_racers
+from ui.race_gifs import lesson_gif
+from viz.colors import COLORS
 from viz.field import compute_field
-from viz.gif import SIZES, Track, race_gif
+from viz.gif import SIZES, Mark, Track, race_gif
 
 NAMES = ("gd", "momentum", "nesterov", "rmsprop", "adam", "adagrad")
-COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+LESSONS = ("l1_l2", "schedules", "saddle", "noise_averaging")
 REPEATS = 3
+
+
+def best_of(make) -> tuple[float, object]:
+    best, made = float("inf"), None
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        made = make()
+        best = min(best, time.perf_counter() - t0)
+    return best, made
 
 
 def main() -> None:
     surface = get_surface("rosenbrock")
     runs = [simulate(surface, n, surface.start, 500, lr=1e-3 if n in NAMES[:3] else 0.05) for n in NAMES]
     tracks = [Track(n, c, r.path, r.step) for n, c, r in zip(NAMES, COLORS, runs, strict=True)]
-    print("| size | frames | build s | MB | targets |")
-    print("|---|---:|---:|---:|---|")
+    minimum = [Mark(surface.minima, "known minimum", "star", "#ffd400")]
+    print("| GIF | size | frames | build s (best of 3) | MB | targets |")
+    print("|---|---|---:|---:|---:|---|")
     for label, size in SIZES.items():
-        best, made = float("inf"), None
-        for _ in range(REPEATS):
-            t0 = time.perf_counter()
-            background = compute_field(surface.value, surface.bounds)  # as the page does it
-            made = race_gif(
-                background, surface.bounds, tracks, points=[(surface.minima, "minimum")], size=size
+        seconds, made = best_of(
+            lambda size=size: race_gif(
+                compute_field(surface.value, surface.bounds), surface.bounds, tracks, marks=minimum, size=size
             )
-            best = min(best, time.perf_counter() - t0)
+        )
         target = "< 1.5 s, < 3 MB" if label == "640x480" else ""
-        print(f"| {label} | {made.frames} | {best:.3f} | {len(made.data) / 1e6:.2f} | {target} |")
+        print(
+            f"| rosenbrock, 6 x 500 steps | {label} | {made.frames} | {seconds:.3f} "
+            f"| {len(made.data) / 1e6:.2f} | {target} |"
+        )
+    for key in LESSONS:
+        for language in ("en", "zh"):
+            scenes = lesson_racers(key, language)
+            for label, size in SIZES.items():
+                seconds, made = best_of(
+                    lambda k=key, lang=language, size=size, scenes=scenes: lesson_gif(
+                        k, lang, size, scenes=scenes
+                    )
+                )
+                steps = "/".join(str(int(r.run.step[-1])) for r in scenes.racers)
+                print(
+                    f"| lesson {key} ({language}, steps {steps}) | {label} | {made.frames} | {seconds:.3f} "
+                    f"| {len(made.data) / 1e6:.2f} | |"
+                )
 
 
 if __name__ == "__main__":

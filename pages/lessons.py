@@ -8,18 +8,19 @@ from ui import network_scene as ns
 from ui import settings as cfg
 from ui.access import chart
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson, stacked_formulas
+from ui.lesson_racers import LessonRacers, lesson_racers, penalized
 from ui.page_state import PageState, open_page
 from ui.questions import question_of
-from ui.race_figures import curve_words, racer
+from ui.race_figures import curve_words
+from ui.race_gifs import lesson_gif
 from ui.race_summary import curves_text
 from ui.shell import lang, on_phone, public_url, qr_png, require_app_shell, say
 from ui.taylor_terms import taylor_terms
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words, text
 from ui.widgets import gif_export
-from viz import compute_field, curves_figure, race_figure
+from viz import curves_figure, race_figure
 from viz.colors import COLORS
 from viz.curves import eigen_figure
-from viz.gif import Track, race_gif
 from viz.network import (
     Trainee,
     layer_norms_figure,
@@ -61,49 +62,13 @@ def _racers(key: str, language: str) -> tuple[list, object, list, list[str]]:
     racer's English label (for a GIF where no font writes the page's language). Cached: the
     GIF export's labels asked for it on every run of a lesson page, which simulated every
     scene again (13% of the server's time under a class's load). Shared: do not change it."""
-    lesson = BY_KEY[key]
-    labels = lesson_words(key, language)["scenes"]
-    english_labels = lesson_words(key, DEFAULT_LANGUAGE)["scenes"]
-    racers, english, surface, constraints = [], [], None, []
-    for scene, scene_label, english_label in zip(lesson.scenes, labels, english_labels, strict=True):
-        s = cfg.playground_from_query(scene.query)[0]
-        surface = surface or cfg.surface_of(s)
-        constraint = s.simulate_options().get("constraint")
-        if constraint and constraint not in constraints:  # every ball a scene projects on
-            constraints.append(constraint)
-        for name, run in cfg.run_all(s, surface):
-            title = optimizer_title(name, language)
-            label = (
-                text("q.runner", language, scene=scene_label, optimizer=title)
-                if len(lesson.scenes) > 1
-                else title
-            )
-            racers.append(racer(name, run, COLORS[len(racers) % len(COLORS)], language, label))
-            title = optimizer_title(name, DEFAULT_LANGUAGE)
-            english.append(
-                text("q.runner", DEFAULT_LANGUAGE, scene=english_label, optimizer=title)
-                if len(lesson.scenes) > 1
-                else title
-            )
-    return racers, surface, constraints, english
+    scenes = lesson_racers(key, language)
+    return scenes.racers, scenes.surface, scenes.constraints, scenes.english
 
 
-def _penalized(key: str) -> bool:
-    """Whether a scene of the lesson adds a penalty or a constraint (its star is then f's own
-    minimum, not the penalized solution)."""
-    return any(scene.query.get("reg", "none") != "none" for scene in BY_KEY[key].scenes)
-
-
-def _lesson_gif(key: str, language: str, size) -> bytes:
-    racers, surface, _, english = _racers(key, language)
-    tracks = [
-        Track(r.label, r.color, r.run.path, r.run.step, english=e)
-        for r, e in zip(racers, english, strict=True)
-    ]
-    words = figure_words(language, penalized=_penalized(key))
-    points = [(surface.minima, words["minimum"])] if len(surface.minima) else []
-    background = compute_field(surface.value, surface.bounds)
-    return race_gif(background, surface.bounds, tracks, points=points, words=words, size=size).data
+def _lesson_gif(key: str, language: str, size):
+    racers, surface, constraints, english = _racers(key, language)
+    return lesson_gif(key, language, size, scenes=LessonRacers(racers, surface, constraints, english))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -144,7 +109,7 @@ def _figure(key: str, language: str, present: bool = False, narrow: bool = False
         surface,
         racers,
         constraint=constraints,
-        words=figure_words(language, penalized=_penalized(key)),
+        words=figure_words(language, penalized=penalized(key)),
         clickable=False,
         font_size=CHART_FONT[present],
         height=CHART_HEIGHT[present],
@@ -417,7 +382,6 @@ if lesson.page == "playground" and not present and answered:
     with st.expander(say("pg.export")):
         gif_export(
             lambda size: _lesson_gif(lesson.key, language, size),
-            [r.label for r in _racers(lesson.key, language)[0]],
             say,
             f"lesson-{lesson.key}",
         )

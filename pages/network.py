@@ -238,9 +238,9 @@ with st.expander(say("pg.export")):
         mime="text/html",
     )
     if result.landscape is not None:
+        words = prefixed_words("nf.", lang())  # read here: lang() needs the page's session
         gif_export(
-            lambda size: ns.landscape_gif(result, trainees, prefixed_words("nf.", lang()), size),
-            [t.label for t in trainees],
+            lambda size: ns.landscape_gif(result, trainees, words, size),
             say,
             "network-landscape",
         )

@@ -32,9 +32,9 @@ from networks import (
 from networks.network import ACTIVATIONS
 from optimizers import OPTIMIZERS, Run, get_optimizer, parallel, simulate
 from ui import settings as cfg
-from ui.texts import DEFAULT_LANGUAGE, LANGUAGES, optimizer_title
+from ui.texts import DEFAULT_LANGUAGE, LANGUAGES, optimizer_title, text
 from viz.field import Field, compress, field_scale
-from viz.gif import Track, race_gif
+from viz.gif import Gif, Mark, Track, race_gif
 from viz.optimizer_views import VIEWS
 
 NETWORK_MAX_OPTIMIZERS = 4  # trained at once
@@ -550,7 +550,7 @@ def parameters_npz(result: Result) -> bytes:
     return buffer.getvalue()
 
 
-def landscape_gif(result: Result, trainees, words, size) -> bytes:
+def landscape_gif(result: Result, trainees, words, size) -> Gif:
     """The paths on the landscape's plane, animated, as a GIF for slides: ``trainees`` give
     each optimizer's label and colour (viz.network.Trainee), ``words`` the figure's words."""
     land = result.landscape
@@ -568,6 +568,5 @@ def landscape_gif(result: Result, trainees, words, size) -> bytes:
         )
         for t, trained, coords in zip(trainees, result.trained, land.coords, strict=True)
     ]
-    return race_gif(
-        background, bounds, tracks, points=[(np.zeros(2), words["start"])], words=words, size=size
-    ).data
+    start = Mark(np.zeros((1, 2)), words["start"], english=text("nf.start", DEFAULT_LANGUAGE))
+    return race_gif(background, bounds, tracks, marks=[start], words=words, size=size)

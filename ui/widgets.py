@@ -4,13 +4,14 @@ with a prefix, so a page reads its settings back from session state."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
 
 from ui import settings as cfg
-from viz.gif import SIZES, writes
+from viz.gif import SIZES, Gif
 
 
 def _number_format(value: Any) -> str:
@@ -67,20 +68,33 @@ def notices(notes: cfg.LinkNotes, say: Callable[..., str]) -> None:
         st.info(say("pg.snapped", what=listed(notes.snapped)))
 
 
-def gif_export(
-    make: Callable[[tuple[int, int]], bytes], labels: Sequence[str], say, key: str, container=st
-) -> None:
-    """A size choice and a button that draws the animation as a GIF (``make(size)``) when
-    pressed; says so when this server has no font for the names (they are then in English)."""
+def gif_export(make: Callable[[tuple[int, int]], Gif], say, key: str, container=st) -> None:
+    """A size choice and a button that draws the animation as a GIF (``make(size)``), then a
+    button that saves it; says so when this server had no font for the page's words (the GIF
+    then writes them in English), and says why when the GIF could not be made.
+
+    Drawn in the page's run when asked, not by a download's deferred callable: that runs
+    outside the page, where a failure shows nothing (the file just never came)."""
     size = container.selectbox(say("gif.size"), list(SIZES), key=f"{key}_size")
-    container.download_button(
-        say("gif.export"),
-        lambda: make(SIZES[size]),
+    if not container.button(say("gif.export"), key=f"{key}_make"):
+        return
+    place = container.empty()
+    try:
+        with place, st.spinner(say("gif.making")):
+            made = make(SIZES[size])
+    except Exception as error:  # whatever it was, the page says so and the rest still works
+        logging.getLogger(__name__).exception("The GIF %s (%s) could not be made", key, size)
+        place.error(say("gif.failed", error=f"{type(error).__name__}: {error}"[:200]))
+        return
+    place.download_button(
+        say("gif.save", size=size, frames=made.frames, megabytes=len(made.data) / 1e6),
+        made.data,
         file_name=f"{key}.gif",
         mime="image/gif",
         key=f"{key}_button",
+        on_click="ignore",
     )
-    if not writes(labels):
+    if made.english_names:
         container.caption(say("gif.english"))
 
 

@@ -4,6 +4,10 @@
   optimization problems", figure 1: the loss on the straight line from the initial to the
   trained parameters. :func:`line_from_start` gives it with how far it ever rises above the
   lowest loss met before (0 for a line that falls all the way) and where.
+- Belkin, Hsu, Ma and Mandal (2019), "Reconciling modern machine-learning practice and the
+  classical bias-variance trade-off", figure 2: minimum-norm least squares on p random
+  features; the test error peaks where p equals the number of training points n and falls
+  again beyond it. :func:`double_descent`.
 - Li, Xu, Taylor, Studer and Goldstein (2018), "Visualizing the loss landscape of neural nets",
   section 4: multiplying a ReLU layer's weights and biases by c > 0 and the next layer's
   weights by 1/c leaves the function, and so the loss, unchanged, but changes the curvature
@@ -153,3 +157,54 @@ def lesson_lines(results: Any) -> list[LineProfile]:
 def lesson_rescaling(net: Network, theta: Any) -> RescalingSlices:
     """Lesson 31: the trained network ``theta`` rescaled by each of RESCALING_FACTORS."""
     return rescaling_slices(net, theta, RESCALING_FACTORS, layer=0, seed=0)
+
+
+# ---------------------------------------------------------------- Belkin et al.: double descent
+
+
+def feature_counts(n: int, top: int = 4) -> np.ndarray:
+    """The numbers of random features p: every one up to 2n (the peak is at p = n), then every
+    fourth up to ``top`` n."""
+    return np.unique(np.concatenate([np.arange(1, 2 * n + 1), np.arange(2 * n, top * n + 1, 4)]))
+
+
+class DoubleDescent(NamedTuple):
+    """Minimum-norm least squares on p random ReLU features of the ``n`` training points, for
+    each p of ``features``: the median over ``draws`` feature draws of the test and training
+    mean squared errors, and each draw's own (``test_draws`` (draws, P))."""
+
+    n: int
+    features: np.ndarray
+    test: np.ndarray
+    train: np.ndarray
+    test_draws: np.ndarray
+
+
+def double_descent(data: Any, seed: int = 0, draws: int = 10, bias: float = 0.5) -> DoubleDescent:
+    """Belkin, Hsu, Ma and Mandal (2019), figure 2's experiment on a two-class ``data`` set
+    (networks.data.Dataset): targets y = ±1, features relu(v·x + b) with v ~ N(0, I) and
+    b ~ N(0, bias²) drawn from ``seed``, weights w = pinv(F) y: the least-squares fit when
+    p < n and, when p >= n, the interpolating fit of least norm. All draws of one p in one
+    batched pseudo-inverse."""
+    n = len(data.y)
+    y, y_test = 2.0 * data.y - 1.0, 2.0 * data.y_test - 1.0
+    features = feature_counts(n)
+    top = int(features[-1])
+    rng = np.random.default_rng(seed)
+    V = rng.standard_normal((draws, 2, top))
+    b = bias * rng.standard_normal((draws, 1, top))
+    F = np.maximum(data.X @ V + b, 0.0)  # (draws, n, top)
+    F_test = np.maximum(data.X_test @ V + b, 0.0)  # (draws, test, top)
+    test_error = np.empty((draws, len(features)))
+    train_error = np.empty((draws, len(features)))
+    for i, p in enumerate(features):
+        w = np.linalg.pinv(F[:, :, :p]) @ y  # (draws, p)
+        test_error[:, i] = np.mean((np.einsum("dmp,dp->dm", F_test[:, :, :p], w) - y_test) ** 2, -1)
+        train_error[:, i] = np.mean((np.einsum("dmp,dp->dm", F[:, :, :p], w) - y) ** 2, -1)
+    return DoubleDescent(n, features, np.median(test_error, 0), np.median(train_error, 0), test_error)
+
+
+def lesson_double_descent(net: Network) -> DoubleDescent:
+    """Lesson 32: the double descent on the training and test points of the lesson's scene (its
+    network's data: the Network page's moons with 40 points), features from seed 0."""
+    return double_descent(net.data, seed=0)

@@ -4,6 +4,7 @@ shown and on several seeds; their computations, figures and questions."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import plotly.io as pio
@@ -224,18 +225,98 @@ def test_the_rescaling_figure_names_each_slice_with_its_curvature():
     assert spec["layout"]["yaxis"]["type"] == "log" and spec["layout"]["yaxis2"]["type"] == "log"
 
 
+def test_the_double_descent_figure_marks_p_equal_to_n_on_a_log_axis():
+    from networks.research import double_descent
+    from viz.research import double_descent_figure
+
+    dd = double_descent(dataset("moons", n_train=10, n_test=20, seed=2), draws=2)
+    words = prefixed_words("nf.", "zh")
+    spec = json.loads(pio.to_json(double_descent_figure(dd, words=words), validate=False))
+    assert [t["name"] for t in spec["data"]] == [words["research.dd.test"], words["research.dd.train"]]
+    assert spec["layout"]["yaxis"]["type"] == "log" and spec["layout"]["yaxis2"].get("type") != "log"
+    lines = [s for s in spec["layout"]["shapes"] if s["type"] == "line"]
+    assert len(lines) == 2 and all(s["x0"] == s["x1"] == 10 for s in lines)
+    assert words["research.dd.n"].format(n=10) in [a["text"] for a in spec["layout"]["annotations"]]
+    assert words["research.dd.top"].format(draws=2) in [a["text"] for a in spec["layout"]["annotations"]]
+
+
 def test_every_research_view_is_a_lesson_with_words_in_both_languages():
     """Each names its paper (its title, untranslated) and the figure or section it reproduces."""
     papers = {
         "research_line": ("Qualitatively characterizing neural network optimization problems", "1"),
         "research_rescaling": ("Visualizing the loss landscape of neural nets", "4"),
+        "research_double_descent": ("Reconciling modern machine-learning practice", "2"),
     }
     views = {lesson.key: lesson.view for lesson in BY_KEY.values() if lesson.view in RESEARCH_VIEWS}
     assert set(views) == set(papers) and set(views.values()) == set(RESEARCH_VIEWS)
     for key, (title, place) in papers.items():
         english, chinese = (lesson_words(key, language)["text"] for language in LANGUAGES)
         assert title in english and title in chinese
-        assert any(f"{word} {place}" in english for word in ("figure", "section"))
-        assert any(f"{word} {place} " in chinese for word in ("图", "第"))
+        assert re.search(rf"(figure|section) {place}\b", english), key
+        assert re.search(rf"(图|第) {place}(?!\d)", chinese), key
     with pytest.raises(ValueError):
         lesson_figure("research_none", [], [], words={})
+
+
+# ---------------------------------------------------------------- lesson 32: Belkin et al.
+
+
+def test_minimum_norm_least_squares_fits_and_then_interpolates_with_the_least_norm():
+    from networks.research import double_descent, feature_counts
+
+    data = dataset("moons", n_train=12, n_test=30, seed=4)
+    dd = double_descent(data, seed=1, draws=3)
+    assert dd.n == 12 and np.array_equal(dd.features, feature_counts(12))
+    assert dd.features[0] == 1 and dd.features[-1] == 48 and 12 in dd.features
+    # Beyond p = n every draw passes through every training point; below it does not.
+    assert dd.train[dd.features >= 18].max() < 1e-20 and dd.train[dd.features <= 6].min() > 1e-3
+    # One draw at p = 28, solved directly: the least-norm interpolant is F^T (F F^T)^{-1} y.
+    rng = np.random.default_rng(1)
+    V, b = rng.standard_normal((3, 2, 48)), 0.5 * rng.standard_normal((3, 1, 48))
+    F = np.maximum(data.X @ V[0, :, :28] + b[0, :, :28], 0)
+    y = 2.0 * data.y - 1
+    w = F.T @ np.linalg.solve(F @ F.T, y)
+    F_test = np.maximum(data.X_test @ V[0, :, :28] + b[0, :, :28], 0)
+    error = np.mean((F_test @ w - (2.0 * data.y_test - 1)) ** 2)
+    assert dd.test_draws[0, np.flatnonzero(dd.features == 28)[0]] == pytest.approx(error, rel=1e-6)
+
+
+@pytest.mark.slow
+def test_research_double_descent():
+    from networks.research import lesson_double_descent
+
+    r = trained("research_double_descent")
+    assert (r.net.n_train, len(r.net.data.y_test)) == (40, 1000)
+    dd = lesson_double_descent(r.net)
+    p, test = dd.features, dd.test
+    classical, beyond = p < dd.n, p > dd.n
+    assert p[np.argmax(test)] == 40 and test.max() == pytest.approx(322, abs=0.5)
+    assert (
+        test[classical].min() == pytest.approx(0.303, abs=5e-4)
+        and p[classical][np.argmin(test[classical])] == 12
+    )
+    assert test[beyond].min() == pytest.approx(0.230, abs=5e-4) and p[beyond][np.argmin(test[beyond])] == 156
+    assert (p[-1], test[-1]) == (160, pytest.approx(0.235, abs=5e-4))
+    assert test[beyond].min() < test[classical].min()
+    assert dd.train[p >= 60].max() < 1e-26
+    for language in LANGUAGES:
+        q = question_of(BY_KEY["research_double_descent"], language)
+        assert q.right == 1 and q.margin > 100
+
+
+@pytest.mark.slow
+def test_research_double_descent_on_six_seeds():
+    """The notice's ranges over six data seeds (features from the same seed): the peak at p = 39
+    to 44, over 200 times the classical best; below that best at the end in four, above in two."""
+    from networks.research import double_descent
+
+    below, above = [], []
+    for seed in range(6):
+        data = dataset("moons", n_train=40, n_test=1000, noise=0.2, seed=seed)
+        dd = double_descent(data, seed=seed)
+        p, test = dd.features, dd.test
+        best = test[p < dd.n].min()
+        assert abs(p[np.argmax(test)] - dd.n) <= 0.1 * dd.n and 39 <= p[np.argmax(test)] <= 44, seed
+        assert test.max() > 200 * best, seed
+        (below if test[-1] < best else above).append((round(float(test[-1]), 3), round(float(best), 3)))
+    assert len(below) == 4 and above == [(0.823, 0.225), (0.399, 0.309)]

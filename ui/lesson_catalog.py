@@ -636,7 +636,28 @@ RESEARCH_RESCALING_LESSON = Lesson(
     page="network",
     view="research_rescaling",
 )
-LESSONS = (*LESSONS, RESEARCH_LINE_LESSON, RESEARCH_RESCALING_LESSON)
+# Belkin et al. (2019), figure 2: minimum-norm least squares on p random ReLU features of the
+# scene's 40 training points (its test points too); the scene trains a 64-unit ReLU network on them.
+RESEARCH_DOUBLE_DESCENT_LESSON = Lesson(
+    key="research_double_descent",
+    question=("double_descent_peak",),
+    scenes=(
+        Scene(
+            {
+                "opt": "adam",
+                "n": "40",
+                "layers": "1",
+                "units": "64",
+                "act": "relu",
+                "steps": "1000",
+                "batch": "0",
+            }
+        ),
+    ),
+    page="network",
+    view="research_double_descent",
+)
+LESSONS = (*LESSONS, RESEARCH_LINE_LESSON, RESEARCH_RESCALING_LESSON, RESEARCH_DOUBLE_DESCENT_LESSON)
 
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 

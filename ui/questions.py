@@ -461,6 +461,29 @@ def rescaled_curvature(entries: Sequence[Entry], index: int = 0) -> Question:
     )
 
 
+DOUBLE_DESCENT_RANGES = ("q.dd.few", "q.dd.at_n", "q.dd.many")
+
+
+def double_descent_peak(entries: Sequence[Entry], index: int = 0) -> Question:
+    """Lesson 32 (Belkin et al.): where the test error of minimum-norm least squares on p random
+    features of the scene's points is highest: with few features (p <= n/2), near p = n (within
+    10 %) or with the most (p >= 2n); the margin: the highest error in the right range over the
+    highest in the others."""
+    from networks.research import lesson_double_descent
+
+    dd = lesson_double_descent(entries[index].net)
+    p, n = dd.features, dd.n
+    ranges = [p <= n / 2, np.abs(p - n) <= 0.1 * n, p >= 2 * n]
+    highest = [float(dd.test[r].max()) for r in ranges]
+    right, margin = _lead(highest, lowest=False)
+    top = int(np.argmax(dd.test))
+    values = {"n": n, "p": int(p[top]), "peak": number(dd.test[top]), "few": number(highest[0])}
+    values |= {"many": number(highest[2]), "end": number(dd.test[-1]), "last": int(p[-1])}
+    return Question(
+        "q.dd", {"n": n}, list(DOUBLE_DESCENT_RANGES), True, right, margin, [("q.fact.dd", values)]
+    )
+
+
 KINDS = {
     "first": first,
     "flat_first": flat_first,
@@ -480,6 +503,7 @@ KINDS = {
     "lowest_test": lowest_test,
     "line_rise": line_rise,
     "rescaled_curvature": rescaled_curvature,
+    "double_descent_peak": double_descent_peak,
 }
 
 

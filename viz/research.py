@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from networks.research import LineProfile, RescalingSlices, rise_above_lowest
+from networks.research import DoubleDescent, LineProfile, RescalingSlices, rise_above_lowest
 from viz.colors import style, style_of
 from viz.template import TEMPLATE
 
@@ -133,7 +133,72 @@ def rescaling_figure(
     return fig
 
 
-RESEARCH_VIEWS = ("research_line", "research_rescaling")
+DOUBLE_DESCENT_WORDS = {
+    "research.dd.x": "p: the number of random features",
+    "research.dd.test": "test error (mean squared)",
+    "research.dd.train": "training error (mean squared)",
+    "research.dd.top": "Test error: the median of {draws} feature draws",
+    "research.dd.bottom": "Training error",
+    "research.dd.n": "p = n = {n}",
+}
+
+
+def double_descent_figure(
+    dd: DoubleDescent,
+    *,
+    words: Mapping[str, str] = DOUBLE_DESCENT_WORDS,
+    height: int = 460,
+    font_size: int = 12,
+) -> go.Figure:
+    """Belkin et al.'s figure 2 on the moons: above, the test error of minimum-norm least squares
+    against the number of random features p (log axis); below, the training error, 0 from p = n
+    on (linear axis); a dotted line at p = n on both."""
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        row_heights=[0.65, 0.35],
+        subplot_titles=(
+            words["research.dd.top"].format(draws=dd.test_draws.shape[0]),
+            words["research.dd.bottom"],
+        ),
+    )
+    for row, values, name, i in (
+        (1, dd.test, words["research.dd.test"], 0),
+        (2, dd.train, words["research.dd.train"], 1),
+    ):
+        look = style(i)
+        fig.add_trace(
+            go.Scatter(
+                x=dd.features,
+                y=values,
+                mode="lines+markers",
+                name=name,
+                line={"color": look.color, "width": 2, "dash": look.dash},
+                marker={"symbol": look.symbol, "size": 7, "color": look.color, "maxdisplayed": 12},
+            ),
+            row=row,
+            col=1,
+        )
+    for row in (1, 2):
+        fig.add_vline(x=dd.n, line={"color": "rgba(0,0,0,0.45)", "width": 1, "dash": "dot"}, row=row, col=1)
+    fig.add_annotation(
+        x=dd.n,
+        y=1,
+        yref="y domain",
+        text=words["research.dd.n"].format(n=dd.n),
+        showarrow=False,
+        xanchor="left",
+    )
+    fig.update_yaxes(title_text=words["research.dd.test"], type="log", exponentformat="power", row=1, col=1)
+    fig.update_yaxes(title_text=words["research.dd.train"], rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(title_text=words["research.dd.x"], row=2, col=1)
+    _layout(fig, height, font_size)
+    return fig
+
+
+RESEARCH_VIEWS = ("research_line", "research_rescaling", "research_double_descent")
 
 
 def lesson_figure(
@@ -141,7 +206,7 @@ def lesson_figure(
 ) -> go.Figure:
     """The figure of a research lesson's ``view`` from its trained scenes (``results``) and their
     drawn runs (``trainees``: labels and colours, in the same order)."""
-    from networks.research import lesson_lines, lesson_rescaling
+    from networks.research import lesson_double_descent, lesson_lines, lesson_rescaling
 
     options = {"words": words, "font_size": font_size, "height": max(height, 420)}
     if view == "research_line":
@@ -152,4 +217,6 @@ def lesson_figure(
         return rescaling_figure(
             lesson_rescaling(results[0].net, results[0].trained[0].run.final[0]), **options
         )
+    if view == "research_double_descent":
+        return double_descent_figure(lesson_double_descent(results[0].net), **options)
     raise ValueError(f"unknown research view {view!r}")

@@ -139,12 +139,13 @@ def fits_link(X: np.ndarray) -> bool:
     return len(X) <= URL_MAX_POINTS and bool((np.abs(np.asarray(X)) <= BOX).all())
 
 
-def encode(X: np.ndarray, y: np.ndarray) -> str:
+def encode(X: np.ndarray, y: np.ndarray, limit: int = URL_MAX_POINTS) -> str:
     """The link's text for the points (see the module's docstring); ValueError beyond
-    ``URL_MAX_POINTS`` points, outside the box or for labels other than 0, 1, 2."""
+    ``limit`` points (a link's: URL_MAX_POINTS; the page keeps up to MAX_ROWS in this form),
+    outside the box or for labels other than 0, 1, 2."""
     X, y = np.asarray(X, dtype=np.float64).reshape(-1, 2), np.asarray(y)
-    if not fits_link(X):
-        raise ValueError(f"at most {URL_MAX_POINTS} points inside [-{BOX:g}, {BOX:g}] travel in a link")
+    if len(X) > limit or not (np.abs(X) <= BOX).all():
+        raise ValueError(f"at most {limit} points inside [-{BOX:g}, {BOX:g}]")
     if len(y) != len(X) or (len(y) and (y.min() < 0 or y.max() >= CLASSES)):
         raise ValueError("one label 0, 1 or 2 per point")
     levels = _levels(X)
@@ -153,13 +154,19 @@ def encode(X: np.ndarray, y: np.ndarray) -> str:
     return VERSION + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def decode(text: str) -> Points:
-    """The points of a link's text; ValueError (a message to show) for anything else."""
+def count(text: str) -> int:
+    """How many points the text of ``encode`` holds (read from its length)."""
+    return (len(text) - len(VERSION)) * 3 // 16 if text else 0
+
+
+def decode(text: str, limit: int = URL_MAX_POINTS) -> Points:
+    """The points of a link's text (at most ``limit``); ValueError (a message to show) for
+    anything else."""
     if not isinstance(text, str) or not text.startswith(VERSION):
         raise ValueError("not a list of points written by this page")
     body = text[len(VERSION) :]
-    if len(body) > math.ceil(URL_MAX_POINTS * 16 / 3) or not re.fullmatch(r"[A-Za-z0-9_-]*", body):
-        raise ValueError(f"not a list of at most {URL_MAX_POINTS} points")
+    if len(body) > math.ceil(limit * 16 / 3) or not re.fullmatch(r"[A-Za-z0-9_-]*", body):
+        raise ValueError(f"not a list of at most {limit} points")
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
@@ -172,9 +179,18 @@ def decode(text: str) -> Points:
         raise ValueError("a label other than 0, 1, 2")
     levels = np.stack([words >> (BITS + 2), (words >> 2) & (LEVELS - 1)], -1)
     points = Points(levels * STEP - BOX, labels)
-    if encode(points.X, points.y) != text:  # a second spelling of the same points (base64's spare bits)
+    if (
+        encode(points.X, points.y, limit) != text
+    ):  # a second spelling of the same points (base64's spare bits)
         raise ValueError("not a list of points written by this page")
     return points
+
+
+def split_sizes(n: int, validation: bool = False) -> tuple[int, int, int]:
+    """How many of ``n`` points ``split`` puts in the training, test and validation sets."""
+    n_test = max(1, round(TEST_SHARE * n))
+    n_val = round(VAL_SHARE * n) if validation else 0
+    return n - n_test - n_val, n_test, n_val
 
 
 def split(points: Points, seed: int = 0, validation: bool = False) -> Dataset:
@@ -185,8 +201,7 @@ def split(points: Points, seed: int = 0, validation: bool = False) -> Dataset:
     if n < MIN_POINTS:
         raise ValueError(f"at least {MIN_POINTS} points are needed, got {n}")
     order = np.random.default_rng(seed).permutation(n)
-    n_test = max(1, round(TEST_SHARE * n))
-    n_val = round(VAL_SHARE * n) if validation else 0
+    _, n_test, n_val = split_sizes(n, validation)
     test, val, train = np.split(order, [n_test, n_test + n_val])
     X, y = points.X, points.y
     return Dataset(X[train], y[train], X[test], y[test], X[val], y[val])

@@ -7,17 +7,21 @@ import math
 
 import streamlit as st
 
+from networks import user_data
 from ui import network_scene as ns
 from ui.access import chart
-from ui.network_summary import verdict
+from ui.network_summary import fit_verdict, verdict
 from ui.page_state import PageState
 from ui.shell import lang, on_phone, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words
+from ui.user_points import editor
 from ui.widgets import gif_export, hyperparameter_widget, training_options
 from viz.colors import COLORS
 from viz.export import figure_html
 from viz.network import Trainee, layer_norms_figure, lines_figure, sharpness_figure, training_figure
+from viz.network_regression import fit_surface_figure, regression_training_figure
 
+NET_NVAL = ns.NET_SETTINGS["nval"].default  # the validation toggle of own points turns this on
 STATE = PageState("network", "n.", ns.NET_SETTINGS, read=ns.network_widgets_from_query, first="data")
 K = STATE.prefix
 
@@ -30,10 +34,19 @@ def _controls() -> None:
     side, state = st.sidebar, st.session_state
     side.markdown(f"**{say('nw.section.data')}**")
     _setting("data", side)
-    _setting("noise", side)
-    _setting("n", side)
+    own = state[K + "data"] == ns.OWN
+    if state[K + "data"] in ns.REGRESSIONS:
+        _setting("rdim", side)
+    if not own:  # own points: drawn or read as they are, all of them
+        _setting("noise", side)
+        _setting("n", side)
     _setting("dseed", side)
-    _setting("nval", side)
+    if own:  # a share of the points, as the split's words say
+        validation = side.toggle(say("nw.own.val"), value=bool(state[K + "nval"]), key=K + "nval_toggle")
+        state[K + "nval"] = (state[K + "nval"] or NET_NVAL) if validation else 0
+        side.caption(say("nw.own.split", test=user_data.TEST_SHARE, val=user_data.VAL_SHARE))
+    else:
+        _setting("nval", side)
     if state[K + "nval"]:
         _setting("patience", side)
     side.markdown(f"**{say('nw.section.network')}**")
@@ -53,12 +66,18 @@ def _controls() -> None:
         max_selections=ns.NETWORK_MAX_OPTIMIZERS,
         format_func=lambda n: optimizer_title(n, lang()),
     )
+    fit = state[K + "data"] in ns.REGRESSIONS
+    if state.get(K + "fit", fit) != fit:  # between classifying and fitting: that task's learning rates
+        for name in state[K + "opt"]:
+            rates = {key: v for key, v in ns.network_hyperparameters(name, fit).items() if key == "lr"}
+            state.update({f"{K}{name}.{key}": v for key, v in rates.items()})
+    state[K + "fit"] = fit
     for name in state[K + "opt"]:
         with side.expander(say("pg.hyper", name=optimizer_title(name, lang()))):
-            for key, value in ns.network_hyperparameters(name).items():
+            for key, value in ns.network_hyperparameters(name, fit).items():
                 state.setdefault(f"{K}{name}.{key}", value)
                 hyperparameter_widget(name, key, f"{K}{name}.{key}", say(f"hp.{key}"), st)
-    n = state[K + "n"]
+    n = max(1, _training_size())
     side.select_slider(
         say("nw.batch"),
         ns.BATCHES,
@@ -80,6 +99,14 @@ def _controls() -> None:
     state[K + "ptest"] = int(
         side.toggle(say("nw.plane.test"), value=bool(state[K + "ptest"]), key=K + "ptest_toggle")
     )
+
+
+def _training_size() -> int:
+    """The training set's size the batch sizes are offered against (own points: their share)."""
+    state = st.session_state
+    if state[K + "data"] != ns.OWN:
+        return state[K + "n"]
+    return user_data.split_sizes(user_data.count(state.get(K + "pts", "")), bool(state[K + "nval"]))[0]
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
@@ -130,14 +157,24 @@ def _figures(settings_json: str, language: str, narrow: bool, planed: bool = Tru
         )
         for i, t in enumerate(result.trained)
     ]
-    training = training_figure(
-        trainees,
-        result.landscape,
-        start=result.start,
-        words=words,
-        height=1150 if narrow else 780,
-        narrow=narrow,
-    )
+    if result.net.regression:
+        training = regression_training_figure(
+            trainees,
+            result.landscape,
+            name=result.settings.data,
+            words=words,
+            height=1150 if narrow else 780,
+            narrow=narrow,
+        )
+    else:
+        training = training_figure(
+            trainees,
+            result.landscape,
+            start=result.start,
+            words=words,
+            height=1150 if narrow else 780,
+            narrow=narrow,
+        )
     lines = lines_figure(result.lines, trainees, words=words)
     layers = layer_norms_figure(result.trained, trainees, words=words)
     return trainees, training, lines, layers
@@ -149,12 +186,17 @@ def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
     s, out = result.settings, []
     for t, trainee in zip(result.trained, trainees, strict=True):
         symmetric = ns.symmetric_units(result.net, t.run.final[0])
-        v = verdict(result.net, t.run, symmetric=symmetric, steps=s.steps)
+        if result.net.regression:
+            v = fit_verdict(t.run, symmetric=symmetric)
+        else:
+            v = verdict(result.net, t.run, symmetric=symmetric, steps=s.steps)
         extra = {"init": say(f"nw.init.{s.init}")} if v.key == "symmetric" else {}
         sentence = say(f"nw.sum.{v.key}", name=trainee.label, **v.values, **extra)
         early = ns.early_stopping(t.run, s.patience)
         if early is not None and v.key in ("reached", "unstable", "worse"):  # it trained: where to stop
             sentence += " " + say("nw.sum.early", **dataclasses.asdict(early))
+        elif early is not None and v.key in ("fit", "fit_unstable", "fit_worse"):
+            sentence += " " + say("nw.sum.early_fit", **dataclasses.asdict(early))
         out.append((v.kind, sentence))
     return out
 
@@ -166,15 +208,21 @@ st.caption(say("nw.intro"))
 STATE.notices()
 STATE.restore_hidden()
 _controls()
+if STATE["data"] == ns.OWN:
+    editor(K + "pts", say, prefixed_words("nf.", lang()))
 settings = ns.network_from_widgets(STATE.values(), lang())
 STATE.keep()
 STATE.write_url(settings.to_query())
+if settings.own() and user_data.count(settings.pts) < user_data.MIN_POINTS:
+    st.info(say("nw.own.few", min=user_data.MIN_POINTS, n=user_data.count(settings.pts)))
+    st.stop()
 if not settings.optimizers:
     st.info(say("nw.none"))
     st.stop()
 settings_json = json.dumps(dataclasses.asdict(settings))
 with st.spinner(
-    say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n), show_time=True
+    say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train()),
+    show_time=True,
 ):
     result = _trained(settings_json)
 training_place = st.empty()
@@ -201,8 +249,15 @@ chart(
     container=training_place.container(),
     config={"displaylogo": False, "scrollZoom": False},
 )
+if result.net.regression:
+    st.caption(say("nw.fit.note"))
 if result.landscape is not None:
     st.caption(say(f"nw.plane.note.{result.landscape.kind}"))
+if result.net.regression and result.net.sizes[0] == 2 and st.toggle(say("nw.fit.surface"), key=K + "surface"):
+    # WebGL is slow to start on machines without a GPU: the 3-D fit is drawn on request.
+    which = st.selectbox(say("nw.fit.which"), range(len(trainees)), format_func=lambda j: trainees[j].label)
+    surface = fit_surface_figure(trainees[which], name=settings.data, words=prefixed_words("nf.", lang()))
+    chart(surface, key="fit_surface", name=say("nw.fit.surface"), summary=say("nw.fit.surface.note"))
 st.markdown(f"**{say('nw.summary')}**")
 for kind, sentence in sentences:
     getattr(st, kind)(sentence)

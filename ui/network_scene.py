@@ -28,8 +28,10 @@ from networks import (
     plane,
     project,
     sharpness,
+    user_data,
 )
 from networks.network import ACTIVATIONS
+from networks.regression import DIMENSIONS, REGRESSIONS, regression
 from optimizers import OPTIMIZERS, Run, get_optimizer, parallel, simulate
 from ui import settings as cfg
 from ui.texts import DEFAULT_LANGUAGE, LANGUAGES, optimizer_title, text
@@ -58,14 +60,24 @@ BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 0)
 # Learning rates that train the default network visibly in a few hundred steps, by the
 # optimizer's registered hint: plain gradient descent, with momentum, adaptive steps.
 NETWORK_LR = {"plain": 0.5, "heavy": 0.1, "adaptive": 0.01}
+# ... and on a regression: the mean squared error starts about 11-12.5 sharp on every target
+# here (16 x 16 tanh units), so plain gradient descent is stable only below 2 / 12.5 = 0.16;
+# at 0.5 it diverged in 9 steps. Momentum 0.9 at 0.1 (a step of 1 in the long run) jolted the
+# 2-D sine to 1.7 times its starting loss; at 0.02 it fits as gradient descent at 0.1 does.
+NETWORK_LR_FIT = {"plain": 0.1, "heavy": 0.02, "adaptive": 0.01}
 PLANES = ("points", "pca", "random")
+# The data: the built-in classification sets, the learner's own points ("own", carried in the
+# link's "pts": networks.user_data), or a regression (a target function of rdim inputs).
+OWN = "own"
+DATA_CHOICES = (*DATASETS, OWN, *REGRESSIONS)
 NETWORK_REGULARIZERS = ("none", "l1", "l2")
 
 S = cfg.Setting
 NET_SETTINGS: dict[str, cfg.Setting] = {
     spec.name: spec
     for spec in (
-        S("data", "nw.data", "moons", "select", options=tuple(DATASETS)),
+        S("data", "nw.data", "moons", "select", options=DATA_CHOICES),
+        S("rdim", "nw.rdim", 1, "select", options=DIMENSIONS),  # a regression's inputs
         S("noise", "nw.noise", 0.2, "slider", 0.0, 1.0, 0.05),
         S("n", "nw.n", 200, "slider", 20, 1000, 10),
         S("dseed", "nw.dseed", 0, "number", 0, 10**6, 1),
@@ -92,12 +104,14 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
 }
 
 
-def network_hyperparameters(name: str) -> dict[str, Any]:
-    """The shown hyperparameters of ``name`` with a learning rate that trains a small network."""
+def network_hyperparameters(name: str, regression: bool = False) -> dict[str, Any]:
+    """The shown hyperparameters of ``name`` with a learning rate that trains a small network
+    (a classifier, or with ``regression`` one fitting a target)."""
     opt = VIEWS[name]
     hp = opt.start_values()
-    if "lr" in hp and opt.lr_hint.basis in NETWORK_LR:
-        hp["lr"] = cfg.nearest(cfg.LR_GRID, opt.lr_hint.factor * NETWORK_LR[opt.lr_hint.basis])
+    rates = NETWORK_LR_FIT if regression else NETWORK_LR
+    if "lr" in hp and opt.lr_hint.basis in rates:
+        hp["lr"] = cfg.nearest(cfg.LR_GRID, opt.lr_hint.factor * rates[opt.lr_hint.basis])
     return {key: cfg.checked(name, key, value) for key, value in hp.items()}
 
 
@@ -105,6 +119,7 @@ def _scene_fields() -> list:
     return [
         ("optimizers", dict, dataclasses.field(default_factory=dict)),
         *((spec.name, type(spec.default), spec.default) for spec in NET_SETTINGS.values()),
+        ("pts", str, ""),  # own points: networks.user_data's text (a link's when few enough)
         ("lang", str, DEFAULT_LANGUAGE),
     ]
 
@@ -113,9 +128,21 @@ class _NetScene:
     def hidden(self) -> tuple[int, ...]:
         return (self.units,) * self.layers
 
+    def own(self) -> bool:
+        return self.data == OWN
+
+    def regression(self) -> bool:
+        return self.data in REGRESSIONS
+
+    def n_train(self) -> int:
+        """The training set's size: the setting, or the share of the own points it keeps."""
+        if not self.own():
+            return self.n
+        return user_data.split_sizes(user_data.count(self.pts), self.nval > 0)[0]
+
     def batch_size(self) -> int | None:
         """The minibatch size simulate() gets: None for the full batch (0, or the whole set)."""
-        return None if self.batch == 0 or self.batch >= self.n else int(self.batch)
+        return None if self.batch == 0 or self.batch >= self.n_train() else int(self.batch)
 
     def simulate_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {"steps": self.steps, "seed": self.seed, "batch_size": self.batch_size()}
@@ -130,12 +157,14 @@ class _NetScene:
         out: dict[str, str] = {"opt": ",".join(self.optimizers)}
         for name, hp in self.optimizers.items():
             for key, value in hp.items():
-                if value != network_hyperparameters(name)[key]:
+                if value != network_hyperparameters(name, self.regression())[key]:
                     out[f"{name}.{key}"] = cfg.format_value(value)
         for name, spec in NET_SETTINGS.items():
             value = getattr(self, name)
             if value != spec.default:
                 out[name] = cfg.format_value(value)
+        if self.own() and self.pts and user_data.count(self.pts) <= user_data.URL_MAX_POINTS:
+            out["pts"] = self.pts
         if self.lang != DEFAULT_LANGUAGE:
             out["lang"] = self.lang
         return out
@@ -158,16 +187,27 @@ def network_from_query(query: Mapping[str, Any]) -> tuple[NetSettings, cfg.LinkN
     chosen = r.choices(
         "opt", NETWORK_OPTIMIZERS, NETWORK_DEFAULT_OPTIMIZERS, NETWORK_MAX_OPTIMIZERS, known=tuple(OPTIMIZERS)
     )
-    s.optimizers = {name: network_hyperparameters(name) for name in chosen}
+    fit = r.query.get("data") in REGRESSIONS  # the learning rates' defaults depend on it
+    s.optimizers = {name: network_hyperparameters(name, fit) for name in chosen}
     cfg.read_hyperparameters(r, s.optimizers)
     for name, spec in NET_SETTINGS.items():
         if spec.name == "batch":  # one of the sizes offered, or 0: the full batch
             s.batch = int(r.discrete("batch", BATCHES[:-1], spec.default, exact=(0,)))
         elif spec.name == "ptest":
             s.ptest = int(r.choice("ptest", ("0", "1"), "0"))
+        elif spec.name == "rdim":
+            s.rdim = int(r.choice("rdim", tuple(map(str, DIMENSIONS)), str(spec.default)))
         else:
             setattr(s, name, r.setting(spec))
     s.lang = r.choice("lang", tuple(LANGUAGES), s.lang)
+    if s.own():  # the points of the link (read past QueryReader's length cap: up to 1,601 characters)
+        pts = r.query.get("pts")
+        if pts is not None:
+            try:
+                user_data.decode(str(pts))
+                s.pts = str(pts)
+            except ValueError:
+                r.replaced.append("pts")
     return s, r.notes()
 
 
@@ -177,7 +217,7 @@ def network_widget_values(s: NetSettings) -> dict[str, Any]:
     values: dict[str, Any] = {"opt": list(s.optimizers)}
     for name, hp in s.optimizers.items():
         values |= {f"{name}.{key}": value for key, value in hp.items()}
-    return values | {name: getattr(s, name) for name in NET_SETTINGS}
+    return values | {name: getattr(s, name) for name in NET_SETTINGS} | {"pts": s.pts}
 
 
 def network_widgets_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], cfg.LinkNotes]:
@@ -191,10 +231,11 @@ def network_from_widgets(values: Mapping[str, Any], language: str) -> NetSetting
     was never drawn: its default)."""
     s = NetSettings(lang=language)
     for name in values["opt"]:
-        defaults = network_hyperparameters(name)
+        defaults = network_hyperparameters(name, values["data"] in REGRESSIONS)
         s.optimizers[name] = {key: values.get(f"{name}.{key}", defaults[key]) for key in defaults}
     for name in NET_SETTINGS:
         setattr(s, name, values[name])
+    s.pts = values.get("pts", "") if s.own() else ""
     return s
 
 
@@ -252,8 +293,18 @@ class Result:
 
 
 def network_of(s) -> Network:
-    data = dataset(s.data, n_train=s.n, n_test=1000, noise=s.noise, seed=s.dseed, n_val=s.nval)
-    return Network(data, hidden=s.hidden(), activation=s.act, batch_norm=bool(s.bn), dropout=float(s.drop))
+    """The scene's network on its data (own points: ValueError when there are too few)."""
+    loss = "cross_entropy"
+    if s.own():
+        data = user_data.split(user_data.decode(s.pts, limit=user_data.MAX_ROWS), s.dseed, s.nval > 0)
+    elif s.regression():
+        data = regression(s.data, s.rdim, n_train=s.n, n_test=1000, noise=s.noise, seed=s.dseed, n_val=s.nval)
+        loss = "mse"
+    else:
+        data = dataset(s.data, n_train=s.n, n_test=1000, noise=s.noise, seed=s.dseed, n_val=s.nval)
+    return Network(
+        data, hidden=s.hidden(), activation=s.act, batch_norm=bool(s.bn), dropout=float(s.drop), loss=loss
+    )
 
 
 def start_of(s, net: Network) -> np.ndarray:
@@ -453,7 +504,7 @@ class EarlyStop:
     patience: int  # evaluations (records) without improvement before stopping
     val_loss: float
     test_loss: float
-    test_acc: float
+    test_acc: float  # NaN for a regression
 
 
 def early_stopping(run: Run, patience: int, n: int = 0) -> EarlyStop | None:
@@ -479,7 +530,7 @@ def early_stopping(run: Run, patience: int, n: int = 0) -> EarlyStop | None:
         int(patience),
         float(val[best]),
         float(run.metrics["test_loss"][best, n]),
-        float(run.metrics["test_acc"][best, n]),
+        float(run.metrics["test_acc"][best, n]) if "test_acc" in run.metrics else float("nan"),  # regression
     )
 
 
@@ -504,19 +555,17 @@ def curves_csv(result: Result) -> str:
     """Every optimizer's learning curves at each record, one row per (optimizer, step)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    validation = bool(result.trained) and "val_loss" in result.trained[0].run.metrics
-    extra = ["val_loss", "val_acc"] if validation else []
-    header = ["optimizer", "step", "train_loss", "test_loss", "train_acc", "test_acc", "grad_norm"]
-    writer.writerow(header + extra)
+    # A regression has no accuracies: its losses only. Validation's columns last.
+    names = result.net.metric_names
+    before, after = [n for n in names if not n.startswith("val")], [n for n in names if n.startswith("val")]
+    writer.writerow(["optimizer", "step", "train_loss", *before, "grad_norm", *after])
     for t in result.trained:
         run = t.run
         columns = (
             run.loss[:, 0],
-            run.metrics["test_loss"][:, 0],
-            run.metrics["train_acc"][:, 0],
-            run.metrics["test_acc"][:, 0],
+            *(run.metrics[name][:, 0] for name in before),
             run.grad_norm[:, 0],
-            *(run.metrics[name][:, 0] for name in extra),
+            *(run.metrics[name][:, 0] for name in after),
         )
         for r, step in enumerate(run.step):
             writer.writerow([t.name, int(step), *(repr(float(c[r])) for c in columns)])

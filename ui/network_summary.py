@@ -69,3 +69,31 @@ def verdict(net: Network, run: Run, *, symmetric: bool, steps: int) -> Verdict:
         return Verdict("warning", "unstable", numbers)
     kind = "warning" if best_acc - final_acc > ACCURACY_DROP else "success"
     return Verdict(kind, "reached", numbers)
+
+
+def fit_verdict(run: Run, *, symmetric: bool) -> Verdict:
+    """A regression's colour and sentence (it has no accuracy: its mean squared errors). In
+    order: diverged (error); units still identical (warning); ended with a training loss above
+    its start (error); rose to ``UNSTABLE_RISE`` times its start on the way (warning); otherwise
+    a success, with the test error at the end and at its least."""
+    loss, test = run.loss[:, 0], run.metrics["test_loss"][:, 0]
+    if run.diverged_at[0] >= 0:
+        return Verdict("error", "diverged", {"step": int(run.diverged_at[0])})
+    start, end, peak = float(loss[0]), float(loss[-1]), float(np.nanmax(loss))
+    finite = np.isfinite(test)
+    best = int(np.argmin(np.where(finite, test, np.inf))) if finite.any() else len(test) - 1
+    numbers = {
+        "start": start,
+        "end": end,
+        "peak": peak,
+        "test": float(test[-1]),
+        "best_test": float(test[best]),
+        "step": int(run.step[best]),
+    }
+    if symmetric:
+        return Verdict("warning", "fit_symmetric", {"test": float(test[-1])})
+    if end > start:
+        return Verdict("error", "fit_worse", numbers)
+    if peak > UNSTABLE_RISE * start:
+        return Verdict("warning", "fit_unstable", numbers)
+    return Verdict("success", "fit", numbers)

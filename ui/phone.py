@@ -109,6 +109,7 @@ function markWide() {
     const hint = box.querySelector(".lab-swipe");
     if (!scroller || !hint) continue; // not drawn yet: the next change of the page comes back
     const wide = scroller.scrollWidth > scroller.clientWidth + 1;
+    box.setAttribute("data-lab-measured", ""); // for the tests: measured at least once
     if (wide !== box.hasAttribute("data-lab-wide")) box.toggleAttribute("data-lab-wide", wide);
     // A box that scrolls takes focus, so a keyboard can scroll it too.
     if (wide === scroller.hasAttribute("tabindex")) continue;

@@ -1,0 +1,181 @@
+"""A phone (390 x 844, touch) in headless Chromium: nothing the app draws is covered, cut or too
+small to tap (issue 26, item 8; ui/phone.py). Each test reads what is drawn: the boxes of the
+chart toolbar, the legends and titles, the Play/Pause buttons and the slider's thumb, the summary
+table and its column, the sidebar."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_browser import PHONE, open_app, settle
+from ui.phone import TARGET
+from ui.texts import text
+
+pytestmark = pytest.mark.browser
+
+# Per chart: the boxes of its mode bar and of its buttons, its legends and titles, its Play/Pause
+# buttons and the slider's thumb, as drawn ([left, top, right, bottom]).
+BOXES = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const shown = (e) => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
+  return [...document.querySelectorAll('.js-plotly-plot')].map((gd) => ({
+    chart: box(gd),
+    modebar: [...gd.querySelectorAll('.modebar')].filter(shown).map(box),
+    tools: [...gd.querySelectorAll('.modebar-btn')].filter(shown).map(box),
+    covered: [...gd.querySelectorAll('.legend, .g-gtitle, .infolayer .annotation')].filter(shown).map(box),
+    legends: [...gd.querySelectorAll('.legend')].filter(shown).map(box),
+    buttons: [...gd.querySelectorAll('.updatemenu-button')].map(box),
+    grips: [...gd.querySelectorAll('.slider-grip-rect')].map(box),
+  }));
+}"""
+
+# The summary table's scrolling box, its column, the line that says it scrolls, the page's width.
+TABLE = """() => {
+  const holder = document.querySelector('.st-key-lab_table');
+  const scroller = holder.querySelector('[data-testid=stMarkdownContainer]:has(> table)');
+  const column = holder.closest('[data-testid=stColumn]') || holder;
+  const hint = holder.querySelector('.lab-swipe');
+  const first = scroller.querySelector('tr td:first-child');
+  return {
+    scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth,
+    right: scroller.getBoundingClientRect().right, columnRight: column.getBoundingClientRect().right,
+    left: scroller.getBoundingClientRect().left, firstLeft: first.getBoundingClientRect().left,
+    hint: hint.getBoundingClientRect().height > 0 ? hint.textContent : null,
+    focusable: scroller.getAttribute('tabindex') === '0',
+    pageWidth: document.documentElement.scrollWidth, window: window.innerWidth,
+  };
+}"""
+
+
+MEASURED = "() => document.querySelector('.st-key-lab_table[data-lab-measured]')"
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def size(b) -> tuple[float, float]:
+    return b[2] - b[0], b[3] - b[1]
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, user_agent=PHONE, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def no_errors(page) -> None:
+    assert page.get_by_test_id("stException").count() == 0
+    assert not page.errors, page.errors
+
+
+# Every page with charts, and the pages with Play/Pause (a lesson, the Playground, Custom,
+# Network) in both languages.
+VIEWS = [
+    ("playground?s=himmelblau&opt=gd,adam", "en"),
+    ("playground?s=rosenbrock&opt=gd,momentum,rmsprop,adam", "zh"),
+    ("custom", "en"),
+    ("sweep", "zh"),
+    ("basins", "en"),
+    ("lessons?lesson=momentum", "zh"),
+    ("network?steps=100", "en"),
+]
+
+
+@pytest.mark.parametrize(("view", "language"), VIEWS)
+def test_on_a_phone_the_chart_toolbar_covers_nothing_and_the_controls_take_a_finger(
+    server, phone, view, language
+):
+    open_app(phone, f"{server}/{view}&lang={language}" if "?" in view else f"{server}/{view}?lang={language}")
+    charts = phone.evaluate(BOXES)
+    assert charts
+    for chart in charts:
+        # The mode bar is there (zoom in and out, reset, full screen) and covers no legend or title.
+        assert len(chart["modebar"]) == 1 and len(chart["tools"]) >= 3, chart
+        bar = chart["modebar"][0]
+        assert bar[3] <= chart["chart"][1] + 1, chart  # in its strip above the chart
+        assert not any(overlaps(bar, b) for b in chart["covered"]), chart
+        assert all(min(size(t)) >= TARGET for t in chart["tools"]), chart["tools"]
+        # Play and Pause take a finger; the slider's thumb lies on no legend.
+        for button in chart["buttons"]:
+            assert min(size(button)) >= TARGET, chart["buttons"]
+        assert not any(overlaps(g, b) for g in chart["grips"] for b in chart["legends"]), chart
+    if "lessons" in view or "network" in view or "playground" in view or "custom" in view:
+        assert any(len(c["buttons"]) == 2 for c in charts)  # the animated chart was measured
+    # Streamlit's buttons in the page (Open in the Playground, the exports...) take a finger too.
+    small = phone.evaluate(
+        """(target) => [...document.querySelectorAll(
+            '[data-testid=stMain] .stButton button, [data-testid=stMain] .stDownloadButton button')]
+            .map((b) => b.getBoundingClientRect()).filter((r) => r.width > 0)
+            .filter((r) => r.height < target).map((r) => [r.width, r.height])""",
+        TARGET,
+    )
+    assert small == []
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing sticks out
+    no_errors(phone)
+
+
+def test_on_a_phone_the_summary_table_scrolls_in_its_column_and_says_so(server, phone):
+    open_app(phone, f"{server}/playground?s=himmelblau&opt=gd,adam")
+    phone.wait_for_function("() => document.querySelector('.st-key-lab_table[data-lab-wide]')", timeout=20000)
+    table = phone.evaluate(TABLE)
+    # Wider than its column (it was cut at the screen's edge): it scrolls inside a box that fits.
+    assert table["scrollWidth"] > table["clientWidth"], table
+    assert table["right"] <= table["columnRight"] + 0.5 and table["pageWidth"] <= table["window"], table
+    assert table["hint"] == text("pg.table_scrolls", "en") and table["focusable"], table
+    # Scrolled to its end, the first column (which optimizer) stays in view.
+    phone.evaluate(
+        """() => { document.querySelector('.st-key-lab_table [data-testid=stMarkdownContainer]')
+            .scrollLeft = 10000; }"""
+    )
+    table = phone.evaluate(TABLE)
+    assert abs(table["firstLeft"] - table["left"]) <= 1, table
+    no_errors(phone)
+
+
+def test_a_table_that_fits_its_column_says_nothing_about_scrolling(server, phone):
+    # The Chinese headers wrap: the same table fits a phone's column.
+    page = phone
+    open_app(page, f"{server}/playground?s=himmelblau&opt=gd,adam&lang=zh")
+    page.wait_for_function(MEASURED, timeout=20000)
+    table = page.evaluate(TABLE)
+    assert table["scrollWidth"] <= table["clientWidth"], table
+    assert table["hint"] is None and not table["focusable"], table
+    no_errors(page)
+
+
+SIDEBAR_RIGHT = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().right"
+
+
+def test_on_a_phone_choosing_a_page_closes_the_sidebar(server, phone):
+    open_app(phone, f"{server}/playground")
+    assert phone.evaluate(SIDEBAR_RIGHT) <= 0  # closed at first on a phone
+    opener = phone.get_by_test_id("stExpandSidebarButton")
+    assert min(opener.bounding_box()["width"], opener.bounding_box()["height"]) >= TARGET
+    opener.tap()
+    phone.wait_for_function(f"() => ({SIDEBAR_RIGHT})() > 300", timeout=10000)  # over 80 % of the screen
+    link = phone.locator("[data-testid=stSidebar] [data-testid=stPageLink] a", has_text="Sweep")
+    assert link.bounding_box()["height"] >= TARGET
+    link.tap()
+    phone.wait_for_url("**/sweep**", timeout=30000)
+    phone.wait_for_function(f"() => ({SIDEBAR_RIGHT})() <= 0", timeout=10000)
+    settle(phone)
+    assert phone.evaluate(SIDEBAR_RIGHT) <= 0  # still closed once the page is drawn
+    no_errors(phone)
+
+
+def test_on_a_desktop_the_sidebar_stays_open_after_choosing_a_page(server, page):
+    # It lies beside the page there, not over it.
+    open_app(page, f"{server}/playground")
+    assert page.evaluate(SIDEBAR_RIGHT) > 200
+    page.locator("[data-testid=stSidebar] [data-testid=stPageLink] a", has_text="Sweep").click()
+    page.wait_for_url("**/sweep**", timeout=30000)
+    settle(page)  # the phone's closing runs right after the click, long before this
+    assert page.evaluate(SIDEBAR_RIGHT) > 200

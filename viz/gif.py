@@ -250,7 +250,8 @@ def _polyline(
     draw: ImageDraw.ImageDraw, line, extent, fill, width: int, dash: str = "solid", scale=1.0
 ) -> None:
     """``line (K, 2)`` (local map pixels) clipped to the map, drawn solid or dashed."""
-    for part in clipped(line, *extent):
+    inside = np.isfinite(line).all() and (line >= -4).all() and (line <= np.array(extent) + 4).all()
+    for part in [line] if inside else clipped(line, *extent):
         pieces = [part] if dash == "solid" else _dashed(part, [scale * v for v in DASHES[dash]])
         for piece in pieces:
             if len(piece) > 1:

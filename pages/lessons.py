@@ -14,7 +14,17 @@ from ui.questions import question_of
 from ui.race_figures import curve_words
 from ui.race_gifs import lesson_gif
 from ui.race_summary import curves_text
-from ui.shell import lang, on_phone, public_url, qr_png, require_app_shell, say
+from ui.shell import (
+    PUBLIC_URL_VARIABLE,
+    SCROLL_HINT_CSS,
+    lang,
+    loopback,
+    on_phone,
+    public_url,
+    qr_png,
+    require_app_shell,
+    say,
+)
 from ui.taylor_terms import taylor_terms
 from ui.texts import DEFAULT_LANGUAGE, figure_words, lesson_words, optimizer_title, prefixed_words, text
 from ui.widgets import gif_export
@@ -35,24 +45,35 @@ from viz.research import RESEARCH_VIEWS
 from viz.research import lesson_figure as research_figure
 from viz.taylor import taylor_figure
 
-# For a projector (1280 x 720 and up): no sidebar, no header, no blank top; text the back of
-# a room reads, beside the chart (whose words are scaled alike: CHART_FONT) so both fit.
+# For a projector (1024 x 768 to 1920 x 1080 and up): no sidebar, no header, no blank top; text
+# the back of a room reads, beside the chart (whose words are scaled alike: CHART_FONT) so both
+# fit. The chart's height is the screen's, less the top row (CSS: the server does not know the
+# screen, and a fixed height left 45 % of a 1080 px screen empty and cut a 768 px one): its box
+# (.st-key-present_chart) is as tall as the screen allows and the chart fills it (height
+# "stretch"); the text's box scrolls on its own if a teacher opens more than fits.
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
-[data-testid="stMainBlockContainer"] { padding-top: 0.8rem !important; padding-bottom: 0 !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.6rem 1.5rem 0 1.5rem !important; max-width: none; }
 [data-testid="stMarkdownContainer"] p { font-size: 1rem; line-height: 1.38; margin-bottom: 0.4rem; }
 [data-testid="stHeading"] h2 { font-size: 1.5rem; padding: 0 0 0.2rem 0; }
 .stButton button { min-height: 2rem; padding: 0.1rem 0.6rem; }
 .stButton button p { font-size: 0.8rem; white-space: normal; }
-[data-testid="stLatex"] { font-size: 0.85rem; overflow-x: auto; }
-[data-testid="stLatex"] .katex-display { margin: 0.4em 0; }
+.katex-display { font-size: 0.85rem; margin: 0.4em 0 0.6rem 0 !important; }
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+.st-key-present_chart { flex: 0 0 auto !important; height: calc(100vh - 4.9rem) !important; }
+.st-key-present_text { max-height: calc(100vh - 4.9rem); overflow-y: auto; overflow-x: hidden; }
+.st-key-present_scenes [data-testid="stHorizontalBlock"] { flex-wrap: wrap; gap: 0.4rem; }
+.st-key-present_scenes [data-testid="stColumn"] { flex: 1 1 7.5rem !important; min-width: 7.5rem !important; }
+.st-key-present_scenes .stButton button p { white-space: normal; overflow-wrap: normal; }
+.st-key-present_top [data-testid="stCheckbox"] label p { white-space: nowrap; }
 </style>
 """
 CHART_FONT = {False: 12, True: 16}  # by presentation mode
-CHART_HEIGHT = {False: 640, True: 540}
+CHART_HEIGHT = {False: 640, True: 540}  # a projector's figure: only until the browser sizes it
+LEGEND_BAND = 110  # px under a projector's map for its legend (four rows; more scroll)
+STRETCH = {"height": "stretch"}  # a projector's chart fills its box (.st-key-present_chart)
 MAIN_HEIGHT = 780  # a network lesson's boundaries, landscape and curves, off the projector
 
 
@@ -114,6 +135,7 @@ def _figure(key: str, language: str, present: bool = False, narrow: bool = False
         font_size=CHART_FONT[present],
         height=CHART_HEIGHT[present],
         legend_below=narrow,
+        legend_band=LEGEND_BAND if present else 0,
     )
 
 
@@ -252,11 +274,16 @@ language = lang()
 STATE.load()  # a new visit: the link's lesson
 STATE.notices()
 present = STATE.url("present") == "1"
+st.html(SCROLL_HINT_CSS)
 if present:
     st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
 # On a projector two more switches (QR link, predict first): each its room for the switch, its
 # icon and its help mark (at 1280 px the icons were squeezed to nothing).
-top = st.columns([5, 0.8, 0.8, 2.4, 1.3, 1.3]) if present else st.columns([6, 1, 1, 2])
+top = (
+    st.container(key="present_top").columns([3, 0.6, 0.6, 2.4, 1.3, 1.3])
+    if present
+    else st.columns([6, 1, 1, 2])
+)
 top[0].selectbox(
     say("le.choose"),
     [lesson.key for lesson in LESSONS],
@@ -284,9 +311,16 @@ words = lesson_words(lesson.key, language)
 STATE.set_url("lesson", lesson.key)
 if language != DEFAULT_LANGUAGE:
     STATE.set_url("lang", language)
-# In presentation mode the text beside the chart, so that both fit one projected screen.
-text_column, chart_column = st.columns([2, 3]) if present else (st.container(), st.container())
-answered = _question(lesson, language, chart_column) if ask else True
+# In presentation mode the text beside the chart, so that both fit one projected screen: half
+# and half (the square map is as tall as the screen allows; wider, it only left room unused).
+if present:
+    left, right = st.columns(2)
+    text_column, chart_column = left.container(key="present_text"), right.container(key="present_chart")
+else:
+    text_column, chart_column = st.container(), st.container()
+# Predict first on a projector: the question and its answer under the title and the rule, beside
+# the chart (above it, the answer pushed Play below a 720 px screen).
+answered = _question(lesson, language, chart_column) if ask and not present else True
 # Predict first: the lesson's text tells what happens, what to notice states the answer, and so
 # do the scenes' names (the buttons, the GIF's labels): they wait for an answer, as the chart
 # does. The title and the rule stay: the question is asked about them.
@@ -294,20 +328,29 @@ answered = _question(lesson, language, chart_column) if ask else True
 # their numbers they no longer fit one 1280 x 720 screen beside the chart.
 with text_column:
     st.header(words["title"])
-    if answered:
-        (st.expander(say("le.text")) if present else st.container()).markdown(words["text"])
+    if answered and not present:
+        st.markdown(words["text"])
     st.latex(stacked_formulas(words["rule"]) if present or on_phone() else words["rule"])
+    if present:
+        answered = _question(lesson, language, text_column) if ask else True
+        if answered:
+            st.expander(say("le.text")).markdown(words["text"])
 if answered:
     notice = text_column.expander(say("le.notice_reveal")) if present else text_column
     notice.info(f"**{say('le.notice')}** {words['notice']}")
-if not answered:
-    pass  # the chart waits for an answer
-elif show_qr:  # the scene's link for every phone in the room, scannable from the back
+if show_qr:  # the scene's link for every phone in the room, scannable from the back (it tells no answer)
     link = public_url(
-        "lessons", {"lesson": lesson.key} | ({"lang": language} if language != DEFAULT_LANGUAGE else {})
+        "lessons",
+        {"lesson": lesson.key}
+        | ({"lang": language} if language != DEFAULT_LANGUAGE else {})
+        | ({"ask": "1"} if ask else {}),  # the phones are asked first too
     )
-    chart_column.image(qr_png(link), width=420, caption=say("le.qr.caption"))
+    if loopback(link):  # the teacher's own machine: no phone in the room reaches it
+        chart_column.warning(say("le.qr.localhost", variable=PUBLIC_URL_VARIABLE))
+    chart_column.image(qr_png(link), width=360, caption=say("le.qr.caption"))
     chart_column.code(link, language=None)
+elif not answered:
+    pass  # the chart waits for an answer
 elif lesson.page == "network":
     main, view = _network_figures(lesson.key, language, present)
     # On a projector one chart fits beside the text: the one that makes the lesson's point.
@@ -319,6 +362,7 @@ elif lesson.page == "network":
                 name=say("alt.lesson", title=words["title"]),
                 summary=words["notice"],
                 container=chart_column,
+                **(STRETCH if present else {}),
             )
 elif lesson.view == "eigen" and present:  # on a projector, the picture that makes the point
     chart(
@@ -327,6 +371,7 @@ elif lesson.view == "eigen" and present:  # on a projector, the picture that mak
         name=say("alt.eigen", title=words["title"]),
         summary=words["notice"],
         container=chart_column,
+        **STRETCH,
     )
 else:
     curves_name, curves_summary = curves_text(_racers(lesson.key, language)[0])
@@ -336,6 +381,7 @@ else:
         name=say("alt.lesson", title=words["title"]),
         summary=words["notice"] + " " + curves_summary,
         container=chart_column,
+        **(STRETCH if present else {}),
     )
     if lesson.view == "eigen":
         chart(
@@ -367,7 +413,7 @@ else:
 open_key = "le.open_network" if lesson.page == "network" else "le.open"
 # On a projector under the text, all on one row (a second row took the room of the rule's
 # second line); their short names wrap within the buttons.
-buttons = (text_column if present else st).columns(len(lesson.scenes))
+buttons = (text_column.container(key="present_scenes") if present else st).columns(len(lesson.scenes))
 shown = zip(buttons, lesson.scenes, words["scenes"], strict=True) if answered else []
 for i, (column, scene, scene_label) in enumerate(shown):
     column.button(

@@ -669,8 +669,15 @@ def stacked_formulas(rule: str) -> str:
         parts = [part.strip().removesuffix(",").strip() for part in rule.split(gap)]
         if len(parts) > 1:
             lines = [parts[0]]
-            for part in parts[1:]:  # a word between formulas ("versus") ends the line before it
-                if part.startswith(r"\text{") and part.endswith("}") and part.count("}") == 1:
+            for part in parts[1:]:  # a word between formulas ("versus") ends the line before it;
+                # a longer phrase ("is stable near a minimum only if") is a line of its own:
+                # after the formula it ran off a projector's column ("...stable near a minimu")
+                if (
+                    part.startswith(r"\text{")
+                    and part.endswith("}")
+                    and part.count("}") == 1
+                    and _short(part)
+                ):
                     lines[-1] += r"\quad " + part
                 else:
                     lines.append(part)

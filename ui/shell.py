@@ -99,16 +99,39 @@ def require_app_shell() -> None:
         st.rerun()
 
 
+# A formula wider than its column scrolls (KaTeX's .katex-display); on a phone it looked cut
+# off. A shadow on the side where more of it is hidden says that it scrolls: the white covers
+# scroll with the text (attachment "local") and hide the shadows (attachment "scroll") at an end.
+SCROLL_HINT_CSS = """<style>
+.katex-display {
+  background:
+    linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 2.5rem 100% no-repeat local,
+    linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 2.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, #0004, #0000) left / 0.9rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, #0004, #0000) right / 0.9rem 100% no-repeat scroll;
+}
+</style>"""
+PUBLIC_URL_VARIABLE = "LOSS_SURFACE_PUBLIC_URL"
+LOOPBACK_HOSTS = ("localhost", "0.0.0.0", "::1", "::")
+
+
 def public_url(path: str, query: dict[str, str]) -> str:
     """The address of ``path`` (a page's, e.g. "lessons") with ``query`` as people outside
     reach it: ``LOSS_SURFACE_PUBLIC_URL`` when set (a proxy, a sub-path, a public name),
     else the scheme and host this browser used."""
-    base = os.environ.get("LOSS_SURFACE_PUBLIC_URL", "").strip().rstrip("/")
+    base = os.environ.get(PUBLIC_URL_VARIABLE, "").strip().rstrip("/")
     if not base:
         parts = urllib.parse.urlsplit(st.context.url or "")
         host = parts.netloc or (st.context.headers or {}).get("Host", "localhost:8501")
         base = f"{parts.scheme or 'http'}://{host}"
     return f"{base}/{path}?{urllib.parse.urlencode(query)}" if query else f"{base}/{path}"
+
+
+def loopback(url: str) -> bool:
+    """Whether ``url`` names this machine only (localhost, 127.x.x.x, ::1, 0.0.0.0): a phone that
+    scans it opens its own localhost, not the teacher's app."""
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    return host in LOOPBACK_HOSTS or host.startswith("127.") or host.endswith(".localhost")
 
 
 def qr_png(url: str, scale: int = 10) -> bytes:

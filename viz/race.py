@@ -129,6 +129,7 @@ def race_figure(
     height: int = 640,
     font_size: int = 12,
     legend_below: bool = False,
+    legend_band: int = 0,
     inside: bool = False,
     inside_words: Mapping[str, str] | None = None,
 ) -> go.Figure:
@@ -138,6 +139,9 @@ def race_figure(
     references (the unit diamond and circle of the L1/L2 picture). ``font_size`` scales every
     word of the chart (large for a projector); ``legend_below`` puts the legend under the
     controls, so that the map gets the whole width (and the step slider a row of its own).
+    ``legend_band`` (px, a projector's chart whose height the browser sets) keeps that many
+    pixels at the figure's bottom for the legend and fixes every margin: the map's size then
+    depends on the chart's size alone, not on the legend's labels (``_race_layout``).
     ``inside`` draws what each optimizer holds (viz/inside.py) on racers whose runs recorded
     their state.
 
@@ -169,7 +173,7 @@ def race_figure(
     frame_list = _race_frames(racers, shown, glyphs, scale_of_frame, counters, steps, static, animated)
     fig.set_frames(frame_list)
     animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
-    _race_layout(fig, surface.bounds, f, height, font_size, legend_below)
+    _race_layout(fig, surface.bounds, f, height, font_size, legend_below, legend_band)
     return fig
 
 
@@ -452,25 +456,47 @@ def _race_frames(
     return frame_list
 
 
-def _race_layout(fig: PlainFigure, bounds, f: Field, height: int, font_size: int, legend_below: bool) -> None:
+def _race_layout(
+    fig: PlainFigure, bounds, f: Field, height: int, font_size: int, legend_below: bool, legend_band: int = 0
+) -> None:
     """The square map's axes, the field as its background image, the legend and the margins.
 
     The legend on the right, beside the square map (on top it ran under the mode bar), or
-    under the Play/Pause row and the slider, where it takes no width from the map."""
+    under the Play/Pause row and the slider, where it takes no width from the map. With a
+    ``legend_band`` the legend is anchored to the figure's bottom in a band of that height
+    (scrolling if its rows need more) and the margins never grow: a legend beside the map had
+    taken 40 % of its width on the saddle lesson (labels such as "alpha = 0.5, just off the
+    ridge, Newton"), and a legend under it pushed the bottom margin up into the map."""
     (x0, x1), (y0, y1) = bounds
     legend = {"orientation": "v", "yanchor": "top", "y": 1.0, "x": 1.02, "xanchor": "left"}
+    margin = {
+        "l": 10,
+        "r": 10,
+        "t": 40 + font_size // 2,
+        "b": 10 + (6 * font_size + 115 if legend_below else 0),
+    }
     if legend_below:
         legend = {"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0.0, "xanchor": "left"}
         legend["y"] = -(4 * font_size + 105) / max(height - 40 - 4 * font_size - 115, 100)
+    if legend_band:
+        # Under the map: its tick labels and title, then Play/Pause and the slider (their row
+        # ends 52 + 2 (font - 12) + ~40 px under the plot area), then the legend's band.
+        controls = 100 + 4 * (font_size - 12)
+        legend = {
+            "orientation": "h",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "x": 0.0,
+            "xanchor": "left",
+            "maxheight": legend_band,
+        }
+        margin = {"l": 3 * font_size + 10, "r": 10, "t": 40 + font_size // 2, "b": controls + legend_band}
+        margin["autoexpand"] = False
     fig.plain_layout(
         height=height,
         font={"size": font_size},
-        margin={
-            "l": 10,
-            "r": 10,
-            "t": 40 + font_size // 2,
-            "b": 10 + (6 * font_size + 115 if legend_below else 0),
-        },
+        margin=margin,
         legend=legend,
         xaxis={
             "range": [x0, x1],

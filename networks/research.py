@@ -208,3 +208,79 @@ def lesson_double_descent(net: Network) -> DoubleDescent:
     """Lesson 32: the double descent on the training and test points of the lesson's scene (its
     network's data: the Network page's moons with 40 points), features from seed 0."""
     return double_descent(net.data, seed=0)
+
+
+# ---------------------------------------------------------------- Lewkowycz et al.: the catapult
+
+
+class Catapult(NamedTuple):
+    """Gradient descent at ``lr`` on a wide two-layer ReLU network with the squared loss: the loss
+    and the top eigenvalue of the neural tangent kernel (over n) at every step; ``lam0`` at the start."""
+
+    lr: float
+    lam0: float
+    loss: np.ndarray  # (steps + 1,), NaN after a divergence
+    curvature: np.ndarray  # (steps + 1,)
+
+
+def _ntk_top(X: np.ndarray, U: np.ndarray, v: np.ndarray) -> float:
+    """The top eigenvalue of J J^T / n, J the Jacobian of the outputs f(x_i) = v·relu(U x_i)/sqrt(m)
+    in (U, v): the nonzero spectrum of the Gauss-Newton part J^T J / n of the Hessian of the loss
+    (1/2n) sum (f(x_i) - y_i)^2, its top eigenvalue lambda (Lewkowycz et al.'s lambda_t)."""
+    m, n = len(v), len(X)
+    Z = X @ U.T
+    A, G = np.maximum(Z, 0.0), (Z > 0) * v
+    return float(np.linalg.eigvalsh((A @ A.T + (G @ G.T) * (X @ X.T)) / (m * n))[-1])
+
+
+def catapult(
+    data: Any, factor: float, width: int = 512, steps: int = 300, seed: int = 0, limit: float = 1e6
+) -> Catapult:
+    """Lewkowycz, Bahri, Dyer, Sohl-Dickstein and Gur-Ari (2020), "The large learning rate phase
+    of deep learning: the catapult mechanism": full-batch gradient descent with lr = factor *
+    2 / lambda_0 on f(x) = v·relu(U x)/sqrt(width) (U, v standard normal from ``seed``; their
+    NTK parameterization) with targets y = ±1 of ``data`` and the loss (1/2n) sum (f - y)^2. A
+    loss above ``limit`` counts as diverged: the rest of the records are NaN."""
+    X, y = np.asarray(data.X, dtype=np.float64), 2.0 * np.asarray(data.y) - 1.0
+    n = len(X)
+    rng = np.random.default_rng(seed)
+    U, v = rng.standard_normal((width, X.shape[1])), rng.standard_normal(width)
+    lam0 = _ntk_top(X, U, v)
+    lr = factor * 2.0 / lam0
+    loss, curvature = np.full(steps + 1, np.nan), np.full(steps + 1, np.nan)
+    root = np.sqrt(width)
+    for t in range(steps + 1):
+        Z = X @ U.T
+        A = np.maximum(Z, 0.0)
+        r = A @ v / root - y
+        loss[t] = 0.5 * float(r @ r) / n
+        if not loss[t] <= limit:
+            loss[t] = np.nan
+            break
+        curvature[t] = _ntk_top(X, U, v)
+        if t == steps:
+            break
+        grad_v = A.T @ r / (n * root)
+        grad_U = ((r[:, None] * (Z > 0) * v).T @ X) / (n * root)
+        v = v - lr * grad_v
+        U = U - lr * grad_U
+    return Catapult(lr, lam0, loss, curvature)
+
+
+CATAPULT_FACTORS = (0.5, 1.5, 2.0)  # lr = factor * 2 / lambda_0: 1/lambda_0, 3/lambda_0, 4/lambda_0
+
+
+def lesson_catapult(net: Network) -> list[Catapult]:
+    """Lesson 33: the catapult on the points of the lesson's scene (its network's training data),
+    at each of CATAPULT_FACTORS, from seed 0."""
+    return [catapult(net.data, factor) for factor in CATAPULT_FACTORS]
+
+
+def catapult_outcome(run: Catapult, rise: float = 2.0) -> str:
+    """``"diverges"`` (the loss passed the limit), ``"catapult"`` (it rose above ``rise`` times
+    its start, then ended below its start) or ``"falls"`` (it never rose that far)."""
+    if np.isnan(run.loss).any():
+        return "diverges"
+    if np.max(run.loss) > rise * run.loss[0]:
+        return "catapult" if run.loss[-1] < run.loss[0] else "rises"
+    return "falls"

@@ -320,3 +320,86 @@ def test_research_double_descent_on_six_seeds():
         assert test.max() > 200 * best, seed
         (below if test[-1] < best else above).append((round(float(test[-1]), 3), round(float(best), 3)))
     assert len(below) == 4 and above == [(0.823, 0.225), (0.399, 0.309)]
+
+
+# ---------------------------------------------------------------- lesson 33: Lewkowycz et al.
+
+
+def test_the_catapult_gradient_and_kernel_are_the_models_own():
+    """One step of the catapult's gradient descent against finite differences of its loss, and
+    lambda_t against the top eigenvalue of J J^T / n with J by finite differences."""
+    from networks.research import _ntk_top, catapult
+
+    data = dataset("moons", n_train=8, n_test=5, seed=1)
+    X, y = data.X, 2.0 * data.y - 1
+    rng = np.random.default_rng(0)
+    U, v = rng.standard_normal((16, 2)), rng.standard_normal(16)
+
+    def outputs(U, v):
+        return np.maximum(X @ U.T, 0) @ v / 4.0
+
+    def loss(U, v):
+        return 0.5 * np.mean((outputs(U, v) - y) ** 2)
+
+    def split(t):
+        return t[:32].reshape(16, 2), t[32:]
+
+    run = catapult(data, 0.5, width=16, steps=1, seed=0)
+    assert run.loss[0] == pytest.approx(loss(U, v), rel=1e-12)
+    h, theta = 1e-6, np.concatenate([U.ravel(), v])
+    steps = [h * e for e in np.eye(len(theta))]
+    grad = np.array([(loss(*split(theta + s)) - loss(*split(theta - s))) / (2 * h) for s in steps])
+    after = theta - run.lr * grad
+    assert run.loss[1] == pytest.approx(loss(*split(after)), rel=1e-6)
+    J = np.stack([(outputs(*split(theta + s)) - outputs(*split(theta - s))) / (2 * h) for s in steps], 1)
+    assert _ntk_top(X, U, v) == pytest.approx(np.linalg.eigvalsh(J @ J.T / len(X))[-1], rel=1e-6)
+    assert run.lam0 == _ntk_top(X, U, v) and run.lr == pytest.approx(1.0 / run.lam0)
+
+
+@pytest.mark.slow
+def test_research_catapult():
+    from networks.research import catapult_outcome, lesson_catapult
+
+    r = trained("research_catapult")
+    slow, fast, faster = lesson_catapult(r.net)
+    assert [round(run.lr * run.lam0, 9) for run in (slow, fast, faster)] == [1.0, 3.0, 4.0]
+    # 1/lambda_0: falls from 0.570 to 0.178, eta lambda_t within 0.995 .. 1.01.
+    k = slow.lr * slow.curvature
+    assert (slow.loss[0], slow.loss[-1]) == (pytest.approx(0.570, abs=5e-4), pytest.approx(0.178, abs=5e-4))
+    assert 0.995 <= k.min() < 0.996 and 1.009 < k.max() <= 1.01 and catapult_outcome(slow) == "falls"
+    # 3/lambda_0: rises for five steps to 10.9 (19 times), eta lambda_t from 3.0 to 0.825 at step 8,
+    # back below the start at step 7, ends at 0.177 with lambda_t at 0.31 lambda_0.
+    L, k = fast.loss, fast.lr * fast.curvature
+    assert np.all(np.diff(L[:6]) > 0) and L[6] < L[5] and np.argmax(L) == 5
+    assert L[5] == pytest.approx(10.9, abs=0.05) and round(L[5] / L[0]) == 19
+    assert k[0] == pytest.approx(3.0) and np.argmin(k) == 8 and k[8] == pytest.approx(0.825, abs=5e-4)
+    assert np.flatnonzero(L[5:] < L[0])[0] + 5 == 7
+    assert L[-1] == pytest.approx(0.177, abs=5e-4) and L[-1] <= slow.loss[-1]
+    assert fast.curvature[-1] / fast.lam0 == pytest.approx(0.31, abs=0.005) and k[-1] < 2
+    assert catapult_outcome(fast) == "catapult"
+    # 4/lambda_0: the loss passes 10^6 at step 14.
+    assert catapult_outcome(faster) == "diverges" and np.flatnonzero(np.isnan(faster.loss))[0] == 14
+    for language in LANGUAGES:
+        q = question_of(BY_KEY["research_catapult"], language)
+        assert q.right == 1 and q.margin > 3
+
+
+@pytest.mark.slow
+def test_research_catapult_on_six_seeds():
+    """3/lambda_0 catapults from all six data seeds (rises 9 to 26 times, lambda_t ends at 0.29
+    to 0.64 of lambda_0, below 2/eta); 4/lambda_0 diverges from four and catapults from two;
+    4.4/lambda_0 diverges from all six."""
+    from networks.research import catapult, catapult_outcome
+
+    rises, ends, at_four = [], [], []
+    for seed in range(6):
+        data = dataset("moons", n_train=40, n_test=10, noise=0.2, seed=seed)
+        fast = catapult(data, 1.5, seed=seed)
+        assert catapult_outcome(fast) == "catapult" and fast.lr * fast.curvature[-1] < 2, seed
+        rises.append(np.max(fast.loss) / fast.loss[0])
+        ends.append(fast.curvature[-1] / fast.lam0)
+        at_four.append(catapult_outcome(catapult(data, 2.0, seed=seed)))
+        assert catapult_outcome(catapult(data, 2.2, seed=seed)) == "diverges", seed
+    assert (round(min(rises)), round(max(rises))) == (9, 26)
+    assert (round(min(ends), 2), round(max(ends), 2)) == (0.29, 0.64)
+    assert sorted(at_four) == ["catapult"] * 2 + ["diverges"] * 4

@@ -657,7 +657,35 @@ RESEARCH_DOUBLE_DESCENT_LESSON = Lesson(
     page="network",
     view="research_double_descent",
 )
-LESSONS = (*LESSONS, RESEARCH_LINE_LESSON, RESEARCH_RESCALING_LESSON, RESEARCH_DOUBLE_DESCENT_LESSON)
+# Lewkowycz et al. (2020), figure 1: the catapult of a wide two-layer ReLU network with the squared
+# loss on the scene's 40 points; the scene is the Network page's gradient descent on them.
+RESEARCH_CATAPULT_LESSON = Lesson(
+    key="research_catapult",
+    question=("catapult_path", 1),
+    scenes=(
+        Scene(
+            {
+                "opt": "gd",
+                "gd.lr": "0.5",
+                "n": "40",
+                "layers": "1",
+                "units": "64",
+                "act": "relu",
+                "steps": "300",
+                "batch": "0",
+            }
+        ),
+    ),
+    page="network",
+    view="research_catapult",
+)
+LESSONS = (
+    *LESSONS,
+    RESEARCH_LINE_LESSON,
+    RESEARCH_RESCALING_LESSON,
+    RESEARCH_DOUBLE_DESCENT_LESSON,
+    RESEARCH_CATAPULT_LESSON,
+)
 
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 

@@ -484,6 +484,38 @@ def double_descent_peak(entries: Sequence[Entry], index: int = 0) -> Question:
     )
 
 
+CATAPULT_OUTCOMES = ("falls", "catapult", "diverges")
+
+
+def catapult_path(entries: Sequence[Entry], index: int = 1) -> Question:
+    """Lesson 33 (Lewkowycz et al.): what the loss of the run at the ``index``-th learning rate
+    does: falls from the start, rises (above twice its start) and then converges below its
+    start, or diverges; the margin: how far the peak is from twice the start, and the end below it."""
+    from networks.research import catapult_outcome, lesson_catapult
+
+    run = lesson_catapult(entries[0].net)[index]
+    outcome = catapult_outcome(run)
+    right = CATAPULT_OUTCOMES.index(outcome) if outcome in CATAPULT_OUTCOMES else 0
+    peak = float(np.nanmax(run.loss))
+    margin = {
+        "falls": 2 * run.loss[0] / peak,
+        "catapult": min(peak / (2 * run.loss[0]), run.loss[0] / run.loss[-1]),
+        "diverges": np.inf,
+    }.get(outcome, 1.0)
+    finite = np.isfinite(run.loss)
+    values = {"start": number(run.loss[0]), "peak": number(peak), "at": int(np.nanargmax(run.loss))}
+    values |= {"end": number(run.loss[finite][-1]), "last": int(np.flatnonzero(finite)[-1])}
+    values |= {
+        "k": round(run.lr * run.lam0, 6),
+        "lam0": number(run.lam0),
+        "lam": number(run.curvature[finite][-1]),
+    }
+    options = [f"q.cat.{o}" for o in CATAPULT_OUTCOMES]
+    return Question(
+        "q.cat", {"k": values["k"]}, options, True, right, float(margin), [("q.fact.cat", values)]
+    )
+
+
 KINDS = {
     "first": first,
     "flat_first": flat_first,
@@ -504,6 +536,7 @@ KINDS = {
     "line_rise": line_rise,
     "rescaled_curvature": rescaled_curvature,
     "double_descent_peak": double_descent_peak,
+    "catapult_path": catapult_path,
 }
 
 

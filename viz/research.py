@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from networks.research import DoubleDescent, LineProfile, RescalingSlices, rise_above_lowest
+from networks.research import Catapult, DoubleDescent, LineProfile, RescalingSlices, rise_above_lowest
 from viz.colors import style, style_of
 from viz.template import TEMPLATE
 
@@ -198,7 +198,68 @@ def double_descent_figure(
     return fig
 
 
-RESEARCH_VIEWS = ("research_line", "research_rescaling", "research_double_descent")
+CATAPULT_WORDS = {
+    "research.cat.x": "step + 1 (log axis)",
+    "research.cat.loss": "training loss",
+    "research.cat.curvature": "η λ_t",
+    "research.cat.top": "The loss (squared error)",
+    "research.cat.bottom": "η × the top eigenvalue of the kernel: stable below 2",
+    "research.cat.run": "η = {k:g}/λ₀",
+}
+
+
+def catapult_figure(
+    runs: Sequence[Catapult],
+    *,
+    words: Mapping[str, str] = CATAPULT_WORDS,
+    height: int = 460,
+    font_size: int = 12,
+) -> go.Figure:
+    """Lewkowycz et al.'s figure 1 on the moons: above, the loss at every step of each run (log
+    axes, step + 1 across; a diverged run until it passes the limit); below, lr times the
+    curvature lambda_t, with a dotted line at 2 (gradient descent is stable on a quadratic of
+    that curvature below it)."""
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=(words["research.cat.top"], words["research.cat.bottom"]),
+    )
+    for i, run in enumerate(runs):
+        look = style(i)
+        name = words["research.cat.run"].format(k=round(run.lr * run.lam0, 6))
+        common = {"legendgroup": name, "line": {"color": look.color, "width": 2, "dash": look.dash}}
+        marker = {"symbol": look.symbol, "size": 7, "color": look.color, "maxdisplayed": 10}
+        steps = np.arange(len(run.loss)) + 1  # on a log axis: step 0 at 1 (the catapult is over by step 10)
+        fig.add_trace(
+            go.Scatter(x=steps, y=run.loss, mode="lines+markers", name=name, marker=marker, **common),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=steps,
+                y=run.lr * run.curvature,
+                mode="lines+markers",
+                name=name,
+                showlegend=False,
+                marker=marker,
+                **common,
+            ),
+            row=2,
+            col=1,
+        )
+    fig.add_hline(y=2.0, line={"color": "rgba(0,0,0,0.45)", "width": 1, "dash": "dot"}, row=2, col=1)
+    fig.update_yaxes(title_text=words["research.cat.loss"], type="log", exponentformat="power", row=1, col=1)
+    fig.update_yaxes(title_text=words["research.cat.curvature"], type="log", row=2, col=1)
+    fig.update_xaxes(type="log", row=1, col=1)
+    fig.update_xaxes(title_text=words["research.cat.x"], type="log", row=2, col=1)
+    _layout(fig, height, font_size)
+    return fig
+
+
+RESEARCH_VIEWS = ("research_line", "research_rescaling", "research_double_descent", "research_catapult")
 
 
 def lesson_figure(
@@ -206,7 +267,7 @@ def lesson_figure(
 ) -> go.Figure:
     """The figure of a research lesson's ``view`` from its trained scenes (``results``) and their
     drawn runs (``trainees``: labels and colours, in the same order)."""
-    from networks.research import lesson_double_descent, lesson_lines, lesson_rescaling
+    from networks.research import lesson_catapult, lesson_double_descent, lesson_lines, lesson_rescaling
 
     options = {"words": words, "font_size": font_size, "height": max(height, 420)}
     if view == "research_line":
@@ -219,4 +280,6 @@ def lesson_figure(
         )
     if view == "research_double_descent":
         return double_descent_figure(lesson_double_descent(results[0].net), **options)
+    if view == "research_catapult":
+        return catapult_figure(lesson_catapult(results[0].net), **options)
     raise ValueError(f"unknown research view {view!r}")

@@ -10,6 +10,7 @@ import streamlit as st
 from networks import user_data
 from ui import network_scene as ns
 from ui.access import chart
+from ui.network_fair import fair_race
 from ui.network_summary import fit_verdict, verdict
 from ui.page_state import PageState
 from ui.shell import lang, on_phone, require_app_shell, say
@@ -219,7 +220,7 @@ if settings.own() and user_data.count(settings.pts) < user_data.MIN_POINTS:
 if not settings.optimizers:
     st.info(say("nw.none"))
     st.stop()
-settings_json = json.dumps(dataclasses.asdict(settings))
+settings_json = json.dumps(dataclasses.asdict(settings) | {"fair": False})  # the fair race: its own cache
 with st.spinner(
     say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train()),
     show_time=True,
@@ -261,6 +262,7 @@ if result.net.regression and result.net.sizes[0] == 2 and st.toggle(say("nw.fit.
 st.markdown(f"**{say('nw.summary')}**")
 for kind, sentence in sentences:
     getattr(st, kind)(sentence)
+fair_race(STATE, settings)  # the race at tuned learning rates (fair=1)
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{say('nw.lines')}**")

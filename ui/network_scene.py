@@ -34,6 +34,7 @@ from networks.network import ACTIVATIONS
 from networks.regression import DIMENSIONS, REGRESSIONS, regression
 from optimizers import OPTIMIZERS, Run, get_optimizer, parallel, simulate
 from ui import settings as cfg
+from ui.numbers import tidied
 from ui.texts import DEFAULT_LANGUAGE, LANGUAGES, optimizer_title, text
 from viz.field import Field, compress, field_scale
 from viz.gif import Gif, Mark, Track, race_gif
@@ -228,13 +229,13 @@ def network_widgets_from_query(query: Mapping[str, Any]) -> tuple[dict[str, Any]
 
 def network_from_widgets(values: Mapping[str, Any], language: str) -> NetSettings:
     """The settings the Network page's widget ``values`` hold (a hyperparameter whose widget
-    was never drawn: its default)."""
+    was never drawn: its default), without float noise (ui.numbers.tidy: the link says them)."""
     s = NetSettings(lang=language)
     for name in values["opt"]:
         defaults = network_hyperparameters(name, values["data"] in REGRESSIONS)
-        s.optimizers[name] = {key: values.get(f"{name}.{key}", defaults[key]) for key in defaults}
+        s.optimizers[name] = {key: tidied(values.get(f"{name}.{key}", defaults[key])) for key in defaults}
     for name in NET_SETTINGS:
-        setattr(s, name, values[name])
+        setattr(s, name, tidied(values[name]))
     s.pts = values.get("pts", "") if s.own() else ""
     return s
 

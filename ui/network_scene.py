@@ -101,6 +101,7 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
         S("seed", "nw.seed", 0, "number", 0, 10**6, 1),
         S("plane", "nw.plane", "points", "select", options=PLANES),
         S("ptest", "nw.plane.test", 0, "select", options=(0, 1)),
+        S("fair", "nw.fair", False, "toggle"),  # the race at tuned learning rates (ui/network_fair.py)
     )
 }
 

@@ -7,6 +7,7 @@ from optimizers import OPTIMIZERS, simulate
 from surfaces import SURFACES
 from ui import settings as cfg
 from ui.access import chart
+from ui.numbers import point, shown
 from ui.page_state import PageState
 from ui.shell import lang, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words, surface_title
@@ -49,11 +50,11 @@ def _basins_text(surface, labels: np.ndarray) -> str:
         if share == 0:
             continue
         if label >= 0:
-            x, y = surface.minima[label]
-            what = f"{label + 1}: {words['minimum']} ({x:.3g}, {y:.3g})"
+            width = max(high - low for low, high in surface.bounds)
+            what = f"{label + 1}: {words['minimum']} {point(surface.minima[label], width, 3, lang())}"
         else:
             what = {OTHER: words["other"], STILL: words["still"], DIVERGED: words["diverged_label"]}[label]
-        parts.append(say("alt.share", what=what, share=f"{100 * share:.1f}"))
+        parts.append(say("alt.share", what=what, share=shown(100 * share, digits=3)))
     return say("alt.basins_starts", n=len(labels)) + " " + "; ".join(parts) + "."
 
 

@@ -8,7 +8,7 @@ from optimizers.minima import automatic_bounds, with_estimated_minima
 from surfaces import ExpressionError, surface_from_expression
 from surfaces.expression import MAX_LENGTH
 from ui import settings as cfg
-from ui.numbers import point
+from ui.numbers import point, shown
 from ui.page_state import PageState
 from ui.race_layout import race
 from ui.race_state import load_settings
@@ -127,12 +127,13 @@ if surface.f_min is None:
 else:
     width = max(high - low for low, high in surface.bounds)
     points = ", ".join(point(p, width) for p in surface.minima)
-    st.caption(say("cu.minima", points=points, value=f"{surface.f_min:.6g}"))
+    st.caption(say("cu.minima", points=points, value=shown(surface.f_min, digits=6)))
 if not surface.defined_everywhere:
     st.caption(say("cu.undefined"))
 if automatic:
     words = "cu.auto_range" if surface.f_min is not None else "cu.auto_none"
-    st.caption(say(words, x=surface.bounds[0], y=surface.bounds[1]))
+    x, y = (f"[{shown(low)}, {shown(high)}]" for low, high in surface.bounds)
+    st.caption(say(words, x=x, y=y))
 extra = {F: text} if automatic else {F: text, B: ",".join(f"{v:g}" for v in bounds)}
 load_settings(surface)
 race(surface, extra_query=extra)

@@ -10,6 +10,7 @@ from optimizers.theory import heavy_ball_optimum, heavy_ball_rate, stability_lim
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
 from ui.access import chart
+from ui.numbers import rounded, shown
 from ui.page_state import PageState, open_page
 from ui.shell import lang, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words, surface_title
@@ -45,7 +46,8 @@ def _axis_values(name: str, optimizer: str, surface, side: int) -> np.ndarray:
         low, high = center / 30, min(center * 30, 10.0)
     else:
         low, high = NOISE_RANGE if name == "noise" else VIEWS[optimizer].shown[name].sweep
-    return np.geomspace(low, high, side) if _is_log(name, optimizer) else np.linspace(low, high, side)
+    values = np.geomspace(low, high, side) if _is_log(name, optimizer) else np.linspace(low, high, side)
+    return np.array([rounded(v, 4) for v in values])  # a person's grid: 0.002281, not 0.0022810163314627213
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -135,11 +137,11 @@ def _sweep_text(result: dict, metric: str, x_name: str, y_name: str, best: tuple
     row, column = best
     said = say(
         "alt.sweep_best",
-        value=f"{z[row, column]:.4g}",
+        value=shown(z[row, column], lang=lang()),
         x=_axis_label(x_name),
-        x_value=f"{result['xs'][column]:.4g}",
+        x_value=shown(result["xs"][column], lang=lang()),
         y=_axis_label(y_name),
-        y_value=f"{result['ys'][row]:.4g}",
+        y_value=shown(result["ys"][row], lang=lang()),
     )
     return f"{said} {words}"
 
@@ -172,7 +174,7 @@ def _query() -> dict[str, str]:
     """The page's settings as URL parameters: a copied link reopens the same sweep."""
     v = STATE.values()
     query = {"s": v["surface"], "opt": v["optimizer"], "x": v["x"], "y": v["y"]}
-    query |= {f"p.{k}": repr(float(v[f"p.{k}"])) for k in SURFACES[v["surface"]].params}
+    query |= {f"p.{k}": cfg.format_value(float(v[f"p.{k}"])) for k in SURFACES[v["surface"]].params}
     query |= STATE.to_query(v, omit_defaults=False) | {"metric": v["metric"]}
     if v.get("theory"):
         query["theory"] = "1"

@@ -10,6 +10,7 @@ import numpy as np
 
 from optimizers import OPTIMIZERS, Run
 from viz.optimizer_views import STATE_SYMBOLS, RateOn, view
+from viz.template import written
 
 # The symbols of what every step records; each state field's is in viz/optimizer_views.py.
 SYMBOLS = {
@@ -47,8 +48,9 @@ def _vector(values: np.ndarray) -> str:
     values = np.atleast_1d(values)
     if np.isnan(values).all():
         return r"\text{–}"
-    shown = ", ".join(f"{v:.4g}" for v in values)
-    return f"({shown})" if len(values) > 1 else shown
+    scale = float(np.max(np.abs(values), initial=0.0, where=np.isfinite(values)))  # a billionth of it is 0
+    said = ", ".join(written(v, scale=scale) for v in values)
+    return f"({said})" if len(values) > 1 else said
 
 
 def quantities(run: Run, record: int, trajectory: int = 0) -> list[tuple[str, str, np.ndarray]]:
@@ -83,7 +85,8 @@ def substituted(run: Run, record: int, trajectory: int = 0) -> str:
     parts = [f"t = {int(run.step[record])}"]
     for _, symbol, value in quantities(run, record, trajectory):
         if np.ndim(value) == 2:  # a 2 x 2 curvature
-            rows = r" \\ ".join(" & ".join(f"{v:.4g}" for v in row) for row in value)
+            scale = float(np.max(np.abs(value), initial=0.0, where=np.isfinite(value)))
+            rows = r" \\ ".join(" & ".join(written(v, scale=scale) for v in row) for row in value)
             parts.append(rf"{symbol} = \begin{{pmatrix}} {rows} \end{{pmatrix}}")
         else:
             parts.append(f"{symbol} = {_vector(value)}")

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from optimizers import Run
+from ui.numbers import shown, vector
 from viz.optimizer_views import view
 
 
@@ -60,20 +61,24 @@ class Step:
         return np.zeros_like(value) if np.isnan(value).all() else value
 
 
+def _n(x: float) -> str:
+    return shown(x, digits=3)
+
+
 def _v(x: np.ndarray) -> str:
-    return "(" + ", ".join(f"{float(v):.4g}" for v in np.atleast_1d(x)) + ")"
+    return vector(np.atleast_1d(x))  # a component a billionth of the other is 0
 
 
 def _velocity(s: Step) -> Beat:
     mu = float(s.hp["momentum"])
     b0, b1 = s.state("velocity", before=True), s.state("velocity")
     g = s.run.grad[s.record, s.trajectory]
-    return Beat("nr.velocity", {"mu": f"{mu:.3g}", "b0": _v(b0), "g": _v(g), "b": _v(b1)}, b1, "gradient")
+    return Beat("nr.velocity", {"mu": _n(mu), "b0": _v(b0), "g": _v(g), "b": _v(b1)}, b1, "gradient")
 
 
 def _step_with_momentum(key: str) -> Callable[[Step], Beat]:
     def told(s: Step) -> Beat:
-        values = {"lr": f"{s.lr():.3g}", "mu": f"{float(s.hp['momentum']):.3g}", "d": _v(s.update)}
+        values = {"lr": _n(s.lr()), "mu": _n(float(s.hp["momentum"])), "d": _v(s.update)}
         return Beat(key, values, s.update, "step")
 
     return told
@@ -82,13 +87,13 @@ def _step_with_momentum(key: str) -> Callable[[Step], Beat]:
 def _adam_m(s: Step) -> Beat:
     b1 = float(s.hp["beta1"])
     m0, m = s.state("exp_avg", before=True), s.state("exp_avg")
-    return Beat("nr.adam_m", {"b1": f"{b1:.3g}", "m0": _v(m0), "m": _v(m)}, m, "gradient")
+    return Beat("nr.adam_m", {"b1": _n(b1), "m0": _v(m0), "m": _v(m)}, m, "gradient")
 
 
 def _adam_v(s: Step) -> Beat:
     b2 = float(s.hp["beta2"])
     v0, v = s.state("exp_avg_sq", before=True), s.state("exp_avg_sq")
-    return Beat("nr.adam_v", {"b2": f"{b2:.3g}", "v0": _v(v0), "v": _v(v)}, np.sqrt(v), "gradient")
+    return Beat("nr.adam_v", {"b2": _n(b2), "v0": _v(v0), "v": _v(v)}, np.sqrt(v), "gradient")
 
 
 def _amsgrad_max(s: Step) -> Beat:
@@ -106,7 +111,7 @@ def _adam_bias(s: Step) -> Beat:
 def _running_squares(key: str, field: str) -> Callable[[Step], Beat]:
     def told(s: Step) -> Beat:
         s0, s1 = s.state(field, before=True), s.state(field)
-        values = {"s0": _v(s0), "s": _v(s1), "rho": f"{float(s.hp.get('rho', 0)):.3g}"}
+        values = {"s0": _v(s0), "s": _v(s1), "rho": _n(float(s.hp.get("rho", 0)))}
         return Beat(key, values, np.sqrt(s1), "gradient")
 
     return told
@@ -125,7 +130,7 @@ def _step_rate(s: Step) -> Beat:
 
 def _step(s: Step) -> Beat:
     lr = s.lr()
-    return Beat("nr.step", {"lr": "" if lr is None else f"{lr:.3g}", "d": _v(s.update)}, s.update, "step")
+    return Beat("nr.step", {"lr": "" if lr is None else _n(lr), "d": _v(s.update)}, s.update, "step")
 
 
 # How each beat is told (OptimizerView.beats names them); None: nothing to tell on this run.

@@ -12,6 +12,7 @@ import streamlit as st
 from optimizers.tuning import DEFAULT_COUNT, SCORES, rate_grid, tune
 from ui import settings as cfg
 from ui.access import chart
+from ui.numbers import shown
 from ui.race_state import W, current
 from ui.shell import lang, say
 from ui.texts import optimizer_title, prefixed_words
@@ -40,7 +41,8 @@ def tuning_controls(surface) -> None:
         tunable = [n for n in state[W + "opt"] if "lr" in VIEWS[n].shown]
         for name in tunable:
             rates = _rates(name, surface, state[W + "tune_count"])
-            st.caption(f"{optimizer_title(name, lang())}: {rates[0]:.3g} – {rates[-1]:.3g}")
+            low, high = shown(rates[0], digits=3), shown(rates[-1], digits=3)
+            st.caption(f"{optimizer_title(name, lang())}: {low} – {high}")
         st.button(say("tu.run"), key="tune_button", on_click=_tune, args=(surface,), disabled=not tunable)
 
 
@@ -84,7 +86,7 @@ def tuning_chart(s: cfg.Settings, settings_json: str) -> None:
         key="tuning_chart",
         name=say("tu.chart"),
         summary=" ".join(
-            say("alt.tuned", name=optimizer_title(t.optimizer, lang()), lr=f"{t.best:.3g}")
+            say("alt.tuned", name=optimizer_title(t.optimizer, lang()), lr=shown(t.best, digits=3))
             if t.best is not None
             else say("alt.untuned", name=optimizer_title(t.optimizer, lang()))
             for t in tuned["results"]

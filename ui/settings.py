@@ -16,6 +16,7 @@ import numpy as np
 from optimizers import OPTIMIZERS, Run, controls, get_optimizer, simulate
 from optimizers.schedules import KINDS
 from surfaces import SURFACES
+from ui.numbers import tidied, tidy
 from ui.texts import DEFAULT_LANGUAGE, LANGUAGES
 from viz.optimizer_views import view
 
@@ -205,7 +206,7 @@ def format_value(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return repr(value)  # shortest text that reads back to the same float
+        return repr(tidy(value))  # shortest text that reads back; no float noise (ui/numbers.py)
     return str(value)
 
 
@@ -345,8 +346,8 @@ class QueryReader:
         return value
 
     def finite(self, key: str) -> float | None:
-        """The link's number under ``key``: None when absent, or when not a finite number
-        (then ``replaced``)."""
+        """The link's number under ``key`` (without float noise: ui.numbers.tidy): None when
+        absent, or when not a finite number (then ``replaced``)."""
         value = self.raw(key)
         if value is None:
             return None
@@ -358,7 +359,7 @@ class QueryReader:
         if not math.isfinite(number):
             self.replaced.append(key)
             return None
-        return number
+        return tidy(number)
 
     def number(self, key: str, default: float, low: float, high: float) -> float:
         number = self.finite(key)
@@ -525,15 +526,15 @@ def playground_from_widgets(values: Mapping[str, Any], surface, language: str) -
     """The settings the Playground's widget ``values`` (as ``playground_widget_values`` names them) hold
     on ``surface``."""
     s = Settings(surface=surface.name, lang=language)
-    s.params = {key: float(values[f"p.{key}"]) for key in surface.params}
+    # Widgets step in binary: 1.7 + 0.1 + 0.1 is 1.9000000000000001. The settings keep what was
+    # typed or stepped to (ui.numbers.tidy), and the link then reads "1.9".
+    s.params = {key: tidy(values[f"p.{key}"]) for key in surface.params}
     for name in values["opt"]:
-        s.optimizers[name] = {key: values[f"{name}.{key}"] for key in view(name).shown}
-    # The number fields step by 0.1 in binary: 1.7 + 0.1 + 0.1 is 1.9000000000000001. Twelve
-    # significant digits keep what was typed or stepped to, and the link then reads "1.9".
-    start = (float(f"{float(values['x0']):.12g}"), float(f"{float(values['y0']):.12g}"))
+        s.optimizers[name] = {key: tidied(values[f"{name}.{key}"]) for key in view(name).shown}
+    start = (tidy(values["x0"]), tidy(values["y0"]))
     s.start = None if np.allclose(start, surface.start) else start
     for name in PLAIN_FIELDS:
-        setattr(s, name, values[name])
+        setattr(s, name, tidied(values[name]))
     return s
 
 

@@ -9,6 +9,7 @@ from collections import Counter
 import numpy as np
 
 from optimizers.endings import ENDINGS
+from ui.numbers import shown
 from ui.texts import text
 
 GOOD = ("minimum", "local_minimum")
@@ -66,11 +67,11 @@ def sentence(name: str, run, ends, row: dict, steps: int, surface, language: str
     if step < 0:  # a known point close by, the gradient still above the tolerance
         if ending == "minimum":
             distance = float(np.min(np.linalg.norm(run.final[0] - np.asarray(surface.minima), axis=-1)))
-            return say("st.minimum_near", name=name, distance=f"{distance:.2g}")
+            return say("st.minimum_near", name=name, distance=shown(distance, digits=2))
         return say("st.saddle_near", name=name, steps=steps)
     if step == 0:  # never moved
         return say("st.flat" if ending == "flat" else "st.still", name=name, ending=say(f"end.{ending}"))
     values = {"name": name, "step": step}
     if ending == "local_minimum":
-        values |= {"loss": f"{row['final_loss']:.4g}", "best": f"{surface.f_min:.4g}"}
+        values |= {"loss": shown(row["final_loss"]), "best": shown(surface.f_min)}
     return say("st.flat_end" if ending == "flat" else f"st.{ending}", **values)

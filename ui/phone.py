@@ -11,8 +11,10 @@ JavaScript runs in the page itself). It draws nothing of its own.
 - **Tables scroll sideways.** A table wider than its column (the race's summary, 460 px in a
   356 px column) scrolls inside its box, its first column stays in view, and a line under it
   says so, shown only while the table is wider than its box (:func:`wide_table`).
-- **44 px targets.** Streamlit's buttons (43 px), page links (30 px), the sidebar's open and
-  close buttons (30 px) and expanders grow to 44 px on a narrow screen.
+- **44 px targets.** Streamlit's buttons (43 px tall; a lesson's arrows 36 px wide), page links
+  (30 px), the language switch (34 px), the sidebar's open and close buttons (30 px), expanders
+  and the lines of checkboxes and toggles (22 px) grow to 44 px on a narrow screen, and a
+  slider's thumb takes a tap 44 px around it. (Select boxes and number fields stay 41 px.)
 - **The sidebar closes after a page is chosen** when it lies over the page (a phone): Streamlit
   closes it for its own page menu only, and the app's menu is made of page links.
 """
@@ -77,8 +79,15 @@ CSS = f"""<style>
   .stPlotlyChart .js-plotly-plot .modebar-btn svg {{ width: 22px; height: 22px; }}
   /* 44 px touch targets for the main controls. */
   .stButton button, .stDownloadButton button, .stFormSubmitButton button, .stLinkButton a,
-  [data-testid="stPageLink"] a, [data-testid="stExpander"] summary {{
-    min-height: {TARGET}px;
+  [data-testid="stButtonGroup"] button {{
+    min-height: {TARGET}px; min-width: {TARGET}px;
+  }}
+  [data-testid="stPageLink"] a, [data-testid="stExpander"] summary {{ min-height: {TARGET}px; }}
+  /* A checkbox or a toggle is tapped on its whole line; a slider's thumb on 44 px around it. */
+  [data-testid="stCheckbox"] label {{ min-height: {TARGET}px; align-items: center; }}
+  [data-testid="stSlider"] [role="slider"]::before {{
+    content: ""; position: absolute; left: 50%; top: 50%;
+    width: {TARGET}px; height: {TARGET}px; transform: translate(-50%, -50%);
   }}
   [data-testid="stSidebarCollapseButton"] button, [data-testid="stExpandSidebarButton"] {{
     min-width: {TARGET}px; min-height: {TARGET}px;

@@ -446,3 +446,30 @@ def test_the_playgrounds_gif_button_makes_the_gif_of_lesson_nines_scene():
     assert not at.exception and not at.error
     labels = [b.proto.label for b in at.get("download_button")]
     assert any(label.startswith("Save the GIF (640x480, 200 frames, ") for label in labels), labels
+
+
+def test_a_point_of_the_racers_state_is_drawn_open_beside_it_as_on_the_chart(written):
+    surface = get_surface("himmelblau")
+    f = compute_field(surface.value, surface.bounds)
+    path = np.linspace([-3.0, -3.0], [3.0, 3.0], 11)[:, None, :]
+    average = np.full_like(path, np.nan)
+    average[1:] = np.array([-3.0, 3.0])  # no average at the start; then far from the iterate
+    made = race_gif(
+        f,
+        surface.bounds,
+        [Track("ASGD", COLORS[0], path, np.arange(11), drawn=average, drawn_label="ASGD: averaged point")],
+        frames=11,
+    )
+    assert "ASGD: averaged point" in written
+    first, later = frames_of(made.data)[0], frames_of(made.data)[5]
+    x, y = made.pixels(np.array([-3.0, 3.0]))
+    assert not near(first, x, y, COLORS[0], reach=6)  # not there before it exists
+    ring = [(x + 5 * np.cos(a), y + 5 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 12, endpoint=False)]
+    assert np.mean([near(later, px, py, COLORS[0], reach=1, tolerance=0) for px, py in ring]) > 0.7
+    assert not near(later, x, y, COLORS[0], reach=1, tolerance=40)  # open: the map shows inside
+    # In the noise-averaging lesson, ASGD's average is named as its chart names it.
+    written.clear()
+    scenes = lesson_racers("noise_averaging", "zh")
+    lesson_gif("noise_averaging", "zh", SIZES["640x480"], frames=2, scenes=scenes)
+    (asgd,) = [r for r in scenes.racers if r.drawn is not None]
+    assert f"{asgd.label}: {text('fig.state.ax', 'zh')}" in written

@@ -11,7 +11,7 @@ import numpy as np
 from ui import settings as cfg
 from ui.lesson_racers import lesson_racers, penalized
 from ui.race_figures import objective
-from ui.texts import DEFAULT_LANGUAGE, figure_words, optimizer_title
+from ui.texts import DEFAULT_LANGUAGE, figure_words, optimizer_title, prefixed_words
 from viz import Racer, compute_field
 from viz.gif import MINIMUM_COLOR, SADDLE_COLOR, Gif, Mark, Outline, Track, race_gif
 from viz.race import ENGLISH, _ball_name, _constraint_shape
@@ -61,6 +61,26 @@ def _points(x, y) -> np.ndarray:
     return np.stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)], -1)
 
 
+def _track(r: Racer, english: str, language: str) -> Track:
+    """A racer as the GIF draws it, with the point of its state the chart draws (if any),
+    named as the chart names it ("ASGD: averaged point")."""
+    if r.drawn is None:
+        return Track(r.label, r.color, r.run.path, r.run.step, english=english)
+    # The state point's word in English: the same catalog key (fig.state.<field>) in English.
+    states = prefixed_words("fig.state.", language)
+    field = next(k for k, word in states.items() if word == r.drawn_label)
+    return Track(
+        r.label,
+        r.color,
+        r.run.path,
+        r.run.step,
+        english=english,
+        drawn=r.drawn,
+        drawn_label=f"{r.label}: {r.drawn_label}",
+        drawn_english=f"{english}: {prefixed_words('fig.state.', DEFAULT_LANGUAGE)[field]}",
+    )
+
+
 def _english_words(penalized_: bool) -> dict[str, str]:
     return {**ENGLISH, **figure_words(DEFAULT_LANGUAGE, penalized=penalized_)}
 
@@ -68,10 +88,7 @@ def _english_words(penalized_: bool) -> dict[str, str]:
 def lesson_gif(key: str, language: str, size, frames: int = 200, scenes=None) -> Gif:
     """A lesson's scenes raced on its map (``scenes``: its LessonRacers, if already run)."""
     scenes = scenes or lesson_racers(key, language)
-    tracks = [
-        Track(r.label, r.color, r.run.path, r.run.step, english=e)
-        for r, e in zip(scenes.racers, scenes.english, strict=True)
-    ]
+    tracks = [_track(r, e, language) for r, e in zip(scenes.racers, scenes.english, strict=True)]
     words = figure_words(language, penalized=penalized(key))
     english = _english_words(penalized(key))
     surface = scenes.surface
@@ -93,7 +110,7 @@ def playground_gif(
     """The Playground's race as its map shows it: the penalised objective's colours, the
     constraint (or the unit balls on the bowl made for them), minima and saddles."""
     tracks = [
-        Track(r.label, r.color, r.run.path, r.run.step, english=optimizer_title(name, DEFAULT_LANGUAGE))
+        _track(r, optimizer_title(name, DEFAULT_LANGUAGE), language)
         for r, name in zip(racers, s.optimizers, strict=True)
     ]
     words = figure_words(language, penalized=s.reg != "none")

@@ -62,13 +62,19 @@ LATIN_FONTS = (
 
 @dataclasses.dataclass(frozen=True)
 class Track:
-    """One optimizer's run as the GIF draws it: ``path (R, N, 2)`` at the steps ``step (R,)``."""
+    """One optimizer's run as the GIF draws it: ``path (R, N, 2)`` at the steps ``step (R,)``;
+    optionally a point of its state drawn beside it as the chart draws it, its marker's
+    outline (``drawn (R, N, 2)``, e.g. ASGD's average; NaN before it exists), named
+    ``drawn_label`` in the legend."""
 
     label: str
     color: str
     path: np.ndarray
     step: np.ndarray
     english: str = ""  # its name in English, used where no font can write ``label``
+    drawn: np.ndarray | None = None
+    drawn_label: str = ""
+    drawn_english: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,11 +146,6 @@ def _latin_font() -> str | None:
 
 def _needs_cjk(texts: Sequence[str]) -> bool:
     return any(ord(ch) > 0x2E7F for text in texts for ch in text)
-
-
-def writes(texts: Sequence[str]) -> bool:
-    """Whether a font on this system writes ``texts`` (else race_gif falls back to English)."""
-    return not _needs_cjk(texts) or cjk_font() is not None
 
 
 def _font(path: str | None, size: int) -> ImageFont.ImageFont:
@@ -349,11 +350,20 @@ def race_gif(
     step_words = (words or {}).get("step", ENGLISH_STEP)
     frames = max(1, min(int(frames), MAX_FRAMES))
     scale = size[1] / 480
-    labels = [t.label for t in tracks] + [m.label for m in marks] + [o.label for o in outlines] + [step_words]
+    labels = (
+        [t.label for t in tracks]
+        + [t.drawn_label for t in tracks]
+        + [m.label for m in marks]
+        + [o.label for o in outlines]
+        + [step_words]
+    )
     font_file = cjk_font() if _needs_cjk(labels) else _latin_font()
     english = _needs_cjk(labels) and font_file is None
     if english:  # no font writes these words: English rather than empty boxes
-        tracks = [dataclasses.replace(t, label=t.english or t.label) for t in tracks]
+        tracks = [
+            dataclasses.replace(t, label=t.english or t.label, drawn_label=t.drawn_english or t.drawn_label)
+            for t in tracks
+        ]
         marks = [dataclasses.replace(m, label=m.english or m.label) for m in marks]
         outlines = [dataclasses.replace(o, label=o.english or o.label) for o in outlines]
         step_words = ENGLISH_STEP
@@ -362,6 +372,7 @@ def race_gif(
     big = _font(font_file, max(13, round(18 * scale)))
     entries = (
         [("track", t, t.label) for t in tracks]
+        + [("drawn", t, t.drawn_label) for t in tracks if t.drawn is not None]
         + [("mark", m, m.label) for m in marks if len(m.positions)]
         + [("outline", o, o.label) for o in outlines]
     )
@@ -402,6 +413,20 @@ def race_gif(
                 x, y = px[rows[k], n]
                 if -2 * radius < x < extent[0] + 2 * radius and -2 * radius < y < extent[1] + 2 * radius:
                     _mark(draw, x, y, radius, style_of(t.color).symbol, color, index[(255, 255, 255)])
+            if t.drawn is not None:  # before it exists (NaN) it sits on the iterate, as on the chart
+                at = np.where(np.isnan(t.drawn[rows[k]]), t.path[rows[k]], t.drawn[rows[k]])
+                for x, y in canvas.local(at):
+                    if -2 * radius < x < extent[0] + 2 * radius and -2 * radius < y < extent[1] + 2 * radius:
+                        _mark(
+                            draw,
+                            x,
+                            y,
+                            radius + 1,
+                            style_of(t.color).symbol,
+                            None,
+                            color,
+                            max(2, round(2 * scale)),
+                        )
         frame.paste(region, (left, top))
         ImageDraw.Draw(frame).text(
             (layout.box[0], round(6 * scale)), step_words.format(step=int(step)), fill=index[INK], font=big
@@ -421,10 +446,13 @@ def race_gif(
     )
 
 
-def _mark(draw: ImageDraw.ImageDraw, x: float, y: float, r: float, symbol: str, fill, outline) -> None:
-    """A racer's marker as the charts draw it (viz.colors): its shape centred on (x, y)."""
+def _mark(
+    draw: ImageDraw.ImageDraw, x: float, y: float, r: float, symbol: str, fill, outline, width: int = 1
+) -> None:
+    """A racer's marker as the charts draw it (viz.colors): its shape centred on (x, y); with
+    ``fill`` None and a wide ``outline``, its open version (a point of the racer's state)."""
     if symbol == "circle":
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=outline)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=outline, width=width)
         return
     s = 1.2 * r  # a polygon's corners reach past a circle's edge: about the same ink
     k = 0.4  # a cross's half-width, of its half-length
@@ -438,7 +466,7 @@ def _mark(draw: ImageDraw.ImageDraw, x: float, y: float, r: float, symbol: str, 
             *[(k, 1), (-k, 1), (-k, k), (-1, k), (-1, -k), (-k, -k)],
         ],
     }
-    draw.polygon([(x + s * a, y + s * b) for a, b in shapes[symbol]], fill=fill, outline=outline)
+    draw.polygon([(x + s * a, y + s * b) for a, b in shapes[symbol]], fill=fill, outline=outline, width=width)
 
 
 def _star(draw: ImageDraw.ImageDraw, x: float, y: float, r: float, fill, outline) -> None:
@@ -526,6 +554,9 @@ def _legend(draw: ImageDraw.ImageDraw, layout: _Layout, font, scale: float) -> N
                     _rgb(item.color),
                     None,
                 )
+            elif kind == "drawn":
+                look = style_of(item.color).symbol
+                _mark(draw, center, middle, max(3, round(5 * scale)), look, None, _rgb(item.color), 2)
             elif kind == "mark":
                 _draw_mark(draw, item, center, middle, 0.8 * scale)
             else:

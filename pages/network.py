@@ -205,7 +205,7 @@ def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
 require_app_shell()
 STATE.load()  # a new visit: the link's settings
 st.title(say("nw.title"))
-st.caption(say("nw.intro"))
+st.caption(say("nw.intro.fit" if STATE.get("data") in ns.REGRESSIONS else "nw.intro"))
 STATE.notices()
 STATE.restore_hidden()
 _controls()

@@ -266,6 +266,7 @@ def test_the_regression_page_fits_says_so_and_draws_the_surface_on_request(langu
     fitted = text("nw.sum.fit", language).split("{")[1].split("}")[1][:4]  # the words after the name
     assert len(at.success) == 3 and all(fitted in m.value for m in at.success)
     assert at.query_params["rdim"] == "2" and at.query_params["data"] == "sine"
+    assert at.caption[0].value == text("nw.intro.fit", language)  # not "learns to separate points"
     if language != "en":  # AppTest formats the widgets' options outside the session: in English
         return
     at.toggle(key="n.surface").set_value(True).run()

@@ -253,7 +253,7 @@ def regression_training_figure(
     starred = next((t for t in trainees if t.stop is not None), None)
     for t, x in zip(trainees, xs, strict=True):
         _add_loss_curves(fig, t, x, words["x_step"], words, curve, starred)
-    fig.update_yaxes(type="log", title_text=words["mse"], exponentformat="power", row=curve[0], col=curve[1])
+    fig.update_yaxes(type="log", title_text=words["mse"], row=curve[0], col=curve[1])
     fig.update_xaxes(title_text=words["x_step"], row=curve[0], col=curve[1])
     fits = [fit_lines(t.net, t.run.path[records[j], 0]) for j, t in enumerate(trainees)]
     static = list(range(len(fig.data)))

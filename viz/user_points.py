@@ -68,7 +68,7 @@ def points_figure(
         height=height,
         font={"size": font_size},
         margin={"l": 30, "r": 10, "t": 10, "b": 30},
-        xaxis=axis,
+        xaxis={**axis, "constrain": "domain"},  # the square keeps its range, not the width
         yaxis={**axis, "scaleanchor": "x", "scaleratio": 1},
         legend={"orientation": "h", "y": -0.08},
         clickmode="event+select",

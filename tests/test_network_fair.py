@@ -103,6 +103,7 @@ def test_the_words_say_what_the_runs_did(seed, language):
     words = nf.fair_words(race, s, language)
     target = max(float(r.run.loss[-1, 0]) for r in race.racers)
     assert race.target == target
+    assert words[0].endswith(text("nw.fair.noisy", language))  # minibatches of 16 of 60 points
     winners, step = expected_first(race)
     for name, racer in ((r.name, r) for r in race.racers):  # the winners' losses got there, no one earlier
         hits = racer.run.loss[:, 0] <= target
@@ -143,6 +144,7 @@ def test_a_rate_at_the_end_of_the_range_is_said_to_be_there():
     )
     race = nf.fair_race_of(s)
     lines = nf.rate_words(race, "en")
+    assert text("nw.fair.noisy", "en") not in nf.fair_words(race, s, "en")[0]  # the full batch: no noise
     at_end = [r.tuning.best == r.tuning.rates[-1] for r in race.racers]
     assert any(at_end), [(r.name, r.tuning.best, r.tuning.rates[-1]) for r in race.racers]
     for top, line in zip(at_end, lines, strict=True):

@@ -202,7 +202,10 @@ def race_words(race: FairRace, s, language: str) -> list[str]:
     def title(name: str) -> str:
         return optimizer_title(name, language)
 
-    out = [say_("how", count=COUNT, steps=s.steps) + (" " + say_("penalty") if s.reg != "none" else "")]
+    how = [say_("how", count=COUNT, steps=s.steps)]
+    how += [say_("penalty")] if s.reg != "none" else []
+    how += [say_("noisy")] if s.batch_size() is not None else []
+    out = [" ".join(how)]
     winners, step = race.first()
     lowest = race.lowest()
     if len(race.tuned()) >= 2 and step is not None and lowest is not None:

@@ -473,3 +473,15 @@ def test_a_point_of_the_racers_state_is_drawn_open_beside_it_as_on_the_chart(wri
     lesson_gif("noise_averaging", "zh", SIZES["640x480"], frames=2, scenes=scenes)
     (asgd,) = [r for r in scenes.racers if r.drawn is not None]
     assert f"{asgd.label}: {text('fig.state.ax', 'zh')}" in written
+
+
+def test_the_gif_button_says_so_when_the_gif_had_to_write_english(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(gif_module, "CJK_FONTS", ())
+    monkeypatch.setattr(gif_module, "_fontconfig_cjk", lambda: None)
+    at = AppTest.from_function(_gif_panel, args=(False,), default_timeout=60).run()
+    assert not at.caption
+    at.button(key="panel_make").click().run()
+    assert not at.exception and at.get("download_button")
+    assert [c.value for c in at.caption] == [text("gif.english", "zh")]

@@ -233,12 +233,13 @@ def test_the_lessons_link_opens_its_scene_on_the_network_page():
     assert at.selectbox(key="n.init").value == "normal"
 
 
-NET_KEYS = [*ns.NET_SETTINGS, "opt", "adam.lr", "gd.lr", "momentum.momentum", "lang", ""]
+NET_KEYS = [*ns.NET_SETTINGS, "opt", "adam.lr", "gd.lr", "momentum.momentum", "lang", "pts", ""]
 VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(min_value=-(10**9), max_value=10**9).map(str),
     st.text(max_size=20),
     st.sampled_from(["moons", "blobs", "relu", "zeros", "0", "1", "adam,gd", "newton", "x" * 5000]),
+    st.sampled_from(["own", "sine", "step", "2", "1AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "1AAA"]),
 )
 
 

@@ -278,3 +278,23 @@ def test_the_curves_export_of_a_regression_has_its_losses_and_no_accuracy():
     _, result = trained_regression({"data": "step", "steps": "50"})
     header = ns.curves_csv(result).splitlines()[0].split(",")
     assert header == ["optimizer", "step", "train_loss", "test_loss", "grad_norm", "val_loss"]
+
+
+def test_every_network_optimizer_trains_a_regression_and_every_view_is_drawn():
+    s = ns.network_from_query({"data": "bump", "rdim": "2", "steps": "30", "n": "50", "nval": "20"})[0]
+    s.optimizers = {}
+    net = ns.network_of(s)
+    start = ns.start_of(s, net)
+    for name in ns.NETWORK_OPTIMIZERS:
+        t = ns.train_one(s, net, start, name, ns.network_hyperparameters(name, True))
+        assert np.isfinite(t.run.loss).all() and np.isfinite(t.sharpness).all(), name
+        assert set(t.run.metrics) == {"test_loss", "val_loss"}, name
+    s.optimizers = {name: ns.network_hyperparameters(name, True) for name in ("rmsprop", "nadam")}
+    result = ns.train(s)
+    trainees = trainees_of(result)
+    from viz.network import layer_norms_figure, lines_figure, sharpness_figure
+
+    assert lines_figure(result.lines, trainees, words=WORDS).data
+    assert sharpness_figure(result.trained, trainees, words=WORDS).data
+    assert layer_norms_figure(result.trained, trainees, words=WORDS).data
+    assert ns.landscape_gif(result, trainees, WORDS, (640, 480))

@@ -20,7 +20,7 @@ from viz.template import written
 
 
 def scene(**changes) -> ns.NetSettings:
-    """A small scene (quick to tune 30 rates of): 60 moons, 8 x 8 units, 60 steps of 16."""
+    """A small scene (quick to tune 20 rates of): 60 moons, 8 x 8 units, 60 steps of 16."""
     s = ns.network_defaults()
     s.n, s.nval, s.units, s.steps, s.batch = 60, 0, 8, 60, 16
     for key, value in changes.items():
@@ -30,9 +30,11 @@ def scene(**changes) -> ns.NetSettings:
 
 def test_the_rates_tried_are_log_spaced_around_the_pages_rate_within_the_slider():
     rates = nf.fair_rates("gd")  # the page's 0.5 (0.501 on its grid): 0.0167 to 15, the slider stops at 10
-    assert len(rates) == nf.COUNT == 30
+    assert len(rates) == nf.COUNT == 20
     assert rates[0] == pytest.approx(0.501 / 30) and rates[-1] == 10.0
     assert np.allclose(np.diff(np.log(rates)), np.log(rates[1] / rates[0]))
+    fit = nf.fair_rates("gd", regression=True)  # a regression's own rate: 0.1 (0.5 diverged)
+    assert fit[0] == pytest.approx(ns.network_hyperparameters("gd", True)["lr"] / 30) and fit[-1] < 3.1
     adam = nf.fair_rates("adam")
     assert adam[0] == pytest.approx(0.01 / 30) and adam[-1] == pytest.approx(0.3)
 
@@ -249,6 +251,7 @@ def test_the_fair_race_survives_hostile_scenes():
         {"fair": "1", "opt": "gd", "gd.lr": "10", "init": "normal", "scale": "10", "act": "relu"},
         {"fair": "1", "opt": "adam,rprop,adagrad,adadelta", "reg": "l1", "batch": "1", "drop": "0.5"},
         {"fair": "1", "opt": "gd", "steps": "10", "bn": "1", "clip": "value"},
+        {"fair": "1", "data": "bump", "rdim": "2", "opt": "gd,adam"},  # a regression: its own rates
     ):
         at = fair_page(query)
         assert not at.exception, (query, [e.value for e in at.exception])

@@ -1,7 +1,8 @@
 """Every chart writes its numbers as numbers (issue 26, item 11): no SI prefix on any axis, 3-D
 axis or colour bar ("100µ" for 1e-4, "1M", "1f"), no bare digit for a log axis's minor tick ("2"
 for 200), no d3 SI format in a hover. The template (viz/template.py) sets it once; no figure sets
-its own. The figures are those the pages draw, collected from their AppTest runs."""
+its own; a horizontal log axis labels at most LOG_X_TICKS ticks (its labels are whole numbers now,
+and side by side they ran together). The figures are those the pages draw, from their AppTest runs."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import plotly.io as pio
 import pytest
 
 from tests.conftest import open_script
-from viz.template import AXIS, COLORBAR, COLORBAR_PATHS, EXPONENT_FORMAT, SCENE_AXIS, TEMPLATE
+from viz.template import AXIS, COLORBAR, COLORBAR_PATHS, EXPONENT_FORMAT, LOG_X_TICKS, SCENE_AXIS, TEMPLATE
 
 SI_FORMATS = {"SI", "B", "SI extended"}
 D3_SI = re.compile(r"%\{[^}:]*:[^}]*s\}")  # a hover's %{y:.3s}: d3 writes SI prefixes
@@ -81,6 +82,15 @@ def problems(spec: dict) -> list[str]:
             found.append(f"{where}: the template's exponent format is {default.get('exponentformat')!r}")
         if kind == "axis" and own.get("minorloglabels", default.get("minorloglabels")) != "complete":
             found.append(f"{where}: a log axis's minor ticks would be bare digits")
+        if (
+            kind == "axis"
+            and where.startswith("x")
+            and own.get("type") == "log"
+            and own.get("nticks", 99) > LOG_X_TICKS
+        ):
+            found.append(
+                f"{where}: a horizontal log axis with Plotly's tick count runs its whole labels together"
+            )
         if str(own.get("tickformat", "")).endswith("s"):
             found.append(f"{where}: the d3 format {own['tickformat']!r} writes SI prefixes")
         found += [f"{where}: tick text {t!r}" for t in own.get("ticktext", []) if SI_TEXT.search(str(t))]
@@ -142,6 +152,7 @@ def test_the_check_finds_each_way_a_figure_could_write_si_prefixes():
             layout={"template": TEMPLATE},
         ),
         go.Figure(go.Scatter(x=[1], y=[1], hovertemplate="%{y:.3s}"), layout={"template": TEMPLATE}),
+        go.Figure(go.Scatter(x=[1e-4, 1], y=[1, 2]), layout={"template": TEMPLATE, "xaxis": {"type": "log"}}),
         go.Figure(
             go.Heatmap(z=[[1]], colorbar={"ticktext": ["100µ", "1m"], "tickvals": [0, 1]}),
             layout={"template": TEMPLATE},

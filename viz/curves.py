@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from viz.colors import style_of
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, Racer, packed
-from viz.template import fill, written
+from viz.template import LOG_X_TICKS, fill, written
 
 FLOOR = 1e-16  # log axes: values at or below the optimum are shown at this floor
 MARKS = 8  # markers along each curve (plotly spreads them evenly, staggered between curves)
@@ -173,7 +173,7 @@ def tuning_figure(
         template=TEMPLATE,
         height=300,
         margin={"l": 64, "r": 10, "t": 10, "b": 40},
-        xaxis={"type": "log", "title": words["lr"]},
+        xaxis={"type": "log", "title": words["lr"], "nticks": LOG_X_TICKS},
         yaxis={
             "type": "log" if score == "final" and positive else "linear",
             "title": words[f"score.{score}"],

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from optimizers import Run
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, packed
-from viz.template import fill, written
+from viz.template import LOG_X_TICKS, fill, written
 
 # Basin categories after the known minima: 0..k-1 are the minima, then these.
 OTHER, STILL, DIVERGED = -1, -2, -3
@@ -89,7 +89,8 @@ def sweep_figure(
     fig.plain_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"title": {"text": x_label}, "type": "log" if log_x else "linear", "range": _range(xs, log_x)},
+        xaxis={"title": {"text": x_label}, "type": "log" if log_x else "linear", "range": _range(xs, log_x)}
+        | ({"nticks": LOG_X_TICKS} if log_x else {}),
         yaxis={"title": {"text": y_label}, "type": "log" if log_y else "linear", "range": _range(ys, log_y)},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         clickmode="event+select",
@@ -484,7 +485,7 @@ def theory_figure(
     fig.update_layout(
         template=TEMPLATE,
         height=height,
-        xaxis={"type": "log", "title": "lr"},
+        xaxis={"type": "log", "title": "lr", "nticks": LOG_X_TICKS},
         yaxis={"title": "β"},
         legend={"orientation": "h", "y": -0.15},
         margin={"l": 60, "r": 20, "t": 20, "b": 60},

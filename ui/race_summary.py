@@ -10,7 +10,7 @@ from optimizers import Run, theory
 from optimizers.endings import endings
 from ui import settings as cfg
 from ui import verdict
-from ui.numbers import point
+from ui.numbers import point, shown
 from ui.phone import wide_table
 from ui.shell import lang, say
 from viz import Racer, summary
@@ -61,11 +61,11 @@ def summary_table(surface, s: cfg.Settings, racers: list[Racer], ends: list[np.n
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r, end in zip(rows, ends, strict=True):
-        distance = "–" if r["distance"] is None else f"{r['distance']:.3g}"
+        distance = "–" if r["distance"] is None else shown(r["distance"], digits=3, lang=lang())
         converged = "–" if r["converged_at"] < 0 else str(r["converged_at"])
         cells = [
             r["label"].replace("|", "/"),
-            f"{r['final_loss']:.4g}",
+            shown(r["final_loss"], lang=lang()),
             distance,
             verdict.cell(end, lang()),
             converged,
@@ -97,7 +97,7 @@ def map_text(surface, racers: list[Racer], ends: list[np.ndarray]) -> tuple[str,
                 start=_point(run.path[0, 0], width),
                 end=_point(run.final[0], width),
                 n=run.n,
-                loss=f"{float(np.median(run.loss[-1])):.4g}",
+                loss=shown(np.median(run.loss[-1]), lang=lang()),
                 ended=verdict.cell(end, lang()),
                 steps=int(run.step[-1]),
             )
@@ -116,8 +116,8 @@ def curves_text(racers: list[Racer], metric: str = "loss") -> tuple[str, str]:
             say(
                 "alt.curve",
                 label=racer_.label,
-                first=f"{v[0]:.4g}",
-                last=f"{v[-1]:.4g}",
+                first=shown(v[0], lang=lang()),
+                last=shown(v[-1], lang=lang()),
                 step=int(racer_.run.step[-1]),
             )
         )

@@ -11,11 +11,12 @@ from typing import Any
 import streamlit as st
 
 from ui import settings as cfg
+from ui.numbers import shown
 from viz.gif import SIZES, Gif
 
 
 def _number_format(value: Any) -> str:
-    return f"{value:g}"
+    return shown(value)
 
 
 def setting_widget(spec: cfg.Setting, key: str, say: Callable[[str], str], container=st) -> Any:

@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from networks.research import Catapult, DoubleDescent, LineProfile, RescalingSlices, rise_above_lowest
 from viz.colors import style, style_of
-from viz.template import TEMPLATE
+from viz.template import LOG_X_TICKS, TEMPLATE
 
 LINE_WORDS = {
     "research.line.x": "α: (1 − α) × start + α × end",
@@ -81,7 +81,7 @@ def line_figure(
             row=2,
             col=1,
         )
-    fig.update_yaxes(title_text=words["research.line.loss"], type="log", exponentformat="power", row=1, col=1)
+    fig.update_yaxes(title_text=words["research.line.loss"], type="log", row=1, col=1)
     fig.update_yaxes(title_text=words["research.line.rise"], rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text=words["research.line.x"], range=[0, 1], row=2, col=1)
     _layout(fig, height, font_size)
@@ -125,9 +125,7 @@ def rescaling_figure(
                 row=row,
                 col=1,
             )
-        fig.update_yaxes(
-            title_text=words["research.rescale.loss"], type="log", exponentformat="power", row=row
-        )
+        fig.update_yaxes(title_text=words["research.rescale.loss"], type="log", row=row)
     fig.update_xaxes(title_text=words["research.rescale.x"], row=2, col=1)
     _layout(fig, height, font_size)
     return fig
@@ -191,7 +189,7 @@ def double_descent_figure(
         showarrow=False,
         xanchor="left",
     )
-    fig.update_yaxes(title_text=words["research.dd.test"], type="log", exponentformat="power", row=1, col=1)
+    fig.update_yaxes(title_text=words["research.dd.test"], type="log", row=1, col=1)
     fig.update_yaxes(title_text=words["research.dd.train"], rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text=words["research.dd.x"], row=2, col=1)
     _layout(fig, height, font_size)
@@ -251,10 +249,10 @@ def catapult_figure(
             col=1,
         )
     fig.add_hline(y=2.0, line={"color": "rgba(0,0,0,0.45)", "width": 1, "dash": "dot"}, row=2, col=1)
-    fig.update_yaxes(title_text=words["research.cat.loss"], type="log", exponentformat="power", row=1, col=1)
+    fig.update_yaxes(title_text=words["research.cat.loss"], type="log", row=1, col=1)
     fig.update_yaxes(title_text=words["research.cat.curvature"], type="log", row=2, col=1)
-    fig.update_xaxes(type="log", row=1, col=1)
-    fig.update_xaxes(title_text=words["research.cat.x"], type="log", row=2, col=1)
+    fig.update_xaxes(type="log", nticks=LOG_X_TICKS, row=1, col=1)
+    fig.update_xaxes(title_text=words["research.cat.x"], type="log", nticks=LOG_X_TICKS, row=2, col=1)
     _layout(fig, height, font_size)
     return fig
 

@@ -60,6 +60,25 @@ def frame_indices(run: Run, frames: int = MAX_FRAMES) -> np.ndarray:
     return np.unique(np.linspace(0, records - 1, min(frames, records)).round().astype(int))
 
 
+def frame_steps(runs: Sequence[Run], frames: int = MAX_FRAMES) -> np.ndarray:
+    """The race's one clock: the step each frame shows, at most ``frames`` of all the steps the
+    runs recorded, evenly spread, the first and the last included (as the GIF's, viz.gif).
+    Runs of one length give the steps of ``frame_indices``; runs of different lengths run
+    to the longest one's last step."""
+    if not runs:
+        return np.zeros(1, dtype=int)
+    steps = np.unique(np.concatenate([np.asarray(r.step, dtype=int) for r in runs]))
+    pick = np.unique(np.linspace(0, len(steps) - 1, min(frames, len(steps))).round().astype(int))
+    return steps[pick]
+
+
+def records_at(run: Run, steps: np.ndarray) -> np.ndarray:
+    """The record of ``run`` each of ``steps`` shows: its last one at or before that step (a
+    run that has ended stays at its own last step)."""
+    at = np.searchsorted(np.asarray(run.step), steps, side="right") - 1
+    return np.clip(at, 0, len(run.step) - 1)
+
+
 def packed(values: np.ndarray) -> dict:
     """A float32 array as plotly's typed-array spec: compact JSON, and plotly's validation
     passes it through untouched (validating thousands of NumPy arrays costs seconds)."""
@@ -158,15 +177,14 @@ def race_figure(
     if clickable:
         _add_click_grid(fig, surface.bounds, words)
     static = list(range(len(fig.data)))
-    shown = [frame_indices(r.run, frames) for r in racers]
-    count = max((len(s) for s in shown), default=1)
+    # One clock, the step: at frame k every racer is at steps[k] (or at its own end).
+    steps = [int(step) for step in frame_steps([r.run for r in racers], frames)]
+    shown = [records_at(r.run, np.asarray(steps)) for r in racers]
+    count = len(steps)
     glyphs = _inside_glyphs(racers, surface.bounds, inside_words) if inside else [None] * len(racers)
     scale_of_frame, said = _inside_scales(glyphs, shown, count, surface.bounds, inside_words)
     for racer, rows, glyph in zip(racers, shown, glyphs, strict=True):
         _add_racer(fig, racer, rows, glyph, scale_of_frame[0])
-    steps = [
-        int(racers[0].run.step[shown[0][min(k, len(shown[0]) - 1)]]) if racers else 0 for k in range(count)
-    ]
     _add_counter(fig, surface.bounds, words["step"].format(step=steps[0]) + said[0], font_size)
     animated = list(range(len(static), len(fig.data)))
     counters = [words["step"].format(step=steps[k]) + said[k] for k in range(count)]
@@ -329,11 +347,7 @@ def _inside_scales(
     words = inside_words or INSIDE_ENGLISH
     key = "scale_box" if any(g is not None and g.run.effective_lr is not None for g in glyphs) else "scale"
     for k in range(count):
-        pieces = [
-            g.vectors(rows[min(k, len(rows) - 1)])
-            for g, rows in zip(glyphs, shown, strict=True)
-            if g is not None
-        ]
+        pieces = [g.vectors(rows[k]) for g, rows in zip(glyphs, shown, strict=True) if g is not None]
         scale_of_frame[k] = frame_scales(pieces, bounds)
         if scale_of_frame[k] is not None:
             said[k] = fill(words[key], arrow=scale_of_frame[k].arrow, box=scale_of_frame[k].box)
@@ -441,15 +455,15 @@ def _race_frames(
     for k in range(len(counters)):
         data = []
         for racer, rows, glyph, pieces in zip(racers, shown, glyphs, moving, strict=True):
-            i = min(k, len(rows) - 1)
-            at = racer.run.path[rows[i]]
-            data += pieces[i]
+            record = rows[k]  # its record at the frame's step (its last once it has ended)
+            at = racer.run.path[record]
+            data += pieces[k]
             if racer.drawn is not None:
                 # Before the first step the average does not exist: it sits on the start.
-                point = np.where(np.isnan(racer.drawn[rows[i]]), at, racer.drawn[rows[i]])
+                point = np.where(np.isnan(racer.drawn[record]), at, racer.drawn[record])
                 data.append({"type": "scatter", "x": packed(point[:, 0]), "y": packed(point[:, 1])})
             if glyph is not None:
-                drawn = glyph.frame(rows[i], scale_of_frame[k])
+                drawn = glyph.frame(record, scale_of_frame[k])
                 data += [{"type": "scatter", "x": packed(x), "y": packed(y)} for x, y in drawn]
         data.append({"type": "scatter", "text": [counters[k]]})
         frame_list.append({"data": untouched + data, "traces": static + animated, "name": str(steps[k])})

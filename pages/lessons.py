@@ -184,10 +184,11 @@ def _network_figures(key: str, language: str, present: bool = False):
         height=height if present else 780,
         font_size=font,
         examples=ns.examples_per_step(results),
+        legend_band=LEGEND_BAND if present else 0,
     )
     options = {"words": words, "font_size": font, "height": height if present else 380}
     view = {
-        "layers": lambda: layer_norms_figure(trained, trainees, **options),
+        "layers": lambda: layer_norms_figure(trained, trainees, columns=2 if present else 0, **options),
         "sharpness": lambda: sharpness_figure(trained, trainees, **options),
         "weights": lambda: weights_figure(trainees, **options),
         "lines": lambda: lines_figure(ns.lines_between(results), trainees, **options),

@@ -238,3 +238,50 @@ def test_a_long_phrase_between_formulas_is_a_line_of_its_own():
     assert chinese.count(r" \\ ") == 2
     short = stacked_formulas(r"a = b \quad\text{对比}\quad c = d")  # a short word still ends the line
     assert short == r"\begin{gathered}a = b\quad \text{对比} \\ c = d\end{gathered}"
+
+
+def test_layer_norm_panels_wrap_into_rows_and_keep_one_log_range():
+    # On a projector four panels side by side were 58 px wide each (half of a 1024 px screen).
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from ui.texts import prefixed_words
+    from viz.network import layer_norms_figure
+
+    steps = np.arange(50)
+    norms = [np.outer(np.exp(-steps / (5 + k)), [1.0, 0.1, 0.01]) + 1e-6 for k in range(4)]
+    trained = [SimpleNamespace(layer_norms=n) for n in norms]
+    trainees = [SimpleNamespace(label=f"net {k}", run=SimpleNamespace(step=steps)) for k in range(4)]
+    words = prefixed_words("nf.", "en")
+    wide = layer_norms_figure(trained, trainees, words=words).to_plotly_json()["layout"]
+    grid = layer_norms_figure(trained, trainees, words=words, columns=2).to_plotly_json()["layout"]
+    tops = lambda layout: sorted({tuple(a["domain"]) for k, a in layout.items() if k.startswith("yaxis")})  # noqa: E731
+    assert len(tops(wide)) == 1 and len(tops(grid)) == 2  # one row, then two
+    lefts = sorted({tuple(a["domain"]) for k, a in grid.items() if k.startswith("xaxis")})
+    assert len(lefts) == 2 and lefts[0][1] - lefts[0][0] > 0.35  # each panel near half the width
+    axes = [a for k, a in grid.items() if k.startswith("yaxis")]
+    assert len(axes) == 4 and all(a["type"] == "log" and a["showticklabels"] for a in axes)
+    assert len({tuple(a["range"]) for a in axes}) == 1  # the panels still compare
+
+
+def test_the_network_step_counter_is_at_the_bottom_of_the_curves_not_over_them():
+    # At the top left (the largest loss) "step 0" was written over the curves, which start there.
+    import numpy as np
+
+    from ui import network_scene as ns
+    from ui.lesson_catalog import BY_KEY
+    from ui.texts import prefixed_words
+    from viz.colors import COLORS
+    from viz.network import Trainee, training_figure
+
+    scene = BY_KEY["net_early_stopping"].scenes[0].query | {"steps": "60"}
+    result = ns.train_lesson_scene(scene, None)
+    trainees = [Trainee(t.name, COLORS[i], result.net, t.run) for i, t in enumerate(result.trained)]
+    fig = training_figure(trainees, None, words=prefixed_words("nf.", "en"), legend_band=110, font_size=16)
+    counter = next(trace for trace in fig.data if trace.name == "counter")
+    losses = np.concatenate([np.ravel(t.run.loss) for t in trainees])
+    assert counter.y[0] <= losses.min() * (1 + 1e-9) and counter.textposition == "top right"
+    layout = fig.layout
+    assert layout.margin.autoexpand is False and layout.legend.yref == "container"
+    assert layout.legend.maxheight == 110 and layout.margin.b == 110 + 100 + 16

@@ -138,6 +138,7 @@ def training_figure(
     font_size: int = 12,
     narrow: bool = False,
     examples: Sequence[int] | None = None,
+    legend_band: int = 0,
 ) -> go.Figure:
     """Boundaries (one panel each), the landscape and the learning curves, animated together.
 
@@ -145,6 +146,9 @@ def training_figure(
     trainee's projected path; all trainees then share one network and ``start``. ``narrow``
     (a phone) puts the landscape and the curves under each other. ``examples`` (each trainee's
     examples per step): the curves against examples seen, and the frames on that axis.
+    ``legend_band`` (px; a projector's chart, its height set by the browser): Play/Pause and the
+    slider on one row, and the legend in a band of that height at the figure's bottom, the
+    margins fixed (``_training_layout``).
 
     The static traces first (each panel's data, the landscape, the curves), then the animated
     ones (each trainee's boundary and its points on the landscape and the curves; the counter),
@@ -185,7 +189,9 @@ def training_figure(
     for index, update in zip(animated, frame_list[0]["data"][len(static) :], strict=True):
         fig.data[index].update({key: v for key, v in update.items() if key != "type"})
     fig.set_frames(frame_list)
-    _training_layout(fig, [frame["name"] for frame in frame_list], words, height, font_size, narrow)
+    _training_layout(
+        fig, [frame["name"] for frame in frame_list], words, height, font_size, narrow, legend_band
+    )
     return fig
 
 
@@ -420,16 +426,19 @@ def _add_markers(fig: go.Figure, trainees: Sequence[Trainee], panels: Sequence[t
 def _add_training_counter(
     fig: go.Figure, trainees: Sequence[Trainee], curve: tuple[int, int], font_size: int
 ) -> None:
-    """The step counter: inside the curves' panel, at its top left (clear of every title)."""
-    top = max(float(np.nanmax(t.run.loss)) for t in trainees)
-    top = max(top, max(float(np.nanmax(t.run.metrics["test_loss"])) for t in trainees))
+    """The step counter: inside the curves' panel, at its bottom left (clear of every title; at
+    the top left it was written over the curves, which start high there)."""
+    losses = np.concatenate(
+        [np.ravel(t.run.loss) for t in trainees] + [np.ravel(t.run.metrics["test_loss"]) for t in trainees]
+    )
+    losses = losses[np.isfinite(losses) & (losses > 0)]
     fig.add_trace(
         go.Scatter(
             x=[0],
-            y=[top if np.isfinite(top) and top > 0 else 1.0],
+            y=[float(losses.min()) if losses.size else 1.0],
             mode="text",
             text=[""],
-            textposition="bottom right",
+            textposition="top right",
             textfont={"size": font_size + 4, "color": "#1a1a1a"},
             cliponaxis=False,
             hoverinfo="skip",
@@ -476,7 +485,13 @@ def _training_frames(
 
 
 def _training_layout(
-    fig: go.Figure, names: list[str], words: Mapping[str, str], height: int, font_size: int, narrow: bool
+    fig: go.Figure,
+    names: list[str],
+    words: Mapping[str, str],
+    height: int,
+    font_size: int,
+    narrow: bool,
+    legend_band: int = 0,
 ) -> None:
     """Margins, the legend under the Play/Pause row and the slider's own row, the controls.
 
@@ -492,7 +507,13 @@ def _training_layout(
         hovermode="closest",
         dragmode="pan",
     )
-    animation_controls(fig, names, words, font_size, own_row=True)
+    if legend_band:  # a fraction of a height the browser sets would put the legend anywhere
+        controls = 100 + 4 * (font_size - 12)  # tick labels, axis title, then Play/Pause and the slider
+        fig.update_layout(
+            margin={"l": 70, "r": 60, "b": controls + legend_band, "autoexpand": False},
+            legend={"yref": "container", "y": 0.0, "yanchor": "bottom", "maxheight": legend_band},
+        )
+    animation_controls(fig, names, words, font_size, own_row=not legend_band)
     if narrow:  # panels a hundred pixels wide: smaller titles
         fig.update_annotations(font_size=font_size - 2)
 
@@ -918,17 +939,26 @@ def layer_norms_figure(
     words: Mapping[str, str],
     height: int = 320,
     font_size: int = 12,
+    columns: int = 0,
 ) -> go.Figure:
     """Each layer's gradient norm over training, one panel per network: vanishing gradients
     when the first layers' lines lie far below the last one's, exploding when far above.
+    ``columns``: at most that many panels a row (0: all on one; four side by side were 58 px
+    wide each in half a 1024 px projector).
 
     Every panel has its own log axis with its own tick labels and one shared range from all
     panels' norms, so panels compare (plotly.js drops ``matches`` between log axes, which left
     the later panels linear and unlabelled). Norms below ``LAYER_NORM_DECADES`` decades under the
     largest fall under the axis."""
     k = len(trainees)
+    cols = min(columns, k) if columns else k
+    rows = -(-k // cols)
     fig = make_subplots(
-        rows=1, cols=k, subplot_titles=[t.label for t in trainees], horizontal_spacing=0.25 / max(k, 2)
+        rows=rows,
+        cols=cols,
+        subplot_titles=[t.label for t in trainees],
+        horizontal_spacing=0.25 / max(cols, 2),
+        vertical_spacing=0.3 / rows if rows > 1 else 0.3,
     )
     for i, (t, tr) in enumerate(zip(trainees, trained, strict=True)):
         layers = tr.layer_norms.shape[1]
@@ -945,12 +975,12 @@ def layer_norms_figure(
                     legendgroup=f"layer{layer}",
                     showlegend=i == 0,
                 ),
-                row=1,
-                col=i + 1,
+                row=i // cols + 1,
+                col=i % cols + 1,
             )
-        fig.update_xaxes(title_text=words["x_step"], row=1, col=i + 1)
+        fig.update_xaxes(title_text=words["x_step"], row=i // cols + 1, col=i % cols + 1)
     low, high = layer_norm_range(trained)
-    fig.update_yaxes(type="log", range=[low, high], showticklabels=True, row=1)
+    fig.update_yaxes(type="log", range=[low, high], showticklabels=True)
     norms = np.concatenate([np.ravel(tr.layer_norms) for tr in trained]) if trained else np.empty(0)
     _below_note(fig, int(np.sum((norms > 0) & (norms < 10**low))), 10**low, words)
     fig.update_yaxes(title_text=words["grad_norm"], row=1, col=1)

@@ -284,3 +284,52 @@ def catapult_outcome(run: Catapult, rise: float = 2.0) -> str:
     if np.max(run.loss) > rise * run.loss[0]:
         return "catapult" if run.loss[-1] < run.loss[0] else "rises"
     return "falls"
+
+
+# ---------------------------------------------------------------- Garipov et al.: a curve of low loss
+
+
+class BezierPath(NamedTuple):
+    """The straight line and the trained quadratic Bezier curve between two ends, each at
+    ``ts``: ``line``, ``curve`` (training losses) and the curve's middle control point ``mid``."""
+
+    ts: np.ndarray
+    line: np.ndarray
+    curve: np.ndarray
+    mid: np.ndarray
+
+
+def bezier_points(a: np.ndarray, mid: np.ndarray, b: np.ndarray, ts: Any) -> np.ndarray:
+    """The points (1 - t)^2 a + 2 t (1 - t) mid + t^2 b, one row per t."""
+    t = np.asarray(ts, dtype=np.float64)[:, None]
+    return (1 - t) ** 2 * a + 2 * t * (1 - t) * mid + t**2 * b
+
+
+def bezier_path(
+    net: Network, a: Any, b: Any, steps: int = 300, samples: int = 8, lr: float = 0.03, seed: int = 0
+) -> BezierPath:
+    """Garipov, Izmailov, Podoprikhin, Vetrov and Wilson (2018), "Loss surfaces, mode
+    connectivity, and fast ensembling of DNNs", figure 1 (Draxler et al., 2018, find such paths
+    too): the ends a and b stay fixed and the middle control point, started at their mean, is
+    trained to lower the loss averaged along the curve, E_{t ~ U(0, 1)} J(phi(t)): each step draws
+    ``samples`` values of t, takes the gradient 2 t (1 - t) grad J(phi(t)) of each (all the
+    curve's points in one batched evaluation) and their mean, and moves by Adam (torch's rule,
+    betas 0.9 and 0.999, eps 1e-8) at rate ``lr``."""
+    a, b = (np.asarray(v, dtype=np.float64) for v in (a, b))
+    rng = np.random.default_rng(seed)
+    mid = (a + b) / 2
+    m, v = np.zeros_like(mid), np.zeros_like(mid)
+    for step in range(1, steps + 1):
+        t = rng.uniform(0.0, 1.0, samples)
+        g = ((2 * t * (1 - t))[:, None] * net.grad(bezier_points(a, mid, b, t))).mean(0)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        mid = mid - lr * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+    ts = np.linspace(0.0, 1.0, 61)
+    return BezierPath(ts, interpolate(net, a, b, ts), net.value(bezier_points(a, mid, b, ts)), mid)
+
+
+def lesson_bezier(results: Any) -> BezierPath:
+    """Lesson 35: the curve between the ends of the lesson's two trained scenes."""
+    first, second = results[0], results[1]
+    return bezier_path(first.net, first.trained[0].run.final[0], second.trained[0].run.final[0])

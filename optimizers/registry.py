@@ -9,10 +9,10 @@ tests/test_registry.py checks that nothing is missing.
 
 from __future__ import annotations
 
-from optimizers import adam, adaptive, second_order, sgd
+from optimizers import adam, adaptive, sam, second_order, sgd
 from optimizers.base import Optimizer
 
-FAMILIES = (sgd, adaptive, adam, second_order)
+FAMILIES = (sgd, adaptive, adam, second_order, sam)
 
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for family in FAMILIES for o in family.FAMILY}
 

@@ -30,6 +30,9 @@ TABLE = {
     # Sign steps zigzag down Rosenbrock's curved floor; slower growth gets closer.
     "rprop": ({"eta_plus": 1.1}, 20000, None),
     "asgd": ({"lr": 1e-3}, 20000, None),
+    # SAM's gradient is taken a fixed radius uphill, so it settles within about that radius of
+    # the minimum, not on it: a small one here (tests/test_research.py checks its rule).
+    "sam": ({"lr": 1e-3, "radius": 1e-4}, 20000, None),
 }
 SURFACES = ["rosenbrock", "narrow_valley"]
 
@@ -305,5 +308,6 @@ def test_defaults_match_the_design_table():
         "cg": {"lr": 1.0, "variant": "PR+", "line_search": True},
         "rprop": {"lr": 1e-2, "eta_minus": 0.5, "eta_plus": 1.2, "step_min": 1e-6, "step_max": 50.0},
         "asgd": {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0},
+        "sam": {"lr": 1e-3, "radius": 0.05},  # Foret et al.'s rho = 0.05; no torch.optim
     }
     assert {name: dict(o.defaults) for name, o in OPTIMIZERS.items()} == expected

@@ -246,14 +246,17 @@ def test_every_research_view_is_a_lesson_with_words_in_both_languages():
         "research_line": ("Qualitatively characterizing neural network optimization problems", "1"),
         "research_rescaling": ("Visualizing the loss landscape of neural nets", "4"),
         "research_double_descent": ("Reconciling modern machine-learning practice", "2"),
+        "research_catapult": ("The large learning rate phase of deep learning", "1"),
+        "research_sam": ("Sharpness-aware minimization for efficiently improving generalization", "1"),
+        "research_bezier": ("Loss surfaces, mode connectivity, and fast ensembling of DNNs", "1"),
     }
     views = {lesson.key: lesson.view for lesson in BY_KEY.values() if lesson.view in RESEARCH_VIEWS}
     assert set(views) == set(papers) and set(views.values()) == set(RESEARCH_VIEWS)
     for key, (title, place) in papers.items():
         english, chinese = (lesson_words(key, language)["text"] for language in LANGUAGES)
         assert title in english and title in chinese
-        assert re.search(rf"(figure|section) {place}\b", english), key
-        assert re.search(rf"(图|第) {place}(?!\d)", chinese), key
+        assert re.search(rf"(figure|section|algorithm) {place}\b", english), key
+        assert re.search(rf"(图|第|算法) {place}(?!\d)", chinese), key
     with pytest.raises(ValueError):
         lesson_figure("research_none", [], [], words={})
 
@@ -403,3 +406,130 @@ def test_research_catapult_on_six_seeds():
     assert (round(min(rises)), round(max(rises))) == (9, 26)
     assert (round(min(ends), 2), round(max(ends), 2)) == (0.29, 0.64)
     assert sorted(at_four) == ["catapult"] * 2 + ["diverges"] * 4
+
+
+# ---------------------------------------------------------------- lesson 34: Foret et al.
+
+
+def test_sam_is_the_papers_rule_step_for_step():
+    """simulate(..., "sam") against a direct loop of algorithm 1 (base optimizer: gradient
+    descent) on a network, two trajectories with their own radius, and on a surface."""
+    from optimizers import get_optimizer, simulate
+    from surfaces import get_surface
+
+    net = Network(dataset("moons", n_train=50, n_test=10), hidden=(6,), activation="tanh")
+    starts = net.init(n=2, seed=3)
+    radius = np.array([0.05, 0.3])
+    run = simulate(net, "sam", starts, steps=25, lr=0.4, radius=radius)
+    theta = starts.copy()
+    for _ in range(25):
+        g = net.grad(theta)
+        eps = radius[:, None] * g / np.linalg.norm(g, axis=1, keepdims=True)
+        theta = theta - 0.4 * net.grad(theta + eps)
+    assert np.allclose(run.final, theta, rtol=1e-10, atol=1e-12)
+    # radius 0 is plain gradient descent
+    plain = simulate(net, "gd", starts, steps=25, lr=0.4)
+    assert np.allclose(
+        simulate(net, "sam", starts, steps=25, lr=0.4, radius=0.0).final, plain.final, atol=1e-14
+    )
+    # A zero gradient perturbs nothing: at a minimum of a surface SAM stays put.
+    bowl = get_surface("booth")
+    assert np.allclose(
+        simulate(bowl, "sam", bowl.minima[:1], steps=5, lr=0.01, radius=0.1).final, bowl.minima[:1]
+    )
+    assert get_optimizer("sam").defaults == {"lr": 1e-3, "radius": 0.05}
+    with pytest.raises(ValueError):
+        simulate(net, "sam", starts, steps=2, lr=0.1, radius=-1.0)
+
+
+@pytest.mark.slow
+def test_research_sam():
+    r = trained("research_sam")
+    gd, sam = r.trained
+    assert (gd.name, sam.name, gd.lr, sam.lr, sam.hp["radius"]) == ("gd", "sam", 0.5, 0.5, 0.05)
+    assert gd.sharpness[-1] == pytest.approx(3.75, abs=0.005) and np.max(gd.sharpness) == pytest.approx(
+        4.44, abs=0.005
+    )
+    assert (
+        sam.sharpness[-1] == pytest.approx(1.85, abs=0.005)
+        and round(gd.sharpness[-1] / sam.sharpness[-1], 1) == 2.0
+    )
+    assert len(gd.sharpness) == 11 and gd.sharpness_steps[-1] == 1000
+    ends = [t.run.loss[-1, 0] for t in (gd, sam)]
+    assert ends == [pytest.approx(0.031, abs=5e-4), pytest.approx(0.034, abs=5e-4)]
+    tests = [t.run.metrics["test_loss"][-1, 0] for t in (gd, sam)]
+    accuracy = [t.run.metrics["test_acc"][-1, 0] for t in (gd, sam)]
+    assert tests == [pytest.approx(0.163, abs=5e-4), pytest.approx(0.174, abs=5e-4)]
+    assert [round(100 * a, 1) for a in accuracy] == [95.8, 95.9]
+    for language in LANGUAGES:
+        q = question_of(BY_KEY["research_sam"], language)
+        assert q.right == 1 and q.margin > 1.9
+
+
+@pytest.mark.slow
+def test_research_sam_on_five_seeds():
+    gd_ends, sam_ends, ratios, sam_better = [], [], [], 0
+    for seed in range(5):
+        gd, sam = trained("research_sam", iseed=str(seed)).trained
+        gd_ends.append(gd.sharpness[-1])
+        sam_ends.append(sam.sharpness[-1])
+        ratios.append(gd.sharpness[-1] / sam.sharpness[-1])
+        sam_better += sam.run.metrics["test_loss"][-1, 0] < gd.run.metrics["test_loss"][-1, 0]
+    assert (round(min(gd_ends), 2), round(max(gd_ends), 2)) == (3.35, 4.04)
+    assert (round(min(sam_ends), 2), round(max(sam_ends), 2)) == (1.65, 2.0)
+    assert (round(min(ratios), 1), round(max(ratios), 1)) == (1.9, 2.4) and sam_better == 1
+
+
+# ---------------------------------------------------------------- lesson 35: Garipov et al.
+
+
+def test_the_bezier_curve_keeps_its_ends_and_follows_the_mean_losss_gradient():
+    from networks.research import bezier_path, bezier_points
+
+    net, a = small_relu()
+    b = a + gaussian_direction(net, 3, 4.0)
+    mid = (a + b) / 2 + gaussian_direction(net, 4, 1.0)
+    ends = bezier_points(a, mid, b, [0.0, 1.0])
+    assert np.array_equal(ends[0], a) and np.allclose(ends[1], b, rtol=0, atol=1e-15)
+    assert np.allclose(bezier_points(a, (a + b) / 2, b, [0.3]), 0.7 * a + 0.3 * b)  # a line when mid is
+    # One Adam step on the middle point: its first step moves each coordinate by the rate (less
+    # eps), against the sign of 2 t (1 - t) grad J(phi(t)) averaged over the step's t.
+    path = bezier_path(net, a, b, steps=1, samples=4, lr=0.01, seed=5)
+    t = np.random.default_rng(5).uniform(0, 1, 4)
+    g = ((2 * t * (1 - t))[:, None] * net.grad(bezier_points(a, (a + b) / 2, b, t))).mean(0)
+    moved = path.mid - (a + b) / 2
+    assert np.allclose(moved, -0.01 * g / (np.abs(g) + 1e-8), rtol=1e-9, atol=1e-15)
+    assert path.line[0] == pytest.approx(path.curve[0]) and path.line[-1] == pytest.approx(path.curve[-1])
+
+
+@pytest.mark.slow
+def test_research_bezier():
+    from networks.research import lesson_bezier
+
+    results = [trained("research_bezier", i) for i in range(2)]
+    a, b = (r.trained[0].run.final[0] for r in results)
+    path = lesson_bezier(results)
+    assert (path.line[0], path.line[-1]) == (pytest.approx(0.0225, abs=5e-5), pytest.approx(0.0327, abs=5e-5))
+    assert round(float(np.linalg.norm(a - b)), 1) == 13.6
+    assert path.line.max() == pytest.approx(2.12, abs=0.005) and path.ts[
+        np.argmax(path.line)
+    ] == pytest.approx(0.47, abs=0.005)
+    assert round(path.line.max() / path.line[-1]) == 65
+    assert path.curve.max() <= path.line[-1] * (1 + 1e-9) and np.argmax(path.curve) == len(path.ts) - 1
+    for language in LANGUAGES:
+        q = question_of(BY_KEY["research_bezier"], language)
+        assert q.right == 0 and q.margin > 1.09
+
+
+@pytest.mark.slow
+def test_research_bezier_on_four_pairs_of_seeds():
+    from networks.research import lesson_bezier
+
+    peaks, rises = [], []
+    for first in (0, 2, 4, 6):
+        results = [trained("research_bezier", 0, iseed=str(first + k)) for k in (0, 1)]
+        path = lesson_bezier(results)
+        peaks.append(path.line.max())
+        rises.append(path.curve.max() / max(path.curve[0], path.curve[-1]))
+    assert (round(min(peaks), 2), round(max(peaks), 2)) == (0.79, 2.25)
+    assert max(rises) < 1.01

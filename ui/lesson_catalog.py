@@ -679,12 +679,46 @@ RESEARCH_CATAPULT_LESSON = Lesson(
     page="network",
     view="research_catapult",
 )
+# Foret et al. (2021), algorithm 1: sharpness-aware minimization (optimizers/sam.py) beside plain
+# gradient descent at the same rate, full batch, on the page's network.
+RESEARCH_SAM_LESSON = Lesson(
+    key="research_sam",
+    question=("flattest",),
+    scenes=(
+        Scene(
+            {
+                "opt": "gd,sam",
+                "gd.lr": "0.5",
+                "sam.lr": "0.5",
+                "sam.radius": "0.05",
+                "steps": "1000",
+                "batch": "0",
+            }
+        ),
+    ),
+    page="network",
+    view="research_sam",
+)
+# Garipov et al. (2018), figure 1, and Draxler et al. (2018): lesson 20's two minima joined by a
+# trained quadratic Bezier curve of low loss where the straight line between them has a barrier.
+RESEARCH_BEZIER_LESSON = Lesson(
+    key="research_bezier",
+    question=("bezier_barrier",),
+    scenes=(
+        Scene({"opt": "adam", "steps": "1000"}),
+        Scene({"opt": "adam", "steps": "1000", "iseed": "1"}),
+    ),
+    page="network",
+    view="research_bezier",
+)
 LESSONS = (
     *LESSONS,
     RESEARCH_LINE_LESSON,
     RESEARCH_RESCALING_LESSON,
     RESEARCH_DOUBLE_DESCENT_LESSON,
     RESEARCH_CATAPULT_LESSON,
+    RESEARCH_SAM_LESSON,
+    RESEARCH_BEZIER_LESSON,
 )
 
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}

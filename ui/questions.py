@@ -516,6 +516,35 @@ def catapult_path(entries: Sequence[Entry], index: int = 1) -> Question:
     )
 
 
+def flattest(entries: Sequence[Entry]) -> Question:
+    """Lesson 34 (Foret et al.): whose end is flattest, by the sharpness (the Hessian's top
+    eigenvalue) at its last record."""
+    ends = [float(e.sharpness[-1]) for e in entries]
+    right, margin = _lead(ends)
+    facts = [
+        ("q.fact.sam", {"name": e.label, "sharpness": number(x)}) for e, x in zip(entries, ends, strict=True)
+    ]
+    return Question("q.sam", {}, [e.label for e in entries], False, right, margin, facts)
+
+
+BEZIER_OPTIONS = ("q.bez.none", "q.bez.lower", "q.bez.same")
+
+
+def bezier_barrier(entries: Sequence[Entry], results) -> Question:
+    """Lesson 35 (Garipov et al.): how high the loss goes along the trained curve between the
+    two ends: no higher than 1.1 times the higher end (no barrier), a barrier lower than half
+    the straight line's, or about as high as the line's."""
+    from networks.research import lesson_bezier
+
+    path = lesson_bezier(results)
+    ends, top, line = max(path.line[0], path.line[-1]), float(path.curve.max()), float(path.line.max())
+    ratio = top / ends
+    right = 0 if ratio <= 1.1 else 1 if top < 0.5 * line else 2
+    margin = {0: 1.1 / ratio, 1: min(ratio / 1.1, 0.5 * line / top), 2: top / (0.5 * line)}[right]
+    values = {"line": number(line), "curve": number(top), "ends": number(ends)}
+    return Question("q.bez", {}, list(BEZIER_OPTIONS), True, right, float(margin), [("q.fact.bez", values)])
+
+
 KINDS = {
     "first": first,
     "flat_first": flat_first,
@@ -537,6 +566,7 @@ KINDS = {
     "rescaled_curvature": rescaled_curvature,
     "double_descent_peak": double_descent_peak,
     "catapult_path": catapult_path,
+    "flattest": flattest,
 }
 
 
@@ -605,6 +635,8 @@ def question_of(lesson, language: str) -> Question | None:
         from ui import network_scene as ns
 
         return barrier(entries, ns.lines_between(results))
+    if kind == "bezier_barrier":
+        return bezier_barrier(entries, results)
     return _at_most(KINDS[kind](entries, *args))
 
 

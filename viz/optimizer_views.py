@@ -267,6 +267,8 @@ VIEWS: dict[str, OptimizerView] = {
         register("bfgs", {"lr": c.LR, "line_search": c.FLAG}, c.DEFAULT_LR),
         register("lbfgs", {"lr": c.LR, "history": c.COUNT_SLIDER, "line_search": c.FLAG}, c.DEFAULT_LR),
         register("cg", {"variant": c.Control("select", ("PR+", "FR")), "line_search": c.FLAG}, c.DEFAULT_LR),
+        # Sharpness-aware minimization: gradient descent with the gradient taken radius away uphill.
+        register("sam", {"lr": c.LR, "radius": c.POSITIVE_SLIDER}, c.PLAIN_LR),
     )
 }
 

@@ -8,7 +8,14 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from networks.research import Catapult, DoubleDescent, LineProfile, RescalingSlices, rise_above_lowest
+from networks.research import (
+    BezierPath,
+    Catapult,
+    DoubleDescent,
+    LineProfile,
+    RescalingSlices,
+    rise_above_lowest,
+)
 from viz.colors import style, style_of
 from viz.template import LOG_X_TICKS, TEMPLATE
 
@@ -257,7 +264,94 @@ def catapult_figure(
     return fig
 
 
-RESEARCH_VIEWS = ("research_line", "research_rescaling", "research_double_descent", "research_catapult")
+SAM_WORDS = {
+    "research.sam.x": "step",
+    "research.sam.y": "sharpness: the top eigenvalue of the Hessian",
+    "research.sam.limit": "2/η = {limit:g}",
+}
+
+
+def sharpness_runs_figure(
+    trained,
+    labels: Sequence[str],
+    colors: Sequence[str],
+    *,
+    words: Mapping[str, str] = SAM_WORDS,
+    height: int = 420,
+    font_size: int = 12,
+) -> go.Figure:
+    """Lesson 34: each run's sharpness (its Hessian's top eigenvalue, by Lanczos) at the records
+    where it was computed, and a dotted line at 2/lr of the first run (its stability limit)."""
+    fig = go.Figure()
+    for t, label, color in zip(trained, labels, colors, strict=True):
+        look = style_of(color)
+        fig.add_trace(
+            go.Scatter(
+                x=t.sharpness_steps,
+                y=t.sharpness,
+                mode="lines+markers",
+                name=label,
+                line={"color": color, "width": 2, "dash": look.dash},
+                marker={"symbol": look.symbol, "size": 8, "color": color},
+            )
+        )
+    limit = 2.0 / float(trained[0].lr)
+    fig.add_hline(
+        y=limit,
+        line={"color": "rgba(0,0,0,0.45)", "width": 1, "dash": "dot"},
+        annotation_text=words["research.sam.limit"].format(limit=limit),
+        annotation_position="top left",
+    )
+    fig.update_xaxes(title_text=words["research.sam.x"])
+    fig.update_yaxes(title_text=words["research.sam.y"], rangemode="tozero")
+    _layout(fig, height, font_size)
+    return fig
+
+
+BEZIER_WORDS = {
+    "research.bez.x": "t: from one end (0) to the other (1)",
+    "research.bez.y": "training loss",
+    "research.bez.line": "straight line",
+    "research.bez.curve": "trained Bézier curve",
+}
+
+
+def bezier_figure(
+    path: BezierPath,
+    *,
+    words: Mapping[str, str] = BEZIER_WORDS,
+    height: int = 420,
+    font_size: int = 12,
+) -> go.Figure:
+    """Lesson 35: the training loss along the straight line between two ends and along the
+    trained quadratic Bezier curve between them (log axis)."""
+    fig = go.Figure()
+    for i, (values, key) in enumerate(((path.line, "research.bez.line"), (path.curve, "research.bez.curve"))):
+        look = style(i)
+        fig.add_trace(
+            go.Scatter(
+                x=path.ts,
+                y=values,
+                mode="lines+markers",
+                name=words[key],
+                line={"color": look.color, "width": 2, "dash": look.dash},
+                marker={"symbol": look.symbol, "size": 8, "color": look.color, "maxdisplayed": 12},
+            )
+        )
+    fig.update_xaxes(title_text=words["research.bez.x"], range=[0, 1])
+    fig.update_yaxes(title_text=words["research.bez.y"], type="log")
+    _layout(fig, height, font_size)
+    return fig
+
+
+RESEARCH_VIEWS = (
+    "research_line",
+    "research_rescaling",
+    "research_double_descent",
+    "research_catapult",
+    "research_sam",
+    "research_bezier",
+)
 
 
 def lesson_figure(
@@ -265,7 +359,13 @@ def lesson_figure(
 ) -> go.Figure:
     """The figure of a research lesson's ``view`` from its trained scenes (``results``) and their
     drawn runs (``trainees``: labels and colours, in the same order)."""
-    from networks.research import lesson_catapult, lesson_double_descent, lesson_lines, lesson_rescaling
+    from networks.research import (
+        lesson_bezier,
+        lesson_catapult,
+        lesson_double_descent,
+        lesson_lines,
+        lesson_rescaling,
+    )
 
     options = {"words": words, "font_size": font_size, "height": max(height, 420)}
     if view == "research_line":
@@ -278,6 +378,13 @@ def lesson_figure(
         )
     if view == "research_double_descent":
         return double_descent_figure(lesson_double_descent(results[0].net), **options)
+    if view == "research_bezier":
+        return bezier_figure(lesson_bezier(results), **options)
+    if view == "research_sam":
+        trained = [t for r in results for t in r.trained]
+        return sharpness_runs_figure(
+            trained, [t.label for t in trainees], [t.color for t in trainees], **options
+        )
     if view == "research_catapult":
         return catapult_figure(lesson_catapult(results[0].net), **options)
     raise ValueError(f"unknown research view {view!r}")

@@ -486,6 +486,14 @@ class Network:
             out[part] = self._forward(theta[part], X, self._statistics(theta[part]))[1][:, 0]
         return out
 
+    def unit_outputs(self, theta: Any, X: Any) -> list[np.ndarray]:
+        """What every hidden unit computes: per hidden layer ``(N, units, len(X))``, each unit's
+        output (after its activation) at the points ``X``, in evaluation (batch norm with the
+        training set's statistics, no dropout): what the next layer combines."""
+        theta, X = self.params(theta), self._points(X)
+        inputs = self._forward(theta, X, self._statistics(theta))[0]
+        return [np.array(a, copy=True) for a in inputs[1:]]
+
     def _output_error(self, logits: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The loss's gradient at the outputs ``(N, outputs, n)``: (softmax - one-hot) / n, or
         2 (prediction - target) / n for the mean squared error. Overwrites logits."""

@@ -11,6 +11,7 @@ from networks import user_data
 from ui import network_scene as ns
 from ui.access import chart
 from ui.network_fair import fair_race
+from ui.network_neurons import neurons_view
 from ui.network_summary import fit_verdict, verdict
 from ui.page_state import PageState
 from ui.shell import lang, on_phone, require_app_shell, say
@@ -220,7 +221,8 @@ if settings.own() and user_data.count(settings.pts) < user_data.MIN_POINTS:
 if not settings.optimizers:
     st.info(say("nw.none"))
     st.stop()
-settings_json = json.dumps(dataclasses.asdict(settings) | {"fair": False})  # the fair race: its own cache
+# The fair race has its own cache and the neurons' diagram is a view: neither trains the scene again.
+settings_json = json.dumps(dataclasses.asdict(settings) | {"fair": False, "neurons": False})
 with st.spinner(
     say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train()),
     show_time=True,
@@ -277,6 +279,7 @@ with right:
 st.markdown(f"**{say('nw.layers.title')}**")
 chart(layers, key="layers_chart", name=say("nw.layers.title"), summary=say("nw.layers.note"))
 st.caption(say("nw.layers.note"))
+neurons_view(STATE, settings, result, settings_json)  # what each hidden unit computes (neurons=1)
 with st.expander(say("pg.export")):
     a, b, c = st.columns(3)
     a.download_button(

@@ -102,6 +102,7 @@ NET_SETTINGS: dict[str, cfg.Setting] = {
         S("plane", "nw.plane", "points", "select", options=PLANES),
         S("ptest", "nw.plane.test", 0, "select", options=(0, 1)),
         S("fair", "nw.fair", False, "toggle"),  # the race at tuned learning rates (ui/network_fair.py)
+        S("neurons", "nn.toggle", False, "toggle"),  # what each hidden unit computes (ui/network_neurons.py)
     )
 }
 

@@ -29,7 +29,7 @@ BOX = 0.84  # a map's side, in the diagram's units (the distance between two uni
 # without colour vision too: the connections' negative weights are also dashed).
 NEGATIVE, ZERO, POSITIVE = np.array([0, 114, 178]), np.array([255, 255, 255]), np.array([230, 159, 0])
 WIDTHS = (0.8, 2.0, 4.0)  # px, a connection's |weight| in the thirds of the largest
-SPREAD = 3.0  # between two layers, in the diagram's units (a unit's map is BOX wide)
+SPREAD = 4.5  # between two layers, in the diagram's units (a unit's map is BOX wide)
 
 
 def data_box(net) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +102,7 @@ def neurons_figure(
     hi: Sequence[float],
     words: Mapping[str, str],
     *,
-    height: int = 520,
+    height: int = 620,
 ) -> go.Figure:
     """The diagram at each of ``thetas`` ``(F, D)`` (the parameters at ``steps``), one frame a
     step, the last shown first. ``words``: "input", "layer", "unit", "weight", "step", "play",

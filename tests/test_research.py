@@ -533,3 +533,50 @@ def test_research_bezier_on_four_pairs_of_seeds():
         rises.append(path.curve.max() / max(path.curve[0], path.curve[-1]))
     assert (round(min(peaks), 2), round(max(peaks), 2)) == (0.79, 2.25)
     assert max(rises) < 1.01
+
+
+# ---------------------------------------------------------------- in a browser
+
+RESEARCH_TITLES = {  # a word of each research figure that only it draws
+    "research_line": "research.line.top",
+    "research_rescaling": "research.rescale.plain",
+    "research_double_descent": "research.dd.bottom",
+    "research_catapult": "research.cat.bottom",
+    "research_sam": "research.sam.y",
+    "research_bezier": "research.bez.curve",
+}
+DRAWN_TEXT = """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) => ({
+    text: [...gd.querySelectorAll('text')].map((t) => t.textContent).join(' '),
+    right: gd.getBoundingClientRect().right, width: window.innerWidth }))"""
+IDLE = """() => { const app = document.querySelector('[data-testid=stApp]');
+    return !!app && app.dataset.testScriptState === 'notRunning'
+        && !document.querySelector('[data-testid=stStatusWidget]')
+        && document.querySelectorAll('.js-plotly-plot').length > 0
+        && [...document.querySelectorAll('.js-plotly-plot')]
+            .every((gd) => gd.querySelector('.main-svg')); }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_research_lesson_draws_its_figure_on_a_projector_and_a_phone(server, browser, language):
+    """From its link: on a 1280 x 720 projector (?present=1) the research figure is the one chart
+    beside the text; on a 390 px phone it is drawn too, within the screen's width. No error."""
+    assert set(RESEARCH_TITLES) == {k for k, lesson in BY_KEY.items() if lesson.view in RESEARCH_VIEWS}
+    words = prefixed_words("nf.", language)
+    for size, present in (((1280, 720), True), ((390, 844), False)):
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        for key, title in RESEARCH_TITLES.items():
+            page.goto(f"{server}/lessons?lesson={key}&lang={language}" + "&present=1" * present)
+            page.wait_for_function(IDLE, timeout=180000)
+            charts = page.evaluate(DRAWN_TEXT)
+            drawn = [c for c in charts if words[title] in c["text"]]
+            assert len(drawn) == 1, (key, size, [c["text"][:80] for c in charts])
+            if present:
+                assert len(charts) == 1, key  # on a projector, the figure that makes the point
+            assert drawn[0]["right"] <= drawn[0]["width"] + 1, (key, size)
+            assert page.get_by_test_id("stException").count() == 0, key
+        assert not errors, errors
+        context.close()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ui import settings as cfg
-from ui.numbers import point, rounded, shown, tidy
+from ui.numbers import point, rounded, shown, tidy, vector
 from ui.texts import text
 from viz.template import fill, written
 
@@ -20,6 +20,16 @@ def test_what_lies_below_the_view_is_zero_and_the_rest_keeps_four_digits():
     assert shown(5e-9, scale=4.0) == "5e-9"  # above the resolution: kept, its exponent unpadded
     assert shown(4e-9, scale=4.0) == "4e-9" and shown(3.9e-9, scale=4.0) == "0"  # a billionth of 4
     assert shown(1.707e-165) == "1.707e-165"  # a loss's gap has no view to vanish below
+
+
+def test_a_vectors_component_a_billionth_of_the_other_is_zero():
+    """The step narration's gradient (-2.386e-13, -1.414): its scale is its own size."""
+    assert vector([-2.386e-13, -1.41421356]) == "(0, -1.414)"
+    assert vector([3e-12, -1e-12]) == "(3e-12, -1e-12)"  # a tiny vector keeps its digits
+    assert vector([0.0, -0.0]) == "(0, 0)"
+    assert vector([float("inf"), 2.5e-13], lang="zh") == f"({text('num.inf', 'zh')}, 2.5e-13)"
+    assert vector([1e6, 2e-3]) == "(1e+6, 0.002)" and vector([1e6, 9e-4]) == "(1e+6, 0)"  # 1e-9 of 1e6
+    assert vector([1.0, 9e-10], scale=0.1) == "(1, 9e-10)"  # a scale given: its billionth
 
 
 @pytest.mark.parametrize(

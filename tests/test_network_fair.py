@@ -115,6 +115,12 @@ def test_the_words_say_what_the_runs_did(seed, language):
     key = "nw.fair.first" if len(winners) == 1 else "nw.fair.first_tie"
     assert words[1] == text(key, language, names=names, target=target, step=step)
     assert re.search(rf"(?<![\d.]){step}(?![\d.]\d)", words[1]) and written(target, 3) in words[1]
+    steps = {r.name: int(r.run.step[np.argmax(r.run.loss[:, 0] <= target)]) for r in race.racers}
+    later = sorted((v, n) for n, v in steps.items() if n not in winners)  # then the others, in order
+    if later:
+        assert words[2] == text("nw.fair.then", language) + text("nw.fair.sep", language).join(
+            text("nw.fair.then_one", language, name=optimizer_title(n, language), step=v) for v, n in later
+        ) + text("nw.fair.end", language)
     lowest = min(race.racers, key=lambda r: float(r.run.loss[-1, 0]))
     assert (
         text(

@@ -216,7 +216,9 @@ def race_words(race: FairRace, s, language: str) -> list[str]:
             out.append(say_("first_start", target=race.target, start=start))
         else:
             out.append(say_(key, names=names, target=race.target, step=step))
-        others = [r for r in race.tuned() if r.name not in {w.name for w in winners}]
+        others = sorted(  # in the order they got there
+            (r for r in race.tuned() if r.name not in {w.name for w in winners}), key=race.reached
+        )
         if others:
             out.append(
                 say_("then")

@@ -129,8 +129,11 @@ def _add_fit_panel(
         )
         fig.update_yaxes(range=list(_target_range(net)), zeroline=False, row=1, col=col)
     else:
-        fig.update_yaxes(range=list(INPUT_RANGE), zeroline=False, showgrid=False, row=1, col=col)
-    fig.update_xaxes(range=list(INPUT_RANGE), zeroline=False, row=1, col=col)
+        fig.update_yaxes(
+            range=list(INPUT_RANGE), tickvals=[-1, 0, 1], zeroline=False, showgrid=False, row=1, col=col
+        )
+    # Three ticks: on a phone's narrow panels more of them ran into each other.
+    fig.update_xaxes(range=list(INPUT_RANGE), tickvals=[-1, 0, 1], zeroline=False, row=1, col=col)
 
 
 def _add_fits(fig: go.Figure, trainees: Sequence[Trainee], first: Sequence[list]) -> None:

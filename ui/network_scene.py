@@ -38,6 +38,7 @@ from ui.numbers import tidied
 from ui.texts import DEFAULT_LANGUAGE, LANGUAGES, optimizer_title, text
 from viz.field import Field, compress, field_scale
 from viz.gif import Gif, Mark, Track, race_gif
+from viz.network import EQUAL_UNIT_PLANES
 from viz.optimizer_views import VIEWS
 
 NETWORK_MAX_OPTIMIZERS = 4  # trained at once
@@ -621,4 +622,6 @@ def landscape_gif(result: Result, trainees, words, size) -> Gif:
         for t, trained, coords in zip(trainees, result.trained, land.coords, strict=True)
     ]
     start = Mark(np.zeros((1, 2)), words["start"], english=text("nf.start", DEFAULT_LANGUAGE))
-    return race_gif(background, bounds, tracks, marks=[start], words=words, size=size)
+    # In equal units where the page's panel is (viz.network.EQUAL_UNIT_PLANES), else filling its space.
+    equal = land.kind in EQUAL_UNIT_PLANES
+    return race_gif(background, bounds, tracks, marks=[start], words=words, size=size, equal_units=equal)

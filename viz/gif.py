@@ -287,9 +287,11 @@ class _Layout:
     rows: list[list[tuple]]  # legend rows of (kind, item, label)
 
 
-def _layout(size, bounds, entries, font, scale: float) -> _Layout:
+def _layout(size, bounds, entries, font, scale: float, equal_units: bool = True) -> _Layout:
     """The map as large as the picture allows in equal units on both axes (the chart's
-    ``scaleanchor``), the legend beside it or below it, whichever leaves the larger map."""
+    ``scaleanchor``), or filling its space when ``equal_units`` is False (a chart panel that
+    is not locked: the Network page's plane through two ends), the legend beside it or below
+    it, whichever leaves the larger map."""
     width, height = size
     pad, top = round(8 * scale), round(30 * scale)
     (x0, x1), (y0, y1) = bounds
@@ -298,6 +300,8 @@ def _layout(size, bounds, entries, font, scale: float) -> _Layout:
 
     def fit(w: float, h: float) -> tuple[int, int]:
         w, h = max(w, 1), max(h, 1)
+        if not equal_units:
+            return round(w), round(h)
         return (round(w), round(w / aspect)) if w / h < aspect else (round(h * aspect), round(h))
 
     def label_width(entry) -> int:
@@ -342,11 +346,14 @@ def race_gif(
     size: tuple[int, int] = SIZES["640x480"],
     frames: int = MAX_FRAMES,
     duration_ms: int = 50,
+    equal_units: bool = True,
 ) -> Gif:
     """The race as a looping GIF of at most ``frames`` frames (at most 200): ``field`` over
     ``bounds`` as background with its contour lines, ``outlines`` (constraint balls) and
     ``marks`` (minima, saddles) drawn as the chart draws them, a legend of the tracks, marks
-    and outlines, and the step (``words["step"]``, e.g. "step {step}")."""
+    and outlines, and the step (``words["step"]``, e.g. "step {step}"). The map is in equal
+    units on both axes, as the chart's, unless ``equal_units`` is False (then it fills its
+    space, as a chart panel not locked to equal units does)."""
     step_words = (words or {}).get("step", ENGLISH_STEP)
     frames = max(1, min(int(frames), MAX_FRAMES))
     scale = size[1] / 480
@@ -376,7 +383,7 @@ def race_gif(
         + [("mark", m, m.label) for m in marks if len(m.positions)]
         + [("outline", o, o.label) for o in outlines]
     )
-    layout = _layout(size, bounds, entries, font, scale)
+    layout = _layout(size, bounds, entries, font, scale, equal_units)
     canvas = _Canvas(bounds, layout.box)
     background = _background(field, canvas, size, tracks, marks, outlines, layout, font, scale)
     extra = list(

@@ -643,8 +643,16 @@ def _add_landscape_image(fig: go.Figure, f: Field, row: int, col: int) -> None:
     )
 
 
+# Planes whose two directions have one length (networks.landscape.directions): PCA's are
+# orthonormal, the random ones filter-normalized to the start's row norms (and nearly
+# orthogonal); drawn in equal units, a path's shape on them is its true shape. The plane
+# through two ends is not (its directions are the ends' own offsets, of any lengths and angle).
+EQUAL_UNIT_PLANES = ("pca", "random")
+
+
 def _landscape_axes(fig: go.Figure, landscape, words: Mapping[str, str], row: int, col: int) -> None:
-    """The plane's axes over its grid, named by direction (α, β) or principal component."""
+    """The plane's axes over its grid, named by direction (α, β) or principal component; in
+    equal units on a plane whose directions have one length (``EQUAL_UNIT_PLANES``)."""
     xs, ys = landscape.alphas, landscape.betas
     labels = (words["alpha"], words["beta"])
     if landscape.explained is not None:
@@ -667,6 +675,10 @@ def _landscape_axes(fig: go.Figure, landscape, words: Mapping[str, str], row: in
         row=row,
         col=col,
     )
+    if landscape.kind in EQUAL_UNIT_PLANES:
+        x_name = fig.get_subplot(row, col).yaxis.anchor  # the panel's x axis ("x4")
+        fig.update_xaxes(constrain="domain", row=row, col=col)
+        fig.update_yaxes(scaleanchor=x_name, scaleratio=1, constrain="domain", row=row, col=col)
 
 
 def _add_plane_notes(

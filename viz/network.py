@@ -8,13 +8,16 @@ a background image, a boundary is a filled polygon and a line computed with cont
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import io
 import itertools
 from collections.abc import Mapping, Sequence
 
 import contourpy
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image, ImageDraw
 from plotly.subplots import make_subplots
 
 from networks import Network
@@ -161,8 +164,8 @@ def training_figure(
     xs = [t.run.step * (examples[j] if examples else 1) for j, t in enumerate(trainees)]
     x_title = words["x_examples"] if examples else words["x_step"]
     records, axis = frame_records(xs, frames)
-    for i in range(len(trainees)):
-        _add_data_panel(fig, net, bounds, words, 2 * i + 1, legend=i == 0)
+    size = _panel_size(fig, 1, height if not legend_band else 600, font_size, narrow)
+    _add_data_panels(fig, net, bounds, words, len(trainees), size)
     if landscape is not None:
         _landscape_static(fig, landscape, trainees, words, *land)
     starred = next((t for t in trainees if t.stop is not None), None)  # the one stop in the legend
@@ -181,18 +184,30 @@ def training_figure(
         for at in axis
     ]
     frame_list = _training_frames(trainees, landscape, regions, records, xs, panels, counters, axis, words)
-    untouched = [{"type": "scatter"}] * len(static)  # as Plotly's validation wrote {} (race.py)
+    # The frames name the animated traces, and of the static ones those on an overlaying axis
+    # (test accuracy's, on the right) with no data: Plotly.animate recomputes every trace each
+    # frame but redraws only those named, and a trace on an overlaying axis left unnamed
+    # vanished at the first frame. Naming every static trace (as the race does, for its clicks:
+    # this figure takes none) redrew all the data points every frame (bench/network_fps.py).
+    overlaid = [i for i in static if _on_overlaying_axis(fig, fig.data[i])]
+    kept = [{"type": "scatter"}] * len(overlaid)  # as Plotly's validation wrote {} (race.py)
     frame_list = [
-        {"data": untouched + data, "traces": static + animated, "name": str(int(at))}
+        {"data": kept + data, "traces": overlaid + animated, "name": str(int(at))}
         for data, at in zip(frame_list, axis, strict=True)
     ]
-    for index, update in zip(animated, frame_list[0]["data"][len(static) :], strict=True):
+    for index, update in zip(animated, frame_list[0]["data"][len(overlaid) :], strict=True):
         fig.data[index].update({key: v for key, v in update.items() if key != "type"})
     fig.set_frames(frame_list)
     _training_layout(
         fig, [frame["name"] for frame in frame_list], words, height, font_size, narrow, legend_band
     )
     return fig
+
+
+def _on_overlaying_axis(fig: go.Figure, trace) -> bool:
+    """Whether ``trace`` is drawn on a y axis that overlays another (a secondary y axis)."""
+    name = "yaxis" + (trace.yaxis or "y")[1:]
+    return bool(fig.layout[name].overlaying)
 
 
 def _training_grid(
@@ -228,54 +243,174 @@ def _training_grid(
     return fig, land, curve
 
 
-def _add_data_panel(
-    fig: go.Figure, net: Network, bounds, words: Mapping[str, str], col: int, legend: bool
-) -> None:
-    """A boundary panel's static part: the class-0 tint, the test and training points (one
-    trace per class and set), its axes without ticks."""
+# The data points are a picture under each boundary panel, not scatter traces: Plotly.animate
+# recomputes every trace of a figure each frame (plotly.js Plots.transition: supplyDefaults and
+# calc of all traces), and four panels' 4,800 points were most of a frame's time. The picture is
+# drawn for a chart this wide (px; a wide page's column, a phone's), at twice its pixels.
+POINTS_CHART_WIDTH = {False: 1150, True: 380}
+POINTS_OVERSAMPLE = 2  # the picture's pixels per screen pixel (sharp on high-density screens)
+POINTS_SUPERSAMPLE = 3  # drawn this much larger, then reduced: smooth edges
+POINT_LOOK = {  # as the scatter traces drew them: diameter (px), opacity, white outline (px)
+    "train": (6.0, 1.0, 0.8),
+    "test": (3.0, 0.35, 0.0),
+}
+
+
+def _marker_outline(symbol: str, x: float, y: float, r: float) -> list[tuple[float, float]] | None:
+    """A marker's outline (pixel coordinates, y down) as Plotly draws ``symbol`` of radius ``r``
+    (half its size); None for a circle (drawn as an ellipse)."""
+    if symbol == "circle":
+        return None
+    # Plotly.js's own symbol paths (src/components/drawing/symbol_defs.js), radius r.
+    if symbol == "triangle-up":
+        w = r * 2 / np.sqrt(3)
+        return [(x - w, y + r / 2), (x + w, y + r / 2), (x, y - r)]
+    if symbol == "square":
+        return [(x - r, y - r), (x + r, y - r), (x + r, y + r), (x - r, y + r)]
+    if symbol == "diamond":
+        d = r * 1.3
+        return [(x + d, y), (x, y + d), (x - d, y), (x, y - d)]
+    t, e = r * 0.4, r * 1.2  # cross: a plus of arms 1.2 r long and 0.8 r wide
+    return [
+        (x + e, y + t), (x + t, y + t), (x + t, y + e), (x - t, y + e), (x - t, y + t), (x - e, y + t),
+        (x - e, y - t), (x - t, y - t), (x - t, y - e), (x + t, y - e), (x + t, y - t), (x + e, y - t),
+    ]  # fmt: skip
+
+
+def points_picture(net: Network, bounds, size: tuple[int, int]) -> Image.Image:
+    """The data as a boundary panel shows them under its regions: class 0's tint over the whole
+    panel, then the test points (small, faint), then the training points (outlined in white),
+    each class in its colour and shape. ``size`` (width, height) in screen pixels of the panel;
+    the picture has ``POINTS_OVERSAMPLE`` times as many."""
+    (x0, x1), (y0, y1) = bounds
+    scale = POINTS_OVERSAMPLE * POINTS_SUPERSAMPLE
+    width, height = size[0] * scale, size[1] * scale
+    tint = _rgba(CLASS_TINTS[0])
+    picture = Image.new("RGBA", (width, height), tint)
+    draw = ImageDraw.Draw(picture, "RGBA")
     data = net.data
-    fig.add_shape(
-        type="rect",
-        x0=bounds[0][0],
-        x1=bounds[0][1],
-        y0=bounds[1][0],
-        y1=bounds[1][1],
-        fillcolor=CLASS_TINTS[0],
-        line={"width": 0},
-        layer="below",
-        row=1,
-        col=col,
-    )
-    for X, y, which in ((data.X_test, data.y_test, "test"), (data.X, data.y, "train")):
-        # One trace per class, one colour each: a colour per point costs a validation each.
+    for which, X, y in (("test", data.X_test, data.y_test), ("train", data.X, data.y)):
+        diameter, opacity, outline = POINT_LOOK[which]
+        r = diameter / 2 * scale
+        px = (X[:, 0] - x0) / (x1 - x0) * width
+        py = (y1 - X[:, 1]) / (y1 - y0) * height  # row 0 at the top
         for c in range(net.classes):
-            mine = y == c
-            fig.add_trace(
-                go.Scatter(
-                    x=packed(X[mine, 0]),
-                    y=packed(X[mine, 1]),
-                    mode="markers",
-                    marker={
-                        "color": CLASS_COLORS[c % len(CLASS_COLORS)],
-                        "symbol": CLASS_SYMBOLS[c % len(CLASS_SYMBOLS)],
-                        "size": 6 if which == "train" else 3,
-                        "opacity": 1.0 if which == "train" else 0.35,
-                        "line": {"width": 0.8 if which == "train" else 0, "color": "white"},
-                    },
-                    name=words[which],
-                    legendgroup=which,
-                    showlegend=legend and c == 0,
-                    hoverinfo="skip",
-                ),
-                row=1,
-                col=col,
-            )
-    fig.update_xaxes(
-        range=list(bounds[0]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
+            color = (*_rgb(CLASS_COLORS[c % len(CLASS_COLORS)]), round(255 * opacity))
+            symbol = CLASS_SYMBOLS[c % len(CLASS_SYMBOLS)]
+            line = {"outline": (255, 255, 255, 255), "width": round(outline * scale)} if outline else {}
+            for a, b in zip(px[y == c], py[y == c], strict=True):
+                shape = _marker_outline(symbol, float(a), float(b), r)
+                if shape is None:
+                    draw.ellipse((a - r, b - r, a + r, b + r), fill=color, **line)
+                else:
+                    draw.polygon(shape, fill=color, **line)
+    return picture.resize(
+        (size[0] * POINTS_OVERSAMPLE, size[1] * POINTS_OVERSAMPLE), Image.Resampling.LANCZOS
     )
-    fig.update_yaxes(
-        range=list(bounds[1]), showgrid=False, zeroline=False, showticklabels=False, row=1, col=col
-    )
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    """``#rrggbb`` as (r, g, b)."""
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _rgba(color: str) -> tuple[int, int, int, int]:
+    """``rgba(r,g,b,a)`` (a from 0 to 1) as (r, g, b, a) with a from 0 to 255."""
+    r, g, b, a = (float(v) for v in color[color.index("(") + 1 : -1].split(","))
+    return int(r), int(g), int(b), round(255 * a)
+
+
+def _panel_size(fig: go.Figure, col: int, height: int, font_size: int, narrow: bool) -> tuple[int, int]:
+    """A boundary panel's size in pixels on a chart ``POINTS_CHART_WIDTH`` wide and ``height``
+    high (the margins of ``_training_layout``)."""
+    subplot = fig.get_subplot(1, col)
+    (a, b), (c, d) = subplot.xaxis.domain, subplot.yaxis.domain
+    plot_width = POINTS_CHART_WIDTH[narrow] - 60
+    plot_height = max(height - 70 - (6 * font_size + 125), 200)
+    return max(round((b - a) * plot_width), 40), max(round((d - c) * plot_height), 40)
+
+
+def _add_data_panels(
+    fig: go.Figure,
+    net: Network,
+    bounds,
+    words: Mapping[str, str],
+    k: int,
+    size: tuple[int, int],
+) -> None:
+    """The ``k`` boundary panels' static part: the data's picture (``points_picture``) under
+    each, the training and test points named in the legend (one entry each), the axes without
+    ticks. Each panel's y axis is tied to its x axis at the picture's pixel shape, so whatever
+    the chart's width the picture is scaled alike both ways (its markers stay round) and each
+    point sits at its coordinates."""
+    (x0, x1), (y0, y1) = bounds
+    source = _png_uri(points_picture(net, bounds, size))
+    for which in ("train", "test"):
+        diameter, opacity, outline = POINT_LOOK[which]
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={
+                    "color": CLASS_COLORS[0],
+                    "symbol": CLASS_SYMBOLS[0],
+                    "size": diameter,
+                    "opacity": opacity,
+                    "line": {"width": outline, "color": "white"},
+                },
+                name=words[which],
+                legendgroup=which,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
+    # Pixels per unit of y over pixels per unit of x, as in the picture.
+    ratio = (size[1] / (y1 - y0)) / (size[0] / (x1 - x0))
+    for i in range(k):
+        col = 2 * i + 1
+        fig.add_layout_image(
+            source=source,
+            row=1,
+            col=col,
+            x=x0,
+            y=y1,
+            sizex=x1 - x0,
+            sizey=y1 - y0,
+            sizing="stretch",
+            layer="below",
+        )
+        x_name = fig.get_subplot(1, col).yaxis.anchor  # each axis anchors on the other
+        fig.update_xaxes(
+            range=[x0, x1],
+            showgrid=False,
+            zeroline=False,
+            showticklabels=False,
+            constrain="domain",
+            row=1,
+            col=col,
+        )
+        fig.update_yaxes(
+            range=[y0, y1],
+            showgrid=False,
+            zeroline=False,
+            showticklabels=False,
+            scaleanchor=x_name,
+            scaleratio=ratio,
+            constrain="domain",
+            row=1,
+            col=col,
+        )
+
+
+def _png_uri(picture: Image.Image) -> str:
+    """A picture as a PNG data URI, in 256 colours (no dithering): 29 KB for the default scene's
+    panel instead of 224 KB, so four panels' copies stay small."""
+    out = io.BytesIO()
+    palette = picture.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    palette.save(out, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _add_curves(

@@ -261,3 +261,50 @@ def test_the_fair_race_survives_hostile_scenes():
     ):
         at = fair_page(query)
         assert not at.exception, (query, [e.value for e in at.exception])
+
+
+# ---------------------------------------------------------------- in a browser
+
+FAIR_CHARTS = """() => [...document.querySelectorAll('[data-testid=stExpander]')]
+    .filter((e) => e.querySelectorAll('.js-plotly-plot .main-svg').length >= 2)
+    .map((e) => [...e.querySelectorAll('.js-plotly-plot')].map((gd) => gd.getBoundingClientRect().width))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_phone_shows_the_fair_race_within_its_width_in_both_languages(browser, server, language):
+    from tests.test_browser import PHONE, no_errors, open_app
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, user_agent=PHONE, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    open_app(page, f"{server}/network?fair=1&steps=100&lang={language}")
+    widths = page.evaluate(FAIR_CHARTS)
+    assert len(widths) == 1 and len(widths[0]) == 2 and all(0 < w <= 390 for w in widths[0]), widths
+    s = ns.network_from_query({"fair": "1", "steps": "100", "lang": language})[0]
+    said = nf.fair_words(nf.fair_race_of(s), s, language)
+    for sentence in said[1:3]:  # who got there first, and the others (as the page's Markdown writes them)
+        assert page.locator("li", has_text=sentence).count() == 1, sentence
+    no_errors(page)
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_switch_turns_the_race_on_in_the_browser_and_puts_it_in_the_link(server, page):
+    from tests.test_browser import no_errors, open_app, settle
+
+    open_app(page, f"{server}/network?steps=100")
+    assert page.evaluate(FAIR_CHARTS) == []
+    expander = page.locator("[data-testid=stExpander]", has_text=text("nw.fair.title", "en"))
+    expander.locator("summary").click()
+    expander.get_by_text(text("nw.fair", "en")).click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('fair') === '1'", timeout=120000)
+    page.wait_for_function(f"() => ({FAIR_CHARTS})().length === 1", timeout=120000)
+    settle(page)
+    assert expander.get_by_text(
+        text("nw.fair.race", "en"), exact=True
+    ).is_visible()  # still open after the rerun
+    no_errors(page)

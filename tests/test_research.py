@@ -178,7 +178,7 @@ def test_research_rescaling():
 
 
 @pytest.mark.slow
-def test_research_rescaling_on_four_seeds():
+def test_research_rescaling_on_six_seeds():
     """The notice's ranges: c = 0.2 sharper by 14 to 110 times (measured 14.0 to 109.7), c = 5
     from half as sharp to 195 times sharper (0.46 to 194.8), the filter-normalized curvature
     the same to 10^-13 of itself (at most 1e-14 here)."""

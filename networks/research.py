@@ -20,6 +20,7 @@ Hessian-vector products.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -204,9 +205,12 @@ def double_descent(data: Any, seed: int = 0, draws: int = 10, bias: float = 0.5)
     return DoubleDescent(n, features, np.median(test_error, 0), np.median(train_error, 0), test_error)
 
 
+@functools.lru_cache(maxsize=8)
 def lesson_double_descent(net: Network) -> DoubleDescent:
     """Lesson 32: the double descent on the training and test points of the lesson's scene (its
-    network's data: the Network page's moons with 40 points), features from seed 0."""
+    network's data: the Network page's moons with 40 points), features from seed 0. Cached per
+    network (the page's scenes are trained once per process): the chart in each language and
+    the question read the same numbers. Shared: do not change them."""
     return double_descent(net.data, seed=0)
 
 
@@ -270,10 +274,11 @@ def catapult(
 CATAPULT_FACTORS = (0.5, 1.5, 2.0)  # lr = factor * 2 / lambda_0: 1/lambda_0, 3/lambda_0, 4/lambda_0
 
 
-def lesson_catapult(net: Network) -> list[Catapult]:
+@functools.lru_cache(maxsize=8)
+def lesson_catapult(net: Network) -> tuple[Catapult, ...]:
     """Lesson 33: the catapult on the points of the lesson's scene (its network's training data),
-    at each of CATAPULT_FACTORS, from seed 0."""
-    return [catapult(net.data, factor) for factor in CATAPULT_FACTORS]
+    at each of CATAPULT_FACTORS, from seed 0. Cached per network like lesson_double_descent."""
+    return tuple(catapult(net.data, factor) for factor in CATAPULT_FACTORS)
 
 
 def catapult_outcome(run: Catapult, rise: float = 2.0) -> str:

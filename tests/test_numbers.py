@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ui import settings as cfg
-from ui.numbers import point, rounded, shown, tidy, vector
+from ui.numbers import latex, point, rounded, shown, tidy, vector
 from ui.texts import text
 from viz.template import fill, written
 
@@ -30,6 +30,11 @@ def test_a_vectors_component_a_billionth_of_the_other_is_zero():
     assert vector([float("inf"), 2.5e-13], lang="zh") == f"({text('num.inf', 'zh')}, 2.5e-13)"
     assert vector([1e6, 2e-3]) == "(1e+6, 0.002)" and vector([1e6, 9e-4]) == "(1e+6, 0)"  # 1e-9 of 1e6
     assert vector([1.0, 9e-10], scale=0.1) == "(1, 9e-10)"  # a scale given: its billionth
+
+
+def test_a_number_in_a_formula_has_its_exponent_as_a_power_of_ten():
+    assert latex(written(3.9967e-7)) == r"3.997 \times 10^{-7}" and latex(written(1e20)) == "10^{20}"
+    assert latex(written(-1e-5)) == "-10^{-5}" and latex(written(0.25)) == "0.25"
 
 
 @pytest.mark.parametrize(

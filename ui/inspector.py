@@ -9,6 +9,7 @@ import re
 import numpy as np
 
 from optimizers import OPTIMIZERS, Run
+from ui.numbers import latex
 from viz.optimizer_views import STATE_SYMBOLS, RateOn, view
 from viz.template import written
 
@@ -49,7 +50,7 @@ def _vector(values: np.ndarray) -> str:
     if np.isnan(values).all():
         return r"\text{–}"
     scale = float(np.max(np.abs(values), initial=0.0, where=np.isfinite(values)))  # a billionth of it is 0
-    said = ", ".join(written(v, scale=scale) for v in values)
+    said = ", ".join(latex(written(v, scale=scale)) for v in values)
     return f"({said})" if len(values) > 1 else said
 
 
@@ -86,7 +87,7 @@ def substituted(run: Run, record: int, trajectory: int = 0) -> str:
     for _, symbol, value in quantities(run, record, trajectory):
         if np.ndim(value) == 2:  # a 2 x 2 curvature
             scale = float(np.max(np.abs(value), initial=0.0, where=np.isfinite(value)))
-            rows = r" \\ ".join(" & ".join(written(v, scale=scale) for v in row) for row in value)
+            rows = r" \\ ".join(" & ".join(latex(written(v, scale=scale)) for v in row) for row in value)
             parts.append(rf"{symbol} = \begin{{pmatrix}} {rows} \end{{pmatrix}}")
         else:
             parts.append(f"{symbol} = {_vector(value)}")

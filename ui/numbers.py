@@ -15,7 +15,18 @@ from collections.abc import Sequence
 from ui.texts import DEFAULT_LANGUAGE, text
 from viz.template import RESOLUTION, written
 
-__all__ = ["LINK_DIGITS", "NOISE_ULPS", "RESOLUTION", "point", "rounded", "shown", "tidied", "tidy", "vector"]
+__all__ = [
+    "LINK_DIGITS",
+    "NOISE_ULPS",
+    "RESOLUTION",
+    "latex",
+    "point",
+    "rounded",
+    "shown",
+    "tidied",
+    "tidy",
+    "vector",
+]
 
 # Binary arithmetic leaves a few wrong last bits: 1.7 + 0.1 + 0.1 is 1.9000000000000001 (one unit
 # in the last place, ulp, off 1.9), a slider's 0.1 * 3 is 0.30000000000000004. A value within
@@ -56,6 +67,16 @@ def vector(
     if scale is None:
         scale = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
     return "(" + ", ".join(shown(v, scale, digits, lang) for v in values) + ")"
+
+
+def latex(text: str) -> str:
+    """A number as :func:`shown` or ``viz.template.written`` wrote it, for a LaTeX formula:
+    its exponent as a power of ten (KaTeX set "3.997e-7" as the difference 3.997e - 7)."""
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = rf"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else rf"-{power}" if mantissa == "-1" else rf"{mantissa} \times {power}"
 
 
 def rounded(value: float, digits: int) -> float:

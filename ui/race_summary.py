@@ -51,6 +51,7 @@ def summary_table(surface, s: cfg.Settings, racers: list[Racer], ends: list[np.n
     per run coloured by how it ended."""
     st.markdown(f"**{say('pg.summary')}**")
     rows = [summary(surface, r) for r in racers]
+    width = max(high - low for low, high in surface.bounds)  # a distance a billionth of it is 0
     # A Markdown table: st.table would import pandas (a third of a second on a fresh server).
     header = [
         say("col.optimizer"),
@@ -61,7 +62,7 @@ def summary_table(surface, s: cfg.Settings, racers: list[Racer], ends: list[np.n
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r, end in zip(rows, ends, strict=True):
-        distance = "–" if r["distance"] is None else shown(r["distance"], digits=3, lang=lang())
+        distance = "–" if r["distance"] is None else shown(r["distance"], width, 3, lang())
         converged = "–" if r["converged_at"] < 0 else str(r["converged_at"])
         cells = [
             r["label"].replace("|", "/"),

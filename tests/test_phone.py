@@ -140,15 +140,39 @@ def test_on_a_phone_the_summary_table_scrolls_in_its_column_and_says_so(server, 
     no_errors(phone)
 
 
-def test_a_table_that_fits_its_column_says_nothing_about_scrolling(server, phone):
-    # The Chinese headers wrap: the same table fits a phone's column.
-    page = phone
-    open_app(page, f"{server}/playground?s=himmelblau&opt=gd,adam&lang=zh")
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_on_a_phone_the_summary_table_keeps_its_words_whole(server, phone, language):
+    # The Chinese table "fitted" a phone's column by breaking every word into one character a
+    # line; its words stay whole now, and it scrolls like the English one.
+    open_app(phone, f"{server}/custom?lang={language}")
+    phone.wait_for_function("() => document.querySelector('.st-key-lab_table[data-lab-wide]')", timeout=20000)
+    table = phone.evaluate(TABLE)
+    assert table["scrollWidth"] > table["clientWidth"] and table["hint"] == text("pg.table_scrolls", language)
+    # A cell takes at most a line per word (a run of text between spaces): no word is broken.
+    cells = phone.evaluate(
+        """() => [...document.querySelectorAll('.st-key-lab_table th, .st-key-lab_table td')].map((c) => {
+            const range = document.createRange();
+            range.selectNodeContents(c);  // the text's lines: the distinct tops of its boxes
+            const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            return [c.textContent.trim(), tops.size]; })"""
+    )
+    assert len(cells) >= 10
+    assert all(lines <= len(words.split()) for words, lines in cells), cells
+
+
+def test_a_table_that_fits_its_column_says_nothing_about_scrolling(browser, server):
+    # A wide desktop window: the column holds the table (and the component says nothing).
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    open_app(page, f"{server}/playground?s=himmelblau&opt=gd,adam")
     page.wait_for_function(MEASURED, timeout=20000)
     table = page.evaluate(TABLE)
     assert table["scrollWidth"] <= table["clientWidth"], table
     assert table["hint"] is None and not table["focusable"], table
     no_errors(page)
+    context.close()
 
 
 SIDEBAR_RIGHT = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().right"

@@ -61,6 +61,9 @@ CSS = f"""<style>
 .st-key-lab_table table th:first-child, .st-key-lab_table table td:first-child {{
   position: sticky; left: 0; z-index: 1; background: #ffffff;
 }}
+/* Chinese words stay whole (a narrow column broke every header and "仍在移动" into one character
+   a line): the table scrolls instead. */
+html:lang(zh) .st-key-lab_table table {{ word-break: keep-all; }}
 .st-key-lab_table:not([data-lab-wide]) .stElementContainer:has(.lab-swipe) {{ display: none; }}
 @media {_NARROW} {{
   /* The mode bar in a strip of its own above the chart, its buttons 44 px square. The strip is
@@ -117,6 +120,13 @@ function markWide() {
     const scroller = box.querySelector('[data-testid="stMarkdownContainer"]:has(> table)');
     const hint = box.querySelector(".lab-swipe");
     if (!scroller || !hint) continue; // not drawn yet: the next change of the page comes back
+    // A table that changes width without a change of the page's nodes (the language's style
+    // sheet applies, the window turns) is measured again too.
+    if (!scroller.__labWatched) {
+      scroller.__labWatched = true;
+      window.__labPhoneResized.observe(scroller);
+      window.__labPhoneResized.observe(scroller.querySelector("table"));
+    }
     const wide = scroller.scrollWidth > scroller.clientWidth + 1;
     box.setAttribute("data-lab-measured", ""); // for the tests: measured at least once
     if (wide !== box.hasAttribute("data-lab-wide")) box.toggleAttribute("data-lab-wide", wide);
@@ -144,6 +154,7 @@ export default function () {
     let timer = null;
     const later = () => { if (timer === null) timer = setTimeout(() => { timer = null; markWide(); }, 500); };
     new MutationObserver(later).observe(document.body, { childList: true, subtree: true });
+    window.__labPhoneResized = new ResizeObserver(later);
     window.addEventListener("resize", later);
   }
   markWide();

@@ -12,6 +12,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import streamlit as st
 
 from ui.access import access
+from ui.embed import embed_watch
 from ui.fair import fair_run
 from ui.phone import phone
 from ui.screen import screen
@@ -50,6 +51,7 @@ st.sidebar.segmented_control(
     label_visibility="collapsed",
 )
 st.sidebar.title(say("app.title"))
+embed_watch()  # embed=1: only the scene, for an iframe (ui/embed.py)
 access(lang())  # html lang, keyboard for the charts' controls, contrast (ui/access.py)
 screen()  # one tap selects on a touch screen; the width of a narrow screen (ui/screen.py)
 phone()  # phones: the chart toolbar above the chart, 44 px targets, tables that scroll (ui/phone.py)

@@ -7,6 +7,7 @@ from optimizers import OPTIMIZERS, simulate
 from surfaces import SURFACES
 from ui import settings as cfg
 from ui.access import chart
+from ui.embed import embed_end
 from ui.numbers import point, shown
 from ui.page_state import PageState
 from ui.shell import lang, require_app_shell, say
@@ -125,5 +126,6 @@ for column, optimizer in zip(st.columns(len(optimizers)), optimizers, strict=Tru
         container=column,
     )
 st.caption(say("ba.legend"))
+embed_end("basins")  # an iframe: the maps only
 if not len(surface.minima):
     st.caption(say("ba.no_minima"))

@@ -7,6 +7,7 @@ from surfaces.recurrence import jacobian_curves
 from ui import network_scene as ns
 from ui import settings as cfg
 from ui.access import chart
+from ui.embed import embed_end
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson, stacked_formulas
 from ui.lesson_racers import LessonRacers, lesson_racers, penalized
 from ui.page_state import PageState, open_page
@@ -283,7 +284,7 @@ if present:
 top = (
     st.container(key="present_top").columns([3, 0.6, 0.6, 2.4, 1.3, 1.3])
     if present
-    else st.columns([6, 1, 1, 2])
+    else st.container(key="lesson_top").columns([6, 1, 1, 2])
 )
 top[0].selectbox(
     say("le.choose"),
@@ -411,6 +412,7 @@ else:
             summary=words["notice"],
             container=chart_column,
         )
+embed_end("lessons")  # an iframe's lesson ends here, with the link to the whole app
 open_key = "le.open_network" if lesson.page == "network" else "le.open"
 # On a projector under the text, all on one row (a second row took the room of the rule's
 # second line); their short names wrap within the buttons.

@@ -10,6 +10,7 @@ import streamlit as st
 from networks import user_data
 from ui import network_scene as ns
 from ui.access import chart
+from ui.embed import embed_end
 from ui.network_fair import fair_race
 from ui.network_neurons import neurons_view
 from ui.network_summary import fit_verdict, verdict
@@ -264,6 +265,7 @@ if result.net.regression and result.net.sizes[0] == 2 and st.toggle(say("nw.fit.
 st.markdown(f"**{say('nw.summary')}**")
 for kind, sentence in sentences:
     getattr(st, kind)(sentence)
+embed_end("network")  # an iframe: the training figure and what it says
 fair_race(STATE, settings)  # the race at tuned learning rates (fair=1)
 left, right = st.columns(2)
 with left:

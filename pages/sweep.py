@@ -10,6 +10,7 @@ from optimizers.theory import heavy_ball_optimum, heavy_ball_rate, stability_lim
 from surfaces import SURFACES, get_surface
 from ui import settings as cfg
 from ui.access import chart
+from ui.embed import embed_end
 from ui.numbers import rounded, shown
 from ui.page_state import PageState, open_page
 from ui.shell import lang, require_app_shell, say
@@ -249,6 +250,7 @@ chart(
     selection_mode="points",
 )
 st.caption(say("sw.click"))
+embed_end("sweep")  # an iframe: the map only
 if best_cell is not None:  # the same, without a mouse
     row, column = best_cell
     best_x, best_y = float(result["xs"][column]), float(result["ys"][row])

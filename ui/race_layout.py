@@ -10,6 +10,7 @@ import json
 import streamlit as st
 
 from ui.access import chart
+from ui.embed import HIDDEN, embed_end
 from ui.race_controls import controls
 from ui.race_exports import exports
 from ui.race_figures import figures, grad_curves, runs, view3d
@@ -57,7 +58,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             config={"displaylogo": False, "scrollZoom": False},
         )
         st.caption(say("pg.share"))
-    with right:
+    with right, st.container(key=HIDDEN):  # an embedded page shows the map alone (ui/embed.py)
         st.markdown(f"**{say('pg.loss')}**")
         name, words = curves_text(racers)
         chart(loss, key="loss_chart", name=name, summary=words)
@@ -67,6 +68,7 @@ def race(surface, extra_query: dict[str, str] | None = None) -> None:
             chart(grad, key="grad_chart", name=name, summary=words)
         tuning_chart(s, settings_json)
         summary_table(surface, s, racers, ends)
+    embed_end("custom" if custom else "playground")  # an embedded page ends with the map
     if s.inside:
         inspector(racers, list(s.optimizers), s.steps)
         narration(surface, racers, s)

@@ -47,6 +47,12 @@ def language_query() -> dict[str, str]:
     return {"lang": lang()} if lang() != DEFAULT_LANGUAGE else {}
 
 
+def full_app_url(page: str) -> str:
+    """This tab's scene in the whole app: its link (``st.query_params`` never holds ``embed``),
+    as people outside reach it."""
+    return public_url(page, st.query_params.to_dict())
+
+
 def choose_language() -> None:
     """The session's language: the URL's ``lang``, else the browser's, set once per session."""
     if "lang" not in st.session_state:

@@ -233,6 +233,8 @@ def test_every_playground_chart_leaves_numbers_to_the_template(playground_specs)
         ),
         ("pages/basins.py", {"side": "20", "steps": "50"}, (), 1),
         ("pages/network.py", {"steps": "100", "n": "50"}, (), 4),
+        ("pages/network.py", {"steps": "60", "n": "40", "fair": "1", "neurons": "1"}, (), 6),
+        ("pages/network.py", {"steps": "60", "n": "40", "data": "sine"}, (), 3),
     ],
 )
 def test_every_chart_of_a_page_leaves_numbers_to_the_template(script, query, toggles, least):

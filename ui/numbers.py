@@ -10,6 +10,7 @@ this module adds the catalog's words and the links' rounding.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from ui.texts import DEFAULT_LANGUAGE, text
@@ -72,7 +73,7 @@ def vector(
 def latex(text: str) -> str:
     """A number as :func:`shown` or ``viz.template.written`` wrote it, for a LaTeX formula:
     its exponent as a power of ten (KaTeX set "3.997e-7" as the difference 3.997e - 7)."""
-    if "e" not in text:
+    if not re.fullmatch(r"-?[\d.]+e[-+]\d+", text):  # no exponent (or a word): as it is
         return text
     mantissa, exponent = text.split("e")
     power = rf"10^{{{int(exponent)}}}"

@@ -279,7 +279,7 @@ def fair_race(state, settings) -> None:
         st.caption(say("nw.fair.help", count=COUNT))
         if not settings.fair:
             return
-        with st.spinner(say("nw.fair.computing", count=COUNT * len(settings.optimizers)), show_time=True):
+        with st.spinner(say("nw.fair.computing", count=COUNT), show_time=True):
             race = _fair_race(_key(settings))
         language = lang()
         words = prefixed_words("nw.fair.", language)

@@ -76,3 +76,25 @@ def test_the_chart_and_its_gif_agree_on_the_planes_units(plane):
         # the GIF's map fills its space as the chart's panel does (not the plane's 1:1 here)
         assert abs(aspect - 1) < 0.1 and (right - left) / (bottom - top) > 1.25
         assert right - left >= 600 or bottom - top >= 380
+
+
+def test_a_plane_in_equal_units_is_at_most_twice_as_long_as_wide():
+    # Gradient descent and momentum diverge at 10 (left out of the plane); Adam's path alone
+    # would size a PCA plane 2.5 times as long as wide: its short side is widened, both ways.
+    s, _ = ns.network_from_query({"gd.lr": "10", "momentum.lr": "10"})
+    land = ns.train(s, with_sharpness=False).landscape
+    assert land.kind == "pca" and land.excluded == (0, 1)
+    width = np.array([np.ptp(land.alphas), np.ptp(land.betas)])
+    long, short = np.argmax(width), np.argmin(width)
+    assert width[long] == pytest.approx(ns.PLANE_ASPECT * width[short])
+    adam = np.r_[land.coords[2], [[0.0, 0.0], [1.0, 1.0]]]
+    low, high = adam.min(0), adam.max(0)
+    # the long side as the path sized it (its extent and a quarter on each side) ...
+    grid = (land.alphas, land.betas)[long]
+    np.testing.assert_allclose(
+        [grid[0], grid[-1]], [low[long], high[long]] + np.r_[-0.25, 0.25] * np.ptp(adam[:, long])
+    )
+    # ... the short one centred on the path's, wider than the path sized it
+    grid = (land.alphas, land.betas)[short]
+    assert grid[0] + grid[-1] == pytest.approx(low[short] + high[short])
+    assert width[short] > 1.5 * np.ptp(adam[:, short])

@@ -331,10 +331,13 @@ def test_runs_that_got_worse_neither_choose_nor_stretch_the_plane_and_the_chart_
     assert land.excluded == (0, 1) and land.requested == "points" and land.kind == "pca"
     width = (land.alphas[-1] - land.alphas[0], land.betas[-1] - land.betas[0])
     adam = land.coords[2]
-    # Adam's path fills the plane (it sized it), the failed paths run far off it.
+    # Adam's path fills the plane (it sized it; the short side of a plane in equal units is
+    # widened to 1 / PLANE_ASPECT of the long one), the failed paths run far off it.
     for axis, grid in ((0, land.alphas), (1, land.betas)):
         assert grid[0] < adam[:, axis].min() and adam[:, axis].max() < grid[-1]
-        assert np.ptp(np.r_[adam[:, axis], 0.0, 1.0]) > 0.6 * width[axis]
+        widened = width[axis] == pytest.approx(max(width) / ns.PLANE_ASPECT)
+        assert widened or np.ptp(np.r_[adam[:, axis], 0.0, 1.0]) > 0.6 * width[axis]
+    assert np.ptp(np.r_[adam[:, np.argmax(width)], 0.0, 1.0]) > 0.6 * max(width)
     for j in (0, 1):  # sizing the plane to them would have made it at least twice as wide
         c = land.coords[j]
         assert max(np.ptp(c[:, 0]) / width[0], np.ptp(c[:, 1]) / width[1]) > 2

@@ -46,6 +46,7 @@ NETWORK_MAX_STEPS = 2000
 RECORDS = 100  # records of a run (the curves); the animation shows up to FRAMES of them
 FRAMES = 50
 PLANE_SIDE = 51
+PLANE_ASPECT = 2.0  # a plane drawn in equal units is at most twice as long as wide
 # Above this many multiply-adds (about half a second here) the Network page draws the runs before
 # it computes the landscape: the heaviest scene's plane is 51 x 51 networks on 1,000 points.
 PLANE_FIRST_WORK = 5e9
@@ -390,8 +391,16 @@ def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landsc
     coords = np.concatenate([c for j, (c, _) in enumerate(projected) if j not in excluded])
     low, high = np.minimum(coords.min(0), 0.0), np.maximum(coords.max(0), 1.0)
     margin = 0.25 * (high - low)
-    alphas = np.linspace(low[0] - margin[0], high[0] + margin[0], PLANE_SIDE)
-    betas = np.linspace(low[1] - margin[1], high[1] + margin[1], PLANE_SIDE)
+    low, high = low - margin, high + margin
+    if kind in EQUAL_UNIT_PLANES:
+        # Drawn in equal units (viz.network): the short side widened both ways to at least
+        # 1 / PLANE_ASPECT of the long one, more of the same plane, so the map is not a strip
+        # (a PCA plane of the paths was 4.7 times as long as wide in the step-size lesson).
+        span = high - low
+        grow = np.maximum(span.max() / PLANE_ASPECT - span, 0.0) / 2
+        low, high = low - grow, high + grow
+    alphas = np.linspace(low[0], high[0], PLANE_SIDE)
+    betas = np.linspace(low[1], high[1], PLANE_SIDE)
     loss = plane(net, start, d.d1, d.d2, alphas, betas, test=bool(s.ptest))
     return Landscape(
         kind,

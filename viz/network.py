@@ -812,8 +812,11 @@ def _landscape_axes(fig: go.Figure, landscape, words: Mapping[str, str], row: in
     )
     if landscape.kind in EQUAL_UNIT_PLANES:
         x_name = fig.get_subplot(row, col).yaxis.anchor  # the panel's x axis ("x4")
-        fig.update_xaxes(constrain="domain", row=row, col=col)
-        fig.update_yaxes(scaleanchor=x_name, scaleratio=1, constrain="domain", row=row, col=col)
+        # The map kept in its cell's bottom-right corner, where the colour key sits (_loss_key).
+        fig.update_xaxes(constrain="domain", constraintoward="right", row=row, col=col)
+        fig.update_yaxes(
+            scaleanchor=x_name, scaleratio=1, constrain="domain", constraintoward="bottom", row=row, col=col
+        )
 
 
 def _add_plane_notes(

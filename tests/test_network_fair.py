@@ -308,3 +308,23 @@ def test_the_switch_turns_the_race_on_in_the_browser_and_puts_it_in_the_link(ser
         text("nw.fair.race", "en"), exact=True
     ).is_visible()  # still open after the rerun
     no_errors(page)
+
+
+def test_a_fair_race_says_it_is_too_heavy_rather_than_computing_for_a_minute(monkeypatch):
+    from tests.conftest import open_script
+
+    heaviest = {"n": "1000", "steps": "2000", "batch": "1", "units": "64", "layers": "4"}
+    s = ns.network_from_query({**heaviest, "opt": "gd,momentum,adam,rmsprop"})[0]
+    net = ns.network_of(s)
+    # 20 rates x 4 optimizers x D x (2,000 steps of 1 point + 500 records of 1,000 points)
+    assert nf.fair_work(s, net) == 20 * 4 * net.dim * (2000 * 1 + 500 * 1000)
+    assert nf.fair_work(s, net) > 10 * nf.FAIR_MAX_WORK
+    default = ns.network_from_query({})[0]
+    assert nf.fair_work(default, ns.network_of(default)) < 0.2 * nf.FAIR_MAX_WORK
+    # the page then says so and computes no race (made heavy here by a lower limit)
+    monkeypatch.setattr(nf, "FAIR_MAX_WORK", 1.0)
+    at = open_script("pages/network.py", {"steps": "40", "n": "60", "opt": "gd", "units": "6", "fair": "1"})
+    assert not at.exception
+    heavy = text("nw.fair.heavy", "en").split("{")[0]
+    assert any(i.value.startswith(heavy) for i in at.info)
+    assert not any("fair" in (c.proto.id or "") for c in at.get("plotly_chart"))

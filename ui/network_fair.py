@@ -22,6 +22,7 @@ import streamlit as st
 
 from networks import Network
 from optimizers import Run, get_optimizer, parallel, simulate
+from optimizers.tuning import RECORDS as TUNING_RECORDS
 from optimizers.tuning import Tuning, tune
 from ui import network_scene as ns
 from ui import settings as cfg
@@ -35,7 +36,20 @@ from viz.network_fair import fair_race_figure
 COUNT = 20  # rates tried per optimizer (neighbours 1.43x apart; 30 cost the page 0.15 s CPU more)
 SPAN = 30.0  # from the suggested rate / SPAN to the suggested rate x SPAN
 # What the tuning and the race depend on: every setting but these (the page's view of them).
-VIEW_ONLY = ("lang", "fair", "plane", "ptest", "patience")
+VIEW_ONLY = ("lang", "fair", "plane", "ptest", "patience", "neurons")
+# The most work a fair race may take, in multiply-adds (about 2-4 s here): the heaviest scene a
+# link can ask for (1,000 points, 4 x 64 units, batch 1, 2,000 steps, 4 optimizers) is 17 times
+# that, about 35 s of CPU, so it says what it would cost instead.
+FAIR_MAX_WORK = 3e10
+
+
+def fair_work(s, net: Network) -> float:
+    """About a fair race's multiply-adds: COUNT rates per optimizer, each of its steps on a
+    minibatch and each of the tuning's records on the whole training set, a network's worth each."""
+    n = len(net.data.y)
+    batch = s.batch_size() or n
+    records = min(s.steps, TUNING_RECORDS)
+    return float(COUNT * len(s.optimizers) * net.dim * (s.steps * batch + records * n))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -278,6 +292,10 @@ def fair_race(state, settings) -> None:
         state.widget("fair")
         st.caption(say("nw.fair.help", count=COUNT))
         if not settings.fair:
+            return
+        work = fair_work(settings, ns.network_of(settings))
+        if work > FAIR_MAX_WORK:  # a link may ask for minutes of work: say so, do none of it
+            st.info(say("nw.fair.heavy", times=work / FAIR_MAX_WORK))
             return
         with st.spinner(say("nw.fair.computing", count=COUNT), show_time=True):
             race = _fair_race(_key(settings))

@@ -10,6 +10,7 @@ from ui.access import chart
 from ui.embed import embed_end
 from ui.lesson_catalog import BY_KEY, LESSONS, Lesson, stacked_formulas
 from ui.lesson_racers import LessonRacers, lesson_racers, penalized
+from ui.network_neurons import diagram as neurons_diagram
 from ui.page_state import PageState, open_page
 from ui.questions import question_of
 from ui.race_figures import curve_words
@@ -203,6 +204,8 @@ def _network_figures(key: str, language: str, present: bool = False):
             height=options["height"],
         ),
         **{v: (lambda v=v: research_figure(v, results, trainees, **options)) for v in RESEARCH_VIEWS},
+        # lesson 36: what each unit of the last scene's (the deeper) network computes
+        "neurons": lambda: neurons_diagram(results[-1], 0, language, height=height if present else 620),
     }.get(lesson.view, lambda: None)()
     return main, view
 

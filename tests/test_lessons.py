@@ -422,8 +422,11 @@ def test_second_order():
 
 def test_every_lesson_has_its_claim_checked_here():
     checked = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
-    # The research lessons (30 and on) have their claims checked in tests/test_research.py.
-    research = (Path(__file__).parent / "test_research.py").read_text()
+    # The research lessons (30-35) have their claims checked in tests/test_research.py, lesson
+    # 36 (what depth adds) in tests/test_depth_lesson.py.
+    research = "".join(
+        (Path(__file__).parent / f).read_text() for f in ("test_research.py", "test_depth_lesson.py")
+    )
     checked |= set(re.findall(r"^def test_(\w+)\(", research, re.MULTILINE))
     assert {lesson.key for lesson in LESSONS} <= checked
     assert len(LESSONS) >= 12

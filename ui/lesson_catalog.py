@@ -745,3 +745,25 @@ def stacked_formulas(rule: str) -> str:
                     lines.append(part)
             return r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}"
     return rule
+
+
+# What depth adds (issue 29, item 3): the same four tanh units in one hidden layer or in each of
+# two, trained by Adam on the same spirals, same steps; the panel draws what each unit of the
+# deeper network computes (a layer-2 unit: tanh of a weighted sum of layer 1's maps).
+DEPTH = {
+    "data": "spirals",
+    "noise": "0.1",
+    "units": "4",
+    "opt": "adam",
+    "steps": "1000",
+    "batch": "0",
+}
+DEPTH_LESSON = Lesson(
+    key="net_what_depth_adds",
+    question=("lowest_test",),
+    scenes=(Scene({**DEPTH, "layers": "1"}), Scene({**DEPTH, "layers": "2"})),
+    page="network",
+    view="neurons",
+)
+LESSONS = (*LESSONS, DEPTH_LESSON)
+BY_KEY = {lesson.key: lesson for lesson in LESSONS}

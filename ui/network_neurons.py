@@ -18,11 +18,23 @@ FRAMES = 12  # records of the run the diagram shows (its first and last among th
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _figure(_result, settings_json: str, which: int, language: str):
     """The diagram of the ``which``-th optimizer's run (``settings_json`` keys the cache)."""
-    run = _result.trained[which].run
+    return diagram(_result, which, language)
+
+
+def diagram(result, which: int, language: str, *, height: int = 620):
+    """The diagram of a trained scene's ``which``-th optimizer's run at FRAMES of its records
+    (the Network page's view, and lesson 36's panel)."""
+    run = result.trained[which].run
     picks = np.unique(np.linspace(0, len(run.step) - 1, FRAMES).round().astype(int))
-    low, high = data_box(_result.net)
+    low, high = data_box(result.net)
     return neurons_figure(
-        _result.net, run.path[picks, 0], run.step[picks], low, high, prefixed_words("nn.", language)
+        result.net,
+        run.path[picks, 0],
+        run.step[picks],
+        low,
+        high,
+        prefixed_words("nn.", language),
+        height=height,
     )
 
 

@@ -43,10 +43,11 @@ IDLE = """() => { const app = document.querySelector('[data-testid=stApp]');
             (gd) => gd._transitionData && gd._transitionData._frames.length > 1
                     && gd.querySelector('.main-svg')); }"""
 
-# Put the animated chart on its first frame and listen to its frames; returns their count.
+# Put the animated chart (a network's, where the page has one) on its first frame and listen to its frames; returns their count.
 ARM = """async () => {
-    const gd = [...document.querySelectorAll('.js-plotly-plot')].find(
+    const animated = [...document.querySelectorAll('.js-plotly-plot')].filter(
         (g) => g._transitionData && g._transitionData._frames.length > 1);
+    const gd = animated.find((g) => g.layout.xaxis2) || animated[0];  // a network's, if any
     window.__gd = gd;
     const names = gd.layout.sliders[0].steps.map((s) => String(s.args[0][0]));
     await window.Plotly.animate(gd, [names[0]],
@@ -66,7 +67,10 @@ def one_play(page) -> tuple[float, list[float], int]:
     """Press Play once from the first frame: (frames per second, gaps in ms, frames shown)."""
     page.evaluate(ARM)
     page.evaluate("() => { window.__times = []; window.__done = false; }")
-    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.evaluate(  # that chart's own Play (a lesson's page may hold another chart first)
+        """() => window.__gd.querySelector('.updatemenu-button').dispatchEvent(
+            new MouseEvent('click', {bubbles: true, cancelable: true, view: window}))"""
+    )
     page.wait_for_function("() => window.__done", timeout=120000)
     times = page.evaluate("() => window.__times")
     gaps = [b - a for a, b in itertools.pairwise(times)]

@@ -215,3 +215,41 @@ def test_the_classes_keep_a_shape_each_in_the_picture():
         assert counts, c
         areas[c] = np.median(counts)
     assert areas[1] < 0.75 * areas[0] and areas[2] > 1.12 * areas[0], areas
+
+
+# Every drawn line of the chart (its SVG path), the pictures under it, and whether it plays.
+DRAWN = """() => {
+    const gd = [...document.querySelectorAll('.js-plotly-plot')].find((g) => g.layout && g.layout.xaxis2);
+    return {
+        lines: [...gd.querySelectorAll('.scatterlayer .trace path.js-line')]
+            .filter((p) => (p.getAttribute('d') || '').length > 2).length,
+        fills: [...gd.querySelectorAll('.scatterlayer .trace path.js-fill')].map((p) => p.getAttribute('d')),
+        pictures: gd.querySelectorAll('.imagelayer image').length,
+        frames: window.__frames || 0,
+    };
+}"""
+
+
+@pytest.mark.browser
+def test_the_network_page_plays_with_its_pictures_and_every_line_in_place(server, page):
+    """Mid-animation in Chromium: the data pictures (four panels) and the landscape's are drawn,
+    every line drawn before Play still is (the accuracy curves on the right axis vanished when
+    left out of the frames), and the regions have moved."""
+    from tests.test_browser import open_app
+
+    open_app(page, server + "/network?opt=gd,momentum,rmsprop,adam&steps=200")
+    before = page.evaluate(DRAWN)
+    assert before["pictures"] == 5  # four panels' data and the landscape
+    page.evaluate(
+        """() => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
+            .find((g) => g.layout && g.layout.xaxis2);
+            window.__frames = 0; gd.on('plotly_animatingframe', () => { window.__frames += 1; }); }"""
+    )
+    page.locator(".updatemenu-button", has_text="Play").first.click()
+    page.wait_for_function("() => window.__frames >= 20", timeout=60000)
+    during = page.evaluate(DRAWN)
+    assert during["frames"] < 50  # still playing
+    assert during["pictures"] == 5
+    assert during["lines"] == before["lines"] > 20
+    assert during["fills"] != before["fills"]
+    assert not page.errors

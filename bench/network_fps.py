@@ -43,7 +43,8 @@ IDLE = """() => { const app = document.querySelector('[data-testid=stApp]');
             (gd) => gd._transitionData && gd._transitionData._frames.length > 1
                     && gd.querySelector('.main-svg')); }"""
 
-# Put the animated chart (a network's, where the page has one) on its first frame and listen to its frames; returns their count.
+# Put the animated chart (a network's, where the page has one) on its first frame and listen
+# to its frames; returns their count.
 ARM = """async () => {
     const animated = [...document.querySelectorAll('.js-plotly-plot')].filter(
         (g) => g._transitionData && g._transitionData._frames.length > 1);

@@ -3,7 +3,9 @@ one animated figure (one step slider drives them all), and the lines, sharpness 
 gradient norms beside it. Pure builders: trained networks in, plotly Figures out.
 
 As in the race, only scatter traces animate (``redraw: False``): the landscape's colours are
-a background image, a boundary is a filled polygon and a line computed with contourpy.
+a background image, a boundary is a filled polygon and a line computed with contourpy, and the
+data points are a picture under each boundary panel (Plotly.animate recomputes every trace of
+the figure at every frame, so a frame costs in proportion to the traces and points it holds).
 """
 
 from __future__ import annotations
@@ -153,7 +155,8 @@ def training_figure(
     slider on one row, and the legend in a band of that height at the figure's bottom, the
     margins fixed (``_training_layout``).
 
-    The static traces first (each panel's data, the landscape, the curves), then the animated
+    The static traces first (the data points' legend entries, their pictures being layout
+    images; the landscape, the curves), then the animated
     ones (each trainee's boundary and its points on the landscape and the curves; the counter),
     the frames, the controls and the layout."""
     fig, land, curve = _training_grid(trainees, landscape, words, narrow)

@@ -4,7 +4,7 @@
             width="100%" height="720" style="border: 0"></iframe>
 
 Streamlit keeps ``embed`` (a key of its own) in the address bar when a page rewrites its link,
-and out of ``st.query_params``: only the browser knows it. So the browser does it all: this
+and out of the query parameters a page reads: only the browser knows it. So the browser does it all: this
 component marks an embedded page (``html.lab-embed``) and the style sheet below then hides the
 header, the toolbar, the sidebar (its controls still run, so the scene is the link's) and all
 that a page draws after the end of its scene (:func:`embed_end`: the chart with its Play, and a

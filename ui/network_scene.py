@@ -50,6 +50,11 @@ PLANE_ASPECT = 2.0  # a plane drawn in equal units is at most twice as long as w
 # Above this many multiply-adds (about half a second here) the Network page draws the runs before
 # it computes the landscape: the heaviest scene's plane is 51 x 51 networks on 1,000 points.
 PLANE_FIRST_WORK = 5e9
+# Above this many multiply-adds of training (about a second on two cores here) the Network page
+# first draws the runs with PREVIEW_RECORDS records each (the same runs, a fifth of the records'
+# cost), then with all of them: the heaviest scene's training is about 2.6e10.
+PREVIEW_WORK = 1e10
+PREVIEW_RECORDS = 20
 SHARPNESS_POINTS = 11  # records at which the top Hessian eigenvalue is computed
 # The edge-of-stability lesson: the sharpness at every record, a record every few steps. Its
 # spikes last about ten steps: sampled every 20 steps the run's first read 1.42 x 2/lr, every
@@ -324,15 +329,18 @@ def train_one(
     hp: Mapping[str, Any],
     sharpness_every: int = 0,
     with_sharpness: bool = True,
+    records: int = RECORDS,
 ) -> Trained:
     """One optimizer's run; ``sharpness_every`` > 0: a record at least every that many steps
     and the sharpness at every record (else at SHARPNESS_POINTS records). Without
     ``with_sharpness`` the sharpness is left NaN, for :func:`sharpen` to fill in later (it is
-    most of a large scene's cost: the Network page draws the rest first)."""
+    most of a large scene's cost: the Network page draws the rest first). ``records``: about
+    how many records the run keeps (each costs the losses on every set and the full gradient:
+    a heavy scene's first drawing keeps PREVIEW_RECORDS)."""
     options = s.simulate_options()
     # L1 with plain gradient descent: the exact proximal step, which sets weights to zero.
     proximal = get_optimizer(name).proximal and "l1" in options
-    every = max(1, s.steps // RECORDS)
+    every = max(1, s.steps // records)
     every = min(every, sharpness_every) if sharpness_every > 0 else every
     run = simulate(net, name, start, record_every=every, proximal=proximal, **options, **hp)
     path = run.path[:, 0]
@@ -417,15 +425,19 @@ def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landsc
     )
 
 
-def train(s, sharpness_every: int = 0, with_sharpness: bool = True, with_plane: bool = True) -> Result:
+def train(
+    s, sharpness_every: int = 0, with_sharpness: bool = True, with_plane: bool = True, records: int = RECORDS
+) -> Result:
     """Every optimizer of ``s`` from the same start, and the landscape and lines they share
-    (``sharpness_every``, ``with_sharpness``: see train_one). Without ``with_plane`` the
-    landscape is left None, for :func:`add_plane` to fill in later (a heavy scene's plane is
-    thousands of networks on every test point: the Network page draws the runs first)."""
+    (``sharpness_every``, ``with_sharpness``, ``records``: see train_one). Without
+    ``with_plane`` the landscape is left None, for :func:`add_plane` to fill in later (a heavy
+    scene's plane is thousands of networks on every test point: the Network page draws the
+    runs first)."""
     net = network_of(s)
     start = start_of(s, net)
     # The optimizers train independently: on both cores when the workers are idle and warm.
-    calls = [(s, net, start, name, hp, sharpness_every, with_sharpness) for name, hp in s.optimizers.items()]
+    options = (sharpness_every, with_sharpness, records)
+    calls = [(s, net, start, name, hp, *options) for name, hp in s.optimizers.items()]
     trained = parallel.map_calls(train_one, calls, worth=s.steps >= 100)
     alphas = np.linspace(-0.25, 1.25, 61)
     from_start = [interpolate(net, start, t.run.final[0], alphas) for t in trained]
@@ -449,6 +461,18 @@ def add_plane(result: Result) -> Result:
     it would have given."""
     landscape = _plane(result.settings, result.net, result.start, result.trained) if result.trained else None
     return dataclasses.replace(result, landscape=landscape)
+
+
+def training_work(s) -> float:
+    """About a scene's training in multiply-adds: every optimizer's steps (forward and backward
+    on a minibatch) and its RECORDS records (the losses on the training, test and validation
+    sets and the full gradient on the training set)."""
+    net = network_of(s)
+    data = net.data
+    n = len(data.y)
+    batch = s.batch_size() or n
+    per_record = 4 * n + len(data.y_test) + len(data.y_val)
+    return float(len(s.optimizers) * net.dim * (3 * s.steps * batch + min(s.steps, RECORDS) * per_record))
 
 
 def plane_work(result: Result) -> float:

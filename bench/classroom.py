@@ -6,9 +6,11 @@ against the app served on loopback. Three scenarios, each bounded in count and t
            moves a widget every 5 s (or as soon as the previous change is drawn) for SECONDS;
 - hammer:  as plays, but one of the USERS holds a key down on the Playground's steps slider
            (25 starts; a new scene as soon as the last is drawn): the others' figures are those
-           of the USERS - 1 who play.
+           of the USERS - 1 who play;
+- heavy:   as hammer, but the one opens the heaviest Network link again and again (a new data
+           seed each time, so nothing comes from a cache).
 
-    python bench/classroom.py [--scenario both|arrives|plays|hammer] [--users 60] [--seconds 180]
+    python bench/classroom.py [--scenario both|arrives|plays|hammer|heavy] [--users 60] [--seconds 180]
                               [--replicas 0] [--gc on|off]
 
 --replicas 0 is one server as `make run` starts it; N > 0 is N replicas behind nginx as `make
@@ -206,6 +208,35 @@ class Hammering(User):
         _idle()
 
 
+class Heavy(User):
+    """One student who opens the heaviest Network link the page accepts, again and again, each
+    time a scene not computed before (its data seed): what do the others see meanwhile?"""
+
+    abstract = True
+
+    def on_start(self) -> None:
+        self.session = Session(self.host, timeout=300)
+        self.seed = 0
+
+    def on_stop(self) -> None:
+        self.session.close()
+
+    @locust.task
+    def heavy(self) -> None:
+        while time.monotonic() < PLAY_UNTIL[0]:
+            self.seed += 1
+            try:
+                result = self.session.open("network", f"{HEAVY_NETWORK}&dseed={self.seed}")
+                HAMMERED.append(result.first_chart or float("nan"))
+            except (ProtocolError, OSError, KeyError) as exc:
+                HAMMERED.append(float("nan"))
+                TALLY.errors.append(f"heavy: {exc}")
+        _idle()
+
+
+HEAVY_NETWORK = (
+    "n=1000&steps=2000&batch=1&units=64&layers=4&opt=gd,momentum,adam,rmsprop&plane=random&ptest=1"
+)
 HAMMERED: list[float] = []
 
 
@@ -285,10 +316,11 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
         cpu0 = sum(_cpu_seconds(p) for p in pids)
         user = type("Student", (Arriving if scenario == "arrives" else Playing,), {"abstract": False})
         classes = [user]
-        if scenario == "hammer":  # users - 1 play, one hammers
+        if scenario in ("hammer", "heavy"):  # users - 1 play, one hammers or opens heavy scenes
             HAMMERED.clear()
             user.weight = users - 1
-            classes.append(type("Hammerer", (Hammering,), {"abstract": False, "weight": 1, "fixed_count": 1}))
+            kind = Hammering if scenario == "hammer" else Heavy
+            classes.append(type("Hammerer", (kind,), {"abstract": False, "weight": 1, "fixed_count": 1}))
         env = Environment(user_classes=classes, host=url, events=events)
         runner = env.create_local_runner()
         start = time.monotonic()
@@ -303,7 +335,7 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
 
         sampler = gevent.spawn(sample_memory)
         limit = start + (120.0 if scenario == "arrives" else 10.0 + seconds + 120.0)
-        players = users - 1 if scenario == "hammer" else users
+        players = users - 1 if scenario in ("hammer", "heavy") else users
         while TALLY.done < players and time.monotonic() < limit:
             gevent.sleep(0.2)
         elapsed = time.monotonic() - start
@@ -325,7 +357,8 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
         "changes": len(TALLY.finished),
         "rate": drawn / seconds if scenario != "arrives" else float("nan"),
         "offered": players / CHANGE_EVERY if scenario != "arrives" else float("nan"),
-        "hammered": len(HAMMERED) if scenario == "hammer" else 0,
+        "hammered": len(HAMMERED) if scenario in ("hammer", "heavy") else 0,
+        "heavy_first": _percentiles([h for h in HAMMERED if h == h]) if scenario == "heavy" else "-",
         "errors": len(TALLY.errors),
         "first_errors": TALLY.errors[:3],
         "rss": sum(m[0] for m in memory),
@@ -339,7 +372,7 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", choices=("arrives", "plays", "hammer", "both"), default="both")
+    parser.add_argument("--scenario", choices=("arrives", "plays", "hammer", "heavy", "both"), default="both")
     parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=180.0, help="length of 'plays'")
     parser.add_argument("--replicas", type=int, default=0, help="0: one process, no nginx")
@@ -366,6 +399,12 @@ def main() -> None:
             print(f"  {r['unfinished']} users had not finished at the limit", file=sys.stderr)
         if scenario == "hammer":
             print(f"  the hammering student's changes drawn: {r['hammered']}", file=sys.stderr)
+        if scenario == "heavy":
+            print(
+                f"  heaviest Network scenes opened: {r['hammered']}, "
+                f"their first chart p50/p95/p99 {r['heavy_first']} s",
+                file=sys.stderr,
+            )
         if scenario != "arrives":
             print(f"  page opens (s, p50/p95/p99): {r['opened']}", file=sys.stderr)
             minutes = " ".join(f"{m:.0f}" for m in r["rss_minutes"])

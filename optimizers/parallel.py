@@ -70,6 +70,12 @@ _failed = False
 used = 0  # calls that shared their work with the workers (tests read it)
 
 
+# Whether this process has others' work waiting (a server's other sessions; ui/fair.py sets it):
+# map_calls then sends all its calls to the workers and waits, leaving this core to the others.
+def yield_here() -> bool:
+    return False
+
+
 # What every job of a worker needs, imported once by the fork server: the engine (the jobs
 # name their step function, optimizers.simulation._advance) and SymPy (surfaces are rebuilt
 # from their expressions). Names, not imports: this module is below the engine.
@@ -268,7 +274,7 @@ def map_calls(fn: Callable[..., Any], calls: list[tuple], worth: bool = True) ->
     with workers(MIN_POINT_STEPS) as pool:
         if pool is None:
             return [fn(*args) for args in calls]
-        here = math.ceil(len(calls) / (WORKERS + 1))
+        here = 0 if yield_here() else math.ceil(len(calls) / (WORKERS + 1))
         futures = []
         for args in calls[here:]:
             try:

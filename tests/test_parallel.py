@@ -245,3 +245,35 @@ def test_a_call_a_worker_cannot_run_is_done_here():
 
 def _describe(value):
     return type(value).__name__
+
+
+def test_while_others_wait_every_call_goes_to_the_workers_with_the_same_results(workers, monkeypatch):
+    """ui/fair.py: a server process with other sessions' runs in flight keeps its own core for
+    them; a Network scene's calls then all run in the worker processes."""
+    import os
+
+    calls = [(k,) for k in range(4)]
+    monkeypatch.setattr(parallel, "yield_here", lambda: True)
+    pids = parallel.map_calls(_pid_and_square, calls)
+    assert [square for _, square in pids] == [0, 1, 4, 9]
+    assert all(pid != os.getpid() for pid, _ in pids)  # none here
+    monkeypatch.setattr(parallel, "yield_here", lambda: False)
+    pids = parallel.map_calls(_pid_and_square, calls)
+    assert sum(pid == os.getpid() for pid, _ in pids) == 2  # its share here: half, with one worker
+
+
+def test_the_fair_share_tells_the_engine_when_other_tabs_are_running():
+    from ui import fair
+
+    assert parallel.yield_here is fair._others_waiting
+    assert not parallel.yield_here()
+    with fair._counted():  # this tab's run alone
+        assert not parallel.yield_here()
+        with fair._counted():  # and another tab's
+            assert parallel.yield_here()
+
+
+def _pid_and_square(k):
+    import os
+
+    return os.getpid(), k * k

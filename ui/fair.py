@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 
 import streamlit as st
 
+from optimizers import parallel
+
 WINDOW = 10.0  # seconds of a tab's recent runs that count
 SHARE = 0.4  # of WINDOW a tab's runs may take while others wait
 MAX_WAIT = 4.0  # seconds, the longest a run is held back
@@ -46,6 +48,16 @@ def wait_for(runs: list[tuple[float, float]], now: float) -> float:
 def others_running() -> int:
     with _lock:
         return _in_flight
+
+
+# A run that shares independent calls out (a Network scene's optimizers, its sharpness) leaves
+# them all to the worker processes while another tab's run is in flight: its own core then
+# serves the others, and a heavy scene takes longer instead of the whole class waiting for it.
+def _others_waiting() -> bool:
+    return others_running() > 1
+
+
+parallel.yield_here = _others_waiting
 
 
 @contextlib.contextmanager

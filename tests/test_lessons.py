@@ -869,7 +869,7 @@ def test_net_minibatch_animation_ends_at_each_runs_end_against_examples_seen(lan
 def test_network_lessons_cover_the_notes_list():
     network = [lesson.key for lesson in LESSONS if lesson.page == "network"]
     research = [key for key in network if key.startswith("research_")]  # tests/test_research.py
-    assert len(network) - len(research) == 11
+    assert len(network) - len(research) == 12  # the eleven of the notes' list, and what depth adds
     assert dataset("moons").X.shape == (200, 2)  # the scenes' data: the page's defaults
 
 

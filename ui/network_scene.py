@@ -329,18 +329,18 @@ def train_one(
     hp: Mapping[str, Any],
     sharpness_every: int = 0,
     with_sharpness: bool = True,
-    records: int = RECORDS,
+    records: int | None = None,
 ) -> Trained:
     """One optimizer's run; ``sharpness_every`` > 0: a record at least every that many steps
     and the sharpness at every record (else at SHARPNESS_POINTS records). Without
     ``with_sharpness`` the sharpness is left NaN, for :func:`sharpen` to fill in later (it is
     most of a large scene's cost: the Network page draws the rest first). ``records``: about
     how many records the run keeps (each costs the losses on every set and the full gradient:
-    a heavy scene's first drawing keeps PREVIEW_RECORDS)."""
+    a heavy scene's first drawing keeps PREVIEW_RECORDS; None: RECORDS)."""
     options = s.simulate_options()
     # L1 with plain gradient descent: the exact proximal step, which sets weights to zero.
     proximal = get_optimizer(name).proximal and "l1" in options
-    every = max(1, s.steps // records)
+    every = max(1, s.steps // (RECORDS if records is None else records))
     every = min(every, sharpness_every) if sharpness_every > 0 else every
     run = simulate(net, name, start, record_every=every, proximal=proximal, **options, **hp)
     path = run.path[:, 0]
@@ -426,7 +426,11 @@ def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landsc
 
 
 def train(
-    s, sharpness_every: int = 0, with_sharpness: bool = True, with_plane: bool = True, records: int = RECORDS
+    s,
+    sharpness_every: int = 0,
+    with_sharpness: bool = True,
+    with_plane: bool = True,
+    records: int | None = None,
 ) -> Result:
     """Every optimizer of ``s`` from the same start, and the landscape and lines they share
     (``sharpness_every``, ``with_sharpness``, ``records``: see train_one). Without

@@ -9,7 +9,10 @@ localhost. Plus the pure helpers behind them (no browser)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import SHOTS
 from tests.test_browser import open_app, settle
@@ -59,6 +62,14 @@ def _context(browser, size: str):
 def _check_one_screen(page, key: str) -> dict:
     from ui.lesson_catalog import BY_KEY
 
+    # the scene buttons come with the run's last elements: wait for them (a loaded machine drew
+    # one of three when measured right away), then measure; a real shortfall still fails below
+    drawn = "() => [...document.querySelectorAll('.st-key-present_scenes .stButton button')]"
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            f"{drawn}.filter((b) => b.getBoundingClientRect().width > 0).length >= {len(BY_KEY[key].scenes)}",
+            timeout=30000,
+        )
     box = page.evaluate(LAYOUT)
     width, height = box["width"], box["view"]
     assert box["docScroll"] <= height + 1 and box["mainScroll"] <= box["mainView"] + 1, (key, box)

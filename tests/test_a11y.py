@@ -35,7 +35,15 @@ def _link(server: str, view: str, language: str) -> str:
     return f"{server}/{view}{'&' if '?' in view else '?'}lang={language}"
 
 
+# The page's scripts have measured the summary table (a wide one then takes focus: ui/phone.py).
+TABLE_MEASURED = (
+    "() => !document.querySelector('.st-key-lab_table')"
+    " || !!document.querySelector('.st-key-lab_table[data-lab-measured]')"
+)
+
+
 def _violations(page) -> list[str]:
+    page.wait_for_function(TABLE_MEASURED, timeout=20000)
     found = Axe().run(page, options=WCAG_AA).response["violations"]
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
 

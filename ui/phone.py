@@ -119,7 +119,7 @@ function markWide() {
   for (const box of document.querySelectorAll(".st-key-lab_table")) {
     const scroller = box.querySelector('[data-testid="stMarkdownContainer"]:has(> table)');
     const hint = box.querySelector(".lab-swipe");
-    if (!scroller || !hint) continue; // not drawn yet: the next change of the page comes back
+    if (!scroller) continue; // not drawn yet: the next change of the page comes back
     // A table that changes width without a change of the page's nodes (the language's style
     // sheet applies, the window turns) is measured again too.
     if (!scroller.__labWatched) {
@@ -130,12 +130,16 @@ function markWide() {
     const wide = scroller.scrollWidth > scroller.clientWidth + 1;
     box.setAttribute("data-lab-measured", ""); // for the tests: measured at least once
     if (wide !== box.hasAttribute("data-lab-wide")) box.toggleAttribute("data-lab-wide", wide);
-    // A box that scrolls takes focus, so a keyboard can scroll it too.
+    // A box that scrolls takes focus, so a keyboard can scroll it too (at once, even before its
+    // hint is drawn: axe-core caught a wide table without it); its name is the hint's words.
+    if (wide && hint && !scroller.hasAttribute("aria-label")) {
+      scroller.setAttribute("aria-label", hint.textContent);
+    }
     if (wide === scroller.hasAttribute("tabindex")) continue;
     if (wide) {
       scroller.setAttribute("tabindex", "0");
       scroller.setAttribute("role", "region");
-      scroller.setAttribute("aria-label", hint.textContent);
+      if (hint) scroller.setAttribute("aria-label", hint.textContent);
     } else {
       for (const name of ["tabindex", "role", "aria-label"]) scroller.removeAttribute(name);
     }

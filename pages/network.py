@@ -117,7 +117,7 @@ def _trained(settings_json: str) -> ns.Result:
     """Everything the page shows for one scene but the sharpness, shared by every session that
     asks for it: drawn first (the sharpness is most of a large scene's cost)."""
     result = ns.train(ns.NetSettings(**json.loads(settings_json)), with_sharpness=False, with_plane=False)
-    _planed_scenes().add("trained:" + settings_json)
+    _computed_scenes().add("trained:" + settings_json)
     return result
 
 
@@ -132,14 +132,14 @@ def _previewed(settings_json: str) -> ns.Result:
 def _planed(settings_json: str) -> ns.Result:
     """The scene with its landscape (a heavy scene's runs are drawn before it)."""
     result = ns.add_plane(_trained(settings_json))
-    _planed_scenes().add(settings_json)
+    _computed_scenes().add(settings_json)
     return result
 
 
 @st.cache_resource
-def _planed_scenes() -> set[str]:
-    """The scenes whose landscape (and, as "trained:" + scene, whose runs) this process has
-    computed: a heavy one is then drawn at once."""
+def _computed_scenes() -> set[str]:
+    """The scenes whose landscape (and, as "trained:" + scene, whose runs with all their records)
+    this process has computed: a heavy one is then drawn at once, in one piece."""
     return set()
 
 
@@ -236,12 +236,10 @@ if not settings.optimizers:
 # The fair race has its own cache and the neurons' diagram is a view: neither trains the scene again.
 settings_json = json.dumps(dataclasses.asdict(settings) | {"fair": False, "neurons": False})
 training_place = st.empty()
-if "trained:" + settings_json not in _planed_scenes() and ns.training_work(settings) > ns.PREVIEW_WORK:
+computing = say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train())
+if "trained:" + settings_json not in _computed_scenes() and ns.training_work(settings) > ns.PREVIEW_WORK:
     # A heavy training: its runs with a few records first (the same runs), then with all of them.
-    with st.spinner(
-        say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train()),
-        show_time=True,
-    ):
+    with st.spinner(computing, show_time=True):
         trainees, training = _figures(settings_json, lang(), on_phone(), preview=True)[:2]
     chart(
         training,
@@ -251,14 +249,10 @@ if "trained:" + settings_json not in _planed_scenes() and ns.training_work(setti
         container=training_place.container(),
         config={"displaylogo": False, "scrollZoom": False},
     )
-    with st.spinner(say("nw.recording", records=ns.RECORDS), show_time=True):
-        result = _trained(settings_json)
-with st.spinner(
-    say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train()),
-    show_time=True,
-):
+    computing = say("nw.recording", records=ns.RECORDS)
+with st.spinner(computing, show_time=True):
     result = _trained(settings_json)
-if settings_json not in _planed_scenes() and ns.plane_work(result) > ns.PLANE_FIRST_WORK:
+if settings_json not in _computed_scenes() and ns.plane_work(result) > ns.PLANE_FIRST_WORK:
     # A heavy landscape: the runs first (without the plane), then the whole figure in their place.
     trainees, training = _figures(settings_json, lang(), on_phone(), planed=False)[:2]
     chart(

@@ -27,6 +27,7 @@ from optimizers import Run
 from optimizers.theory import stability_limit
 from viz.colors import style_of
 from viz.field import RAMP, Field, compress, contour_lines, field_scale, png_data_uri
+from viz.neurons import data_box
 from viz.optimizer_views import VIEWS
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, animation_controls, packed
@@ -63,13 +64,8 @@ class Trainee:
 def _xy_bounds(net: Network) -> tuple[tuple[float, float], tuple[float, float]]:
     """The boundary panels' extent: the data (training and test) without its outer 0.5 % on
     each side, padded."""
-    X = np.concatenate([net.data.X, net.data.X_test])
-    low, high = np.percentile(X, 0.5, axis=0), np.percentile(X, 99.5, axis=0)
-    pad = 0.12 * (high - low)
-    return (float(low[0] - pad[0]), float(high[0] + pad[0])), (
-        float(low[1] - pad[1]),
-        float(high[1] + pad[1]),
-    )
+    low, high = data_box(net)
+    return (float(low[0]), float(high[0])), (float(low[1]), float(high[1]))
 
 
 def _regions(net: Network, thetas: np.ndarray, bounds) -> list[list[tuple[np.ndarray, np.ndarray]]]:

@@ -263,6 +263,26 @@ def advance_all(advance: Advance, cfg, P, hp, options, seed: int, noisy: bool, o
             part.fill(theirs)
 
 
+def call_elsewhere(fn: Callable[..., Any], *args: Any, worth: bool = True) -> Any:
+    """``fn(*args)``, in an idle worker while this process has others' work waiting
+    (:func:`yield_here`) and it is ``worth`` it (a heavy scene's landscape), here otherwise or
+    if the worker fails; the result is the same either way. ``fn`` must be importable by name."""
+    global used
+    if not worth or not yield_here():
+        return fn(*args)
+    with workers(MIN_POINT_STEPS) as pool:
+        if pool is None:
+            return fn(*args)
+        try:
+            future = pool.submit(fn, *args)
+        except BrokenProcessPool:
+            drop()
+            return fn(*args)
+        used += 1
+        result = _result(future, 600.0)
+    return fn(*args) if result is None else result
+
+
 def map_calls(fn: Callable[..., Any], calls: list[tuple], worth: bool = True) -> list:
     """``[fn(*args) for args in calls]``, a share of the calls in the idle workers when it is
     ``worth`` it (independent runs, e.g. the optimizers of one Network page scene), the first

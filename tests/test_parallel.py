@@ -262,6 +262,38 @@ def test_while_others_wait_every_call_goes_to_the_workers_with_the_same_results(
     assert sum(pid == os.getpid() for pid, _ in pids) == 2  # its share here: half, with one worker
 
 
+def test_a_heavy_call_goes_to_a_worker_only_while_others_wait(workers, monkeypatch):
+    import os
+
+    monkeypatch.setattr(parallel, "yield_here", lambda: True)
+    pid, square = parallel.call_elsewhere(_pid_and_square, 7)
+    assert square == 49 and pid != os.getpid()
+    pid, _ = parallel.call_elsewhere(_pid_and_square, 7, worth=False)  # too small to send
+    assert pid == os.getpid()
+    assert parallel.call_elsewhere(_describe, lambda: None) == "function"  # unpicklable: done here
+    monkeypatch.setattr(parallel, "yield_here", lambda: False)
+    pid, _ = parallel.call_elsewhere(_pid_and_square, 7)
+    assert pid == os.getpid()
+
+
+def test_a_heavy_landscape_computed_in_a_worker_is_the_same(workers, monkeypatch):
+    """A scene whose landscape is worth sending away (1,000 points, 32 x 2 units) gives the
+    same plane to the last bit whether it is computed here or in the worker."""
+    from ui import network_scene as ns
+
+    s = ns.network_defaults()
+    s.n, s.units, s.steps = 1000, 32, 100
+    s.optimizers = {"gd": ns.network_hyperparameters("gd")}
+    result = ns.train(s, with_plane=False)
+    assert ns.plane_work(result) >= ns.PLANE_ELSEWHERE_WORK
+    here = ns.add_plane(result).landscape
+    monkeypatch.setattr(parallel, "yield_here", lambda: True)
+    before = parallel.used
+    there = ns.add_plane(result).landscape
+    assert parallel.used == before + 1
+    np.testing.assert_array_equal(here.loss, there.loss)
+
+
 def test_the_fair_share_tells_the_engine_when_other_tabs_are_running():
     from ui import fair
 

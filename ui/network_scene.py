@@ -50,6 +50,9 @@ PLANE_ASPECT = 2.0  # a plane drawn in equal units is at most twice as long as w
 # Above this many multiply-adds (about half a second here) the Network page draws the runs before
 # it computes the landscape: the heaviest scene's plane is 51 x 51 networks on 1,000 points.
 PLANE_FIRST_WORK = 5e9
+# Above this many (about a tenth of a second here) a landscape is computed in an idle worker
+# process while other tabs' runs are in flight (optimizers.parallel.call_elsewhere).
+PLANE_ELSEWHERE_WORK = 1e9
 # Above this many multiply-adds of training (about a second on two cores here) the Network page
 # first draws the runs with PREVIEW_RECORDS records each (the same runs, a fifth of the records'
 # cost), then with all of them: the heaviest scene's training is about 2.6e10.
@@ -409,7 +412,11 @@ def _plane(s, net: Network, start: np.ndarray, trained: list[Trained]) -> Landsc
         low, high = low - grow, high + grow
     alphas = np.linspace(low[0], high[0], PLANE_SIDE)
     betas = np.linspace(low[1], high[1], PLANE_SIDE)
-    loss = plane(net, start, d.d1, d.d2, alphas, betas, test=bool(s.ptest))
+    # A heavy landscape (thousands of networks on every point) goes to an idle worker while
+    # other tabs' runs are in flight: this process's core then serves them first (ui/fair.py).
+    points = len(net.data.y_test) if s.ptest else len(net.data.y)
+    worth = PLANE_SIDE**2 * points * net.dim >= PLANE_ELSEWHERE_WORK
+    loss = parallel.call_elsewhere(plane, net, start, d.d1, d.d2, alphas, betas, bool(s.ptest), worth=worth)
     return Landscape(
         kind,
         alphas,

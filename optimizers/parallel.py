@@ -82,6 +82,16 @@ def yield_here() -> bool:
 PRELOAD = ["optimizers.simulation", "surfaces"]
 
 
+# The workers' niceness: on a busy machine the server process, which draws every tab's page,
+# gets the cores first and the workers the rest (idle cores are theirs all the same).
+WORKER_NICE = 5
+
+
+def _lower_priority() -> None:
+    with contextlib.suppress(OSError, AttributeError):  # not allowed, or not on this platform
+        os.nice(WORKER_NICE)
+
+
 def _warm_up() -> int:
     for name in PRELOAD:
         importlib.import_module(name)
@@ -114,7 +124,9 @@ def _ready() -> concurrent.futures.ProcessPoolExecutor | None:
             context = multiprocessing.get_context("spawn")
         try:
             with _main_hidden():  # the workers are all started here, by the warm-up jobs
-                _pool = concurrent.futures.ProcessPoolExecutor(WORKERS, mp_context=context)
+                _pool = concurrent.futures.ProcessPoolExecutor(
+                    WORKERS, mp_context=context, initializer=_lower_priority
+                )
                 _warm = [_pool.submit(_warm_up) for _ in range(WORKERS)]
         except Exception:  # e.g. no /dev/shm for its locks in some sandboxes
             drop()

@@ -276,6 +276,14 @@ def test_a_heavy_call_goes_to_a_worker_only_while_others_wait(workers, monkeypat
     assert pid == os.getpid()
 
 
+def test_the_workers_yield_the_cores_to_the_server_process(workers, monkeypatch):
+    import os
+
+    monkeypatch.setattr(parallel, "yield_here", lambda: True)
+    niceness = parallel.call_elsewhere(os.nice, 0)
+    assert niceness == os.nice(0) + parallel.WORKER_NICE
+
+
 def test_a_heavy_landscape_computed_in_a_worker_is_the_same(workers, monkeypatch):
     """A scene whose landscape is worth sending away (1,000 points, 32 x 2 units) gives the
     same plane to the last bit whether it is computed here or in the worker."""

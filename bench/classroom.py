@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 import local  # noqa: E402  (deploy/local.py)
 
 from deploy.served import served_app  # noqa: E402
+from deploy.warm import warm  # noqa: E402
 from deploy.streamlit_client import ProtocolError, Result, Session  # noqa: E402
 
 PORT = 8790
@@ -309,10 +310,13 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
     TALLY = Tally()
     Playing.count = 0
     with _servers(replicas, gc) as (url, servers, pids):
-        for server in servers:  # the teacher (or the previous class) opened the app already
-            warm = Session(server)
-            warm.open("lessons", LESSON)
-            warm.close()
+        # Warmed as `make run` and `make serve` warm a server when it starts (deploy/warm.py:
+        # every lesson and page once in each language), before the class comes. Without it the
+        # students who switch lessons trained the network lessons' scenes themselves, for
+        # seconds each, and those first visits were the scenarios' slowest changes.
+        began = time.monotonic()
+        visits = sum(len(warm(server, log=sys.stderr)) for server in servers)  # failures printed
+        print(f"servers warmed: {visits} visits in {time.monotonic() - began:.0f} s", file=sys.stderr)
         cpu0 = sum(_cpu_seconds(p) for p in pids)
         user = type("Student", (Arriving if scenario == "arrives" else Playing,), {"abstract": False})
         classes = [user]

@@ -178,7 +178,9 @@ def _network_figures(key: str, language: str, present: bool = False, narrow: boo
             trainees.append(Trainee(label, COLORS[len(trainees) % len(COLORS)], result.net, t.run, *marks))
             trained.append(t)
     font, height = CHART_FONT[present], CHART_HEIGHT[present]
-    landscape = results[0].landscape if len(results) == 1 else None
+    # On a projector the boundaries and the curves: beside them in half a screen the landscape
+    # was 150 px wide, its notes written over each other.
+    landscape = results[0].landscape if len(results) == 1 and not present else None
     main = training_figure(
         trainees,
         landscape,

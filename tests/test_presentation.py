@@ -302,3 +302,78 @@ def test_the_network_step_counter_is_at_the_bottom_of_the_curves_not_over_them()
     layout = fig.layout
     assert layout.margin.autoexpand is False and layout.legend.yref == "container"
     assert layout.legend.maxheight == 110 and layout.margin.b == 110 + 100 + 16
+
+
+# The network lessons whose projector chart is the training figure (boundaries over curves):
+# three panels side by side in half a 1024 px screen were 95 x 40 px (6 % of the chart box's
+# height, 3.5 % of its area together), the landscape beside the curves 150 px wide with its
+# notes written over each other. Two panels to a row now, the landscape left to the Network page.
+NETWORK_MAIN = [lesson.key for lesson in LESSONS if lesson.page == "network" and lesson.view is None]
+
+NETWORK_LAYOUT = """() => {
+    const box = (e) => { const r = e.getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                width: r.width, height: r.height}; };
+    const gd = document.querySelector('.st-key-present_chart .js-plotly-plot');
+    return {
+        chart: box(gd),
+        subplots: [...gd.querySelectorAll('.draglayer > g .nsewdrag')].map(box),
+        titles: [...gd.querySelectorAll('.annotation')].map(box),
+        counter: [...gd.querySelectorAll('.textpoint text')].map(box),
+        buttons: [...gd.querySelectorAll('.updatemenu-button')].map(box),
+        slider: [...gd.querySelectorAll('.slider-container')].map(box),
+        legend: box(gd.querySelector('g.legend')),
+    };
+}"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1 and (
+        min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", ["1024x768", "1920x1080"])
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_network_lessons_decision_panels_fill_the_projectors_chart_and_nothing_overlaps(
+    browser, server, size, language
+):
+    from ui.lesson_catalog import BY_KEY
+    from viz.network import COUNTER_BAND
+
+    assert {"net_minibatch", "net_toy_lessons"} <= set(NETWORK_MAIN)
+    context, page = _context(browser, size)
+    for key in NETWORK_MAIN:
+        open_app(page, f"{server}/lessons?lesson={key}&present=1&lang={language}")
+        _check_one_screen(page, key)
+        box = page.evaluate(NETWORK_LAYOUT)
+        chart = box["chart"]
+        k = sum(len(scene.query["opt"].split(",")) for scene in BY_KEY[key].scenes)
+        *panels, curves = box["subplots"]
+        assert len(panels) == k, (key, box["subplots"])
+        for panel in panels:  # 95 x 40 px before: 20 % of the chart's width, 6 % of its height
+            assert panel["width"] >= 0.25 * chart["width"] and panel["height"] >= 0.11 * chart["height"], (
+                key,
+                panel,
+                chart,
+            )
+        area = sum(p["width"] * p["height"] for p in panels)
+        assert area >= 0.1 * chart["width"] * chart["height"], (key, area, chart)  # 3.5 % before
+        # the step counter in the curves' bottom band, under every loss (it was over the curves)
+        (counter,) = box["counter"]
+        assert curves["left"] <= counter["left"] and counter["bottom"] <= curves["bottom"] + 1, (key, counter)
+        band = curves["bottom"] - COUNTER_BAND * curves["height"]
+        assert counter["top"] >= band - 2, (key, counter, curves)
+        drawn = box["titles"] + panels + [curves]
+        for i, a in enumerate(drawn):  # titles, panels and the curves: none over another
+            assert not any(_overlap(a, b) for b in drawn[i + 1 :]), (key, i, a, drawn)
+        for title in box["titles"]:  # whole, inside the chart
+            assert chart["left"] - 1 <= title["left"] and title["right"] <= chart["right"] + 1, (key, title)
+        controls = box["buttons"] + box["slider"]
+        for part in [counter, *box["titles"]]:
+            assert not any(_overlap(part, c) for c in controls), (key, part, controls)
+        assert all(c["bottom"] <= box["legend"]["top"] + 1 for c in controls), (key, controls, box["legend"])
+        assert all(c["top"] >= curves["bottom"] for c in controls), (key, controls, curves)
+        page.screenshot(path=str(SHOTS / f"present-{key}-{size}-{language}.png"))
+    context.close()

@@ -14,7 +14,9 @@ import base64
 import dataclasses
 import io
 import itertools
+import re
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import contourpy
 import numpy as np
@@ -97,22 +99,73 @@ def _regions(net: Network, thetas: np.ndarray, bounds) -> list[list[tuple[np.nda
     return out
 
 
-def _layout_grid(k: int, landscape: bool, narrow: bool) -> tuple[int, list, tuple | None, tuple, list[float]]:
-    """The grid: k boundary panels on top; below them the landscape and the curves side by
-    side, or (``narrow``: a phone) one under the other; the curves alone without a landscape.
-    Returns the columns, the specs, the landscape's and the curves' (row, col), row heights."""
+class Grid(NamedTuple):
+    """A training figure's subplots: the columns and specs for make_subplots, each panel's
+    (row, col), the landscape's (or None) and the curves', the rows' heights, the spacing
+    between rows (a fraction of the plot's height)."""
+
+    cols: int
+    specs: list
+    cells: list[tuple[int, int]]
+    land: tuple[int, int] | None
+    curve: tuple[int, int]
+    heights: list[float]
+    spacing: float
+
+
+def _layout_grid(k: int, landscape: bool, narrow: bool, present: bool = False) -> Grid:
+    """The grid: k panels (boundaries or fits) on top; below them the landscape and the curves
+    side by side, or (``narrow``: a phone) one under the other; the curves alone without a
+    landscape. On a projector (``present``) the chart is half a screen wide, so the panels go
+    two to a row (three in one row were 95 x 40 px at 1024 x 768) over the landscape and the
+    curves side by side, with room between rows for titles of two lines."""
+    if present:
+        across = 1 if k == 1 else 2
+        rows = -(-k // across)
+        specs = [
+            [{"colspan": 2 // across} if r * across + c < k else None for c in range(across)]
+            + ([None] if across == 1 else [])
+            for r in range(rows)
+        ]
+        cells = [(i // across + 1, 2 // across * (i % across) + 1) for i in range(k)]
+        bottom = [{}, {}] if landscape else [{"colspan": 2}, None]
+        land, curve = ((rows + 1, 1), (rows + 1, 2)) if landscape else (None, (rows + 1, 1))
+        share = 0.5 if rows == 1 else 0.6  # the panels' share of the plot's height
+        return Grid(2, [*specs, bottom], cells, land, curve, [share / rows] * rows + [1 - share], 0.12)
     cols = 2 * k
+    cells = [(1, 2 * i + 1) for i in range(k)]
     top = []
     for _ in range(k):
         top += [{"colspan": 2}, None]
     full = [{"colspan": cols}] + [None] * (cols - 1)
     if not landscape:
-        return cols, [top, full], None, (2, 1), [0.45, 0.55]
+        return Grid(cols, [top, full], cells, None, (2, 1), [0.45, 0.55], 0.1)
     if narrow:
-        return cols, [top, full, full], (2, 1), (3, 1), [0.26, 0.4, 0.34]
+        return Grid(cols, [top, full, full], cells, (2, 1), (3, 1), [0.26, 0.4, 0.34], 0.07)
     half = cols // 2
     bottom = [{"colspan": half}] + [None] * (half - 1) + [{"colspan": half}] + [None] * (half - 1)
-    return cols, [top, bottom], (2, 1), (2, half + 1), [0.42, 0.58]
+    return Grid(cols, [top, bottom], cells, (2, 1), (2, half + 1), [0.42, 0.58], 0.1)
+
+
+CJK_WIDTH = 2.2  # a CJK character's width in average Latin characters (Noto Sans CJK, 16 px)
+
+
+def wrapped(text: str, width: int) -> str:
+    """``text`` in lines of at most about ``width`` Latin characters (a CJK character counts
+    ``CJK_WIDTH``), broken at spaces or between CJK characters, joined by ``<br>`` (a subplot title in a
+    panel too narrow for it ran over its neighbours' titles)."""
+    tokens = re.findall(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+", text)
+    lines, line, used = [], "", 0
+    for token in tokens:
+        size = sum(CJK_WIDTH if "\u2e80" <= ch <= "\uffef" else 1 for ch in token.rstrip())
+        if line.strip() and used + size > width:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        if line or token.strip():
+            line += token
+            used += size + (len(token) - len(token.rstrip()))
+    lines.append(line.rstrip())
+    return "<br>".join(lines)
 
 
 def frame_records(xs: Sequence[np.ndarray], frames: int) -> tuple[list[np.ndarray], np.ndarray]:
@@ -155,7 +208,8 @@ def training_figure(
     images; the landscape, the curves), then the animated
     ones (each trainee's boundary and its points on the landscape and the curves; the counter),
     the frames, the controls and the layout."""
-    fig, land, curve = _training_grid(trainees, landscape, words, narrow)
+    grid = _training_grid(trainees, landscape, words, narrow, bool(legend_band))
+    fig, land, curve, cells = grid.fig, grid.land, grid.curve, grid.cells
     net = trainees[0].net
     bounds = _xy_bounds(net)
     # Each trainee's x (its steps, or the examples it has seen) and the record each frame shows
@@ -163,20 +217,20 @@ def training_figure(
     xs = [t.run.step * (examples[j] if examples else 1) for j, t in enumerate(trainees)]
     x_title = words["x_examples"] if examples else words["x_step"]
     records, axis = frame_records(xs, frames)
-    size = _panel_size(fig, 1, height if not legend_band else 600, font_size, narrow)
-    _add_data_panels(fig, net, bounds, words, len(trainees), size)
+    size = _panel_size(fig, cells[0], plot_area(height, font_size, narrow, legend_band))
+    _add_data_panels(fig, net, bounds, words, cells, size)
     if landscape is not None:
         _landscape_static(fig, landscape, trainees, words, *land)
     starred = next((t for t in trainees if t.stop is not None), None)  # the one stop in the legend
     for t, x in zip(trainees, xs, strict=True):
         _add_curves(fig, t, x, x_title, words, curve, starred)
-    _curve_axes(fig, curve, x_title, words["loss_key"])
+    floor = _curve_axes(fig, curve, x_title, words["loss_key"], drawn_losses(trainees))
     regions = [_regions(t.net, t.run.path[records[j], 0], bounds) for j, t in enumerate(trainees)]
     static = list(range(len(fig.data)))
-    _add_boundaries(fig, trainees, [r[0] for r in regions])
+    _add_boundaries(fig, trainees, [r[0] for r in regions], cells)
     panels = [(land, True), (curve, False)] if landscape is not None else [(curve, False)]
     _add_markers(fig, trainees, panels)
-    _add_training_counter(fig, trainees, curve, font_size)
+    _add_training_counter(fig, curve, floor, font_size)
     animated = list(range(len(static), len(fig.data)))
     counters = [
         words["examples"].format(examples=int(at)) if examples else words["step"].format(step=int(at))
@@ -209,13 +263,21 @@ def _on_overlaying_axis(fig: go.Figure, trace) -> bool:
     return bool(fig.layout[name].overlaying)
 
 
+class TrainingGrid(NamedTuple):
+    fig: PlainFigure
+    cells: list[tuple[int, int]]
+    land: tuple[int, int] | None
+    curve: tuple[int, int]
+
+
 def _training_grid(
-    trainees: Sequence[Trainee], landscape, words: Mapping[str, str], narrow: bool
-) -> tuple[PlainFigure, tuple | None, tuple]:
+    trainees: Sequence[Trainee], landscape, words: Mapping[str, str], narrow: bool, present: bool = False
+) -> TrainingGrid:
     """The figure's subplots (``_layout_grid``) with their titles, the curves' panel with a
-    second y axis on the right (test accuracy, linear from 0 to 1); and the landscape's and the
-    curves' (row, col)."""
-    cols, specs, land, curve, heights = _layout_grid(len(trainees), landscape is not None, narrow)
+    second y axis on the right (test accuracy, linear from 0 to 1); and each panel's, the
+    landscape's and the curves' (row, col)."""
+    grid = _layout_grid(len(trainees), landscape is not None, narrow, present)
+    cols, specs, land, curve, heights = grid.cols, grid.specs, grid.land, grid.curve, grid.heights
     titles = [t.label for t in trainees]
     if landscape is not None:
         titles.append(words["landscape_test"] if landscape.test else words["landscape"])
@@ -234,12 +296,34 @@ def _training_grid(
         rows=len(specs),
         cols=cols,
         specs=specs,
-        subplot_titles=titles,
-        vertical_spacing=0.1 if len(specs) == 2 else 0.07,
+        subplot_titles=fitted_titles(titles, grid, landscape is not None) if present else titles,
+        vertical_spacing=grid.spacing,
         horizontal_spacing=0.06,
         row_heights=heights,
     )
-    return fig, land, curve
+    return TrainingGrid(fig, grid.cells, land, curve)
+
+
+# A projector's chart box: the smallest screen it is shown on (1024 x 768), in the Lessons and
+# Network pages' presentation layout (half the width beside the text, the screen's height less
+# the top row). The browser sets the chart's size; the pictures and titles are made for this box
+# and grow with a larger one.
+PRESENT_BOX = (476, 680)
+TITLE_CHARACTER = 7.5  # px of a Latin character of a subplot's title (16 px), on average
+
+
+def fitted_titles(titles: list[str], grid: Grid, landscape: bool) -> list[str]:
+    """A projector's subplot titles (the panels', the landscape's, the curves'), each wrapped to
+    its subplot's width in ``PRESENT_BOX``."""
+    width = PRESENT_BOX[0] - 130
+    cells = [*grid.cells, *([grid.land] if landscape else []), grid.curve]
+    out = []
+    for title, (row, col) in zip(titles, cells, strict=True):
+        share = grid.specs[row - 1][col - 1].get("colspan", 1) / grid.cols
+        # a title over the whole width may run into the margins, centred over the plot
+        room = PRESENT_BOX[0] - 20 if share == 1 else width * share * 0.94
+        out.append(wrapped(title, int(room / TITLE_CHARACTER)))
+    return out
 
 
 # The data points are a picture under each boundary panel, not scatter traces: Plotly.animate
@@ -321,14 +405,23 @@ def _rgba(color: str) -> tuple[int, int, int, int]:
     return int(r), int(g), int(b), round(255 * a)
 
 
-def _panel_size(fig: go.Figure, col: int, height: int, font_size: int, narrow: bool) -> tuple[int, int]:
-    """A boundary panel's size in pixels on a chart ``POINTS_CHART_WIDTH`` wide and ``height``
-    high (the margins of ``_training_layout``)."""
-    subplot = fig.get_subplot(1, col)
+def plot_area(height: int, font_size: int, narrow: bool, legend_band: int = 0) -> tuple[int, int]:
+    """The plot area's width and height in pixels (the chart less the margins of
+    ``_training_layout``): on a chart ``POINTS_CHART_WIDTH`` wide and ``height`` high, or on a
+    projector (``legend_band``) in ``PRESENT_BOX``."""
+    if legend_band:
+        width, height = PRESENT_BOX
+        return width - 130, height - 70 - _controls_band(font_size) - legend_band
+    return POINTS_CHART_WIDTH[narrow] - 60, max(height - 70 - (6 * font_size + 125), 200)
+
+
+def _panel_size(fig: go.Figure, cell: tuple[int, int], plot: tuple[int, int]) -> tuple[int, int]:
+    """A boundary panel's size in pixels: its cell of a ``plot``-sized plot area. The panel
+    keeps the picture's shape (``_add_data_panels``): on a larger chart it grows to fill the
+    height or the width of its cell."""
+    subplot = fig.get_subplot(*cell)
     (a, b), (c, d) = subplot.xaxis.domain, subplot.yaxis.domain
-    plot_width = POINTS_CHART_WIDTH[narrow] - 60
-    plot_height = max(height - 70 - (6 * font_size + 125), 200)
-    return max(round((b - a) * plot_width), 40), max(round((d - c) * plot_height), 40)
+    return max(round((b - a) * plot[0]), 40), max(round((d - c) * plot[1]), 40)
 
 
 def _add_data_panels(
@@ -336,14 +429,14 @@ def _add_data_panels(
     net: Network,
     bounds,
     words: Mapping[str, str],
-    k: int,
+    cells: Sequence[tuple[int, int]],
     size: tuple[int, int],
 ) -> None:
-    """The ``k`` boundary panels' static part: the data's picture (``points_picture``) under
-    each, the training and test points named in the legend (one entry each), the axes without
-    ticks. Each panel's y axis is tied to its x axis at the picture's pixel shape, so whatever
-    the chart's width the picture is scaled alike both ways (its markers stay round) and each
-    point sits at its coordinates."""
+    """The boundary panels' (one in each of ``cells``) static part: the data's picture
+    (``points_picture``) under each, the training and test points named in the legend (one entry
+    each), the axes without ticks. Each panel's y axis is tied to its x axis at the picture's
+    pixel shape, so whatever the chart's width the picture is scaled alike both ways (its
+    markers stay round) and each point sits at its coordinates."""
     (x0, x1), (y0, y1) = bounds
     source = _png_uri(points_picture(net, bounds, size))
     for which in ("train", "test"):
@@ -364,16 +457,15 @@ def _add_data_panels(
                 legendgroup=which,
                 hoverinfo="skip",
             ),
-            row=1,
-            col=1,
+            row=cells[0][0],
+            col=cells[0][1],
         )
     # Pixels per unit of y over pixels per unit of x, as in the picture.
     ratio = (size[1] / (y1 - y0)) / (size[0] / (x1 - x0))
-    for i in range(k):
-        col = 2 * i + 1
+    for row, col in cells:
         fig.add_layout_image(
             source=source,
-            row=1,
+            row=row,
             col=col,
             x=x0,
             y=y1,
@@ -382,14 +474,14 @@ def _add_data_panels(
             sizing="stretch",
             layer="below",
         )
-        x_name = fig.get_subplot(1, col).yaxis.anchor  # each axis anchors on the other
+        x_name = fig.get_subplot(row, col).yaxis.anchor  # each axis anchors on the other
         fig.update_xaxes(
             range=[x0, x1],
             showgrid=False,
             zeroline=False,
             showticklabels=False,
             constrain="domain",
-            row=1,
+            row=row,
             col=col,
         )
         fig.update_yaxes(
@@ -400,7 +492,7 @@ def _add_data_panels(
             scaleanchor=x_name,
             scaleratio=ratio,
             constrain="domain",
-            row=1,
+            row=row,
             col=col,
         )
 
@@ -491,11 +583,15 @@ def _add_curves(
         )
 
 
-def _curve_axes(fig: go.Figure, curve: tuple[int, int], x_title: str, y_title: str) -> None:
+def _curve_axes(
+    fig: go.Figure, curve: tuple[int, int], x_title: str, y_title: str, losses: np.ndarray
+) -> float:
     """The curves' axes: the losses on a log axis (titled; the template writes its numbers, not
-    SI prefixes: "100µ" read as a hundred), test accuracy from 0 to 100 % on the right."""
+    SI prefixes: "100µ" read as a hundred) with the counter's band under them, test accuracy
+    from 0 to 100 % on the right. Returns the loss axis's bottom (log10)."""
     row, col = curve
-    fig.update_yaxes(type="log", title_text=y_title, row=row, col=col, secondary_y=False)
+    span = loss_axis_range(losses)
+    fig.update_yaxes(type="log", range=span, title_text=y_title, row=row, col=col, secondary_y=False)
     fig.update_yaxes(
         range=[0, 1.02],
         tickmode="array",  # its own ticks (else placed at the log axis's grid lines: 9 %, 15 %, 21 %...)
@@ -507,10 +603,14 @@ def _curve_axes(fig: go.Figure, curve: tuple[int, int], x_title: str, y_title: s
         secondary_y=True,
     )
     fig.update_xaxes(title_text=x_title, row=row, col=col)
+    return span[0]
 
 
 def _add_boundaries(
-    fig: go.Figure, trainees: Sequence[Trainee], first: Sequence[list[tuple[np.ndarray, np.ndarray]]]
+    fig: go.Figure,
+    trainees: Sequence[Trainee],
+    first: Sequence[list[tuple[np.ndarray, np.ndarray]]],
+    cells: Sequence[tuple[int, int]],
 ) -> None:
     """Each trainee's decision regions as at the first frame: a filled polygon per class > 0."""
     for i, t in enumerate(trainees):
@@ -527,8 +627,8 @@ def _add_boundaries(
                     showlegend=False,
                     name=f"{t.label}: {c + 1}",
                 ),
-                row=1,
-                col=2 * i + 1,
+                row=cells[i][0],
+                col=cells[i][1],
             )
 
 
@@ -559,19 +659,36 @@ def _add_markers(fig: go.Figure, trainees: Sequence[Trainee], panels: Sequence[t
             )
 
 
-def _add_training_counter(
-    fig: go.Figure, trainees: Sequence[Trainee], curve: tuple[int, int], font_size: int
-) -> None:
-    """The step counter: inside the curves' panel, at its bottom left (clear of every title; at
-    the top left it was written over the curves, which start high there)."""
+def drawn_losses(trainees: Sequence[Trainee]) -> np.ndarray:
+    """Every positive finite loss the curves draw (training, test, validation)."""
+    names = ("test_loss", "val_loss")
     losses = np.concatenate(
-        [np.ravel(t.run.loss) for t in trainees] + [np.ravel(t.run.metrics["test_loss"]) for t in trainees]
+        [np.ravel(t.run.loss) for t in trainees]
+        + [np.ravel(t.run.metrics[n]) for t in trainees for n in names if n in t.run.metrics]
     )
-    losses = losses[np.isfinite(losses) & (losses > 0)]
+    return losses[np.isfinite(losses) & (losses > 0)]
+
+
+# The bottom of the curves' log axis, below every loss, holds the step counter: at the top left
+# it was written over the curves, which start high there; at the least loss, over noisy curves
+# (minibatch) that reach it early.
+COUNTER_BAND = 0.22  # of the loss axis's height
+
+
+def loss_axis_range(losses: np.ndarray) -> list[float]:
+    """The losses' log axis range (log10): every loss above its lowest ``COUNTER_BAND``."""
+    low, high = (float(np.log10(losses.min())), float(np.log10(losses.max()))) if losses.size else (-1.0, 0.0)
+    span = max(high - low, 0.3)
+    return [low - span * COUNTER_BAND / (1 - COUNTER_BAND) - 0.03 * span, high + 0.05 * span]
+
+
+def _add_training_counter(fig: go.Figure, curve: tuple[int, int], floor: float, font_size: int) -> None:
+    """The step counter: inside the curves' panel, at its bottom left, in the band under every
+    loss (``loss_axis_range``; ``floor`` its bottom, log10)."""
     fig.add_trace(
         go.Scatter(
             x=[0],
-            y=[float(losses.min()) if losses.size else 1.0],
+            y=[10**floor],
             mode="text",
             text=[""],
             textposition="top right",
@@ -620,6 +737,12 @@ def _training_frames(
     return out
 
 
+def _controls_band(font_size: int) -> int:
+    """A projector's chart (``legend_band``): px under the plot for the tick labels, the axis
+    title, then Play/Pause and the slider on one row."""
+    return 100 + 4 * (font_size - 12)
+
+
 def _training_layout(
     fig: go.Figure,
     names: list[str],
@@ -644,11 +767,14 @@ def _training_layout(
         dragmode="pan",
     )
     if legend_band:  # a fraction of a height the browser sets would put the legend anywhere
-        controls = 100 + 4 * (font_size - 12)  # tick labels, axis title, then Play/Pause and the slider
         fig.update_layout(
-            margin={"l": 70, "r": 60, "b": controls + legend_band, "autoexpand": False},
+            margin={"l": 70, "r": 60, "b": _controls_band(font_size) + legend_band, "autoexpand": False},
             legend={"yref": "container", "y": 0.0, "yanchor": "bottom", "maxheight": legend_band},
         )
+        width = int((PRESENT_BOX[0] - 130) / TITLE_CHARACTER)
+        for trace in fig.data:  # a long entry was cut at the chart's right edge
+            if trace.showlegend is not False and trace.name:
+                trace.name = wrapped(trace.name, width)
     animation_controls(fig, names, words, font_size, own_row=not legend_band)
     if narrow:  # panels a hundred pixels wide: smaller titles
         fig.update_annotations(font_size=font_size - 2)

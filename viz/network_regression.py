@@ -30,7 +30,10 @@ from viz.network import (
     _layout_grid,
     _training_frames,
     _training_layout,
+    drawn_losses,
+    fitted_titles,
     frame_records,
+    loss_axis_range,
 )
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, packed
@@ -83,10 +86,11 @@ def _target_range(net: Network) -> tuple[float, float]:
 
 
 def _add_fit_panel(
-    fig: go.Figure, net: Network, name: str, words: Mapping[str, str], col: int, legend: bool
+    fig: go.Figure, net: Network, name: str, words: Mapping[str, str], cell: tuple[int, int], legend: bool
 ) -> None:
     """A fit panel's static part: the test and training points, the noiseless target (a
     dashed curve in 1-D; in 2-D the points coloured by their target, the key on the first)."""
+    row, col = cell
     data = net.data
     one = net.sizes[0] == 1
     for X, y, which in ((data.X_test, data.y_test, "test"), (data.X, data.y, "train")):
@@ -110,7 +114,7 @@ def _add_fit_panel(
         trace.update(
             mode="markers", name=words[which], legendgroup=which, showlegend=legend, hoverinfo="skip"
         )
-        fig.add_trace(trace, row=1, col=col)
+        fig.add_trace(trace, row=row, col=col)
     if one:
         xs = _inputs_1d()
         fig.add_trace(
@@ -124,19 +128,21 @@ def _add_fit_panel(
                 showlegend=legend,
                 hoverinfo="skip",
             ),
-            row=1,
+            row=row,
             col=col,
         )
-        fig.update_yaxes(range=list(_target_range(net)), zeroline=False, row=1, col=col)
+        fig.update_yaxes(range=list(_target_range(net)), zeroline=False, row=row, col=col)
     else:
         fig.update_yaxes(
-            range=list(INPUT_RANGE), tickvals=[-1, 0, 1], zeroline=False, showgrid=False, row=1, col=col
+            range=list(INPUT_RANGE), tickvals=[-1, 0, 1], zeroline=False, showgrid=False, row=row, col=col
         )
     # Three ticks: on a phone's narrow panels more of them ran into each other.
-    fig.update_xaxes(range=list(INPUT_RANGE), tickvals=[-1, 0, 1], zeroline=False, row=1, col=col)
+    fig.update_xaxes(range=list(INPUT_RANGE), tickvals=[-1, 0, 1], zeroline=False, row=row, col=col)
 
 
-def _add_fits(fig: go.Figure, trainees: Sequence[Trainee], first: Sequence[list]) -> None:
+def _add_fits(
+    fig: go.Figure, trainees: Sequence[Trainee], first: Sequence[list], cells: Sequence[tuple[int, int]]
+) -> None:
     """Each trainee's fit as at the first frame: its curve, or its contour lines."""
     for i, t in enumerate(trainees):
         for px, py in first[i]:
@@ -150,8 +156,8 @@ def _add_fits(fig: go.Figure, trainees: Sequence[Trainee], first: Sequence[list]
                     showlegend=False,
                     name=f"{t.label}: fit",
                 ),
-                row=1,
-                col=2 * i + 1,
+                row=cells[i][0],
+                col=cells[i][1],
             )
 
 
@@ -225,10 +231,13 @@ def regression_training_figure(
     height: int = 780,
     font_size: int = 12,
     narrow: bool = False,
+    legend_band: int = 0,
 ) -> go.Figure:
     """The fits (one panel each), the landscape and the mean-squared-error curves, animated
-    together; ``name`` is the regression's target (networks.regression) drawn beside a 1-D fit."""
-    cols, specs, land, curve, heights = _layout_grid(len(trainees), landscape is not None, narrow)
+    together; ``name`` is the regression's target (networks.regression) drawn beside a 1-D fit.
+    ``legend_band``: a projector's chart (as viz.network.training_figure)."""
+    grid = _layout_grid(len(trainees), landscape is not None, narrow, bool(legend_band))
+    cols, specs, land, curve, heights = grid.cols, grid.specs, grid.land, grid.curve, grid.heights
     titles = [t.label for t in trainees]
     if landscape is not None:
         titles.append(words["landscape_test"] if landscape.test else words["landscape"])
@@ -241,29 +250,30 @@ def regression_training_figure(
         rows=len(specs),
         cols=cols,
         specs=specs,
-        subplot_titles=titles,
-        vertical_spacing=0.1 if len(specs) == 2 else 0.07,
+        subplot_titles=fitted_titles(titles, grid, landscape is not None) if legend_band else titles,
+        vertical_spacing=grid.spacing,
         horizontal_spacing=0.06,
         row_heights=heights,
     )
     net = trainees[0].net
     xs = [t.run.step for t in trainees]
     records, axis = frame_records(xs, frames)
-    for i in range(len(trainees)):
-        _add_fit_panel(fig, net, name, words, 2 * i + 1, legend=i == 0)
+    for i, cell in enumerate(grid.cells):
+        _add_fit_panel(fig, net, name, words, cell, legend=i == 0)
     if landscape is not None:
         _landscape_static(fig, landscape, trainees, words, *land)
     starred = next((t for t in trainees if t.stop is not None), None)
     for t, x in zip(trainees, xs, strict=True):
         _add_loss_curves(fig, t, x, words["x_step"], words, curve, starred)
-    fig.update_yaxes(type="log", title_text=words["mse"], row=curve[0], col=curve[1])
+    span = loss_axis_range(drawn_losses(trainees))
+    fig.update_yaxes(type="log", range=span, title_text=words["mse"], row=curve[0], col=curve[1])
     fig.update_xaxes(title_text=words["x_step"], row=curve[0], col=curve[1])
     fits = [fit_lines(t.net, t.run.path[records[j], 0]) for j, t in enumerate(trainees)]
     static = list(range(len(fig.data)))
-    _add_fits(fig, trainees, [f[0] for f in fits])
+    _add_fits(fig, trainees, [f[0] for f in fits], grid.cells)
     panels = [(land, True), (curve, False)] if landscape is not None else [(curve, False)]
     _add_markers(fig, trainees, panels)
-    _add_training_counter(fig, trainees, curve, font_size)
+    _add_training_counter(fig, curve, span[0], font_size)
     animated = list(range(len(static), len(fig.data)))
     counters = [words["step"].format(step=int(at)) for at in axis]
     frame_list = _training_frames(trainees, landscape, fits, records, xs, panels, counters, axis, words)
@@ -275,7 +285,9 @@ def regression_training_figure(
     for index, update in zip(animated, frame_list[0]["data"][len(static) :], strict=True):
         fig.data[index].update({key: v for key, v in update.items() if key != "type"})
     fig.set_frames(frame_list)
-    _training_layout(fig, [frame["name"] for frame in frame_list], words, height, font_size, narrow)
+    _training_layout(
+        fig, [frame["name"] for frame in frame_list], words, height, font_size, narrow, legend_band
+    )
     return fig
 
 

@@ -41,6 +41,7 @@ from viz.network import (
     training_figure,
     weights_figure,
 )
+from viz.race import PHONE_HEIGHT
 from viz.random_hessians import goe_figure
 from viz.recurrence import jacobian_figure
 from viz.research import RESEARCH_VIEWS
@@ -135,7 +136,7 @@ def _figure(key: str, language: str, present: bool = False, narrow: bool = False
         words=figure_words(language, penalized=penalized(key)),
         clickable=False,
         font_size=CHART_FONT[present],
-        height=CHART_HEIGHT[present],
+        height=PHONE_HEIGHT if narrow and not present else CHART_HEIGHT[present],
         legend_below=narrow,
         legend_band=LEGEND_BAND if present else 0,
     )

@@ -210,3 +210,61 @@ def test_on_a_desktop_the_sidebar_stays_open_after_choosing_a_page(server, page)
     page.wait_for_url("**/sweep**", timeout=30000)
     settle(page)  # the phone's closing runs right after the click, long before this
     assert page.evaluate(SIDEBAR_RIGHT) > 200
+
+
+# The race map's step slider (its rail and thumb), its legend's entries, its plot area and its
+# box, as drawn ([left, top, right, bottom]).
+RACE_BOXES = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find((g) => g.querySelector('.slider-rail-rect'));
+  return {
+    chart: box(gd), plot: box(gd.querySelector('.nsewdrag')),
+    slider: [...gd.querySelectorAll('.slider-rail-rect, .slider-grip-rect')].map(box),
+    entries: [...gd.querySelectorAll('.legend .traces')].map(box),
+  };
+}"""
+
+# The maps whose legends have the most entries (on a phone one a row: the saddle lesson's eight,
+# the Playground's inside view's nine); their first row lay under the slider's thumb and rail.
+LONG_LEGENDS = [
+    ("lessons?lesson=saddle", "en"),
+    ("lessons?lesson=saddle", "zh"),
+    ("lessons?lesson=l1_l2", "en"),
+    ("lessons?lesson=noise_averaging", "zh"),
+    ("playground?inside=1", "en"),
+    ("playground?inside=1", "zh"),
+]
+
+
+@pytest.mark.parametrize(("view", "language"), LONG_LEGENDS)
+def test_on_a_phone_a_long_legend_lies_under_the_step_slider(server, phone, view, language):
+    open_app(phone, f"{server}/{view}&lang={language}")
+    drawn = phone.evaluate(RACE_BOXES)
+    assert len(drawn["slider"]) == 2 and len(drawn["entries"]) >= 7, drawn
+    for part in drawn["slider"]:
+        assert not any(overlaps(part, entry) for entry in drawn["entries"]), drawn
+        assert all(entry[1] >= part[3] for entry in drawn["entries"]), drawn  # under it
+    # The legend is in the chart's box, and the map as wide as the chart allows: the legend's
+    # rows made the figure taller, not the map smaller (the Playground's inside view: 246 px
+    # before, 282 now; 282-297 px on every map at 390 px, the width their axis labels leave).
+    assert max(entry[3] for entry in drawn["entries"]) <= drawn["chart"][3] + 1, drawn
+    assert max(size(drawn["plot"])) >= 270, drawn
+    no_errors(phone)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_on_a_desktop_the_playgrounds_long_legend_lies_under_the_step_slider(browser, server, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    open_app(page, f"{server}/playground?inside=1")
+    drawn = page.evaluate(RACE_BOXES)
+    assert len(drawn["slider"]) == 2 and len(drawn["entries"]) >= 7, drawn
+    for part in drawn["slider"]:
+        assert all(entry[1] >= part[3] for entry in drawn["entries"]), drawn
+    assert max(entry[3] for entry in drawn["entries"]) <= drawn["chart"][3] + 1, drawn
+    assert size(drawn["plot"])[1] >= 380, drawn
+    no_errors(page)
+    context.close()

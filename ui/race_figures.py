@@ -14,6 +14,7 @@ from ui.texts import figure_words, optimizer_title, prefixed_words, text
 from viz import Racer, colors, compute_field, curves_figure, race_figure, surface_figure
 from viz.field import Field
 from viz.optimizer_views import VIEWS
+from viz.race import PHONE_HEIGHT
 
 
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
@@ -73,7 +74,7 @@ def figures(settings_json: str, language: str, _surface_obj, _runs_list, surface
         background=background,
         # The legend under the map: the map gets the column's width, on every screen.
         legend_below=True,
-        height=600 if narrow else 700,
+        height=PHONE_HEIGHT if narrow else 620,
         inside=s.inside,
         inside_words=prefixed_words("in.", language),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -24,6 +25,11 @@ from viz.plain import PlainFigure
 from viz.template import TEMPLATE, fill, written
 
 MAX_FRAMES = 200
+# A race map on a phone: its height without the legend (which adds its rows): the step over it,
+# the map as wide as a 390 px screen's chart allows, Play/Pause and the slider under it (46 + 292
+# + 132 px); and the width its legend's rows are counted in (a 390 px screen's legend has 339).
+PHONE_HEIGHT = 470
+PHONE_LEGEND_WIDTH = 320
 CLICK_GRID = 41  # points per side of the invisible grid that turns a click into a start
 
 ENGLISH = {
@@ -149,6 +155,7 @@ def race_figure(
     font_size: int = 12,
     legend_below: bool = False,
     legend_band: int = 0,
+    legend_width: int = PHONE_LEGEND_WIDTH,
     inside: bool = False,
     inside_words: Mapping[str, str] | None = None,
 ) -> go.Figure:
@@ -157,7 +164,9 @@ def race_figure(
     are projected on (or several, one per scene of a lesson), ``guides`` more balls as faint
     references (the unit diamond and circle of the L1/L2 picture). ``font_size`` scales every
     word of the chart (large for a projector); ``legend_below`` puts the legend under the
-    controls, so that the map gets the whole width (and the step slider a row of its own).
+    controls, so that the map gets the whole width (and the step slider a row of its own), and
+    the figure grows by the rows its entries take in ``legend_width`` px (``legend_height``),
+    so that ``height`` is the map's and its controls' whatever the labels.
     ``legend_band`` (px, a projector's chart whose height the browser sets) keeps that many
     pixels at the figure's bottom for the legend and fixes every margin: the map's size then
     depends on the chart's size alone, not on the legend's labels (``_race_layout``).
@@ -191,8 +200,26 @@ def race_figure(
     frame_list = _race_frames(racers, shown, glyphs, scale_of_frame, counters, steps, static, animated)
     fig.set_frames(frame_list)
     animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
+    if legend_below and not legend_band:
+        entries = [trace.name for trace in fig.data if trace.showlegend is not False and trace.name]
+        height += legend_height(entries, font_size, legend_width)
     _race_layout(fig, surface.bounds, f, height, font_size, legend_below, legend_band)
     return fig
+
+
+def legend_height(entries: Sequence[str], font_size: int, width: int) -> int:
+    """About how tall (px) a horizontal legend of these entries is in ``width`` px, packed row by
+    row as plotly.js packs them: an entry is its symbol and gaps (40 px), then its text, here
+    taken a little wide (0.6 em a letter, 1 em a Chinese character), so the count errs by a row
+    too many rather than too few. A row is 2.5 em (29-31 px at 12 px, measured in Chromium)."""
+    rows, used = 0, width
+    for entry in entries:
+        text = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in entry)
+        need = 40 + math.ceil(text * font_size)
+        if used + need > width:
+            rows, used = rows + 1, 0
+        used += need
+    return math.ceil(rows * 2.5 * font_size)
 
 
 def _add_contours(fig: PlainFigure, f: Field, words: Mapping[str, str]) -> None:
@@ -487,11 +514,22 @@ def _race_layout(
         "l": 10,
         "r": 10,
         "t": 40 + font_size // 2,
-        "b": 10 + (6 * font_size + 115 if legend_below else 0),
+        "b": 10,
     }
     if legend_below:
-        legend = {"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0.0, "xanchor": "left"}
-        legend["y"] = -(4 * font_size + 105) / max(height - 40 - 4 * font_size - 115, 100)
+        # At the figure's bottom in container pixels: plotly.js then keeps the legend's height
+        # out of the plot area, under whatever Play/Pause and the slider take (two rows on a
+        # phone). Placed as a fraction of the plot area under them, it rose into the slider
+        # when its rows pushed the margin and shrank the plot area (the saddle lesson's eight
+        # entries on a phone: the thumb on the first row).
+        legend = {
+            "orientation": "h",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "x": 0.0,
+            "xanchor": "left",
+        }
     if legend_band:
         # Under the map: its tick labels and title, then Play/Pause and the slider (their row
         # ends 52 + 2 (font - 12) + ~40 px under the plot area), then the legend's band.
@@ -526,6 +564,8 @@ def _race_layout(
             "scaleanchor": "x",
             "scaleratio": 1,
             "constrain": "domain",
+            # A map narrower than its plot area (a phone) sits on its controls, not midway.
+            "constraintoward": "bottom" if legend_below and not legend_band else "middle",
             "title": {"text": "y"},
         },
         images=[

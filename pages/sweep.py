@@ -13,7 +13,7 @@ from ui.access import chart
 from ui.embed import embed_end
 from ui.numbers import rounded, shown
 from ui.page_state import PageState, open_page
-from ui.shell import lang, require_app_shell, say
+from ui.shell import lang, on_phone, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words, surface_title
 from viz.maps import sweep_figure, sweep_values, theory_figure
 from viz.optimizer_views import VIEWS
@@ -239,6 +239,7 @@ figure = sweep_figure(
     lines=_theory_lines(surface, optimizer, x_name, y_name, result["ys"]),
     words=prefixed_words("map.", lang()),
     diverged=result["diverged"],
+    narrow=on_phone(),
 )
 best_cell = _best_cell(result, metric)
 chart(
@@ -268,7 +269,9 @@ if theory_possible and side.toggle(say("sw.theory"), key="sw.theory", help=say("
     optimum = heavy_ball_optimum(curvatures.max(), curvatures.min())
     st.markdown(f"**{say('sw.theory.title')}**")
     chart(
-        theory_figure(lrs, momenta, rate, regime, optimum, words=prefixed_words("map.", lang())),
+        theory_figure(
+            lrs, momenta, rate, regime, optimum, words=prefixed_words("map.", lang()), narrow=on_phone()
+        ),
         key="theory_chart",
         name=say("sw.theory.title"),
         summary=say("sw.theory.note", lr=optimum[0], momentum=optimum[1], rate=optimum[2]),

@@ -15,7 +15,16 @@ import plotly.io as pio
 import pytest
 
 from tests.conftest import open_script
-from viz.template import AXIS, COLORBAR, COLORBAR_PATHS, EXPONENT_FORMAT, LOG_X_TICKS, SCENE_AXIS, TEMPLATE
+from viz.template import (
+    AXIS,
+    COLORBAR,
+    COLORBAR_PATHS,
+    EXPONENT_FORMAT,
+    LOG_X_TICKS,
+    SCENE_AXIS,
+    TEMPLATE,
+    log_x_ticks,
+)
 
 SI_FORMATS = {"SI", "B", "SI extended"}
 D3_SI = re.compile(r"%\{[^}:]*:[^}]*s\}")  # a hover's %{y:.3s}: d3 writes SI prefixes
@@ -72,6 +81,13 @@ def number_formats(spec: dict) -> Iterator[tuple[str, str, dict, dict]]:
             yield f"data[{i}].{path}", "colorbar", _dig(trace, path) or {}, _dig(defaults, path) or {}
 
 
+def few_log_ticks(axis: dict) -> bool:
+    """A log axis labelled sparsely enough: at most LOG_X_TICKS ticks asked for, or whole decades
+    (a phone's: ``log_x_ticks``)."""
+    whole_decades = isinstance(axis.get("dtick"), int) and axis["dtick"] >= 1
+    return whole_decades or axis.get("nticks", 99) <= LOG_X_TICKS
+
+
 def problems(spec: dict) -> list[str]:
     """What in a figure would write a number otherwise than the template does."""
     found = []
@@ -82,12 +98,7 @@ def problems(spec: dict) -> list[str]:
             found.append(f"{where}: the template's exponent format is {default.get('exponentformat')!r}")
         if kind == "axis" and own.get("minorloglabels", default.get("minorloglabels")) != "complete":
             found.append(f"{where}: a log axis's minor ticks would be bare digits")
-        if (
-            kind == "axis"
-            and where.startswith("x")
-            and own.get("type") == "log"
-            and own.get("nticks", 99) > LOG_X_TICKS
-        ):
+        if kind == "axis" and where.startswith("x") and own.get("type") == "log" and not few_log_ticks(own):
             found.append(
                 f"{where}: a horizontal log axis with Plotly's tick count runs its whole labels together"
             )
@@ -153,6 +164,7 @@ def test_the_check_finds_each_way_a_figure_could_write_si_prefixes():
         ),
         go.Figure(go.Scatter(x=[1], y=[1], hovertemplate="%{y:.3s}"), layout={"template": TEMPLATE}),
         go.Figure(go.Scatter(x=[1e-4, 1], y=[1, 2]), layout={"template": TEMPLATE, "xaxis": {"type": "log"}}),
+        go.Figure(layout={"template": TEMPLATE, "xaxis": {"type": "log", "dtick": "D1"}}),  # every digit
         go.Figure(
             go.Heatmap(z=[[1]], colorbar={"ticktext": ["100µ", "1m"], "tickvals": [0, 1]}),
             layout={"template": TEMPLATE},
@@ -160,6 +172,19 @@ def test_the_check_finds_each_way_a_figure_could_write_si_prefixes():
     ]
     for fig in bad:
         assert problems(spec(fig)), fig.layout
+
+
+@pytest.mark.parametrize("decades", [2.0, 2.48, 2.6, 2.95, 3.0, 3.01, 4.0, 5.5, 8.0, 12.0])
+def test_a_phones_log_axis_labels_two_to_four_decades(decades):
+    # Every k-th decade (tick0 0): counted at every offset of the range against the decades. The
+    # sweep's lr spans 2.48-2.95 decades, its other log axes 4; plotly's choice from 3 ticks
+    # labelled one decade at 3.0 (its lr theory map) and 1, 2 and 5 of each below 2.1.
+    ticks = log_x_ticks(decades, narrow=True)
+    assert set(ticks) == {"dtick", "tick0"} and ticks["tick0"] == 0
+    for low in np.linspace(-6, -5, 41):
+        labels = [d for d in range(-20, 20) if d % ticks["dtick"] == 0 and low <= d <= low + decades]
+        assert 2 <= len(labels) <= 4, (decades, low, labels)
+    assert log_x_ticks(decades) == {"nticks": LOG_X_TICKS}  # elsewhere 1, 2 and 5 have room
 
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?(e[+-]\d+)?$")

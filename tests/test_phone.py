@@ -5,6 +5,8 @@ table and its column, the sidebar."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.test_browser import PHONE, open_app, settle
@@ -250,6 +252,30 @@ def test_on_a_phone_a_long_legend_lies_under_the_step_slider(server, phone, view
     # before, 282 now; 282-297 px on every map at 390 px, the width their axis labels leave).
     assert max(entry[3] for entry in drawn["entries"]) <= drawn["chart"][3] + 1, drawn
     assert max(size(drawn["plot"])) >= 270, drawn
+    no_errors(phone)
+
+
+NUMBER = re.compile(r"^-?\d+(\.\d+)?(e[+-]\d+)?$")  # as tests/test_axes.py: no SI prefix
+
+# Each chart's x tick labels: their text and boxes ([left, top, right, bottom]).
+X_TICKS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd) =>
+  [...gd.querySelectorAll('.xtick text')].map((t) => {
+    const r = t.getBoundingClientRect(); return [t.textContent, [r.left, r.top, r.right, r.bottom]]; }))"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_on_a_phone_the_sweeps_learning_rates_are_written_apart(server, phone, language):
+    # The sweep's lr axis (2.95 decades in ~200 px beside the colour bar) wrote 1, 2 and 5 of
+    # each decade: "5e-4" over "1e-3", "5e-3" over "0.01". The theory map beside it too.
+    open_app(phone, f"{server}/sweep?theory=1&lang={language}")
+    charts = phone.evaluate(X_TICKS)
+    assert len(charts) == 2, charts
+    for labels in charts:
+        assert len(labels) >= 2, charts  # a decade alone tells no scale
+        for label, _ in labels:
+            assert NUMBER.match(label.replace("\u2212", "-")), labels
+        boxes = [box for _, box in labels]
+        assert not any(overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]), labels
     no_errors(phone)
 
 

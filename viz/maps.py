@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from optimizers import Run
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, packed
-from viz.template import LOG_X_TICKS, fill, written
+from viz.template import fill, log_x_ticks, written
 
 # Basin categories after the known minima: 0..k-1 are the minima, then these.
 OTHER, STILL, DIVERGED = -1, -2, -3
@@ -68,10 +68,12 @@ def sweep_figure(
     words: Mapping[str, str] = MAP_WORDS,
     height: int = 600,
     diverged: np.ndarray | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
     """A heatmap of ``values`` (``(len(ys), len(xs))``); log colour for losses. ``lines``
     are theory overlays ``(name, x, y)``; ``diverged`` (one flag per cell) colours the diverged
-    cells apart. Invisible markers over the cells make clicks work (heatmaps report none)."""
+    cells apart. Invisible markers over the cells make clicks work (heatmaps report none).
+    ``narrow`` (a phone): a log x axis labels fewer ticks (``log_x_ticks``)."""
     z = np.asarray(values, dtype=float).reshape(len(ys), len(xs))
     bad = (
         np.zeros(z.shape, dtype=bool)
@@ -90,7 +92,7 @@ def sweep_figure(
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis={"title": {"text": x_label}, "type": "log" if log_x else "linear", "range": _range(xs, log_x)}
-        | ({"nticks": LOG_X_TICKS} if log_x else {}),
+        | (log_x_ticks(float(np.ptp(_range(xs, True))), narrow) if log_x else {}),
         yaxis={"title": {"text": y_label}, "type": "log" if log_y else "linear", "range": _range(ys, log_y)},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         clickmode="event+select",
@@ -439,9 +441,11 @@ def theory_figure(
     *,
     words: Mapping[str, str],
     height: int = 600,
+    narrow: bool = False,
 ) -> go.Figure:
     """The analytic convergence rate of heavy ball over (lr, momentum): the rate as colour
-    (divergent cells dark), the regimes' borders as lines, the optimal point starred."""
+    (divergent cells dark), the regimes' borders as lines, the optimal point starred; fewer lr
+    ticks when ``narrow``, as on the sweep."""
     z = np.where(regime == 2, np.nan, rate)
     fig = go.Figure(
         go.Heatmap(
@@ -485,7 +489,7 @@ def theory_figure(
     fig.update_layout(
         template=TEMPLATE,
         height=height,
-        xaxis={"type": "log", "title": "lr", "nticks": LOG_X_TICKS},
+        xaxis={"type": "log", "title": "lr"} | log_x_ticks(float(np.ptp(_range(lrs, True))), narrow),
         yaxis={"title": "β"},
         legend={"orientation": "h", "y": -0.15},
         margin={"l": 60, "r": 20, "t": 20, "b": 60},

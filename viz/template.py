@@ -36,6 +36,7 @@ COLORBAR = {"exponentformat": EXPONENT_FORMAT}
 # count (its width / 80 px, up to 10) a sweep's 3 decades got every digit and its labels ran
 # together; at most 6 it labels 1, 2 and 5 of each decade (measured in Chromium).
 LOG_X_TICKS = 6
+LOG_X_TICKS_NARROW = 3  # under two decades on a phone: see log_x_ticks
 RESOLUTION = 1e-9  # relative to a view's scale (its width): below it a coordinate is 0
 # Where each trace type the app draws keeps a colour bar.
 COLORBAR_PATHS = {
@@ -70,6 +71,20 @@ def _template() -> go.layout.Template:
 
 if TEMPLATE not in pio.templates:
     pio.templates[TEMPLATE] = _template()
+
+
+def log_x_ticks(decades: float, narrow: bool = False) -> dict:
+    """A horizontal log axis's ticks over ``decades`` (the span of its range). On a phone's
+    chart (the sweep's x axis is ~200 px beside its colour bar) 1, 2 and 5 of each decade ran
+    together ("5e-4" over "1e-3", "5e-3" over "0.01"): there, over two decades or more, every
+    k-th decade is labelled, k = floor(decades / 2), which makes 2 to 4 labels (plotly's own
+    choice from a number of ticks jumped from 1, 2 and 5 to every second decade, one label,
+    between 2.6 and 3 decades)."""
+    if not narrow:
+        return {"nticks": LOG_X_TICKS}
+    if decades >= 2:
+        return {"dtick": math.floor(decades / 2), "tick0": 0}
+    return {"nticks": LOG_X_TICKS_NARROW}
 
 
 def written(value: float, digits: int = 4, scale: float | None = None) -> str:

@@ -283,6 +283,10 @@ if st.session_state.get("lesson_open"):
     open_page(*st.session_state.pop("lesson_open"))
 language = lang()
 STATE.load()  # a new visit: the link's lesson
+# Sent to the browser with the selector on every run. A run cut short before the selector was
+# drawn (the narrow screen's report, ui/screen.py) had put the link's lesson in session state
+# only: the next run drew the selector at its first entry ("1. Step size") beside lesson 36.
+st.session_state["lesson"] = st.session_state["lesson"]
 STATE.notices()
 present = STATE.url("present") == "1"
 st.html(SCROLL_HINT_CSS)

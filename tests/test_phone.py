@@ -255,6 +255,39 @@ def test_on_a_phone_a_long_legend_lies_under_the_step_slider(server, phone, view
     no_errors(phone)
 
 
+# The lesson selector's words and the lesson's title on the page.
+LESSON_SHOWN = """() => [document.querySelector('[data-testid=stMain] [data-testid=stSelectbox] input').value,
+  document.querySelector('[data-testid=stMain] h2').innerText]"""
+
+
+def test_on_a_narrow_screen_the_lesson_selector_shows_the_pages_lesson(browser, server):
+    # A narrow desktop window: the server guesses wide, the page reports narrow and runs again
+    # (the run that had left the selector at "1. Step size" beside lesson 36;
+    # tests/test_lesson_selector.py). Then a lesson chosen in the selector, then the next one.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(f"{server}/lessons?lesson=net_what_depth_adds")
+    page.locator("[data-testid=stMain] [data-testid=stSelectbox] input").wait_for(timeout=60000)
+    settle(page)
+    assert page.evaluate(LESSON_SHOWN) == ["36. What depth adds"] * 2
+    selector = page.get_by_role("combobox").first
+    selector.click()
+    selector.fill("29.")
+    page.get_by_role("option", name="29. Dropout").click()
+    page.wait_for_url("**lesson=dropout**", timeout=60000)
+    settle(page)
+    assert page.evaluate(LESSON_SHOWN) == ["29. Dropout"] * 2
+    page.get_by_role("button", name="▶", exact=True).click()  # (the last run's, fading, has no name)
+    page.wait_for_url("**lesson=research_line**", timeout=60000)
+    settle(page)
+    shown = page.evaluate(LESSON_SHOWN)
+    assert shown[0] == shown[1] and shown[0].startswith("30. "), shown
+    no_errors(page)
+    context.close()
+
+
 NUMBER = re.compile(r"^-?\d+(\.\d+)?(e[+-]\d+)?$")  # as tests/test_axes.py: no SI prefix
 
 # Each chart's x tick labels: their text and boxes ([left, top, right, bottom]).

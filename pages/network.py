@@ -8,11 +8,12 @@ import math
 import streamlit as st
 
 from networks import user_data
+from ui import network_present as npr
 from ui import network_scene as ns
 from ui.access import chart
 from ui.embed import embed_end
-from ui.network_fair import fair_race
-from ui.network_neurons import neurons_view
+from ui.network_fair import fair_chart, fair_race
+from ui.network_neurons import neurons_chart, neurons_view
 from ui.network_summary import fit_verdict, verdict
 from ui.page_state import PageState
 from ui.shell import lang, on_phone, require_app_shell, say
@@ -150,14 +151,23 @@ def _sharpened(settings_json: str) -> ns.Result:
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
-def _sharpness_chart(settings_json: str, language: str):
+def _sharpness_chart(settings_json: str, language: str, narrow: bool = False):
     result = _sharpened(settings_json)
     trainees = _figures(settings_json, language, False)[0]
-    return sharpness_figure(result.trained, trainees, words=prefixed_words("nf.", language))
+    return sharpness_figure(result.trained, trainees, words=prefixed_words("nf.", language), narrow=narrow)
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
-def _figures(settings_json: str, language: str, narrow: bool, planed: bool = True, preview: bool = False):
+def _figures(
+    settings_json: str,
+    language: str,
+    narrow: bool,
+    planed: bool = True,
+    preview: bool = False,
+    present: bool = False,
+):
+    """The scene's trainees and figures; ``present``: the training figure for a projector
+    (ui.network_present: its words larger, the legend in a band, the panels two to a row)."""
     stage = _previewed if preview else _planed if planed else _trained
     result = stage(settings_json)
     words = prefixed_words("nf.", language)
@@ -171,14 +181,19 @@ def _figures(settings_json: str, language: str, narrow: bool, planed: bool = Tru
         )
         for i, t in enumerate(result.trained)
     ]
+    shape = (
+        {"height": npr.CHART_HEIGHT, "font_size": npr.CHART_FONT, "legend_band": npr.LEGEND_BAND}
+        if present
+        else {"height": 1150 if narrow else 780}
+    )
     if result.net.regression:
         training = regression_training_figure(
             trainees,
             result.landscape,
             name=result.settings.data,
             words=words,
-            height=1150 if narrow else 780,
             narrow=narrow,
+            **shape,
         )
     else:
         training = training_figure(
@@ -186,11 +201,11 @@ def _figures(settings_json: str, language: str, narrow: bool, planed: bool = Tru
             result.landscape,
             start=result.start,
             words=words,
-            height=1150 if narrow else 780,
             narrow=narrow,
+            **shape,
         )
     lines = lines_figure(result.lines, trainees, words=words)
-    layers = layer_norms_figure(result.trained, trainees, words=words)
+    layers = layer_norms_figure(result.trained, trainees, words=words, narrow=narrow)
     return trainees, training, lines, layers
 
 
@@ -217,16 +232,22 @@ def _summary(result: ns.Result, trainees) -> list[tuple[str, str]]:
 
 require_app_shell()
 STATE.load()  # a new visit: the link's settings
-st.title(say("nw.title"))
-st.caption(say("nw.intro.fit" if STATE.get("data") in ns.REGRESSIONS else "nw.intro"))
+present = STATE.url("present") == "1"  # a projector (ui/network_present.py)
+switched, text_box, chart_box = npr.layout(say("nw.title"), present, say)
+if not present:
+    st.caption(say("nw.intro.fit" if STATE.get("data") in ns.REGRESSIONS else "nw.intro"))
 STATE.notices()
 STATE.restore_hidden()
 _controls()
 if STATE["data"] == ns.OWN:
-    editor(K + "pts", say, prefixed_words("nf.", lang()))
+    with text_box:
+        editor(K + "pts", say, prefixed_words("nf.", lang()))
 settings = ns.network_from_widgets(STATE.values(), lang())
 STATE.keep()
-STATE.write_url(settings.to_query())
+present = present != switched
+STATE.write_url(settings.to_query() | ({"present": "1"} if present else {}))
+if switched:
+    st.rerun()
 if settings.own() and user_data.count(settings.pts) < user_data.MIN_POINTS:
     st.info(say("nw.own.few", min=user_data.MIN_POINTS, n=user_data.count(settings.pts)))
     st.stop()
@@ -237,6 +258,30 @@ if not settings.optimizers:
 settings_json = json.dumps(dataclasses.asdict(settings) | {"fair": False, "neurons": False})
 training_place = st.empty()
 computing = say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train())
+if present:  # one chart beside the words, then nothing more
+    with st.spinner(computing, show_time=True):
+        result = _trained(settings_json)
+    trainees, training = _figures(settings_json, lang(), False, planed=False, present=True)[:2]
+    sentences = _summary(result, trainees)
+    # the view the link asks for in the chart's place; the race says its own words
+    raced = bool(settings.fair) and fair_chart(settings, chart_box, text_box, **npr.STRETCH)
+    neurons = bool(settings.neurons) and not raced
+    shown = raced or (neurons and neurons_chart(result, settings_json, chart_box, **npr.STRETCH))
+    if not raced:
+        with text_box:
+            for kind, sentence in sentences:
+                getattr(st, kind)(sentence)
+    if not shown:
+        chart(
+            training,
+            key="network_chart",
+            name=say("alt.network", names=", ".join(t.label for t in trainees)),
+            summary=" ".join(sentence for _, sentence in sentences),
+            container=chart_box,
+            config={"displaylogo": False, "scrollZoom": False},
+            **npr.STRETCH,
+        )
+    st.stop()
 if "trained:" + settings_json not in _computed_scenes() and ns.training_work(settings) > ns.PREVIEW_WORK:
     # A heavy training: its runs with a few records first (the same runs), then with all of them.
     with st.spinner(computing, show_time=True):
@@ -297,7 +342,7 @@ with left:
 with right:
     st.markdown(f"**{say('nw.sharpness')}**")
     with st.spinner(say("nw.sharpening"), show_time=True):
-        sharp = _sharpness_chart(settings_json, lang())
+        sharp = _sharpness_chart(settings_json, lang(), on_phone())
     chart(sharp, key="sharpness_chart", name=say("nw.sharpness"), summary=say("nw.sharpness.note"))
     st.caption(say("nw.sharpness.note"))
 st.markdown(f"**{say('nw.layers.title')}**")

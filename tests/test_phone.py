@@ -327,3 +327,50 @@ def test_on_a_desktop_the_playgrounds_long_legend_lies_under_the_step_slider(bro
     assert size(drawn["plot"])[1] >= 380, drawn
     no_errors(page)
     context.close()
+
+
+# The Network page's charts as drawn on a phone: every title, note, axis title and legend, and
+# the step counter with the curves' plot it belongs to ([left, top, right, bottom]).
+NETWORK_BOXES = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const written = (e) => e.textContent.trim() && e.getBoundingClientRect().width > 0;
+  return [...document.querySelectorAll('.js-plotly-plot')].map((gd) => ({
+    chart: box(gd),
+    notes: [...gd.querySelectorAll('.infolayer .annotation')].filter(written).map(box),
+    axes: [...gd.querySelectorAll('.infolayer [class^=g-x] text, .infolayer [class^=g-y] text')]
+      .filter(written).map(box),
+    legends: [...gd.querySelectorAll('.legend')].map(box),
+    counter: [...gd.querySelectorAll('.textpoint text')].filter(written).map(box),
+    plots: [...gd.querySelectorAll('.draglayer > g .nsewdrag')].map(box),
+  }));
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_on_a_phone_the_network_pages_titles_legends_and_counter_are_whole_and_apart(server, phone, language):
+    # Before: the curves' title 413 px on a 356 px chart, the legend 398 px, the landscape's note
+    # past the right edge, the layer-norm panels' titles over each other (three panels 55 px
+    # wide), the sharpness axis's title 246 px on a 178 px plot; "step 0" over the curves.
+    from viz.network import COUNTER_BAND
+
+    open_app(phone, f"{server}/network?lang={language}")
+    phone.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=180000)
+    settle(phone)
+    charts = phone.evaluate(NETWORK_BOXES)
+    assert len(charts) >= 4
+    for i, c in enumerate(charts):
+        left, top, right, bottom = c["chart"]
+        for part in c["notes"] + c["axes"] + c["legends"]:  # whole, inside the chart
+            assert left - 1 <= part[0] and part[2] <= right + 1 and top - 1 <= part[1], (i, part, c["chart"])
+            assert part[3] <= bottom + 1, (i, part, c["chart"])
+        for j, a in enumerate(c["notes"]):  # no title or note over another
+            assert not any(overlaps(a, b) for b in c["notes"][j + 1 :]), (i, a, c["notes"])
+    training = charts[0]
+    assert len(training["plots"]) >= 5  # three boundaries, the landscape, the curves
+    (counter,) = training["counter"]
+    curves = training["plots"][-1]  # the curves' plot, the last of the figure
+    assert curves[0] <= counter[0] and counter[3] <= curves[3] + 1, (counter, curves)
+    assert counter[1] >= curves[3] - COUNTER_BAND * (curves[3] - curves[1]) - 2, (counter, curves)
+    layers = charts[-1]  # the layer norms: two panels a row, titles apart (checked above)
+    assert len(layers["plots"]) == 3 and min(p[2] - p[0] for p in layers["plots"]) >= 100, layers["plots"]
+    no_errors(phone)

@@ -330,3 +330,34 @@ def fair_race(state, settings) -> None:
                 summary=" ".join(rates),
             )
         st.markdown("\n".join(f"- {sentence}" for sentence in said + rates))
+
+
+def fair_chart(settings, chart_box, text_box, **kwargs) -> bool:
+    """A projector's view: the race at tuned rates in ``chart_box`` (``kwargs`` go to the chart:
+    its height), what it says in ``text_box``; False when the link asks for too much work."""
+    if fair_work(settings, ns.network_of(settings)) > FAIR_MAX_WORK:
+        return False
+    with st.spinner(say("nw.fair.computing", count=COUNT), show_time=True):
+        race = _fair_race(_key(settings))
+    language = lang()
+    labels = [optimizer_title(r.name, language) for r in race.racers]
+    colors = [COLORS[i % len(COLORS)] for i in range(len(race.racers))]
+    said = race_words(race, settings, language)
+    chart(
+        fair_race_figure(
+            [None if r.run is None else (r.run.step, r.loss()) for r in race.racers],
+            labels,
+            colors,
+            race.target,
+            [race.reached(r) for r in race.racers],
+            prefixed_words("nw.fair.", language),
+        ),
+        key="fair_race_chart",
+        name=say("nw.fair.race"),
+        summary=" ".join(said[1:]),
+        container=chart_box,
+        **kwargs,
+    )
+    text_box.markdown(f"**{say('nw.fair.race')}**")
+    text_box.markdown("\n".join(f"- {sentence}" for sentence in said))
+    return True

@@ -58,3 +58,21 @@ def neurons_view(state, settings, result, settings_json: str) -> None:
         config={"displaylogo": False, "scrollZoom": False},
     )
     st.caption(say("nn.note", layers=len(units)))
+
+
+def neurons_chart(result, settings_json: str, container, **kwargs) -> bool:
+    """A projector's view: the first optimizer's diagram alone in ``container`` (``kwargs`` go
+    to the chart: its height); False when there is none to draw."""
+    if not result.trained:
+        return False
+    name = optimizer_title(result.trained[0].name, lang())
+    chart(
+        _figure(result, settings_json, 0, lang()),
+        key="neurons_chart",
+        name=say("nn.title", name=name),
+        summary=say("nn.note", layers=len(result.net.hidden[:LAYERS])),
+        container=container,
+        config={"displaylogo": False, "scrollZoom": False},
+        **kwargs,
+    )
+    return True

@@ -776,8 +776,18 @@ def _training_layout(
             if trace.showlegend is not False and trace.name:
                 trace.name = wrapped(trace.name, width)
     animation_controls(fig, names, words, font_size, own_row=not legend_band)
-    if narrow:  # panels a hundred pixels wide: smaller titles
+    if narrow:  # panels a hundred pixels wide: smaller titles, and no title nor entry past the edge
         fig.update_annotations(font_size=font_size - 2)
+        plot = POINTS_CHART_WIDTH[True] - 60
+        for note in fig.layout.annotations:  # the curves' title was 413 px on a 356 px chart
+            if "<br>" not in note.text and note.xref == "paper":
+                note.text = wrapped(note.text, int(plot / (0.55 * (font_size - 2))))
+        for note in fig.layout.annotations:  # at 9 px, over 300 px: past a phone's chart's edge
+            if note.name == "plane distances":
+                note.text = "<br>".join(wrapped(line, 56) for line in note.text.split("<br>"))
+        for trace in fig.data:  # the early-stopping entry made the legend 398 px wide
+            if trace.showlegend is not False and trace.name:
+                trace.name = wrapped(trace.name, int((plot - 30) / (0.55 * font_size)))
 
 
 def _hover(title: str, x_label: str, y_label: str) -> str:
@@ -1133,8 +1143,10 @@ def sharpness_figure(
     words: Mapping[str, str],
     height: int = 360,
     font_size: int = 12,
+    narrow: bool = False,
 ) -> go.Figure:
-    """The largest Hessian eigenvalue during training, with each method's stability limit on a
+    """The largest Hessian eigenvalue during training (``narrow``: a phone, the axis's title in
+    two lines), with each method's stability limit on a
     quadratic (``sharpness_limit``) as a dotted line named in the legend with its value, the
     method's marker open at its ends: 2/lr
     for gradient descent, 2(1+μ)/lr for heavy ball, 2(1+μ)/(lr(1+2μ)) for Nesterov, none for
@@ -1184,7 +1196,8 @@ def sharpness_figure(
         margin={"l": 50, "r": 20, "t": 20, "b": 40},
         font={"size": font_size},
         xaxis_title=words["x_step"],
-        yaxis_title=words["sharpness"],
+        # on a phone the title (246 px) was longer than the plot (178 px): cut at both ends
+        yaxis_title=wrapped(words["sharpness"], 24) if narrow else words["sharpness"],
         yaxis_type="log",
         yaxis_range=[np.log10(low / 1.5), np.log10(high * 1.5)],
         showlegend=True,
@@ -1217,23 +1230,28 @@ def layer_norms_figure(
     height: int = 320,
     font_size: int = 12,
     columns: int = 0,
+    narrow: bool = False,
 ) -> go.Figure:
     """Each layer's gradient norm over training, one panel per network: vanishing gradients
     when the first layers' lines lie far below the last one's, exploding when far above.
     ``columns``: at most that many panels a row (0: all on one; four side by side were 58 px
-    wide each in half a 1024 px projector).
+    wide each in half a 1024 px projector). ``narrow`` (a phone): two panels a row, each row
+    its height, the legend above them (three side by side were 55 px wide, their titles over
+    each other).
 
     Every panel has its own log axis with its own tick labels and one shared range from all
     panels' norms, so panels compare (plotly.js drops ``matches`` between log axes, which left
     the later panels linear and unlabelled). Norms below ``LAYER_NORM_DECADES`` decades under the
     largest fall under the axis."""
     k = len(trainees)
+    columns = 2 if narrow else columns
     cols = min(columns, k) if columns else k
     rows = -(-k // cols)
+    height = height * rows if narrow else height
     fig = make_subplots(
         rows=rows,
         cols=cols,
-        subplot_titles=[t.label for t in trainees],
+        subplot_titles=[wrapped(t.label, 22) if narrow else t.label for t in trainees],
         horizontal_spacing=0.25 / max(cols, 2),
         vertical_spacing=0.3 / rows if rows > 1 else 0.3,
     )
@@ -1264,9 +1282,12 @@ def layer_norms_figure(
     fig.update_layout(
         template=TEMPLATE,
         height=height,
-        margin={"l": 60, "r": 20, "t": 40, "b": 40},
+        margin={"l": 60, "r": 20, "t": 80 if narrow else 40, "b": 40},
         font={"size": font_size},
     )
+    if narrow:
+        top = {"orientation": "h", "x": 0, "y": 1, "yanchor": "top", "yref": "container"}
+        fig.update_layout(legend=top)
     return fig
 
 

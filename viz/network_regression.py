@@ -260,6 +260,17 @@ def regression_training_figure(
     records, axis = frame_records(xs, frames)
     for i, cell in enumerate(grid.cells):
         _add_fit_panel(fig, net, name, words, cell, legend=i == 0)
+        if legend_band:  # a projector's panels two to a row: their inputs' ticks ran into the titles below
+            fig.update_xaxes(showticklabels=False, row=cell[0], col=cell[1])
+    if legend_band:  # the key inside the right margin (its title and ticks were cut there)
+        fig.update_traces(
+            marker_colorbar={
+                "title": {"font": {"size": 12}},
+                "tickvals": [-1, 0, 1],
+                "tickfont": {"size": 12},
+            },
+            selector={"marker.showscale": True},
+        )
     if landscape is not None:
         _landscape_static(fig, landscape, trainees, words, *land)
     starred = next((t for t in trainees if t.stop is not None), None)

@@ -15,6 +15,9 @@ itself) and one style sheet. It draws nothing of its own.
   keyboard can scroll them.
 - **Contrast and focus.** Captions and faded labels darker than Streamlit's (4.2:1 on white;
   AA asks 4.5:1); a visible focus ring on the SVG controls.
+- **No false alarms.** Pausing an animation interrupts it, and plotly.js leaves the interrupted
+  animation's promise rejected and unhandled (a page error "undefined" at each Pause): those
+  rejections are handled; any other still reaches the console.
 - **Motion.** Nothing plays by itself; with ``prefers-reduced-motion`` the page's own CSS
   animations and transitions are switched off (Play still plays).
 """
@@ -109,11 +112,29 @@ function describeSlider(gd, node, words) {
   node.setAttribute("aria-valuetext", sliderText(gd, words));
 }
 
+// Plotly.animate rejects its promise, with no reason, when another animation interrupts it:
+// Pause while playing, a slider step or a key press. plotly.js's own Play/Pause buttons and
+// slider leave that promise unhandled, and each Pause was a page error "undefined". A rejection
+// without a reason shortly after a chart's animation was interrupted is that one: it is handled
+// here. Any other still reaches the console.
+const INTERRUPTED_MS = 2000;
+
+function expectRejection() {
+  window.__labInterruptedAt = performance.now();
+}
+
+function interrupted(event) {
+  const at = window.__labInterruptedAt;
+  if (event.reason === undefined && at !== undefined && performance.now() - at < INTERRUPTED_MS) {
+    event.preventDefault();
+  }
+}
+
 function go(gd, i, words) {
   const names = frames(gd);
   i = Math.max(0, Math.min(names.length - 1, i));
   gd.__labFrame = i;
-  window.Plotly.animate(gd, [names[i]], STILL);
+  window.Plotly.animate(gd, [names[i]], STILL).catch(() => {}); // interrupted by the next key
   const node = gd.querySelector("g.slider-container");
   if (node) describeSlider(gd, node, words);
   announce(sliderText(gd, words));
@@ -179,6 +200,7 @@ function enhance(words) {
       gd.on("plotly_sliderchange", (event) => {
         if (event && event.slider) gd.__labFrame = event.slider.active;
       });
+      gd.on("plotly_animationinterrupted", expectRejection);
       gd.on("plotly_animated", () => {
         const node = gd.querySelector("g.slider-container");
         if (node) describeSlider(gd, node, words);
@@ -258,6 +280,7 @@ export default function ({ data }) {
   document.documentElement.lang = data.lang;
   window.__labWords = data.words;
   if (!window.__labObserver) {
+    window.addEventListener("unhandledrejection", interrupted);
     let queued = false;
     const run = () => { queued = false; enhance(window.__labWords); };
     window.__labObserver = new MutationObserver(() => {

@@ -363,8 +363,9 @@ def test_on_a_phone_the_network_pages_titles_legends_and_counter_are_whole_and_a
         for part in c["notes"] + c["axes"] + c["legends"]:  # whole, inside the chart
             assert left - 1 <= part[0] and part[2] <= right + 1 and top - 1 <= part[1], (i, part, c["chart"])
             assert part[3] <= bottom + 1, (i, part, c["chart"])
-        for j, a in enumerate(c["notes"]):  # no title or note over another
-            assert not any(overlaps(a, b) for b in c["notes"][j + 1 :]), (i, a, c["notes"])
+        for j, a in enumerate(c["notes"]):  # no title or note over another, nor over an axis's title
+            others = c["notes"][j + 1 :] + c["axes"]
+            assert not any(overlaps(a, b) for b in others), (i, a, others)
     training = charts[0]
     assert len(training["plots"]) >= 5  # three boundaries, the landscape, the curves
     (counter,) = training["counter"]

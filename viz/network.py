@@ -141,7 +141,8 @@ def _layout_grid(k: int, landscape: bool, narrow: bool, present: bool = False) -
     if not landscape:
         return Grid(cols, [top, full], cells, None, (2, 1), [0.45, 0.55], 0.1)
     if narrow:
-        return Grid(cols, [top, full, full], cells, (2, 1), (3, 1), [0.26, 0.4, 0.34], 0.07)
+        # room under the landscape for its axis title and the curves' title in two lines (a phone)
+        return Grid(cols, [top, full, full], cells, (2, 1), (3, 1), [0.26, 0.4, 0.34], 0.105)
     half = cols // 2
     bottom = [{"colspan": half}] + [None] * (half - 1) + [{"colspan": half}] + [None] * (half - 1)
     return Grid(cols, [top, bottom], cells, (2, 1), (2, half + 1), [0.42, 0.58], 0.1)

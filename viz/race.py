@@ -202,9 +202,22 @@ def race_figure(
     animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
     if legend_below and not legend_band:
         entries = [trace.name for trace in fig.data if trace.showlegend is not False and trace.name]
-        height += legend_height(entries, font_size, legend_width)
+        height += legend_height(entries, font_size, legend_width) - _wide_map_saving(
+            surface.bounds, height, font_size
+        )
     _race_layout(fig, surface.bounds, f, height, font_size, legend_below, legend_band)
     return fig
+
+
+def _wide_map_saving(bounds, height: int, font_size: int) -> int:
+    """The height (px) a map wider than tall leaves unused of ``height``: on a phone it is as wide
+    as a square map and shorter (the recurrent net's cliff: 297 x 148 px), and a band as tall as
+    the rest stood empty over it. Around the map: the step over it (``t``) and, under it, its
+    tick labels and title, Play/Pause on two lines and the slider (132 px at 12 px, measured)."""
+    (x0, x1), (y0, y1) = bounds
+    aspect = (y1 - y0) / (x1 - x0)
+    around = 40 + font_size // 2 + 132 + 4 * (font_size - 12)
+    return round((height - around) * (1 - aspect)) if aspect < 1 else 0
 
 
 def legend_height(entries: Sequence[str], font_size: int, width: int) -> int:

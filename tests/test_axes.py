@@ -300,3 +300,12 @@ def test_every_lessons_charts_leave_numbers_to_the_template():
         assert specs, lesson.key
         for spec in specs:
             assert problems(spec) == [], lesson.key
+
+
+def test_a_vertical_log_axis_labels_one_two_five_then_whole_decades():
+    from viz.template import log_y_ticks
+
+    assert log_y_ticks(1.75) == {"dtick": "D2"}  # 1, 2, 5: Plotly's own wrote every digit here
+    assert log_y_ticks(3.0) == {"dtick": "D2"}
+    assert log_y_ticks(5.0) == {"dtick": 1, "tick0": 0}  # every decade: six labels at most
+    assert log_y_ticks(12.0) == {"dtick": 2, "tick0": 0}

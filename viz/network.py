@@ -33,7 +33,7 @@ from viz.neurons import data_box
 from viz.optimizer_views import VIEWS
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, animation_controls, packed
-from viz.template import fill, written
+from viz.template import fill, log_y_ticks, written
 
 BOUNDARY_GRID = 48
 CLASS_COLORS = ("#3b6fb6", "#e08a2e", "#3a9a5b", "#b04a9a", "#8c6d31")  # points, by class
@@ -297,7 +297,13 @@ def _training_grid(
         rows=len(specs),
         cols=cols,
         specs=specs,
-        subplot_titles=fitted_titles(titles, grid, landscape is not None) if present else titles,
+        subplot_titles=(
+            fitted_titles(titles, grid, landscape is not None)
+            if present
+            else titles
+            if narrow  # wrapped to a phone's chart with the rest of its words (training_figure)
+            else fitted_titles(titles, grid, landscape is not None, box_width=DESKTOP_WIDTH)
+        ),
         vertical_spacing=grid.spacing,
         horizontal_spacing=0.06,
         row_heights=heights,
@@ -313,16 +319,22 @@ PRESENT_BOX = (476, 680)
 TITLE_CHARACTER = 7.5  # px of a Latin character of a subplot's title (16 px), on average
 
 
-def fitted_titles(titles: list[str], grid: Grid, landscape: bool) -> list[str]:
-    """A projector's subplot titles (the panels', the landscape's, the curves'), each wrapped to
-    its subplot's width in ``PRESENT_BOX``."""
-    width = PRESENT_BOX[0] - 130
+# A wide page's chart at its narrowest: a 1280 px window less the sidebar (the main column's
+# chart is about 800 px there; the curves' title of 85 characters ran over the landscape's).
+DESKTOP_WIDTH = 800
+
+
+def fitted_titles(titles: list[str], grid: Grid, landscape: bool, box_width: int | None = None) -> list[str]:
+    """The subplot titles (the panels', the landscape's, the curves'), each wrapped to its
+    subplot's width in a chart ``box_width`` wide (a projector's ``PRESENT_BOX`` by default)."""
+    box = PRESENT_BOX[0] if box_width is None else box_width
+    width = box - 130
     cells = [*grid.cells, *([grid.land] if landscape else []), grid.curve]
     out = []
     for title, (row, col) in zip(titles, cells, strict=True):
         share = grid.specs[row - 1][col - 1].get("colspan", 1) / grid.cols
         # a title over the whole width may run into the margins, centred over the plot
-        room = PRESENT_BOX[0] - 20 if share == 1 else width * share * 0.94
+        room = box - 20 if share == 1 else width * share * 0.94
         out.append(wrapped(title, int(room / TITLE_CHARACTER)))
     return out
 
@@ -592,7 +604,15 @@ def _curve_axes(
     from 0 to 100 % on the right. Returns the loss axis's bottom (log10)."""
     row, col = curve
     span = loss_axis_range(losses)
-    fig.update_yaxes(type="log", range=span, title_text=y_title, row=row, col=col, secondary_y=False)
+    fig.update_yaxes(
+        type="log",
+        range=span,
+        title_text=y_title,
+        row=row,
+        col=col,
+        secondary_y=False,
+        **log_y_ticks(span[1] - span[0]),
+    )
     fig.update_yaxes(
         range=[0, 1.02],
         tickmode="array",  # its own ticks (else placed at the log axis's grid lines: 9 %, 15 %, 21 %...)
@@ -957,6 +977,9 @@ def _landscape_axes(fig: go.Figure, landscape, words: Mapping[str, str], row: in
         )
 
 
+PLANE_NOTE_WIDTH = 48  # characters of a line of the landscape's 10 px second title
+
+
 def _add_plane_notes(
     fig: go.Figure, landscape, trainees: Sequence[Trainee], words: Mapping[str, str], subplot
 ) -> None:
@@ -964,9 +987,12 @@ def _add_plane_notes(
     how far each path ends off it and which runs were left out of choosing it."""
     which, ends, left_out = plane_lines(landscape, trainees, words)
     title = words["landscape_test"] if landscape.test else words["landscape"]
-    for note in fig.layout.annotations:  # the panel's title, as make_subplots wrote it
-        if note.text == title:
-            note.text = f"{title}<br><span style='font-size:10px'>{which}</span>"
+    for note in fig.layout.annotations:  # the panel's title, as make_subplots wrote it (maybe wrapped)
+        if note.text.replace("<br>", "").replace(" ", "") == title.replace(" ", ""):
+            # at 10 px, in lines no wider than the panel (one line ran under the curves' title)
+            note.text = (
+                f"{note.text}<br><span style='font-size:10px'>{wrapped(which, PLANE_NOTE_WIDTH)}</span>"
+            )
     x_name, y_name = subplot.yaxis.anchor, subplot.xaxis.anchor  # each axis anchors on the other
     fig.add_annotation(
         text="<br>".join(ends + left_out),

@@ -22,6 +22,7 @@ from networks import Network
 from networks.regression import target
 from viz.colors import style_of
 from viz.network import (
+    DESKTOP_WIDTH,
     Trainee,
     _add_markers,
     _add_training_counter,
@@ -37,6 +38,7 @@ from viz.network import (
 )
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, packed
+from viz.template import log_y_ticks
 
 FIT_POINTS = 161  # along the input of a 1-D fit
 FIT_GRID = 41  # per side of a 2-D fit's grid
@@ -221,6 +223,11 @@ def _add_loss_curves(
         )
 
 
+# More room between a wide page's fits and the titles under them (a fraction of the plot's
+# height): the fits' input numbers ran into the landscape's title of three lines at 1280 px.
+FIT_TICKS_ROOM = 0.06
+
+
 def regression_training_figure(
     trainees: Sequence[Trainee],
     landscape=None,
@@ -237,6 +244,8 @@ def regression_training_figure(
     together; ``name`` is the regression's target (networks.regression) drawn beside a 1-D fit.
     ``legend_band``: a projector's chart (as viz.network.training_figure)."""
     grid = _layout_grid(len(trainees), landscape is not None, narrow, bool(legend_band))
+    if not narrow and not legend_band:  # the fits' numbers under them, then the titles below
+        grid = grid._replace(spacing=grid.spacing + FIT_TICKS_ROOM)
     cols, specs, land, curve, heights = grid.cols, grid.specs, grid.land, grid.curve, grid.heights
     titles = [t.label for t in trainees]
     if landscape is not None:
@@ -250,7 +259,13 @@ def regression_training_figure(
         rows=len(specs),
         cols=cols,
         specs=specs,
-        subplot_titles=fitted_titles(titles, grid, landscape is not None) if legend_band else titles,
+        subplot_titles=(
+            fitted_titles(titles, grid, landscape is not None)
+            if legend_band
+            else titles
+            if narrow
+            else fitted_titles(titles, grid, landscape is not None, box_width=DESKTOP_WIDTH)
+        ),
         vertical_spacing=grid.spacing,
         horizontal_spacing=0.06,
         row_heights=heights,
@@ -277,7 +292,14 @@ def regression_training_figure(
     for t, x in zip(trainees, xs, strict=True):
         _add_loss_curves(fig, t, x, words["x_step"], words, curve, starred)
     span = loss_axis_range(drawn_losses(trainees))
-    fig.update_yaxes(type="log", range=span, title_text=words["mse"], row=curve[0], col=curve[1])
+    fig.update_yaxes(
+        type="log",
+        range=span,
+        title_text=words["mse"],
+        row=curve[0],
+        col=curve[1],
+        **log_y_ticks(span[1] - span[0]),
+    )
     fig.update_xaxes(title_text=words["x_step"], row=curve[0], col=curve[1])
     fits = [fit_lines(t.net, t.run.path[records[j], 0]) for j, t in enumerate(trainees)]
     static = list(range(len(fig.data)))

@@ -5,6 +5,7 @@ import streamlit as st
 from surfaces.random_hessians import EXACT, SAMPLES, positive_definite_fraction
 from surfaces.recurrence import jacobian_curves
 from ui import network_scene as ns
+from ui import presentation
 from ui import settings as cfg
 from ui.access import chart
 from ui.embed import embed_end
@@ -48,35 +49,21 @@ from viz.research import RESEARCH_VIEWS
 from viz.research import lesson_figure as research_figure
 from viz.taylor import taylor_figure
 
-# For a projector (1024 x 768 to 1920 x 1080 and up): no sidebar, no header, no blank top; text
-# the back of a room reads, beside the chart (whose words are scaled alike: CHART_FONT) so both
-# fit. The chart's height is the screen's, less the top row (CSS: the server does not know the
-# screen, and a fixed height left 45 % of a 1080 px screen empty and cut a 768 px one): its box
-# (.st-key-present_chart) is as tall as the screen allows and the chart fills it (height
-# "stretch"); the text's box scrolls on its own if a teacher opens more than fits.
-PRESENTATION_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header { display: none !important; }
-html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
-[data-testid="stMainBlockContainer"] { padding: 0.6rem 1.5rem 0 1.5rem !important; max-width: none; }
-[data-testid="stMarkdownContainer"] p { font-size: 1rem; line-height: 1.38; margin-bottom: 0.4rem; }
-[data-testid="stHeading"] h2 { font-size: 1.5rem; padding: 0 0 0.2rem 0; }
-.stButton button { min-height: 2rem; padding: 0.1rem 0.6rem; }
+# A projector's layout (ui/presentation.py), with this page's scene buttons and formulas.
+PRESENTATION_CSS = presentation.css(
+    "present",
+    """.stButton button { min-height: 2rem; padding: 0.1rem 0.6rem; }
 .stButton button p { font-size: 0.8rem; white-space: normal; }
 .katex-display { font-size: 0.85rem; margin: 0.4em 0 0.6rem 0 !important; }
-[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
-.st-key-present_chart { flex: 0 0 auto !important; height: calc(100vh - 4.9rem) !important; }
-.st-key-present_text { max-height: calc(100vh - 4.9rem); overflow-y: auto; overflow-x: hidden; }
 .st-key-present_scenes [data-testid="stHorizontalBlock"] { flex-wrap: wrap; gap: 0.4rem; }
 .st-key-present_scenes [data-testid="stColumn"] { flex: 1 1 7.5rem !important; min-width: 7.5rem !important; }
 .st-key-present_scenes .stButton button p { white-space: normal; overflow-wrap: normal; }
-.st-key-present_top [data-testid="stCheckbox"] label p { white-space: nowrap; }
-</style>
-"""
-CHART_FONT = {False: 12, True: 16}  # by presentation mode
-CHART_HEIGHT = {False: 640, True: 540}  # a projector's figure: only until the browser sizes it
-LEGEND_BAND = 110  # px under a projector's map for its legend (four rows; more scroll)
-STRETCH = {"height": "stretch"}  # a projector's chart fills its box (.st-key-present_chart)
+""",
+)
+CHART_FONT = {False: 12, True: presentation.CHART_FONT}  # by presentation mode
+CHART_HEIGHT = {False: 640, True: presentation.CHART_HEIGHT}
+LEGEND_BAND = presentation.LEGEND_BAND
+STRETCH = presentation.STRETCH
 MAIN_HEIGHT = 780  # a network lesson's boundaries, landscape and curves, off the projector
 
 

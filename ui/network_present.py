@@ -8,26 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-# As the Lessons page's projector (pages/lessons.py), under this page's keys: the chart's box
-# is the screen's height less the top row, the chart fills it (height "stretch"); the text's
-# box scrolls on its own when it holds more than fits (own points' editor, long verdicts).
-PRESENT_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header { display: none !important; }
-html, body, [data-testid="stAppViewContainer"] { font-size: 18px; }
-[data-testid="stMainBlockContainer"] { padding: 0.6rem 1.5rem 0 1.5rem !important; max-width: none; }
-[data-testid="stMarkdownContainer"] p { font-size: 1rem; line-height: 1.38; margin-bottom: 0.4rem; }
-[data-testid="stHeading"] h2 { font-size: 1.5rem; padding: 0 0 0.2rem 0; }
-[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
-.st-key-nw_present_chart { flex: 0 0 auto !important; height: calc(100vh - 4.9rem) !important; }
-.st-key-nw_present_text { max-height: calc(100vh - 4.9rem); overflow-y: auto; overflow-x: hidden; }
-.st-key-nw_present_top [data-testid="stCheckbox"] label p { white-space: nowrap; }
-</style>
-"""
-CHART_FONT = 16  # the projector's chart words (pages/lessons.py CHART_FONT[True])
-CHART_HEIGHT = 540  # a projector's figure: only until the browser sizes it
-LEGEND_BAND = 110  # px under the chart for its legend (pages/lessons.py LEGEND_BAND)
-STRETCH = {"height": "stretch"}
+from ui import presentation
+from ui.presentation import CHART_FONT, CHART_HEIGHT, LEGEND_BAND, STRETCH  # noqa: F401  (pages/network.py)
+
+# As the Lessons page's projector (ui/presentation.py), under this page's keys.
+PRESENT_CSS = presentation.css("nw_present")
 
 
 def switch(present: bool, say, container) -> bool:

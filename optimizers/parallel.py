@@ -275,6 +275,9 @@ def advance_all(advance: Advance, cfg, P, hp, options, seed: int, noisy: bool, o
             part.fill(theirs)
 
 
+CALL_PATIENCE = 120.0  # seconds a call sent away may take (the heaviest landscape: ~5 s here)
+
+
 def call_elsewhere(fn: Callable[..., Any], *args: Any, worth: bool = True) -> Any:
     """``fn(*args)``, in an idle worker while this process has others' work waiting
     (:func:`yield_here`) and it is ``worth`` it (a heavy scene's landscape), here otherwise or
@@ -291,7 +294,7 @@ def call_elsewhere(fn: Callable[..., Any], *args: Any, worth: bool = True) -> An
             drop()
             return fn(*args)
         used += 1
-        result = _result(future, 600.0)
+        result = _result(future, CALL_PATIENCE)  # a hung worker: dropped, and the call done here
     return fn(*args) if result is None else result
 
 

@@ -308,15 +308,7 @@ def fair_race(state, settings) -> None:
         with left:
             st.markdown(f"**{say('nw.fair.race')}**")
             chart(
-                fair_race_figure(
-                    [None if r.run is None else (r.run.step, r.loss()) for r in race.racers],
-                    labels,
-                    colors,
-                    race.target,
-                    [race.reached(r) for r in race.racers],
-                    words,
-                    height=300 if on_phone() else 340,
-                ),
+                _race_figure(race, labels, colors, words, height=300 if on_phone() else 340),
                 key="fair_race_chart",
                 name=say("nw.fair.race"),
                 summary=" ".join(said[1:]),
@@ -332,6 +324,20 @@ def fair_race(state, settings) -> None:
         st.markdown("\n".join(f"- {sentence}" for sentence in said + rates))
 
 
+def _race_figure(race, labels, colors, words, **kwargs):
+    """The race's losses against steps, each run's arrival at the target marked (``kwargs``:
+    the figure's height)."""
+    return fair_race_figure(
+        [None if r.run is None else (r.run.step, r.loss()) for r in race.racers],
+        labels,
+        colors,
+        race.target,
+        [race.reached(r) for r in race.racers],
+        words,
+        **kwargs,
+    )
+
+
 def fair_chart(settings, chart_box, text_box, **kwargs) -> bool:
     """A projector's view: the race at tuned rates in ``chart_box`` (``kwargs`` go to the chart:
     its height), what it says in ``text_box``; False when the link asks for too much work."""
@@ -344,14 +350,7 @@ def fair_chart(settings, chart_box, text_box, **kwargs) -> bool:
     colors = [COLORS[i % len(COLORS)] for i in range(len(race.racers))]
     said = race_words(race, settings, language)
     chart(
-        fair_race_figure(
-            [None if r.run is None else (r.run.step, r.loss()) for r in race.racers],
-            labels,
-            colors,
-            race.target,
-            [race.reached(r) for r in race.racers],
-            prefixed_words("nw.fair.", language),
-        ),
+        _race_figure(race, labels, colors, prefixed_words("nw.fair.", language)),
         key="fair_race_chart",
         name=say("nw.fair.race"),
         summary=" ".join(said[1:]),

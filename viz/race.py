@@ -510,6 +510,17 @@ def _race_frames(
     return frame_list
 
 
+# A horizontal legend at the figure's bottom, in container pixels (a phone's map, a projector's).
+BOTTOM_LEGEND = {
+    "orientation": "h",
+    "yref": "container",
+    "y": 0.0,
+    "yanchor": "bottom",
+    "x": 0.0,
+    "xanchor": "left",
+}
+
+
 def _race_layout(
     fig: PlainFigure, bounds, f: Field, height: int, font_size: int, legend_below: bool, legend_band: int = 0
 ) -> None:
@@ -535,27 +546,12 @@ def _race_layout(
         # phone). Placed as a fraction of the plot area under them, it rose into the slider
         # when its rows pushed the margin and shrank the plot area (the saddle lesson's eight
         # entries on a phone: the thumb on the first row).
-        legend = {
-            "orientation": "h",
-            "yref": "container",
-            "y": 0.0,
-            "yanchor": "bottom",
-            "x": 0.0,
-            "xanchor": "left",
-        }
+        legend = dict(BOTTOM_LEGEND)
     if legend_band:
         # Under the map: its tick labels and title, then Play/Pause and the slider (their row
         # ends 52 + 2 (font - 12) + ~40 px under the plot area), then the legend's band.
         controls = 100 + 4 * (font_size - 12)
-        legend = {
-            "orientation": "h",
-            "yref": "container",
-            "y": 0.0,
-            "yanchor": "bottom",
-            "x": 0.0,
-            "xanchor": "left",
-            "maxheight": legend_band,
-        }
+        legend = {**BOTTOM_LEGEND, "maxheight": legend_band}
         margin = {"l": 3 * font_size + 10, "r": 10, "t": 40 + font_size // 2, "b": controls + legend_band}
         margin["autoexpand"] = False
     fig.plain_layout(

@@ -98,13 +98,18 @@ class Session:
         url = "ws" + self.base_url[4:] + "/_stcore/stream"
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.cookies)
         ws = websocket.WebSocket(enable_multithread=False)
-        ws.connect(
-            url,
-            subprotocols=["streamlit"],
-            cookie=cookie or None,
-            origin=self.base_url,
-            timeout=self.timeout,
-        )
+        try:
+            ws.connect(
+                url,
+                subprotocols=["streamlit"],
+                cookie=cookie or None,
+                origin=self.base_url,
+                timeout=self.timeout,
+            )
+        except BaseException:  # a refused or dropped handshake leaves no open socket behind
+            with contextlib.suppress(OSError, websocket.WebSocketException):
+                ws.close()
+            raise
         headers = ws.getheaders() or {}
         self._note_upstream(headers.get("x-upstream"))
         self.ws = ws

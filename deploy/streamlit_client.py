@@ -123,13 +123,27 @@ class Session:
     # -- what a user does ---------------------------------------------------------------------
     def open(self, path: str = "", query: str = "") -> Result:
         """Load ``/<path>?<query>`` as a fresh tab: the HTML, then the websocket, then a run."""
+        return self._read_run(self.begin(path, query))
+
+    def begin(self, path: str = "", query: str = "") -> float:
+        """:meth:`open` without waiting for the run: the page is loaded and its run asked for
+        (then :meth:`stop` it, as the Stop button of Streamlit's header does); the time asked."""
         self.close()
         self.path, self.query = path.strip("/"), query.lstrip("?")
         self.page_hash, self.states = "", {}
         self.widgets, self.kinds, self.options = {}, {}, {}
         self.get("/" + self.path + ("?" + self.query if self.query else ""))
         self.connect()
-        return self._run()
+        asked = time.perf_counter()
+        self.ws.send_binary(self._rerun_message())
+        return asked
+
+    def stop(self) -> Result:
+        """Press Stop during a run (begun with :meth:`begin`) and read what it drew to its end."""
+        msg = BackMsg()
+        msg.stop_script = True
+        self.ws.send_binary(msg.SerializeToString())
+        return self._read_run(time.perf_counter())
 
     def change(self, key: str, value: object) -> Result:
         """Set the widget with user key ``key`` to ``value`` and wait for the rerun."""
@@ -146,6 +160,13 @@ class Session:
             setattr(state, name, value)
         self.states[wid] = state
         return self._run()
+
+    def press(self, key: str) -> Result:
+        """Press the button with user key ``key`` (a trigger: sent with this rerun only) and
+        wait for the rerun."""
+        if key not in self.widgets or self.kinds[self.widgets[key]] != "button":
+            raise KeyError(f"no button with key {key!r} on this page")
+        return self._run(WidgetState(id=self.widgets[key], trigger_value=True))
 
     def choose(self, key: str, index: int) -> Result:
         """Pick the option at ``index`` of the select box with user key ``key``."""
@@ -181,7 +202,7 @@ class Session:
         return self._run()
 
     # -- the protocol -------------------------------------------------------------------------
-    def _rerun_message(self) -> bytes:
+    def _rerun_message(self, *triggers: WidgetState) -> bytes:
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = self.query
@@ -191,14 +212,21 @@ class Session:
         state.context_info.timezone = "UTC"
         state.context_info.url = f"{self.base_url}/{self.path}"
         state.widget_states.widgets.extend(self.states.values())
+        state.widget_states.widgets.extend(triggers)
         return msg.SerializeToString()
 
-    def _run(self) -> Result:
+    def _run(self, *triggers: WidgetState) -> Result:
+        if self.ws is None:
+            raise ProtocolError("not connected")
+        start = time.perf_counter()
+        self.ws.send_binary(self._rerun_message(*triggers))
+        return self._read_run(start)
+
+    def _read_run(self, start: float) -> Result:
+        """Read the messages of the run asked for at ``start`` until it has finished."""
         if self.ws is None:
             raise ProtocolError("not connected")
         result = Result()
-        start = time.perf_counter()
-        self.ws.send_binary(self._rerun_message())
         deadline = start + self.timeout
         while True:
             if time.perf_counter() > deadline:
@@ -251,7 +279,7 @@ class Session:
             result.errors.append(element.alert.body)
         elif kind == "markdown":
             result.texts.append(element.markdown.body)
-        elif kind in VALUE_FIELDS:
+        elif kind in VALUE_FIELDS or kind == "button":
             wid = getattr(element, kind).id
             parts = wid.split("-", 2)  # "$$ID", the hash, the user key (which may hold "-")
             key = parts[2] if len(parts) == 3 and parts[0] == "$$ID" else ""

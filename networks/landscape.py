@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -147,20 +148,21 @@ def interpolate(net: Network, a: Any, b: Any, alphas: Any, test: bool = False) -
     return _losses(net, (1.0 - alphas)[:, None] * a + alphas[:, None] * b, test)
 
 
-def sharpness(net: Network, theta: Any, seed: int = 0) -> np.ndarray:
+def sharpness(net: Network, theta: Any, seed: int = 0, check: Callable[[], None] | None = None) -> np.ndarray:
     """``(N,)`` the largest (algebraic) eigenvalue of each network's Hessian of the training
     loss: Lanczos with full reorthogonalization on exact Hessian-vector products, all
-    networks of a chunk together, until the top Ritz value has converged."""
+    networks of a chunk together, until the top Ritz value has converged. ``check`` is called
+    before each Hessian-vector product (a caller that may be stopped raises there)."""
     theta = net.params(theta)
     per_network = 8 * net.dim * (min(net.dim, 200) + 4)
     size = max(1, LANCZOS_MEMORY_BYTES // per_network)
     out = np.empty(theta.shape[0])
     for i in range(0, theta.shape[0], size):
-        out[i : i + size] = _lanczos_top(net, theta[i : i + size], seed)
+        out[i : i + size] = _lanczos_top(net, theta[i : i + size], seed, check)
     return out
 
 
-def _lanczos_top(net: Network, theta: np.ndarray, seed: int) -> np.ndarray:
+def _lanczos_top(net: Network, theta: np.ndarray, seed: int, check: Callable[[], None] | None) -> np.ndarray:
     n, dim = theta.shape
     rng = np.random.default_rng(seed)
     v = rng.standard_normal((n, dim))
@@ -170,6 +172,8 @@ def _lanczos_top(net: Network, theta: np.ndarray, seed: int) -> np.ndarray:
     size = np.full(n, -1)  # Krylov dimension where a network's Lanczos broke down (exact), else -1
     top = np.full(n, np.nan)
     for j in range(dim):
+        if check is not None:
+            check()
         w = net.hvp(theta, basis[-1])
         alpha = np.einsum("nd,nd->n", w, basis[-1])
         V = np.stack(basis, 1)  # (n, j + 1, D)

@@ -11,6 +11,12 @@ cores run worker processes, started once and kept. A call uses them only when it
 large, the workers are warm and nobody else is using them; otherwise it works alone, with the
 same results to the last bit, since blocks and their random streams do not depend on who runs
 them. A pool that breaks (a worker killed) is dropped and the work done here instead.
+
+A caller that may be stopped (a student's Stop, or a newer setting on the page) says so with
+:func:`stoppable`: its check is called between pieces of the work here (every step of a run,
+through :func:`checkpoint`) and every ``STOP_POLL`` seconds while a worker's share is waited
+for. When the check raises, the workers' jobs of that call are ended (their processes
+terminated, the pool dropped: only one call uses the pool at a time) and the exception goes up.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import atexit
 import concurrent.futures
 import contextlib
+import contextvars
 import importlib
 import itertools
 import math
@@ -74,6 +81,53 @@ used = 0  # calls that shared their work with the workers (tests read it)
 # map_calls then sends all its calls to the workers and waits, leaving this core to the others.
 def yield_here() -> bool:
     return False
+
+
+# ---------------------------------------------------------------- being stopped
+
+STOP_POLL = 0.25  # seconds between two checks while a worker's share is waited for
+_check: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar("check", default=None)
+
+
+@contextlib.contextmanager
+def stoppable(check: Callable[[], None]) -> Iterator[None]:
+    """Work in this context (this thread) calls ``check`` now and then; when it raises, the
+    work stops there, the workers' jobs of the call included, and its exception goes up."""
+    token = _check.set(check)
+    try:
+        yield
+    finally:
+        _check.reset(token)
+
+
+def checkpoint() -> None:
+    """Let the caller's check (:func:`stoppable`) stop the work here; nothing without one."""
+    check = _check.get()
+    if check is not None:
+        check()
+
+
+@contextlib.contextmanager
+def _ended_if_stopped(futures: list) -> Iterator[None]:
+    """Around the part of a call that waits for ``futures``: if it stops (a check raised, or
+    its share here failed), their jobs are ended, not left to run on for nobody."""
+    try:
+        yield
+    except BaseException:
+        _end_jobs(futures)
+        raise
+
+
+def _end_jobs(futures: list) -> None:
+    """The call these futures belong to was stopped: end its workers' jobs still running, by
+    terminating the worker processes (a job in flight cannot be cancelled otherwise) and
+    dropping the pool; the next large call starts another."""
+    if _pool is None or all(f is None or f.done() for f in futures):
+        return
+    for process in list((getattr(_pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+    drop()
 
 
 # What every job of a worker needs, imported once by the fork server: the engine (the jobs
@@ -231,8 +285,14 @@ def _result(future: concurrent.futures.Future | None, timeout: float) -> Any:
     real error in the work shows up there, raised as it would be without workers."""
     if future is None:
         return None
+    deadline = time.perf_counter() + timeout
+    # In slices, the caller's check between them (stoppable): it may stop the wait, and its
+    # exception goes up (the caller ends the job).
+    while not future.done() and (left := deadline - time.perf_counter()) > 0:
+        concurrent.futures.wait([future], timeout=min(STOP_POLL, left))
+        checkpoint()
     try:
-        return future.result(timeout=timeout)
+        return future.result(timeout=0)
     except (BrokenProcessPool, TimeoutError):
         drop()  # a worker died (killed for memory?) or hangs: start afresh next time
     except Exception:  # e.g. a surface that does not pickle (a lambda inside)
@@ -262,17 +322,18 @@ def advance_all(advance: Advance, cfg, P, hp, options, seed: int, noisy: bool, o
             futures.append(_submit(pool, *args))
         if any(futures):
             used += 1
-        started = time.perf_counter()
-        first, rows = shares[0]
-        _advance_blocks(advance, cfg, *_share(P, hp, options, rows), seed, noisy, first, out.rows(rows))
-        # The workers' shares are as large as this one: far longer means something is stuck.
-        patience = 30.0 + 20.0 * (time.perf_counter() - started)
-        for future, (first, rows) in zip(futures, shares[1:], strict=True):
-            part, theirs = out.rows(rows), _result(future, patience)
-            if theirs is None:  # the workers failed: do their share here
-                _advance_blocks(advance, cfg, *_share(P, hp, options, rows), seed, noisy, first, part)
-                continue
-            part.fill(theirs)
+        with _ended_if_stopped(futures):
+            started = time.perf_counter()
+            first, rows = shares[0]
+            _advance_blocks(advance, cfg, *_share(P, hp, options, rows), seed, noisy, first, out.rows(rows))
+            # The workers' shares are as large as this one: far longer means something is stuck.
+            patience = 30.0 + 20.0 * (time.perf_counter() - started)
+            for future, (first, rows) in zip(futures, shares[1:], strict=True):
+                part, theirs = out.rows(rows), _result(future, patience)
+                if theirs is None:  # the workers failed: do their share here
+                    _advance_blocks(advance, cfg, *_share(P, hp, options, rows), seed, noisy, first, part)
+                    continue
+                part.fill(theirs)
 
 
 CALL_PATIENCE = 120.0  # seconds a call sent away may take (the heaviest landscape: ~5 s here)
@@ -294,7 +355,8 @@ def call_elsewhere(fn: Callable[..., Any], *args: Any, worth: bool = True) -> An
             drop()
             return fn(*args)
         used += 1
-        result = _result(future, CALL_PATIENCE)  # a hung worker: dropped, and the call done here
+        with _ended_if_stopped([future]):
+            result = _result(future, CALL_PATIENCE)  # a hung worker: dropped, and the call done here
     return fn(*args) if result is None else result
 
 
@@ -318,10 +380,13 @@ def map_calls(fn: Callable[..., Any], calls: list[tuple], worth: bool = True) ->
                 drop()
                 futures.append(None)
         used += 1
-        started = time.perf_counter()
-        results = [fn(*args) for args in calls[:here]]
-        patience = 30.0 + 20.0 * (time.perf_counter() - started)
-        for future, args in zip(futures, calls[here:], strict=True):
-            result = _result(future, patience)
-            results.append(fn(*args) if result is None else result)
+        with _ended_if_stopped(futures):
+            started, results = time.perf_counter(), []
+            for args in calls[:here]:
+                checkpoint()
+                results.append(fn(*args))
+            patience = 30.0 + 20.0 * (time.perf_counter() - started)
+            for future, args in zip(futures, calls[here:], strict=True):
+                result = _result(future, patience)
+                results.append(fn(*args) if result is None else result)
     return results

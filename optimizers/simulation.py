@@ -186,12 +186,13 @@ def _advance(cfg: _Settings, P: np.ndarray, hp: dict, options: Options, rng, out
         full_gradient=objective.grad if stochastic else None,
     )
     guard, convergence = Guard(base, n), Convergence(n, cfg.tol2)
-    update = opt.update
+    update, checkpoint = opt.update, parallel.checkpoint
     with np.errstate(all="ignore"):
         g = guard.start(P, gradient(P))
         state = opt.init(P)
         convergence.seen(0, recorder.record(P, g, state))
         for step in range(1, cfg.steps + 1):
+            checkpoint()  # a caller that may be stopped (parallel.stoppable) is asked here
             seen = g
             for transform in gradient_chain:  # noise, then clipping
                 seen = transform(seen)

@@ -139,15 +139,18 @@ def _planed(settings_json: str) -> ns.Result:
 
 @st.cache_resource
 def _computed_scenes() -> set[str]:
-    """The scenes whose landscape (and, as "trained:" + scene, whose runs with all their records)
-    this process has computed: a heavy one is then drawn at once, in one piece."""
+    """The scenes whose landscape (and, as "trained:" + scene, whose runs with all their records;
+    as "sharp:" + scene, whose sharpness) this process has computed: a heavy one is then drawn at
+    once, in one piece, without a Stop button."""
     return set()
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _sharpened(settings_json: str) -> ns.Result:
     """The scene with its sharpness: computed after the rest is drawn."""
-    return ns.sharpen(_planed(settings_json))
+    result = ns.sharpen(_planed(settings_json))
+    _computed_scenes().add("sharp:" + settings_json)
+    return result
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
@@ -257,6 +260,18 @@ if not settings.optimizers:
 # The fair race has its own cache and the neurons' diagram is a view: neither trains the scene again.
 settings_json = json.dumps(dataclasses.asdict(settings) | {"fair": False, "neurons": False})
 training_place = st.empty()
+stop_place = st.empty()  # a heavy scene's Stop, while it is computed
+heavy = (
+    not present
+    and ns.training_work(settings) > ns.PREVIEW_WORK
+    and "sharp:" + settings_json not in _computed_scenes()
+)
+if heavy and stop_place.button(say("nw.stop"), key="nw_stop", icon=":material/stop_circle:"):
+    # The press ended the older run, its worker jobs included (ui/fair.py): compute nothing more.
+    with stop_place.container():
+        st.info(say("nw.stopped"))
+        st.button(say("nw.go_on"), key="nw_go_on", icon=":material/play_arrow:")
+    st.stop()
 computing = say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train())
 if present:  # one chart beside the words, then nothing more
     with st.spinner(computing, show_time=True):
@@ -343,6 +358,7 @@ with right:
     st.markdown(f"**{say('nw.sharpness')}**")
     with st.spinner(say("nw.sharpening"), show_time=True):
         sharp = _sharpness_chart(settings_json, lang(), on_phone())
+    stop_place.empty()  # all computed
     chart(sharp, key="sharpness_chart", name=say("nw.sharpness"), summary=say("nw.sharpness.note"))
     st.caption(say("nw.sharpness.note"))
 st.markdown(f"**{say('nw.layers.title')}**")

@@ -317,3 +317,135 @@ def _pid_and_square(k):
     import os
 
     return os.getpid(), k * k
+
+
+# ---------------------------------------------------------------- a Stop that stops the workers
+
+
+class _Stopped(BaseException):
+    """What Streamlit raises when a student presses Stop (its StopException is a BaseException)."""
+
+
+def _sleeper(folder: str, name: str) -> int:
+    """A worker's long job: says which process runs it, then works for a minute."""
+    import os
+    import time
+
+    Path(folder, name).write_text(str(os.getpid()))
+    time.sleep(60)
+    return os.getpid()
+
+
+def _ended(pid: int, within: float = 20.0) -> bool:
+    """Whether process ``pid`` has ended (gone, or a zombie not yet reaped) within ``within`` s."""
+    import time
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _stop_when(path: Path):
+    """A check that raises _Stopped once ``path`` exists (the job has started in a worker)."""
+    looks = []
+
+    def check():
+        looks.append(1)
+        if path.exists():
+            raise _Stopped
+
+    return check, looks
+
+
+@pytest.mark.parametrize("how", ["map_calls", "call_elsewhere"])
+def test_a_stopped_call_ends_its_jobs_in_the_workers(workers, monkeypatch, tmp_path, how):
+    monkeypatch.setattr(parallel, "yield_here", lambda: True)  # every call to the workers
+    check, looks = _stop_when(tmp_path / "a")
+    with parallel.stoppable(check), pytest.raises(_Stopped):
+        if how == "map_calls":
+            parallel.map_calls(_sleeper, [(str(tmp_path), "a"), (str(tmp_path), "b")])
+        else:
+            parallel.call_elsewhere(_sleeper, str(tmp_path), "a")
+    pid = int((tmp_path / "a").read_text())
+    assert pid != __import__("os").getpid() and looks
+    assert _ended(pid), "the worker running the stopped job should have been ended"
+    assert not (tmp_path / "b").exists()  # the queued job never started
+    # the pool was dropped; the next call works (here while a new pool warms up, or there)
+    assert parallel.map_calls(_describe, [(1,), ("x",)]) == ["int", "str"]
+    assert parallel.wait_until_ready()
+
+
+def test_a_stop_during_the_share_here_ends_the_workers_share_too(workers, monkeypatch, tmp_path):
+    """map_calls does its first share here: a Stop raised in it (the engine asks at every step)
+    ends the worker's job as well."""
+    monkeypatch.setattr(parallel, "yield_here", lambda: False)  # half the calls here
+    calls = [(str(tmp_path), "here"), (str(tmp_path), "there")]
+
+    def check():
+        if (tmp_path / "there").exists():
+            raise _Stopped
+
+    def sleeper_here(folder, name):
+        if name == "here":  # the share here: until the worker's job has started, then a step
+            import time
+
+            while not (tmp_path / "there").exists():
+                time.sleep(0.02)
+            parallel.checkpoint()
+        return _sleeper(folder, name)
+
+    with parallel.stoppable(check), pytest.raises(_Stopped):
+        parallel.map_calls(_here_or_there, [(sleeper_here, *calls[0]), (None, *calls[1])])
+    assert _ended(int((tmp_path / "there").read_text()))
+
+
+def _here_or_there(here, folder, name):
+    """map_calls' function: ``here`` (not picklable, so only ever given to the share done in this
+    process) or, in a worker, the long job."""
+    return here(folder, name) if here is not None else _sleeper(folder, name)
+
+
+def test_the_engine_asks_at_every_step_and_a_stop_ends_the_run(monkeypatch):
+    looks = []
+
+    def check():
+        looks.append(1)
+        if len(looks) == 50:
+            raise _Stopped
+
+    with parallel.stoppable(check), pytest.raises(_Stopped):
+        simulate(get_surface("rosenbrock"), "adam", starts(10), steps=500, lr=0.01)
+    assert len(looks) == 50
+    looks.clear()
+    with parallel.stoppable(lambda: looks.append(1)):
+        run = simulate(get_surface("rosenbrock"), "adam", starts(10), steps=500, lr=0.01)
+    assert len(looks) == 500  # a check that does not raise changes nothing
+    assert_same_run(
+        run, alone(monkeypatch, get_surface("rosenbrock"), "adam", starts(10), steps=500, lr=0.01)
+    )
+    parallel.checkpoint()  # outside stoppable: nothing to ask
+
+
+def test_the_sharpness_asks_before_each_hessian_vector_product():
+    from networks import landscape
+    from ui import network_scene as ns
+
+    s = ns.network_defaults()
+    net = ns.network_of(s)
+    theta = ns.start_of(s, net)[None]
+    looks = []
+    top = landscape.sharpness(net, theta, check=lambda: looks.append(1))
+    assert looks and np.array_equal(top, landscape.sharpness(net, theta))
+    with pytest.raises(_Stopped):
+        landscape.sharpness(net, theta, check=_stop)
+
+
+def _stop():
+    raise _Stopped

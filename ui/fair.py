@@ -11,11 +11,16 @@ last ``WINDOW`` seconds waits before its next run while other tabs' runs are in 
 when it is alone: a student alone at home is not slowed), at most ``MAX_WAIT`` seconds, and
 says so. The same heavy scene opened in many tabs is computed once: the pages' caches make
 the other tabs wait for that one computation (tests/test_fair.py).
+
+A run's long work can be stopped: the engine's steps and the waits for a worker ask now and
+then (optimizers.parallel.stoppable) whether the student pressed Stop or changed a setting, and a
+stopped run's jobs in the worker processes are ended, not left to run on for nobody.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -72,6 +77,31 @@ def _counted() -> Iterator[None]:
             _in_flight -= 1
 
 
+POKE = 0.25  # seconds between two looks, during long work, at whether the run was stopped
+
+
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """Long work inside looks every POKE seconds whether the student stopped this run (Stop, a
+    newer setting): Streamlit says so, by raising, at the run's next element, so the look is an
+    empty placeholder of its own touched again. It is touched in the context copied here,
+    outside any cached function, so no cache records it to replay it (a cached function that
+    drew into a placeholder made outside it cannot be replayed)."""
+    place = st.empty()
+    context = contextvars.copy_context()
+    last = time.monotonic()
+
+    def look() -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= POKE:
+            last = now
+            context.run(place.empty)
+
+    with parallel.stoppable(look):
+        yield
+
+
 def fair_run(run: Callable[[], None], say: Callable[..., str]) -> None:
     """``run()`` (the page), after yielding to the other tabs when this one has had more than
     its share of the process lately; its time is counted for the next run."""
@@ -88,7 +118,7 @@ def fair_run(run: Callable[[], None], say: Callable[..., str]) -> None:
         note.empty()
     started = time.monotonic()
     try:
-        with _counted():
+        with _counted(), _stoppable():
             run()
     finally:
         ended = time.monotonic()

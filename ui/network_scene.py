@@ -352,14 +352,22 @@ def train_one(
     points = len(run.step) if sharpness_every > 0 else SHARPNESS_POINTS
     picks = np.unique(np.linspace(0, len(run.step) - 1, points).round().astype(int))
     alive = run.diverged_at[0] < 0
-    top = sharpness(net, path[picks]) if alive and with_sharpness else np.full(len(picks), np.nan)
+    top = (
+        sharpness(net, path[picks], check=parallel.checkpoint)
+        if alive and with_sharpness
+        else np.full(len(picks), np.nan)
+    )
     return Trained(name, run, norms, run.step[picks], top, hp.get("lr"), dict(hp))
 
 
 def _sharpness_of(net: Network, t: Trained) -> Trained:
     picks = np.searchsorted(t.run.step, t.sharpness_steps)
     alive = t.run.diverged_at[0] < 0
-    top = sharpness(net, t.run.path[picks, 0]) if alive else np.full(len(picks), np.nan)
+    top = (
+        sharpness(net, t.run.path[picks, 0], check=parallel.checkpoint)
+        if alive
+        else np.full(len(picks), np.nan)
+    )
     return dataclasses.replace(t, sharpness=top)
 
 

@@ -1,0 +1,119 @@
+"""A Stop that really stops (issue 25, item 2): a heavy Network scene stopped while it is computed
+ends the job its worker process was running, whether the student presses the page's Stop or
+Streamlit's own (the header's Stop, here through the protocol), and the tab goes on working."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from deploy.served import free_port, served_app
+from deploy.streamlit_client import Session
+from tests.test_parallel import _ended
+
+pytestmark = [pytest.mark.deploy, pytest.mark.timeout(300)]
+
+# The issue's heaviest in-range scene: seconds of training, most of it in the worker.
+HEAVY = "n=1000&steps=2000&batch=1&units=64&layers=4&opt=gd,momentum,adam,rmsprop&plane=random&ptest=1"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The app with one worker process (whatever the machine's cores), its pool started by a
+    first scene: the server's URL and PID."""
+    log = tmp_path_factory.mktemp("stop") / "server.log"
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("LOSS_SURFACE_WORKERS", "1")
+        with served_app(free_port(), log=log) as server:
+            first = Session(server.url, timeout=240)
+            assert first.open("network", "steps=300").errors == []
+            first.close()
+            yield server
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _busy_worker(server_pid: int, within: float = 90.0) -> int:
+    """The server's descendant process that is computing (its CPU time grows by 0.3 s)."""
+    start = {p: _cpu(p) for p in _descendants(server_pid)}
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        for p in _descendants(server_pid):
+            if _cpu(p) - start.setdefault(p, _cpu(p)) >= 0.3:
+                return p
+    raise AssertionError("no worker process took up the heavy scene")
+
+
+def test_streamlits_stop_ends_the_workers_job_and_the_tab_goes_on(served):
+    tab = Session(served.url, timeout=240)
+    tab.begin("network", HEAVY)
+    worker = _busy_worker(served.pid)
+    stopped = tab.stop()
+    assert stopped.errors == []
+    assert "nw_stop" in tab.widgets  # the page's own Stop was shown meanwhile
+    assert _ended(worker), "the worker computing the stopped scene should have been ended"
+    again = tab.open("network", "steps=300")  # the tab, and the server, work on
+    assert again.errors == [] and again.charts
+    assert "nw_stop" not in tab.widgets  # a light scene: no Stop
+    tab.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("language", "stop", "stopped", "go_on", "computing"),
+    [
+        ("en", "Stop computing", "Stopped:", "Go on", "Recording the runs|Training 4"),
+        ("zh", "停止计算", "已停止", "继续", "完整记录|训练 4"),
+    ],
+)
+def test_the_pages_stop_button_ends_the_workers_job_and_says_so(
+    served, browser, language, stop, stopped, go_on, computing
+):
+    import re
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{served.url}/network?{HEAVY}&seed={7 if language == 'en' else 8}&lang={language}")
+        button = page.get_by_role("button", name=stop, exact=True)  # not the header's "Stop"
+        button.wait_for(timeout=120000)
+        worker = _busy_worker(served.pid)
+        button.click()
+        page.get_by_text(stopped).first.wait_for(timeout=60000)
+        assert _ended(worker), "the worker computing the stopped scene should have been ended"
+        assert page.locator("[data-testid=stException]").count() == 0
+        # Go on computes the scene again: what is computed is said again
+        page.get_by_role("button", name=go_on, exact=True).click()
+        page.get_by_text(re.compile(computing)).first.wait_for(timeout=60000)
+        assert errors == []
+    finally:
+        context.close()

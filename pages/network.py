@@ -1,6 +1,7 @@
 """Network: train a tiny network on toy data with the Playground's optimizers, and see where
 the training went on its real loss landscape."""
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -103,6 +104,11 @@ def _controls() -> None:
     state[K + "ptest"] = int(
         side.toggle(say("nw.plane.test"), value=bool(state[K + "ptest"]), key=K + "ptest_toggle")
     )
+
+
+# A heavy scene's parts, each drawn when done: a first drawing of its runs (PREVIEW_RECORDS
+# records each), the same runs with all their records, its landscape, its sharpness.
+PARTS = 4
 
 
 def _training_size() -> int:
@@ -272,6 +278,17 @@ if heavy and stop_place.button(say("nw.stop"), key="nw_stop", icon=":material/st
         st.info(say("nw.stopped"))
         st.button(say("nw.go_on"), key="nw_go_on", icon=":material/play_arrow:")
     st.stop()
+progress = st.empty()  # a heavy scene's bar of its parts
+
+
+def _computing(part: int, words: str) -> contextlib.AbstractContextManager:
+    """While ``words`` is computed a spinner says it with the seconds passed; on a heavy scene
+    a bar above it shows which of its PARTS it is."""
+    if heavy:
+        progress.progress((part - 1) / PARTS, text=say("nw.part", part=part, parts=PARTS))
+    return st.spinner(words, show_time=True)
+
+
 computing = say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train())
 if present:  # one chart beside the words, then nothing more
     with st.spinner(computing, show_time=True):
@@ -299,7 +316,7 @@ if present:  # one chart beside the words, then nothing more
     st.stop()
 if "trained:" + settings_json not in _computed_scenes() and ns.training_work(settings) > ns.PREVIEW_WORK:
     # A heavy training: its runs with a few records first (the same runs), then with all of them.
-    with st.spinner(computing, show_time=True):
+    with _computing(1, computing):
         trainees, training = _figures(settings_json, lang(), on_phone(), preview=True)[:2]
     chart(
         training,
@@ -310,7 +327,7 @@ if "trained:" + settings_json not in _computed_scenes() and ns.training_work(set
         config={"displaylogo": False, "scrollZoom": False},
     )
     computing = say("nw.recording", records=ns.RECORDS)
-with st.spinner(computing, show_time=True):
+with _computing(2, computing):
     result = _trained(settings_json)
 if settings_json not in _computed_scenes() and ns.plane_work(result) > ns.PLANE_FIRST_WORK:
     # A heavy landscape: the runs first (without the plane), then the whole figure in their place.
@@ -322,9 +339,10 @@ if settings_json not in _computed_scenes() and ns.plane_work(result) > ns.PLANE_
         container=training_place.container(),
         config={"displaylogo": False, "scrollZoom": False},
     )
-    with st.spinner(say("nw.planing", side=ns.PLANE_SIDE), show_time=True):
+    with _computing(3, say("nw.planing", side=ns.PLANE_SIDE)):
         _planed(settings_json)
-result = _planed(settings_json)
+with _computing(3, say("nw.planing", side=ns.PLANE_SIDE)) if heavy else contextlib.nullcontext():
+    result = _planed(settings_json)  # (at once if the part above computed it)
 trainees, training, lines, layers = _figures(settings_json, lang(), on_phone())
 sentences = _summary(result, trainees)
 chart(
@@ -356,9 +374,10 @@ with left:
     st.caption(say("nw.lines.note"))
 with right:
     st.markdown(f"**{say('nw.sharpness')}**")
-    with st.spinner(say("nw.sharpening"), show_time=True):
+    with _computing(4, say("nw.sharpening")):
         sharp = _sharpness_chart(settings_json, lang(), on_phone())
     stop_place.empty()  # all computed
+    progress.empty()
     chart(sharp, key="sharpness_chart", name=say("nw.sharpness"), summary=say("nw.sharpness.note"))
     st.caption(say("nw.sharpness.note"))
 st.markdown(f"**{say('nw.layers.title')}**")

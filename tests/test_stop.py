@@ -87,14 +87,14 @@ def test_streamlits_stop_ends_the_workers_job_and_the_tab_goes_on(served):
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
-    ("language", "stop", "stopped", "go_on", "computing"),
+    ("language", "stop", "stopped", "go_on", "computing", "part"),
     [
-        ("en", "Stop computing", "Stopped:", "Go on", "Recording the runs|Training 4"),
-        ("zh", "停止计算", "已停止", "继续", "完整记录|训练 4"),
+        ("en", "Stop computing", "Stopped:", "Go on", "Recording the runs|Training 4", "Part [12] of 4"),
+        ("zh", "停止计算", "已停止", "继续", "完整记录|训练 4", "第 [12] 部分（共 4 部分）"),
     ],
 )
 def test_the_pages_stop_button_ends_the_workers_job_and_says_so(
-    served, browser, language, stop, stopped, go_on, computing
+    served, browser, language, stop, stopped, go_on, computing, part
 ):
     import re
 
@@ -107,6 +107,9 @@ def test_the_pages_stop_button_ends_the_workers_job_and_says_so(
         button = page.get_by_role("button", name=stop, exact=True)  # not the header's "Stop"
         button.wait_for(timeout=120000)
         worker = _busy_worker(served.pid)
+        # a bar of the scene's parts says which one is computed
+        assert page.get_by_role("progressbar").count() == 1
+        assert page.get_by_text(re.compile(part)).count() >= 1
         button.click()
         page.get_by_text(stopped).first.wait_for(timeout=60000)
         assert _ended(worker), "the worker computing the stopped scene should have been ended"

@@ -69,6 +69,7 @@ class PageState:
         new = self.key(self.first) not in state if token is None else state.get(marker) != token
         opened = state.get(OPENED) == self.page
         if not new and not opened:
+            self.hold()
             return False
         if opened:
             del state[OPENED]
@@ -78,6 +79,20 @@ class PageState:
         if token is not None:
             state[marker] = token
         return True
+
+    def hold(self) -> None:
+        """Send every setting's value with its widget again on this run. A widget drawn again in
+        the browser (a phone's sidebar, after the layout switched from the server's desktop
+        guess to the phone's) takes the value its last element carries, and an element carries
+        one only on a run that set it: without this a press anywhere then emptied the Network
+        page's optimizers and set its seed to 0 (tests/test_phone.py). The settings are the
+        names the page's link holds, read from the link as this run found it."""
+        state = st.session_state
+        values, _ = self.from_query(st.query_params.to_dict())
+        for name in values:
+            key = self.prefix + name
+            if key in state:
+                state[key] = state[key]
 
     def put(self, values: Mapping[str, Any]) -> None:
         """Set widget values (by name, without the prefix)."""

@@ -218,8 +218,7 @@ def streamlit_command(port: int, script: str = "app.py", extra: tuple[str, ...] 
     every server of the tests and benchmarks (deploy/served.py)."""
     return [
         sys.executable,
-        "-m",
-        "streamlit",
+        str(ROOT / "deploy" / "launch.py"),  # `streamlit run` with the app's modules imported first
         "run",
         script,
         "--server.headless=true",

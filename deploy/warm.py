@@ -113,7 +113,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.serve is not None:
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", *args.serve]
+        command = [sys.executable, str(ROOT / "deploy" / "launch.py"), "run", "app.py", *args.serve]
         sys.exit(serve(command, args.url.rstrip("/")))
     took = warm(args.url.rstrip("/"), log=sys.stderr)
     for visit, seconds in took.items():

@@ -92,3 +92,18 @@ def test_make_run_serves_at_once_warms_in_the_background_and_stops_on_sigterm(tm
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_every_server_starts_with_the_apps_modules_imported():
+    """deploy/launch.py: the app's layers imported (every module), then Streamlit's own command."""
+    from deploy import launch
+    from deploy.local import ROOT
+
+    names = set(launch.preload())
+    for package in launch.PACKAGES:
+        for path in (ROOT / package).glob("*.py"):
+            assert (package if path.stem == "__init__" else f"{package}.{path.stem}") in names, path
+    assert streamlit_command(8501)[1].endswith("deploy/launch.py")
+    command = [sys.executable, "deploy/launch.py", "--version"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith("Streamlit, version"), done

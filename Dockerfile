@@ -21,7 +21,7 @@ COPY optimizers ./optimizers
 COPY viz ./viz
 COPY ui ./ui
 COPY pages ./pages
-COPY deploy/warm.py deploy/streamlit_client.py ./deploy/
+COPY deploy/warm.py deploy/launch.py deploy/streamlit_client.py ./deploy/
 
 RUN useradd --create-home --uid 10001 lab && chown -R lab /app
 USER lab

@@ -87,6 +87,28 @@ def test_the_docker_image_gets_every_package_of_the_app():
     assert {*LAYERS, "app.py", ".streamlit"} <= copied
 
 
+def test_the_docker_image_gets_every_deploy_file_its_command_needs():
+    """The image's command is deploy/warm.py: it and every deploy/ file it (and so on) imports
+    or starts (deploy/launch.py starts the server) are copied."""
+    import re
+
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    copied = {word for line in lines if line.startswith("COPY ") for word in line.split()[1:-1]}
+    command = next(line for line in lines if line.startswith("CMD "))
+    needed, todo = set(), re.findall(r"deploy/\w+\.py", command)
+    while todo:
+        path = todo.pop()
+        if path in needed:
+            continue
+        needed.add(path)
+        text = (ROOT / path).read_text()
+        named = re.findall(r"from deploy(?:\.| import )(\w+)", text)
+        named += re.findall(r'"deploy" / "(\w+)\.py"', text)
+        todo += [f"deploy/{name}.py" for name in named if (ROOT / "deploy" / f"{name}.py").exists()]
+    assert "deploy/launch.py" in needed and "deploy/streamlit_client.py" in needed
+    assert needed <= copied, sorted(needed - copied)
+
+
 @pytest.mark.parametrize("folder", ["bench", "deploy"])
 def test_tools_import_nothing_from_the_tests(folder):
     # The served-app starter and the protocol client are tools of the benchmarks and the tests

@@ -74,6 +74,7 @@ _lock = threading.Lock()  # held by the one call using the workers
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
 _warm: list[concurrent.futures.Future] = []
 _failed = False
+_at_exit: list[bool] = []  # whether drop() is registered to run at exit
 used = 0  # calls that shared their work with the workers (tests read it)
 
 
@@ -186,7 +187,9 @@ def _ready() -> concurrent.futures.ProcessPoolExecutor | None:
             drop()
             _failed = True  # processes cannot be started here: stop trying
             return None
-        atexit.register(drop, wait=True)  # while the interpreter is whole, not at its teardown
+        if not _at_exit:  # once: a pool dropped and started again is the same module's
+            atexit.register(drop, wait=True)  # while the interpreter is whole, not at its teardown
+            _at_exit.append(True)
     if not all(f.done() for f in _warm):
         return None
     if any(f.exception() is not None for f in _warm):

@@ -272,12 +272,16 @@ heavy = (
     and ns.training_work(settings) > ns.PREVIEW_WORK
     and "sharp:" + settings_json not in _computed_scenes()
 )
-if heavy and stop_place.button(say("nw.stop"), key="nw_stop", icon=":material/stop_circle:"):
+stopped = heavy and stop_place.button(say("nw.stop"), key="nw_stop", icon=":material/stop_circle:")
+if stopped:
     # The press ended the older run, its worker jobs included (ui/fair.py): compute nothing more.
     with stop_place.container():
         st.info(say("nw.stopped"))
         st.button(say("nw.go_on"), key="nw_go_on", icon=":material/play_arrow:")
-    st.stop()
+    if settings_json not in _computed_scenes():
+        st.stop()
+    # stopped in its last part: what is computed is drawn (no bar), the sharpness is not
+    heavy = False
 progress = st.empty()  # a heavy scene's bar of its parts
 
 
@@ -374,12 +378,15 @@ with left:
     st.caption(say("nw.lines.note"))
 with right:
     st.markdown(f"**{say('nw.sharpness')}**")
-    with _computing(4, say("nw.sharpening")):
-        sharp = _sharpness_chart(settings_json, lang(), on_phone())
-    stop_place.empty()  # all computed
-    progress.empty()
-    chart(sharp, key="sharpness_chart", name=say("nw.sharpness"), summary=say("nw.sharpness.note"))
-    st.caption(say("nw.sharpness.note"))
+    if stopped:
+        st.caption(say("nw.sharpness.stopped"))
+    else:
+        with _computing(4, say("nw.sharpening")):
+            sharp = _sharpness_chart(settings_json, lang(), on_phone())
+        stop_place.empty()  # all computed
+        progress.empty()
+        chart(sharp, key="sharpness_chart", name=say("nw.sharpness"), summary=say("nw.sharpness.note"))
+        st.caption(say("nw.sharpness.note"))
 st.markdown(f"**{say('nw.layers.title')}**")
 chart(layers, key="layers_chart", name=say("nw.layers.title"), summary=say("nw.layers.note"))
 st.caption(say("nw.layers.note"))

@@ -250,16 +250,19 @@ LINKS = [  # (page, query): what 20 students have open
 PLAYED_STEPS = (200, 300, 400)  # what a Playground student moves the steps slider to
 
 
-def _open(base: str, i: int) -> tuple[Session, object]:
+def _open(base: str, i: int, sessions: list[Session] | None = None) -> tuple[Session, object]:
+    """A student opening link ``i``; the tab is added to ``sessions`` (to be closed) first."""
     page, query = LINKS[i % len(LINKS)]
     session = Session(base, timeout=90)
+    if sessions is not None:
+        sessions.append(session)
     return session, session.open(page, query)
 
 
 class _Health(threading.Thread):
     """Asks nginx for /_stcore/health every 0.1 s; ``outages`` are the stretches (seconds) from
     a failed answer (an error status, a refused or reset connection) to the next good one. A slow
-    answer is not a failed one: on a loaded machine the live replica's event loop can take
+    answer (up to 10 s) is not a failed one: on a loaded machine the live replica's event loop can take
     seconds to answer while twenty students' scenes are computed, which measures the machine,
     not the failover (CI once saw a 2 s timeout counted as a 2.1 s outage)."""
 
@@ -273,7 +276,7 @@ class _Health(threading.Thread):
             asked = time.monotonic()
             self.asked += 1
             try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=60) as answer:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=10) as answer:
                     ok = answer.read() == b"ok"
             except OSError:
                 ok = False
@@ -310,10 +313,10 @@ def _play(session: Session, i: int, killed: threading.Event, played: dict) -> No
 def test_two_replicas_sticky_sessions_failover_and_restart(tmp_path):
     with local.cluster(replicas=2, port=18180, folder=tmp_path) as cluster:
         sessions: list[Session] = []  # closed however the test ends (a failed assert
-        try:  # left sockets for the next test to trip over as ResourceWarnings)
+        health = _Health(cluster.url)  # left sockets for the next test to trip over as ResourceWarnings)
+        try:
             with ThreadPoolExecutor(20) as pool:
-                opened = list(pool.map(lambda i: _open(cluster.url, i), range(20)))
-            sessions += [s for s, _ in opened]
+                opened = list(pool.map(lambda i: _open(cluster.url, i, sessions), range(20)))
             placed: dict[int, list[Session]] = {0: [], 1: []}
             for session, result in opened:
                 assert result.errors == [] and result.charts, (session.path, result.errors)
@@ -324,7 +327,6 @@ def test_two_replicas_sticky_sessions_failover_and_restart(tmp_path):
             assert placed[0] and placed[1], "the route cookie should spread sessions over both"
 
             # twenty students play while replica 0 is killed as the OOM killer would (SIGKILL)
-            health = _Health(cluster.url)
             health.start()
             killed, played = threading.Event(), {}
             with ThreadPoolExecutor(20) as pool:
@@ -370,5 +372,6 @@ def test_two_replicas_sticky_sessions_failover_and_restart(tmp_path):
             for session, fresh in zip(placed[0], again, strict=True):
                 assert fresh.errors == [] and fresh.charts == played[id(session)][0][-1].charts, session.query
         finally:
+            health.stop.set()
             for session in sessions:
                 session.close()

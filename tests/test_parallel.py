@@ -23,7 +23,9 @@ FIELDS = ("path", "loss", "objective", "grad_norm", "step", "final", "diverged_a
 
 @pytest.fixture
 def workers(monkeypatch):
-    """One worker, used for any work however small."""
+    """One worker, used for any work however small (a pool an earlier test left, with the
+    machine's count of workers, is dropped first)."""
+    parallel.drop(wait=True)
     monkeypatch.setattr(parallel, "WORKERS", 1)
     monkeypatch.setattr(parallel, "MIN_POINT_STEPS", 0)
     assert parallel.wait_until_ready()

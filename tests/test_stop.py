@@ -132,3 +132,25 @@ def test_the_pages_stop_button_ends_the_workers_job_and_says_so(
         assert errors == []
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_a_stop_in_the_last_part_keeps_what_is_drawn_and_leaves_out_the_sharpness(served, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{served.url}/network?{HEAVY}&seed=9")
+        page.get_by_text("Part 4 of 4").first.wait_for(timeout=180000)
+        charts = page.locator(".js-plotly-plot").count()
+        assert charts >= 2  # the training figure and the lines, drawn before the sharpness
+        page.get_by_role("button", name="Stop computing", exact=True).click()
+        page.get_by_text("Stopped:").first.wait_for(timeout=60000)
+        page.get_by_text("Not computed: stopped").first.wait_for(timeout=60000)
+        drawn = f"document.querySelectorAll('.js-plotly-plot').length >= {charts}"
+        page.wait_for_function(drawn, timeout=60000)
+        assert page.get_by_text("Part 4 of 4").count() == 0  # no bar left behind
+        assert page.locator("[data-testid=stException]").count() == 0 and errors == []
+    finally:
+        context.close()

@@ -67,7 +67,8 @@ def test_make_run_serves_at_once_warms_in_the_background_and_stops_on_sigterm(tm
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
-    options = streamlit_command(port)[5:]
+    command = streamlit_command(port)
+    options = command[command.index("app.py") + 1 :]  # what `make run` passes after --serve
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "deploy/warm.py", url, "--serve", *options],

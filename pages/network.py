@@ -17,6 +17,7 @@ from ui.network_fair import fair_chart, fair_race
 from ui.network_neurons import neurons_chart, neurons_view
 from ui.network_summary import fit_verdict, verdict
 from ui.page_state import PageState
+from ui.recent import Recent
 from ui.shell import lang, on_phone, require_app_shell, say
 from ui.texts import optimizer_title, prefixed_words
 from ui.user_points import editor
@@ -106,6 +107,9 @@ def _controls() -> None:
     )
 
 
+# Scenes a cache holds, and for how long after they were computed (every cache of this page).
+CACHED, CACHE_SECONDS = 16, 3600
+
 # A heavy scene's parts, each drawn when done: a first drawing of its runs (PREVIEW_RECORDS
 # records each), the same runs with all their records, its landscape, its sharpness.
 PARTS = 4
@@ -119,54 +123,54 @@ def _training_size() -> int:
     return user_data.split_sizes(user_data.count(state.get(K + "pts", "")), bool(state[K + "nval"]))[0]
 
 
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=CACHED, ttl=CACHE_SECONDS, show_spinner=False)
 def _trained(settings_json: str) -> ns.Result:
     """Everything the page shows for one scene but the sharpness, shared by every session that
     asks for it: drawn first (the sharpness is most of a large scene's cost)."""
     result = ns.train(ns.NetSettings(**json.loads(settings_json)), with_sharpness=False, with_plane=False)
-    _computed_scenes().add("trained:" + settings_json)
+    _computed()["trained"].add(settings_json)
     return result
 
 
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=CACHED, ttl=CACHE_SECONDS, show_spinner=False)
 def _previewed(settings_json: str) -> ns.Result:
     """A heavy scene's runs with PREVIEW_RECORDS records each: drawn while all are computed."""
     settings = ns.NetSettings(**json.loads(settings_json))
     return ns.train(settings, with_sharpness=False, with_plane=False, records=ns.PREVIEW_RECORDS)
 
 
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=CACHED, ttl=CACHE_SECONDS, show_spinner=False)
 def _planed(settings_json: str) -> ns.Result:
     """The scene with its landscape (a heavy scene's runs are drawn before it)."""
     result = ns.add_plane(_trained(settings_json))
-    _computed_scenes().add(settings_json)
+    _computed()["planed"].add(settings_json)
     return result
 
 
 @st.cache_resource
-def _computed_scenes() -> set[str]:
-    """The scenes whose landscape (and, as "trained:" + scene, whose runs with all their records;
-    as "sharp:" + scene, whose sharpness) this process has computed: a heavy one is then drawn at
-    once, in one piece, without a Stop button."""
-    return set()
+def _computed() -> dict[str, Recent]:
+    """The scenes whose runs with all their records ("trained"), landscape ("planed") and
+    sharpness ("sharp") this process's caches hold (the same bounds: an evicted or expired scene
+    is computed in parts again): a heavy one held is drawn at once, without a Stop button."""
+    return {kind: Recent(CACHED, CACHE_SECONDS) for kind in ("trained", "planed", "sharp")}
 
 
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=CACHED, ttl=CACHE_SECONDS, show_spinner=False)
 def _sharpened(settings_json: str) -> ns.Result:
     """The scene with its sharpness: computed after the rest is drawn."""
     result = ns.sharpen(_planed(settings_json))
-    _computed_scenes().add("sharp:" + settings_json)
+    _computed()["sharp"].add(settings_json)
     return result
 
 
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=CACHED, ttl=CACHE_SECONDS, show_spinner=False)
 def _sharpness_chart(settings_json: str, language: str, narrow: bool = False):
     result = _sharpened(settings_json)
     trainees = _figures(settings_json, language, False)[0]
     return sharpness_figure(result.trained, trainees, words=prefixed_words("nf.", language), narrow=narrow)
 
 
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=CACHED, ttl=CACHE_SECONDS, show_spinner=False)
 def _figures(
     settings_json: str,
     language: str,
@@ -268,9 +272,7 @@ settings_json = json.dumps(dataclasses.asdict(settings) | {"fair": False, "neuro
 training_place = st.empty()
 stop_place = st.empty()  # a heavy scene's Stop, while it is computed
 heavy = (
-    not present
-    and ns.training_work(settings) > ns.PREVIEW_WORK
-    and "sharp:" + settings_json not in _computed_scenes()
+    not present and ns.training_work(settings) > ns.PREVIEW_WORK and settings_json not in _computed()["sharp"]
 )
 stopped = heavy and stop_place.button(say("nw.stop"), key="nw_stop", icon=":material/stop_circle:")
 if stopped:
@@ -278,7 +280,7 @@ if stopped:
     with stop_place.container():
         st.info(say("nw.stopped"))
         st.button(say("nw.go_on"), key="nw_go_on", icon=":material/play_arrow:")
-    if settings_json not in _computed_scenes():
+    if settings_json not in _computed()["planed"]:
         st.stop()
     # stopped in its last part: what is computed is drawn (no bar), the sharpness is not
     heavy = False
@@ -318,7 +320,7 @@ if present:  # one chart beside the words, then nothing more
             **npr.STRETCH,
         )
     st.stop()
-if "trained:" + settings_json not in _computed_scenes() and ns.training_work(settings) > ns.PREVIEW_WORK:
+if settings_json not in _computed()["trained"] and ns.training_work(settings) > ns.PREVIEW_WORK:
     # A heavy training: its runs with a few records first (the same runs), then with all of them.
     with _computing(1, computing):
         trainees, training = _figures(settings_json, lang(), on_phone(), preview=True)[:2]
@@ -333,7 +335,7 @@ if "trained:" + settings_json not in _computed_scenes() and ns.training_work(set
     computing = say("nw.recording", records=ns.RECORDS)
 with _computing(2, computing):
     result = _trained(settings_json)
-if settings_json not in _computed_scenes() and ns.plane_work(result) > ns.PLANE_FIRST_WORK:
+if settings_json not in _computed()["planed"] and ns.plane_work(result) > ns.PLANE_FIRST_WORK:
     # A heavy landscape: the runs first (without the plane), then the whole figure in their place.
     trainees, training = _figures(settings_json, lang(), on_phone(), planed=False)[:2]
     chart(

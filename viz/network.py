@@ -297,13 +297,7 @@ def _training_grid(
         rows=len(specs),
         cols=cols,
         specs=specs,
-        subplot_titles=(
-            fitted_titles(titles, grid, landscape is not None)
-            if present
-            else titles
-            if narrow  # wrapped to a phone's chart with the rest of its words (training_figure)
-            else fitted_titles(titles, grid, landscape is not None, box_width=DESKTOP_WIDTH)
-        ),
+        subplot_titles=chart_titles(titles, grid, landscape is not None, present, narrow),
         vertical_spacing=grid.spacing,
         horizontal_spacing=0.06,
         row_heights=heights,
@@ -322,6 +316,17 @@ TITLE_CHARACTER = 7.5  # px of a Latin character of a subplot's title (16 px), o
 # A wide page's chart at its narrowest: a 1280 px window less the sidebar (the main column's
 # chart is about 800 px there; the curves' title of 85 characters ran over the landscape's).
 DESKTOP_WIDTH = 800
+
+
+def chart_titles(titles: list[str], grid: Grid, landscape: bool, present: bool, narrow: bool) -> list[str]:
+    """A training figure's subplot titles for where it is drawn: wrapped to a projector's panels
+    (``present``), as they are on a phone (``narrow``: wrapped later with the rest of the
+    figure's words, training_figure), else wrapped to a wide page's at its narrowest."""
+    if present:
+        return fitted_titles(titles, grid, landscape)
+    if narrow:
+        return titles
+    return fitted_titles(titles, grid, landscape, box_width=DESKTOP_WIDTH)
 
 
 def fitted_titles(titles: list[str], grid: Grid, landscape: bool, box_width: int | None = None) -> list[str]:

@@ -22,7 +22,6 @@ from networks import Network
 from networks.regression import target
 from viz.colors import style_of
 from viz.network import (
-    DESKTOP_WIDTH,
     Trainee,
     _add_markers,
     _add_training_counter,
@@ -31,8 +30,8 @@ from viz.network import (
     _layout_grid,
     _training_frames,
     _training_layout,
+    chart_titles,
     drawn_losses,
-    fitted_titles,
     frame_records,
     loss_axis_range,
 )
@@ -259,13 +258,7 @@ def regression_training_figure(
         rows=len(specs),
         cols=cols,
         specs=specs,
-        subplot_titles=(
-            fitted_titles(titles, grid, landscape is not None)
-            if legend_band
-            else titles
-            if narrow
-            else fitted_titles(titles, grid, landscape is not None, box_width=DESKTOP_WIDTH)
-        ),
+        subplot_titles=chart_titles(titles, grid, landscape is not None, bool(legend_band), narrow),
         vertical_spacing=grid.spacing,
         horizontal_spacing=0.06,
         row_heights=heights,

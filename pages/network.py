@@ -335,7 +335,8 @@ if settings_json not in _computed()["trained"] and ns.training_work(settings) > 
     computing = say("nw.recording", records=ns.RECORDS)
 with _computing(2, computing):
     result = _trained(settings_json)
-if settings_json not in _computed()["planed"] and ns.plane_work(result) > ns.PLANE_FIRST_WORK:
+heavy_plane = settings_json not in _computed()["planed"] and ns.plane_work(result) > ns.PLANE_FIRST_WORK
+if heavy_plane:
     # A heavy landscape: the runs first (without the plane), then the whole figure in their place.
     trainees, training = _figures(settings_json, lang(), on_phone(), planed=False)[:2]
     chart(
@@ -345,10 +346,9 @@ if settings_json not in _computed()["planed"] and ns.plane_work(result) > ns.PLA
         container=training_place.container(),
         config={"displaylogo": False, "scrollZoom": False},
     )
-    with _computing(3, say("nw.planing", side=ns.PLANE_SIDE)):
-        _planed(settings_json)
-with _computing(3, say("nw.planing", side=ns.PLANE_SIDE)) if heavy else contextlib.nullcontext():
-    result = _planed(settings_json)  # (at once if the part above computed it)
+planing = say("nw.planing", side=ns.PLANE_SIDE)
+with _computing(3, planing) if heavy or heavy_plane else contextlib.nullcontext():
+    result = _planed(settings_json)
 trainees, training, lines, layers = _figures(settings_json, lang(), on_phone())
 sentences = _summary(result, trainees)
 chart(

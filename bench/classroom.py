@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 
 import local  # noqa: E402  (deploy/local.py)
 
-from deploy.served import served_app  # noqa: E402
+from deploy.served import HEAVIEST_NETWORK, cpu_seconds, process_tree, served_app  # noqa: E402
 from deploy.warm import warm  # noqa: E402
 from deploy.streamlit_client import ProtocolError, Result, Session  # noqa: E402
 
@@ -227,7 +227,7 @@ class Heavy(User):
         while time.monotonic() < PLAY_UNTIL[0]:
             self.seed += 1
             try:
-                result = self.session.open("network", f"{HEAVY_NETWORK}&dseed={self.seed}")
+                result = self.session.open("network", f"{HEAVIEST_NETWORK}&dseed={self.seed}")
                 HAMMERED.append(result.first_chart or float("nan"))
             except (ProtocolError, OSError, KeyError) as exc:
                 HAMMERED.append(float("nan"))
@@ -235,15 +235,7 @@ class Heavy(User):
         _idle()
 
 
-HEAVY_NETWORK = (
-    "n=1000&steps=2000&batch=1&units=64&layers=4&opt=gd,momentum,adam,rmsprop&plane=random&ptest=1"
-)
 HAMMERED: list[float] = []
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100.0  # utime + stime, in clock ticks
 
 
 def _memory_mb(pid: int) -> tuple[float, float]:
@@ -251,24 +243,11 @@ def _memory_mb(pid: int) -> tuple[float, float]:
     return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
 
 
-def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (a replica's worker processes and their fork server)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        with contextlib.suppress(OSError):
-            for task in Path(f"/proc/{p}/task").iterdir():
-                children = (task / "children").read_text().split()
-                todo.extend(int(c) for c in children)
-    return out
-
-
 def _tree_pss_mb(pid: int) -> float:
     """The proportional set size of ``pid``'s process tree (pages shared between a replica and
     its forked workers counted once): what the machine gives that replica."""
     total = 0
-    for p in _tree(pid):
+    for p in process_tree(pid):
         with contextlib.suppress(OSError, StopIteration):
             rollup = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
             total += int(next(line for line in rollup if line.startswith("Pss:")).split()[1])
@@ -317,7 +296,7 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
         began = time.monotonic()
         visits = sum(len(warm(server, log=sys.stderr)) for server in servers)  # failures printed
         print(f"servers warmed: {visits} visits in {time.monotonic() - began:.0f} s", file=sys.stderr)
-        cpu0 = sum(_cpu_seconds(p) for p in pids)
+        cpu0 = sum(cpu_seconds(p) for p in pids)
         user = type("Student", (Arriving if scenario == "arrives" else Playing,), {"abstract": False})
         classes = [user]
         if scenario in ("hammer", "heavy"):  # users - 1 play, one hammers or opens heavy scenes
@@ -345,7 +324,7 @@ def run(scenario: str, users: int, seconds: float, replicas: int, gc: str | None
         elapsed = time.monotonic() - start
         runner.quit()
         sampler.kill()
-        cpu = sum(_cpu_seconds(p) for p in pids) - cpu0
+        cpu = sum(cpu_seconds(p) for p in pids) - cpu0
         memory = [_memory_mb(p) for p in pids]
     # changes/s: those drawn while every student plays (after the 10 s of arrivals)
     window = (start + 10.0, PLAY_UNTIL[0])

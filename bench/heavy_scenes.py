@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deploy.served import free_port, served_app  # noqa: E402
+from deploy.served import HEAVIEST_NETWORK, free_port, served_app  # noqa: E402
 from deploy.streamlit_client import Session  # noqa: E402
 
 # Every number at the top of its page's range (ui/settings.py, ui/network_scene.py, the pages).
@@ -29,10 +29,7 @@ HEAVY = {
         "f=sin(3*x)*cos(3*y)%2B(x**2%2By**2)/10&opt=gd,momentum,nesterov,rmsprop,adam,adagrad"
         "&starts=grid&count=25&steps=3000",
     ),
-    "Network": (
-        "network",
-        "n=1000&steps=2000&batch=1&units=64&layers=4&opt=gd,momentum,adam,rmsprop&plane=random&ptest=1",
-    ),
+    "Network": ("network", HEAVIEST_NETWORK),
     "Sweep": ("sweep", "side=200&steps=1000"),
     "Basins": ("basins", "side=300&steps=1000"),
 }

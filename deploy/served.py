@@ -18,6 +18,31 @@ from deploy.local import streamlit_command
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The heaviest scene the Network page accepts (every size at the top of its range; issue 25):
+# what the heavy-scene benchmarks open and the Stop's tests stop.
+HEAVIEST_NETWORK = (
+    "n=1000&steps=2000&batch=1&units=64&layers=4&opt=gd,momentum,adam,rmsprop&plane=random&ptest=1"
+)
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (a server's worker processes and their fork server)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system, seconds) process ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     """A loopback port free now (the system's pick, so parallel test workers do not collide)."""
     with socket.socket() as s:

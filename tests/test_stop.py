@@ -4,20 +4,18 @@ Streamlit's own (the header's Stop, here through the protocol), and the tab goes
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import pytest
 
-from deploy.served import free_port, served_app
+from deploy.served import HEAVIEST_NETWORK, cpu_seconds, free_port, process_tree, served_app
 from deploy.streamlit_client import Session
 from tests.test_parallel import _ended
 
 pytestmark = [pytest.mark.deploy, pytest.mark.timeout(300)]
 
 # The issue's heaviest in-range scene: seconds of training, most of it in the worker.
-HEAVY = "n=1000&steps=2000&batch=1&units=64&layers=4&opt=gd,momentum,adam,rmsprop&plane=random&ptest=1"
+HEAVY = HEAVIEST_NETWORK
 
 
 @pytest.fixture(scope="module")
@@ -34,38 +32,20 @@ def served(tmp_path_factory):
             yield server
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def _cpu(pid: int) -> float:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+        return cpu_seconds(pid)
+    except OSError:  # ended meanwhile
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _busy_worker(server_pid: int, within: float = 90.0) -> int:
     """The server's descendant process that is computing (its CPU time grows by 0.3 s)."""
-    start = {p: _cpu(p) for p in _descendants(server_pid)}
+    start = {p: _cpu(p) for p in process_tree(server_pid)[1:]}
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         time.sleep(0.2)
-        for p in _descendants(server_pid):
+        for p in process_tree(server_pid)[1:]:
             if _cpu(p) - start.setdefault(p, _cpu(p)) >= 0.3:
                 return p
     raise AssertionError("no worker process took up the heavy scene")

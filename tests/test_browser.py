@@ -143,11 +143,21 @@ MARKERS_ON_SCREEN = """() => [...document.querySelector('.js-plotly-plot')
         const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })"""
 
 
+def point_and_click(page, where: tuple[float, float]) -> None:
+    """Click a chart as a person does: the pointer comes over it, its hover label shows (on a map,
+    "click: start here"), then the click. A click with no move before it raced plotly.js' hover
+    on a busy machine: a click selects the point that the hover found under the pointer."""
+    page.mouse.move(where[0] - 20, where[1] - 20)
+    page.mouse.move(*where, steps=4)
+    page.locator(".js-plotly-plot .hoverlayer .hovertext").first.wait_for(timeout=10000)
+    page.mouse.click(*where)
+
+
 def click_sets_the_start(page, target: tuple[float, float]) -> None:
     """Click the map at ``target``: the link gets the start, and the racers are drawn there."""
     where = to_screen(page, *target)
     near = to_screen(page, target[0] + 0.2, target[1])[0] - where[0]  # 0.2 of the map in pixels
-    page.mouse.click(*where)
+    point_and_click(page, where)
     page.wait_for_function(
         "(x) => parseFloat(new URLSearchParams(location.search).get('x0')) === x",
         arg=target[0],
@@ -255,7 +265,8 @@ def test_sweep_heatmap_cell_opens_the_playground(server, page):
     settle(page)
     page.screenshot(path=str(SHOTS / "sweep.png"))
     area = plot_area(page)
-    page.mouse.click(area["x"] + 0.55 * area["width"], area["y"] + 0.5 * area["height"])  # a cell mid-plot
+    mid_cell = (area["x"] + 0.55 * area["width"], area["y"] + 0.5 * area["height"])
+    point_and_click(page, mid_cell)
     page.wait_for_function("() => location.pathname.endsWith('/playground')", timeout=30000)
     page.locator(".js-plotly-plot .slider-tick-rect").first.wait_for(state="attached", timeout=60000)
     settle(page)

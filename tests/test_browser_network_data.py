@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from networks import user_data as ud
-from tests.test_browser import IDLE, settle, to_screen
+from tests.test_browser import IDLE, point_and_click, settle, to_screen
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def test_a_click_adds_a_point_of_the_chosen_class_and_removing_takes_it_away(ser
         page.get_by_role("button", name="adds class 3")
     ).first.click()
     settle(page)
-    page.mouse.click(*to_screen(page, 1.0, -1.5, chart=0))  # the editor is the first chart
+    point_and_click(page, to_screen(page, 1.0, -1.5, chart=0))  # the editor is the first chart
     wait_for_count(page, 9)
     points = points_in_link(page)
     added = points.X[-1]
@@ -64,7 +64,7 @@ def test_a_click_adds_a_point_of_the_chosen_class_and_removing_takes_it_away(ser
         page.get_by_role("button", name="removes the nearest point")
     ).first.click()
     settle(page)
-    page.mouse.click(*to_screen(page, *added, chart=0))
+    point_and_click(page, to_screen(page, *added, chart=0))
     wait_for_count(page, 8)
     assert np.array_equal(points_in_link(page).X, START.X)
     assert page.get_by_test_id("stException").count() == 0

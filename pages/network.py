@@ -18,7 +18,7 @@ from ui.network_neurons import neurons_chart, neurons_view
 from ui.network_summary import fit_verdict, verdict
 from ui.page_state import PageState
 from ui.recent import Recent
-from ui.shell import lang, on_phone, require_app_shell, say
+from ui.shell import lang, on_phone, require_app_shell, say, spinner
 from ui.texts import optimizer_title, prefixed_words
 from ui.user_points import editor
 from ui.widgets import gif_export, hyperparameter_widget, training_options
@@ -288,16 +288,16 @@ progress = st.empty()  # a heavy scene's bar of its parts
 
 
 def _computing(part: int, words: str) -> contextlib.AbstractContextManager:
-    """While ``words`` is computed a spinner says it with the seconds passed; on a heavy scene
+    """While ``words`` is computed a spinner says it (with the seconds passed, in English); on a heavy scene
     a bar above it shows which of its PARTS it is."""
     if heavy:
         progress.progress((part - 1) / PARTS, text=say("nw.part", part=part, parts=PARTS))
-    return st.spinner(words, show_time=True)
+    return spinner(words)
 
 
 computing = say("nw.computing", count=len(settings.optimizers), steps=settings.steps, n=settings.n_train())
 if present:  # one chart beside the words, then nothing more
-    with st.spinner(computing, show_time=True):
+    with spinner(computing):
         result = _trained(settings_json)
     trainees, training = _figures(settings_json, lang(), False, planed=False, present=True)[:2]
     sentences = _summary(result, trainees)

@@ -55,6 +55,18 @@ def test_no_language_code_is_written_in_the_code():
                 assert node.value not in set(LANGUAGES) - {"en"}, f"{path.name} names a language"
 
 
+def test_a_spinner_counts_the_seconds_only_on_an_english_page(monkeypatch):
+    # Streamlit writes the seconds passed as "(4.4 seconds)" on a Chinese page too.
+    from ui import shell
+
+    shown = []
+    monkeypatch.setattr(shell.st, "spinner", lambda words, **options: shown.append(options["show_time"]))
+    for language in LANGUAGES:
+        monkeypatch.setattr(shell, "lang", lambda language=language: language)
+        shell.spinner("...")
+    assert shown == [language == "en" for language in LANGUAGES] and True in shown and False in shown
+
+
 def test_every_parser_reason_has_words_in_every_language_and_english_matches_the_engine():
     from surfaces.expression import REASONS
 

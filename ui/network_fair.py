@@ -27,7 +27,7 @@ from optimizers.tuning import Tuning, tune
 from ui import network_scene as ns
 from ui import settings as cfg
 from ui.access import chart
-from ui.shell import lang, on_phone, say
+from ui.shell import lang, on_phone, say, spinner
 from ui.texts import DEFAULT_LANGUAGE, optimizer_title, prefixed_words, text
 from viz.colors import COLORS
 from viz.curves import tuning_figure
@@ -297,7 +297,7 @@ def fair_race(state, settings) -> None:
         if work > FAIR_MAX_WORK:  # a link may ask for minutes of work: say so, do none of it
             st.info(say("nw.fair.heavy", times=work / FAIR_MAX_WORK))
             return
-        with st.spinner(say("nw.fair.computing", count=COUNT), show_time=True):
+        with spinner(say("nw.fair.computing", count=COUNT)):
             race = _fair_race(_key(settings))
         language = lang()
         words = prefixed_words("nw.fair.", language)
@@ -343,7 +343,7 @@ def fair_chart(settings, chart_box, text_box, **kwargs) -> bool:
     its height), what it says in ``text_box``; False when the link asks for too much work."""
     if fair_work(settings, ns.network_of(settings)) > FAIR_MAX_WORK:
         return False
-    with st.spinner(say("nw.fair.computing", count=COUNT), show_time=True):
+    with spinner(say("nw.fair.computing", count=COUNT)):
         race = _fair_race(_key(settings))
     language = lang()
     labels = [optimizer_title(r.name, language) for r in race.racers]

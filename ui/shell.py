@@ -36,6 +36,15 @@ def say(key: str, **values: Any) -> str:
     return text(key, lang(), **values)
 
 
+STREAMLIT_LANGUAGE = "en"  # the language of the words Streamlit writes itself
+
+
+def spinner(words: str):
+    """``st.spinner`` saying ``words``, with the seconds passed on an English page only:
+    Streamlit writes them in English whatever the page's language ("(4.4 seconds)")."""
+    return st.spinner(words, show_time=lang() == STREAMLIT_LANGUAGE)
+
+
 def on_phone() -> bool:
     """Whether charts lay out for a narrow screen (a phone, a narrow window): ui.screen."""
     return narrow()

@@ -251,6 +251,9 @@ def test_on_a_phone_a_long_legend_lies_under_the_step_slider(server, phone, view
     # rows made the figure taller, not the map smaller (the Playground's inside view: 246 px
     # before, 282 now; 282-297 px on every map at 390 px, the width their axis labels leave).
     assert max(entry[3] for entry in drawn["entries"]) <= drawn["chart"][3] + 1, drawn
+    # Every entry whole: a long one takes two lines ("effective learning rate per coordinate
+    # (box half-sides x the boxes' scale)" ran 60 px past the screen's edge).
+    assert max(entry[2] for entry in drawn["entries"]) <= drawn["chart"][2] + 1, drawn
     assert max(size(drawn["plot"])) >= 270, drawn
     no_errors(phone)
 

@@ -201,7 +201,11 @@ def race_figure(
     fig.set_frames(frame_list)
     animation_controls(fig, [fr["name"] for fr in frame_list], words, font_size, legend_below)
     if legend_below and not legend_band:
-        entries = [trace.name for trace in fig.data if trace.showlegend is not False and trace.name]
+        entries = []
+        for trace in fig.data:
+            if trace.showlegend is not False and trace.name:
+                trace.name = wrapped(trace.name, font_size, legend_width)
+                entries.append(trace.name)
         height += legend_height(entries, font_size, legend_width) - _wide_map_saving(
             surface.bounds, height, font_size
         )
@@ -220,19 +224,52 @@ def _wide_map_saving(bounds, height: int, font_size: int) -> int:
     return round((height - around) * (1 - aspect)) if aspect < 1 else 0
 
 
+def _entry_width(text: str, font_size: int) -> int:
+    """About how wide (px) a legend entry of one line is: its symbol and gaps (40 px), then its
+    text, taken a little wide (0.6 em a letter, 1 em a Chinese character)."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+    return 40 + math.ceil(ems * font_size)
+
+
+def wrapped(entry: str, font_size: int, width: int) -> str:
+    """A legend entry in lines (``<br>``) that each fit ``width`` px: broken between words, and a
+    word (or a run of Chinese characters) wider than a line broken between its characters. On a
+    phone's map "effective learning rate per coordinate (box half-sides x the boxes' scale)" ran
+    past the screen's edge."""
+    if _entry_width(entry, font_size) <= width:
+        return entry
+    lines, line = [], ""
+    for word in entry.split(" "):
+        joined = f"{line} {word}" if line else word
+        if _entry_width(joined, font_size) <= width:
+            line = joined
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for c in word:  # a word wider than a line: by its characters
+            if line and _entry_width(line + c, font_size) > width:
+                lines.append(line)
+                line = ""
+            line += c
+    lines.append(line)
+    return "<br>".join(lines)
+
+
 def legend_height(entries: Sequence[str], font_size: int, width: int) -> int:
     """About how tall (px) a horizontal legend of these entries is in ``width`` px, packed row by
-    row as plotly.js packs them: an entry is its symbol and gaps (40 px), then its text, here
-    taken a little wide (0.6 em a letter, 1 em a Chinese character), so the count errs by a row
-    too many rather than too few. A row is 2.5 em (29-31 px at 12 px, measured in Chromium)."""
-    rows, used = 0, width
+    row as plotly.js packs them (``_entry_width``: the count errs by a row too many rather than
+    too few). A row is 2.5 em (29-31 px at 12 px, measured in Chromium) and 1.3 em more for each
+    further line of its tallest entry."""
+    total, row, used = 0.0, 0.0, width
     for entry in entries:
-        text = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in entry)
-        need = 40 + math.ceil(text * font_size)
+        lines = entry.split("<br>")
+        need = max(_entry_width(line, font_size) for line in lines)
         if used + need > width:
-            rows, used = rows + 1, 0
+            total, row, used = total + row, 0.0, 0
+        row = max(row, 2.5 + 1.3 * (len(lines) - 1))
         used += need
-    return math.ceil(rows * 2.5 * font_size)
+    return math.ceil((total + row) * font_size)
 
 
 def _add_contours(fig: PlainFigure, f: Field, words: Mapping[str, str]) -> None:
@@ -545,8 +582,9 @@ def _race_layout(
         # out of the plot area, under whatever Play/Pause and the slider take (two rows on a
         # phone). Placed as a fraction of the plot area under them, it rose into the slider
         # when its rows pushed the margin and shrank the plot area (the saddle lesson's eight
-        # entries on a phone: the thumb on the first row).
-        legend = dict(BOTTOM_LEGEND)
+        # entries on a phone: the thumb on the first row). From the figure's left edge: the
+        # width ``legend_width`` counts on (under the map it lost the axis labels' 60 px).
+        legend = {**BOTTOM_LEGEND, "xref": "container"}
     if legend_band:
         # Under the map: its tick labels and title, then Play/Pause and the slider (their row
         # ends 52 + 2 (font - 12) + ~40 px under the plot area), then the legend's band.

@@ -14,7 +14,6 @@ import base64
 import dataclasses
 import io
 import itertools
-import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -33,7 +32,7 @@ from viz.neurons import data_box
 from viz.optimizer_views import VIEWS
 from viz.plain import PlainFigure
 from viz.race import TEMPLATE, animation_controls, packed
-from viz.template import fill, log_y_ticks, written
+from viz.template import fill, log_y_ticks, wrapped, written
 
 BOUNDARY_GRID = 48
 CLASS_COLORS = ("#3b6fb6", "#e08a2e", "#3a9a5b", "#b04a9a", "#8c6d31")  # points, by class
@@ -146,27 +145,6 @@ def _layout_grid(k: int, landscape: bool, narrow: bool, present: bool = False) -
     half = cols // 2
     bottom = [{"colspan": half}] + [None] * (half - 1) + [{"colspan": half}] + [None] * (half - 1)
     return Grid(cols, [top, bottom], cells, (2, 1), (2, half + 1), [0.42, 0.58], 0.1)
-
-
-CJK_WIDTH = 2.2  # a CJK character's width in average Latin characters (Noto Sans CJK, 16 px)
-
-
-def wrapped(text: str, width: int) -> str:
-    """``text`` in lines of at most about ``width`` Latin characters (a CJK character counts
-    ``CJK_WIDTH``), broken at spaces or between CJK characters, joined by ``<br>`` (a subplot title in a
-    panel too narrow for it ran over its neighbours' titles)."""
-    tokens = re.findall(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+", text)
-    lines, line, used = [], "", 0
-    for token in tokens:
-        size = sum(CJK_WIDTH if "\u2e80" <= ch <= "\uffef" else 1 for ch in token.rstrip())
-        if line.strip() and used + size > width:
-            lines.append(line.rstrip())
-            line, used = "", 0
-        if line or token.strip():
-            line += token
-            used += size + (len(token) - len(token.rstrip()))
-    lines.append(line.rstrip())
-    return "<br>".join(lines)
 
 
 def frame_records(xs: Sequence[np.ndarray], frames: int) -> tuple[list[np.ndarray], np.ndarray]:

@@ -22,7 +22,7 @@ from viz.field import RAMP, Field, compute_field, contour_lines, png_data_uri
 from viz.inside import ENGLISH as INSIDE_ENGLISH
 from viz.inside import Glyphs, Scales, frame_scales, scales
 from viz.plain import PlainFigure
-from viz.template import TEMPLATE, fill, written
+from viz.template import TEMPLATE, fill, wrapped, written
 
 MAX_FRAMES = 200
 # A race map on a phone: its height without the legend (which adds its rows): the step over it,
@@ -204,7 +204,7 @@ def race_figure(
         entries = []
         for trace in fig.data:
             if trace.showlegend is not False and trace.name:
-                trace.name = wrapped(trace.name, font_size, legend_width)
+                trace.name = wrapped(trace.name, legend_characters(font_size, legend_width))
                 entries.append(trace.name)
         height += legend_height(entries, font_size, legend_width) - _wide_map_saving(
             surface.bounds, height, font_size
@@ -231,29 +231,11 @@ def _entry_width(text: str, font_size: int) -> int:
     return 40 + math.ceil(ems * font_size)
 
 
-def wrapped(entry: str, font_size: int, width: int) -> str:
-    """A legend entry in lines (``<br>``) that each fit ``width`` px: broken between words, and a
-    word (or a run of Chinese characters) wider than a line broken between its characters. On a
-    phone's map "effective learning rate per coordinate (box half-sides x the boxes' scale)" ran
-    past the screen's edge."""
-    if _entry_width(entry, font_size) <= width:
-        return entry
-    lines, line = [], ""
-    for word in entry.split(" "):
-        joined = f"{line} {word}" if line else word
-        if _entry_width(joined, font_size) <= width:
-            line = joined
-            continue
-        if line:
-            lines.append(line)
-        line = ""
-        for c in word:  # a word wider than a line: by its characters
-            if line and _entry_width(line + c, font_size) > width:
-                lines.append(line)
-                line = ""
-            line += c
-    lines.append(line)
-    return "<br>".join(lines)
+def legend_characters(font_size: int, width: int) -> int:
+    """How many Latin characters a legend entry's line holds in ``width`` px (``_entry_width``):
+    a longer entry is wrapped (on a phone's map "effective learning rate per coordinate (box
+    half-sides x the boxes' scale)" ran past the screen's edge)."""
+    return int((width - 40) / (0.6 * font_size))
 
 
 def legend_height(entries: Sequence[str], font_size: int, width: int) -> int:

@@ -313,10 +313,10 @@ words = lesson_words(lesson.key, language)
 STATE.set_url("lesson", lesson.key)
 if language != DEFAULT_LANGUAGE:
     STATE.set_url("lang", language)
-# In presentation mode the text beside the chart, so that both fit one projected screen: half
-# and half (the square map is as tall as the screen allows; wider, it only left room unused).
+# In presentation mode the text beside the chart, so that both fit one projected screen.
 if present:
-    left, right = st.columns(2)
+    shares = presentation.NETWORK_COLUMNS if lesson.page == "network" else presentation.COLUMNS
+    left, right = st.columns(shares)
     text_column, chart_column = left.container(key="present_text"), right.container(key="present_chart")
 else:
     text_column, chart_column = st.container(), st.container()

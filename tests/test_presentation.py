@@ -290,24 +290,32 @@ def test_the_network_step_counter_is_at_the_bottom_of_the_curves_not_over_them()
     from ui.lesson_catalog import BY_KEY
     from ui.texts import prefixed_words
     from viz.colors import COLORS
-    from viz.network import Trainee, training_figure
+    from viz.network import PRESENT_BOX, Trainee, training_figure
+    from viz.race import legend_height
 
     scene = BY_KEY["net_early_stopping"].scenes[0].query | {"steps": "60"}
     result = ns.train_lesson_scene(scene, None)
     trainees = [Trainee(t.name, COLORS[i], result.net, t.run) for i, t in enumerate(result.trained)]
     fig = training_figure(trainees, None, words=prefixed_words("nf.", "en"), legend_band=110, font_size=16)
     counter = next(trace for trace in fig.data if trace.name == "counter")
+    legend = [t.name for t in fig.data if t.showlegend is not False and t.name]
     losses = np.concatenate([np.ravel(t.run.loss) for t in trainees])
     assert counter.y[0] <= losses.min() * (1 + 1e-9) and counter.textposition == "top right"
     layout = fig.layout
     assert layout.margin.autoexpand is False and layout.legend.yref == "container"
-    assert layout.legend.maxheight == 110 and layout.margin.b == 110 + 100 + 16
+    # The legend's band is the rows its entries take (here one), at most the band asked for; the
+    # margin is the controls' band over it.
+    assert layout.legend.maxheight == legend_height(legend, 16, PRESENT_BOX[0] - 20) + 8 < 110
+    assert layout.margin.b == layout.legend.maxheight + 100 + 16
+    fig = training_figure(trainees, None, words=prefixed_words("nf.", "en"), legend_band=30, font_size=16)
+    assert fig.layout.legend.maxheight == 30  # more rows than the band asked for: they scroll
 
 
 # The network lessons whose projector chart is the training figure (boundaries over curves):
 # three panels side by side in half a 1024 px screen were 95 x 40 px (6 % of the chart box's
 # height, 3.5 % of its area together), the landscape beside the curves 150 px wide with its
-# notes written over each other. Two panels to a row now, the landscape left to the Network page.
+# notes written over each other. Then two panels to a row; now (the chart three fifths of the
+# screen wide) up to three in one row; the landscape left to the Network page.
 NETWORK_MAIN = [lesson.key for lesson in LESSONS if lesson.page == "network" and lesson.view is None]
 
 NETWORK_LAYOUT = """() => {
@@ -352,8 +360,13 @@ def test_network_lessons_decision_panels_fill_the_projectors_chart_and_nothing_o
         k = sum(len(scene.query["opt"].split(",")) for scene in BY_KEY[key].scenes)
         *panels, curves = box["subplots"]
         assert len(panels) == k, (key, box["subplots"])
+        # Up to three panels in one row over the curves (two rows of two left the third alone and
+        # every panel 130 x 75 px at 1280 x 720): each a third of the plot's width less the gaps
+        # at most (23 % of the chart's), as tall as its picture.
+        if k <= 3:
+            assert max(p["top"] for p in panels) - min(p["top"] for p in panels) <= 2, (key, panels)
         for panel in panels:  # 95 x 40 px before: 20 % of the chart's width, 6 % of its height
-            assert panel["width"] >= 0.25 * chart["width"] and panel["height"] >= 0.11 * chart["height"], (
+            assert panel["width"] >= 0.19 * chart["width"] and panel["height"] >= 0.14 * chart["height"], (
                 key,
                 panel,
                 chart,

@@ -30,5 +30,5 @@ def layout(title: str, present: bool, say):
     top = st.container(key="nw_present_top").columns([4, 1.6])
     top[0].header(title)
     switched = switch(True, say, top[1])
-    left, right = st.columns(2)
+    left, right = st.columns(presentation.NETWORK_COLUMNS)
     return switched, left.container(key="nw_present_text"), right.container(key="nw_present_chart")

@@ -14,6 +14,11 @@ CHART_FONT = 16  # px, a projector's chart words (12 off the projector)
 CHART_HEIGHT = 540  # a projector's figure: only until the browser sizes it
 LEGEND_BAND = 110  # px under a projector's chart for its legend (four rows; more scroll)
 STRETCH = {"height": "stretch"}  # a projector's chart fills its box
+# The text's and the chart's widths: half and half for a map (square, as tall as the screen
+# allows: wider, it only left room unused); three fifths for a network's chart, whose panels
+# stand side by side over its curves (viz.network.PRESENT_BOX is its box at 1024 x 768).
+COLUMNS = (1, 1)
+NETWORK_COLUMNS = (2, 3)
 
 
 def css(key: str, extra: str = "") -> str:

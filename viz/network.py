@@ -31,7 +31,7 @@ from viz.field import RAMP, Field, compress, contour_lines, field_scale, png_dat
 from viz.neurons import data_box
 from viz.optimizer_views import VIEWS
 from viz.plain import PlainFigure
-from viz.race import TEMPLATE, animation_controls, packed
+from viz.race import TEMPLATE, animation_controls, legend_height, packed
 from viz.template import fill, log_y_ticks, wrapped, written
 
 BOUNDARY_GRID = 48
@@ -112,25 +112,36 @@ class Grid(NamedTuple):
     spacing: float
 
 
-def _layout_grid(k: int, landscape: bool, narrow: bool, present: bool = False) -> Grid:
+def _layout_grid(
+    k: int, landscape: bool, narrow: bool, present: bool = False, aspect: float | None = None
+) -> Grid:
     """The grid: k panels (boundaries or fits) on top; below them the landscape and the curves
     side by side, or (``narrow``: a phone) one under the other; the curves alone without a
-    landscape. On a projector (``present``) the chart is half a screen wide, so the panels go
-    two to a row (three in one row were 95 x 40 px at 1024 x 768) over the landscape and the
-    curves side by side, with room between rows for titles of two lines."""
+    landscape. On a projector (``present``) the chart is beside the text, so up to three panels
+    go in one row (a third one alone on a second row left them 130 x 75 px at 1280 x 720), four
+    two to a row, over the landscape and the curves side by side, with room between rows for
+    titles of two lines. Its grid has six columns: a panel spans 6 / (panels in a row). One row
+    of panels of the data's ``aspect`` (height / width) is as tall as they are at their width
+    (the rest goes to the curves): a row half the plot's height left them narrow and tall."""
     if present:
-        across = 1 if k == 1 else 2
+        across = k if k <= 3 else 2
+        span = 6 // across
         rows = -(-k // across)
         specs = [
-            [{"colspan": 2 // across} if r * across + c < k else None for c in range(across)]
-            + ([None] if across == 1 else [])
+            [{"colspan": span} if r * across + c // span < k and c % span == 0 else None for c in range(6)]
             for r in range(rows)
         ]
-        cells = [(i // across + 1, 2 // across * (i % across) + 1) for i in range(k)]
-        bottom = [{}, {}] if landscape else [{"colspan": 2}, None]
-        land, curve = ((rows + 1, 1), (rows + 1, 2)) if landscape else (None, (rows + 1, 1))
+        cells = [(i // across + 1, span * (i % across) + 1) for i in range(k)]
+        half = [{"colspan": 3}, None, None]
+        bottom = half + half if landscape else [{"colspan": 6}] + [None] * 5
+        land, curve = ((rows + 1, 1), (rows + 1, 4)) if landscape else (None, (rows + 1, 1))
         share = 0.5 if rows == 1 else 0.6  # the panels' share of the plot's height
-        return Grid(2, [*specs, bottom], cells, land, curve, [share / rows] * rows + [1 - share], 0.12)
+        # between the rows, the curves' title in two lines (at 0.12 it touched the panels on a
+        # 1280 x 720 screen, whose plot is the shortest: 340 px)
+        spacing = 0.15 if rows == 1 else 0.12
+        if rows == 1 and aspect is not None:
+            share = float(np.clip(aspect / across * PRESENT_PLOT_SHAPE * 0.94 + spacing / 2, 0.25, 0.5))
+        return Grid(6, [*specs, bottom], cells, land, curve, [share / rows] * rows + [1 - share], spacing)
     cols = 2 * k
     cells = [(1, 2 * i + 1) for i in range(k)]
     top = []
@@ -255,7 +266,8 @@ def _training_grid(
     """The figure's subplots (``_layout_grid``) with their titles, the curves' panel with a
     second y axis on the right (test accuracy, linear from 0 to 1); and each panel's, the
     landscape's and the curves' (row, col)."""
-    grid = _layout_grid(len(trainees), landscape is not None, narrow, present)
+    (x0, x1), (y0, y1) = _xy_bounds(trainees[0].net)
+    grid = _layout_grid(len(trainees), landscape is not None, narrow, present, (y1 - y0) / (x1 - x0))
     cols, specs, land, curve, heights = grid.cols, grid.specs, grid.land, grid.curve, grid.heights
     titles = [t.label for t in trainees]
     if landscape is not None:
@@ -284,10 +296,13 @@ def _training_grid(
 
 
 # A projector's chart box: the smallest screen it is shown on (1024 x 768), in the Lessons and
-# Network pages' presentation layout (half the width beside the text, the screen's height less
-# the top row). The browser sets the chart's size; the pictures and titles are made for this box
-# and grow with a larger one.
-PRESENT_BOX = (476, 680)
+# Network pages' presentation layout (three fifths of the width beside the text, the screen's
+# height less the top row: ui.presentation.NETWORK_COLUMNS). The browser sets the chart's size;
+# the pictures and titles are made for this box and grow with a larger one.
+PRESENT_BOX = (571, 680)
+# A projector's plot area, width over height: 1.2 at 1024 x 768, 1.4 at 1920 x 1080, 1.8 at
+# 1280 x 720 (a chart three fifths of the screen wide beside the text).
+PRESENT_PLOT_SHAPE = 1.4
 TITLE_CHARACTER = 7.5  # px of a Latin character of a subplot's title (16 px), on average
 
 
@@ -771,14 +786,19 @@ def _training_layout(
         dragmode="pan",
     )
     if legend_band:  # a fraction of a height the browser sets would put the legend anywhere
-        fig.update_layout(
-            margin={"l": 70, "r": 60, "b": _controls_band(font_size) + legend_band, "autoexpand": False},
-            legend={"yref": "container", "y": 0.0, "yanchor": "bottom", "maxheight": legend_band},
-        )
         width = int((PRESENT_BOX[0] - 130) / TITLE_CHARACTER)
+        entries = []
         for trace in fig.data:  # a long entry was cut at the chart's right edge
             if trace.showlegend is not False and trace.name:
                 trace.name = wrapped(trace.name, width)
+                entries.append(trace.name)
+        # The band the legend's rows take, up to ``legend_band`` (more rows scroll): two rows in a
+        # band of four left 60 px blank under the controls.
+        band = min(legend_band, legend_height(entries, font_size, PRESENT_BOX[0] - 20) + 8)
+        fig.update_layout(
+            margin={"l": 70, "r": 60, "b": _controls_band(font_size) + band, "autoexpand": False},
+            legend={"yref": "container", "y": 0.0, "yanchor": "bottom", "maxheight": band},
+        )
     animation_controls(fig, names, words, font_size, own_row=not legend_band)
     if narrow:  # panels a hundred pixels wide: smaller titles, and no title nor entry past the edge
         fig.update_annotations(font_size=font_size - 2)

@@ -7,6 +7,7 @@ and side by side they ran together). The figures are those the pages draw, from 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 
@@ -23,9 +24,9 @@ from viz.template import (
     LOG_X_TICKS,
     SCENE_AXIS,
     TEMPLATE,
-    even_log_ticks,
     log_x_ticks,
 )
+from viz.ticks import log_ticked
 
 SI_FORMATS = {"SI", "B", "SI extended"}
 D3_SI = re.compile(r"%\{[^}:]*:[^}]*s\}")  # a hover's %{y:.3s}: d3 writes SI prefixes
@@ -103,7 +104,12 @@ def problems(spec: dict) -> list[str]:
             found.append(
                 f"{where}: a horizontal log axis with Plotly's tick count runs its whole labels together"
             )
-        if kind == "axis" and where.startswith("y") and own.get("type") == "log" and "dtick" not in own:
+        if (
+            kind == "axis"
+            and where.startswith("y")
+            and own.get("type") == "log"
+            and not {"dtick", "nticks"} & set(own)
+        ):
             found.append(f"{where}: a vertical log axis with Plotly's own ticks may write every digit")
         if str(own.get("tickformat", "")).endswith("s"):
             found.append(f"{where}: the d3 format {own['tickformat']!r} writes SI prefixes")
@@ -288,8 +294,7 @@ def test_the_tuning_chart_leaves_numbers_to_the_template():
     surface = get_surface("rosenbrock")
     tuning = tune(surface, "gd", np.array([[-1.0, 1.0]]), 50, np.geomspace(1e-5, 1e-2, 8))
     fig = tuning_figure([tuning], ["gd"], ["#1f77b4"], prefixed_words("tu.", "en"))
-    even_log_ticks(fig)  # as ui.access.chart draws every chart
-    spec = json.loads(pio.to_json(fig, validate=False))
+    spec = json.loads(pio.to_json(log_ticked(fig), validate=False))  # as ui.access.chart draws it
     assert spec["layout"]["xaxis"]["type"] == "log" and problems(spec) == []
 
 
@@ -316,28 +321,43 @@ def test_every_vertical_log_axis_gets_its_ticks_from_the_decades_it_shows():
     from viz.plain import PlainFigure
     from viz.race import packed
 
-    # 1.6 decades of data (the Network page's loss along lines: Plotly wrote every digit).
+    # 1.6 decades of data (the Network page's loss along lines: Plotly wrote every digit). The
+    # figure drawn is a copy: the one given (maybe cached, shared by sessions) is not changed.
     fig = go.Figure(go.Scatter(x=[0, 1], y=[0.05, 2.0]), layout={"yaxis": {"type": "log"}})
-    even_log_ticks(fig)
-    assert fig.layout.yaxis.dtick == "D2"
-    # A range of 8 decades: every second decade; its own ticks and a linear axis are left alone.
-    fig = make_subplots(rows=1, cols=3)
+    drawn = log_ticked(fig)
+    assert drawn.layout.yaxis.dtick == "D2" and fig.layout.yaxis.dtick is None
+    # A range of 8 decades: every second decade; its own ticks and a linear axis are left alone;
+    # the fourth axis from its values (0.6 to 0.75, under a decade: Plotly's choice of six ticks,
+    # where 1, 2 and 5 alone wrote no number at all).
+    fig = make_subplots(rows=1, cols=4)
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0.6, 0.75]), row=1, col=4)
     fig.update_yaxes(type="log", range=[-6, 2], row=1, col=1)
     fig.update_yaxes(type="log", dtick=1, row=1, col=2)
-    even_log_ticks(fig)
-    assert (fig.layout.yaxis.dtick, fig.layout.yaxis2.dtick, fig.layout.yaxis3.dtick) == (2, 1, None)
+    fig.update_yaxes(type="log", row=1, col=4)
+    y = log_ticked(fig).layout
+    assert (y.yaxis.dtick, y.yaxis2.dtick, y.yaxis3.dtick, y.yaxis4.dtick) == (2, 1, None, None)
+    assert y.yaxis4.nticks == 6 and y.yaxis3.nticks is None
     # Values packed as the app sends them, and in frames only (an animated curve's first frame
-    # has one point): 1e-6 to 10 is 7 decades, every second one labelled.
+    # has one point): 1e-6 to 10 is 7 decades, every second one labelled. Huge and tiny values
+    # together (1e300 over 1e-10 overflowed a ratio) are 310 decades.
     fig = PlainFigure(go.Scatter(x=[0], y=packed(np.array([1.0]))))
     fig.update_yaxes(type="log")
     fig.set_frames([{"data": [{"y": packed(np.geomspace(10, 1e-6, 9))}], "traces": [0], "name": "1"}])
-    even_log_ticks(fig)
-    assert fig.layout.yaxis.dtick == 2 and fig.layout.yaxis.tick0 == 0
+    drawn = log_ticked(fig)
+    assert isinstance(drawn, PlainFigure) and len(drawn.to_dict()["frames"]) == 1
+    assert drawn.layout.yaxis.dtick == 2 and drawn.layout.yaxis.tick0 == 0
+    wide = go.Figure(go.Scatter(x=[0, 1, 2], y=[1e300, 1e-10, None]), layout={"yaxis": {"type": "log"}})
+    assert log_ticked(wide).layout.yaxis.dtick == math.ceil(310 / 6)
+    # A figure without a log axis is drawn as it is, without reading (and merging) its layout.
+    race = PlainFigure(go.Scatter(x=[0], y=[1]))
+    race.plain_layout(sliders=[{"steps": [{"label": ""}]}])
+    assert log_ticked(race) is race and race._plain_layout
 
 
 def test_a_vertical_log_axis_labels_one_two_five_then_whole_decades():
     from viz.template import log_y_ticks
 
+    assert log_y_ticks(0.5) == {"nticks": 6}  # 1, 2 and 5 alone: maybe no number at all
     assert log_y_ticks(1.75) == {"dtick": "D2"}  # 1, 2, 5: Plotly's own wrote every digit here
     assert log_y_ticks(3.0) == {"dtick": "D2"}
     assert log_y_ticks(5.0) == {"dtick": 1, "tick0": 0}  # every decade: six labels at most

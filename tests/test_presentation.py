@@ -305,7 +305,7 @@ def test_the_network_step_counter_is_at_the_bottom_of_the_curves_not_over_them()
     assert layout.margin.autoexpand is False and layout.legend.yref == "container"
     # The legend's band is the rows its entries take (here one), at most the band asked for; the
     # margin is the controls' band over it.
-    assert layout.legend.maxheight == legend_height(legend, 16, PRESENT_BOX[0] - 20) + 8 < 110
+    assert layout.legend.maxheight == legend_height(legend, 16, PRESENT_BOX[0] - 130) + 8 < 110
     assert layout.margin.b == layout.legend.maxheight + 100 + 16
     fig = training_figure(trainees, None, words=prefixed_words("nf.", "en"), legend_band=30, font_size=16)
     assert fig.layout.legend.maxheight == 30  # more rows than the band asked for: they scroll

@@ -281,13 +281,18 @@ def test_a_long_legend_entry_takes_lines_that_each_fit_the_width():
     chinese = "每个坐标的有效学习率（方框的半边长×方框的比例尺）以及更多的说明文字"
     room = legend_characters(12, 320)
     for entry in (long, chinese):
-        lines = wrapped(entry, room).split("<br>")
+        lines = wrapped(entry, room, cjk=1 / 0.6).split("<br>")
         assert len(lines) >= 2 and all(_entry_width(line, 12) <= 320 for line in lines), lines
         assert "".join(lines).replace(" ", "") == entry.replace(" ", "")  # every word, in order
     assert wrapped("Adam", room) == "Adam"
+    # Set as Chinese is: no line starts with a closing mark nor ends with an opening one.
+    for width in range(8, 40):
+        lines = wrapped("每个坐标的有效学习率（方框半边长 × 方框的比例），以及说明。", width).split("<br>")
+        assert not any(line[0] in "，。）" or line[-1] in "（" for line in lines), (width, lines)
+        assert "".join(lines).replace(" ", "") == "每个坐标的有效学习率（方框半边长×方框的比例），以及说明。"
     # Each further line of a row's tallest entry makes the legend taller (1.3 em each).
     assert legend_height(["Adam"], 12, 320) == 30
-    assert legend_height(["Adam", wrapped(long, room)], 12, 320) == 30 + 30 + 16
+    assert legend_height(["Adam", wrapped(long, room, cjk=1 / 0.6)], 12, 320) == 30 + 30 + 16
     # On a phone's map every entry fits, and the figure grew by a row of two lines (the long
     # entry no longer fits beside "known minimum": 2.5 + 1.3 em at 12 px).
     s = get_surface("himmelblau")

@@ -31,7 +31,7 @@ import streamlit as st
 from ui.phone import modebar_config
 from ui.screen import narrow
 from ui.texts import catalog, prefixed_words
-from viz.template import even_log_ticks
+from viz.ticks import log_ticked
 
 _KEY = "access"
 FOCUS = "#0b62a4"  # the theme's primary colour (.streamlit/config.toml)
@@ -309,7 +309,7 @@ def chart(fig, *, key: str, name: str, summary: str = "", container=st, **kwargs
     summary right after it, which a screen reader reaches and the figure is described by.
     Returns what ``st.plotly_chart`` returns (the selection, for a chart that takes clicks)."""
     kwargs.setdefault("theme", None)
-    even_log_ticks(fig)  # 1, 2 and 5 of each decade (or whole decades) on every vertical log axis
+    fig = log_ticked(fig)  # 1, 2 and 5 of each decade (or whole decades) on every vertical log axis
     # On a phone only the mode bar buttons a finger needs (ui/phone.py moves it above the chart).
     kwargs["config"] = modebar_config(kwargs.get("config", {"displaylogo": False}), narrow())
     event = container.plotly_chart(fig, key=key, **kwargs)

@@ -792,9 +792,10 @@ def _training_layout(
             if trace.showlegend is not False and trace.name:
                 trace.name = wrapped(trace.name, width)
                 entries.append(trace.name)
-        # The band the legend's rows take, up to ``legend_band`` (more rows scroll): two rows in a
-        # band of four left 60 px blank under the controls.
-        band = min(legend_band, legend_height(entries, font_size, PRESENT_BOX[0] - 20) + 8)
+        # The band the legend's rows take in the plot's width (the legend starts at its left),
+        # up to ``legend_band`` (more rows scroll): two rows in a band of four left 60 px blank
+        # under the controls.
+        band = min(legend_band, legend_height(entries, font_size, PRESENT_BOX[0] - 130) + 8)
         fig.update_layout(
             margin={"l": 70, "r": 60, "b": _controls_band(font_size) + band, "autoexpand": False},
             legend={"yref": "container", "y": 0.0, "yanchor": "bottom", "maxheight": band},

@@ -242,7 +242,9 @@ def regression_training_figure(
     """The fits (one panel each), the landscape and the mean-squared-error curves, animated
     together; ``name`` is the regression's target (networks.regression) drawn beside a 1-D fit.
     ``legend_band``: a projector's chart (as viz.network.training_figure)."""
-    grid = _layout_grid(len(trainees), landscape is not None, narrow, bool(legend_band))
+    # On a projector a fit's panel a little wider than tall (at half the plot's height, three
+    # in a row were 129 x 160 px at 1024 x 768)
+    grid = _layout_grid(len(trainees), landscape is not None, narrow, bool(legend_band), aspect=0.75)
     if not narrow and not legend_band:  # the fits' numbers under them, then the titles below
         grid = grid._replace(spacing=grid.spacing + FIT_TICKS_ROOM)
     cols, specs, land, curve, heights = grid.cols, grid.specs, grid.land, grid.curve, grid.heights
@@ -268,7 +270,7 @@ def regression_training_figure(
     records, axis = frame_records(xs, frames)
     for i, cell in enumerate(grid.cells):
         _add_fit_panel(fig, net, name, words, cell, legend=i == 0)
-        if legend_band:  # a projector's panels two to a row: their inputs' ticks ran into the titles below
+        if legend_band:  # a projector's panels: their inputs' ticks ran into the titles below
             fig.update_xaxes(showticklabels=False, row=cell[0], col=cell[1])
     if legend_band:  # the key inside the right margin (its title and ticks were cut there)
         fig.update_traces(

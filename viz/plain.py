@@ -91,6 +91,11 @@ class PlainFigure(go.Figure):
         self._plain_layout, self._own_template = {}, False
         go.Figure.layout.fset(self, new_layout)
 
+    def layout_dict(self) -> dict:
+        """The layout as plain parts, for reading: without merging (and validating) the parts
+        set by ``plain_layout``, which ``layout`` would do."""
+        return {**self._layout, **self._plain_layout}
+
     # ------------------------------------------------------------------ output
     def to_dict(self) -> dict:
         if self._plain_frames:

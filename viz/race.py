@@ -204,7 +204,7 @@ def race_figure(
         entries = []
         for trace in fig.data:
             if trace.showlegend is not False and trace.name:
-                trace.name = wrapped(trace.name, legend_characters(font_size, legend_width))
+                trace.name = wrapped(trace.name, legend_characters(font_size, legend_width), cjk=1 / 0.6)
                 entries.append(trace.name)
         height += legend_height(entries, font_size, legend_width) - _wide_map_saving(
             surface.bounds, height, font_size

@@ -20,12 +20,10 @@ reads 0 0.5e+6 1e+6 ... (the "power" format wrote 2x10 for 20). A figure does no
 
 from __future__ import annotations
 
-import base64
 import math
 import re
 import string
 
-import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -92,63 +90,15 @@ def log_x_ticks(decades: float, narrow: bool = False) -> dict:
 
 def log_y_ticks(decades: float) -> dict:
     """A vertical log axis's ticks over ``decades`` (the span of its range): 1, 2 and 5 of each
-    decade up to three decades, else every k-th decade (at most about six labels). Plotly's own
-    choice wrote every digit (0.1, 0.09, ... 0.02, "complete" minor labels) on the Network
-    page's 200 px loss curves at 1.75 decades, each label over the next."""
+    decade from one to three decades, else every k-th decade (at most about six labels). Plotly's
+    own choice wrote every digit (0.1, 0.09, ... 0.02, "complete" minor labels) on the Network
+    page's 200 px loss curves at 1.75 decades, each label over the next. Under a decade Plotly
+    chooses among six ticks (1, 2 and 5 alone left a curve between 0.6 and 0.75 with no number)."""
+    if decades < 1:
+        return {"nticks": 6}
     if decades <= 3:
         return {"dtick": "D2"}
     return {"dtick": max(1, math.ceil(decades / 6)), "tick0": 0}
-
-
-def even_log_ticks(fig: go.Figure) -> None:
-    """Label every vertical log axis of ``fig`` that has no ticks of its own by ``log_y_ticks``
-    over the decades it shows: its range, else its traces' values (frames too). Plotly's own
-    choice wrote every digit when a decade had room, and the top of each decade then ran
-    together ("1" over "0.9" over "0.8": the Network page's loss along straight lines on a
-    phone). ui.access.chart applies it to every chart the app draws."""
-    layout = fig.layout
-    axes = [
-        key
-        for key in layout.to_plotly_json()
-        if re.fullmatch(r"yaxis\d*", key) and layout[key].type == "log" and layout[key].dtick is None
-    ]
-    if not axes:
-        return
-    frames = fig.frame_dicts() if hasattr(fig, "frame_dicts") else [f.to_plotly_json() for f in fig.frames]
-    for key in axes:
-        axis = layout[key]
-        if axis.range is not None and None not in axis.range:
-            decades = abs(axis.range[1] - axis.range[0])
-        else:
-            values = _axis_values(fig, frames, "y" + key[len("yaxis") :])
-            decades = math.log10(values.max() / values.min()) if values.size else 1.0
-        axis.update(log_y_ticks(decades))
-
-
-def _axis_values(fig: go.Figure, frames: list[dict], axis: str) -> np.ndarray:
-    """The positive finite y values drawn on ``axis`` ("y", "y2", ...) by ``fig``'s traces and
-    by its frames."""
-    on_axis = [i for i, trace in enumerate(fig.data) if (trace.yaxis or "y") == axis]
-    ys = [fig.data[i].y for i in on_axis]
-    for frame in frames:
-        indices = frame.get("traces") or range(len(frame.get("data", [])))
-        ys += [
-            trace.get("y") for i, trace in zip(indices, frame.get("data", []), strict=True) if i in on_axis
-        ]
-    values = np.concatenate([_numbers(y) for y in ys]) if ys else np.empty(0)
-    return values[np.isfinite(values) & (values > 0)]
-
-
-def _numbers(y) -> np.ndarray:
-    """A trace's y values as floats: a list, an array or a packed array ({"dtype", "bdata"})."""
-    if y is None:
-        return np.empty(0)
-    if isinstance(y, dict) and "bdata" in y:
-        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])).astype(float)
-    try:
-        return np.asarray(y, dtype=float).ravel()  # a None among them: NaN
-    except (TypeError, ValueError):  # words
-        return np.empty(0)
 
 
 def written(value: float, digits: int = 4, scale: float | None = None) -> str:
@@ -193,19 +143,26 @@ def fill(template: str, **values: object) -> str:
 
 
 CJK_WIDTH = 2.2  # a CJK character's width in average Latin characters (Noto Sans CJK, 16 px)
+OPENING = "（「『【《〈“‘"  # never last on a line
+CLOSING = "，。、；：！？）」』】》〉”’…"  # never first on a line
 
 
-def wrapped(text: str, width: int) -> str:
+def wrapped(text: str, width: int, cjk: float = CJK_WIDTH) -> str:
     """``text`` in lines of at most about ``width`` Latin characters (a CJK character counts
-    ``CJK_WIDTH``), broken at spaces or between CJK characters, joined by ``<br>`` (a subplot title in a
-    panel too narrow for it ran over its neighbours' titles)."""
+    ``cjk``), broken at spaces or between CJK characters, joined by ``<br>`` (a subplot title in a
+    panel too narrow for it ran over its neighbours' titles). As Chinese is set, no line starts
+    with a closing mark (，。）...) nor ends with an opening one (（「...)."""
     tokens = re.findall(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+", text)
-    lines, line, used = [], "", 0
+    lines, line, used = [], "", 0.0
     for token in tokens:
-        size = sum(CJK_WIDTH if "\u2e80" <= ch <= "\uffef" else 1 for ch in token.rstrip())
-        if line.strip() and used + size > width:
-            lines.append(line.rstrip())
-            line, used = "", 0
+        size = sum(cjk if "\u2e80" <= ch <= "\uffef" else 1 for ch in token.rstrip())
+        if line.strip() and used + size > width and token[0] not in CLOSING:
+            kept, carried = line.rstrip(), ""
+            if kept[-1] in OPENING:  # the opening mark goes down with what it opens
+                kept, carried = kept[:-1], kept[-1]
+            if kept.strip():
+                lines.append(kept.rstrip())
+            line, used = carried, cjk * len(carried)
         if line or token.strip():
             line += token
             used += size + (len(token) - len(token.rstrip()))

@@ -143,13 +143,26 @@ MARKERS_ON_SCREEN = """() => [...document.querySelector('.js-plotly-plot')
         const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })"""
 
 
-def point_and_click(page, where: tuple[float, float]) -> None:
+# A hover label pointing at (x, y) within ``near`` px: its arrow's tip (the label's left or right
+# edge) at the point, its middle level with it.
+HOVER_AT = """([x, y, near]) => [...document.querySelectorAll('.js-plotly-plot .hoverlayer .hovertext')]
+    .some((label) => { const r = label.getBoundingClientRect();
+        return Math.abs((r.top + r.bottom) / 2 - y) <= near
+            && Math.min(Math.abs(r.left - x), Math.abs(r.right - x)) <= near; })"""
+
+
+def point_and_click(page, where: tuple[float, float], near: float | None = 14) -> None:
     """Click a chart as a person does: the pointer comes over it, its hover label shows (on a map,
-    "click: start here"), then the click. A click with no move before it raced plotly.js' hover
-    on a busy machine: a click selects the point that the hover found under the pointer."""
+    "click: start here") pointing at the point under the pointer (within ``near`` px: a grid's
+    point next to it; None: any label, a heatmap's cell), then the click. A click selects the
+    point plotly.js' hover found: with no move before it, or before the hover caught up with the
+    pointer, it took the point of a busy machine's last hover (20 px off, in CI)."""
     page.mouse.move(where[0] - 20, where[1] - 20)
     page.mouse.move(*where, steps=4)
-    page.locator(".js-plotly-plot .hoverlayer .hovertext").first.wait_for(timeout=10000)
+    if near is None:
+        page.locator(".js-plotly-plot .hoverlayer .hovertext").first.wait_for(timeout=10000)
+    else:
+        page.wait_for_function(HOVER_AT, arg=[where[0], where[1], near], timeout=10000)
     page.mouse.click(*where)
 
 
@@ -266,7 +279,7 @@ def test_sweep_heatmap_cell_opens_the_playground(server, page):
     page.screenshot(path=str(SHOTS / "sweep.png"))
     area = plot_area(page)
     mid_cell = (area["x"] + 0.55 * area["width"], area["y"] + 0.5 * area["height"])
-    point_and_click(page, mid_cell)
+    point_and_click(page, mid_cell, near=None)  # any cell opens the Playground
     page.wait_for_function("() => location.pathname.endsWith('/playground')", timeout=30000)
     page.locator(".js-plotly-plot .slider-tick-rect").first.wait_for(state="attached", timeout=60000)
     settle(page)

@@ -309,7 +309,7 @@ def chart(fig, *, key: str, name: str, summary: str = "", container=st, **kwargs
     summary right after it, which a screen reader reaches and the figure is described by.
     Returns what ``st.plotly_chart`` returns (the selection, for a chart that takes clicks)."""
     kwargs.setdefault("theme", None)
-    fig = log_ticked(fig)  # 1, 2 and 5 of each decade (or whole decades) on every vertical log axis
+    fig = log_ticked(fig)  # every vertical log axis with ticks from the decades it shows
     # On a phone only the mode bar buttons a finger needs (ui/phone.py moves it above the chart).
     kwargs["config"] = modebar_config(kwargs.get("config", {"displaylogo": False}), narrow())
     event = container.plotly_chart(fig, key=key, **kwargs)

@@ -61,12 +61,6 @@ class PlainFigure(go.Figure):
             self._frame_objs = tuple(go.Frame(frame) for frame in self._plain_frames)
         return self._frame_objs
 
-    def frame_dicts(self) -> list[dict]:
-        """The frames as plain dicts (without building a ``go.Frame`` of each)."""
-        if self._plain_frames:
-            return self._plain_frames
-        return [frame.to_plotly_json() for frame in self.frames]
-
     @frames.setter
     def frames(self, new_frames) -> None:
         self._plain_frames = []

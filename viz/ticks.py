@@ -1,6 +1,6 @@
 """The ticks of every vertical log axis as a chart is drawn (ui.access.chart draws each chart
-through ``log_ticked``): 1, 2 and 5 of each decade, or whole decades, from the decades the axis
-shows (``viz.template.log_y_ticks``)."""
+through ``log_ticked``): 1, 2 and 5 of each decade, whole decades, or six ticks under a decade,
+from the decades the axis shows (``viz.template.log_y_ticks``)."""
 
 from __future__ import annotations
 

@@ -77,6 +77,18 @@ def test_own_points_from_a_link_train_and_travel_back_in_the_link():
     assert sorted(map(tuple, together)) == sorted(map(tuple, points.X))
 
 
+@pytest.mark.parametrize("present", ["0", "1"])
+def test_own_points_on_one_line_train_and_draw_without_an_error(present):
+    # Twelve points all at x = 0.5: the panels' box had a side of 0 (ZeroDivisionError).
+    X = np.array([[0.5, y] for y in np.linspace(-2, 2, 12)])
+    pts = ud.encode(ud.quantize(X), np.array([0, 1] * 6))
+    at = page({"data": "own", "pts": pts, "steps": "20", "opt": "adam", "present": present})
+    assert not at.exception and not named(at)
+    training = next(s for s in specs(at) if s.get("frames"))
+    (x0, x1) = next(axis["range"] for key, axis in training["layout"].items() if key.startswith("xaxis"))
+    assert x1 - x0 >= 0.5 and x0 < 0.5 < x1  # the box at least half a unit wide, around the line
+
+
 @pytest.mark.parametrize("value", ["1AAA", "nope", "2" + "A" * 10, "1" + "A" * 1700, HUGE, *LIMITS, ""])
 def test_a_hostile_points_value_is_named_and_the_page_asks_for_points(value):
     s, notes = ns.network_from_query({"data": "own", "pts": value})

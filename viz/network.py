@@ -267,7 +267,8 @@ def _training_grid(
     second y axis on the right (test accuracy, linear from 0 to 1); and each panel's, the
     landscape's and the curves' (row, col)."""
     (x0, x1), (y0, y1) = _xy_bounds(trainees[0].net)
-    grid = _layout_grid(len(trainees), landscape is not None, narrow, present, (y1 - y0) / (x1 - x0))
+    aspect = (y1 - y0) / (x1 - x0) if x1 > x0 and y1 > y0 else None  # the data's shape, if it has one
+    grid = _layout_grid(len(trainees), landscape is not None, narrow, present, aspect)
     cols, specs, land, curve, heights = grid.cols, grid.specs, grid.land, grid.curve, grid.heights
     titles = [t.label for t in trainees]
     if landscape is not None:

@@ -32,11 +32,17 @@ WIDTHS = (0.8, 2.0, 4.0)  # px, a connection's |weight| in the thirds of the lar
 SPREAD = 4.5  # between two layers, in the diagram's units (a unit's map is BOX wide)
 
 
+MIN_SPAN = 0.5  # a box's side at least (own points all on one line had a side of 0: a traceback)
+
+
 def data_box(net) -> tuple[np.ndarray, np.ndarray]:
     """The maps' extent: the data (training and test) without its outer 0.5 % on each side,
-    padded by 12 % (the decision panels' box), in every input dimension."""
+    at least ``MIN_SPAN`` wide around its middle, padded by 12 % (the decision panels' box), in
+    every input dimension."""
     X = np.concatenate([net.data.X, net.data.X_test])
     low, high = np.percentile(X, 0.5, axis=0), np.percentile(X, 99.5, axis=0)
+    middle, half = (low + high) / 2, np.maximum(high - low, MIN_SPAN) / 2
+    low, high = middle - half, middle + half
     pad = 0.12 * (high - low)
     return low - pad, high + pad
 

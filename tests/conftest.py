@@ -12,7 +12,6 @@ The layers (markers registered in pyproject.toml; `make test-fast` runs only the
 from __future__ import annotations
 
 import ast
-import base64
 import functools
 import json
 import os
@@ -25,6 +24,7 @@ import numpy as np
 import pytest
 
 from deploy.served import free_port, served_app
+from viz.race import unpacked
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("SHOTS_DIR", ROOT / "shots"))
@@ -173,6 +173,4 @@ def assert_plain_is_validated(fig) -> dict:
 def plotted(values) -> np.ndarray:
     """A trace's numbers as the chart receives them: Plotly sends NumPy arrays base64-typed
     ({"dtype", "bdata"}), plain lists as they are."""
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype(float)
-    return np.asarray(values, dtype=float)
+    return unpacked(values)

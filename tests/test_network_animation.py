@@ -25,6 +25,7 @@ from viz.network import (
     _xy_bounds,
     training_figure,
 )
+from viz.race import unpacked
 
 WORDS = prefixed_words("nf.", "en")
 
@@ -44,9 +45,7 @@ def scene():
 
 def _values(spec) -> np.ndarray:
     """A trace's array as plotly receives it (typed-array spec or list)."""
-    if isinstance(spec, dict):
-        return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=np.dtype(spec["dtype"])).astype(float)
-    return np.asarray([np.nan if v is None else v for v in spec], dtype=float)
+    return unpacked(spec)
 
 
 def _inside(px: np.ndarray, py: np.ndarray, qx: np.ndarray, qy: np.ndarray) -> np.ndarray:

@@ -2,7 +2,6 @@
 and 2): links in and out (hostile ones named), the editor's clicks, the CSV reader, the fit
 drawn from the runs' own parameters, both languages, a phone's layout."""
 
-import base64
 import json
 
 import hypothesis.strategies as st
@@ -19,6 +18,7 @@ from ui import user_points
 from ui.texts import prefixed_words, text
 from viz.network import Trainee
 from viz.network_regression import FIT_LEVELS, fit_lines, fit_surface_figure, regression_training_figure
+from viz.race import unpacked
 from viz.user_points import click_grid, points_figure
 
 WORDS = prefixed_words("nf.", "en")
@@ -26,9 +26,7 @@ WORDS = prefixed_words("nf.", "en")
 
 def values(v) -> np.ndarray:
     """A trace's array, whether plain or packed as Plotly's typed base64."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).astype(np.float64)
-    return np.asarray(v, dtype=np.float64)
+    return unpacked(v)
 
 
 def page(query=None, language: str | None = None):

@@ -139,7 +139,7 @@ def _layout_grid(
         # between the rows, the curves' title in two lines (at 0.12 it touched the panels on a
         # 1280 x 720 screen, whose plot is the shortest: 340 px)
         spacing = 0.15 if rows == 1 else 0.12
-        if rows == 1 and aspect is not None:
+        if rows == 1 and aspect is not None:  # 0.94: a panel's width less the gaps between panels
             share = float(np.clip(aspect / across * PRESENT_PLOT_SHAPE * 0.94 + spacing / 2, 0.25, 0.5))
         return Grid(6, [*specs, bottom], cells, land, curve, [share / rows] * rows + [1 - share], spacing)
     cols = 2 * k
@@ -198,10 +198,10 @@ def training_figure(
     images; the landscape, the curves), then the animated
     ones (each trainee's boundary and its points on the landscape and the curves; the counter),
     the frames, the controls and the layout."""
-    grid = _training_grid(trainees, landscape, words, narrow, bool(legend_band))
-    fig, land, curve, cells = grid.fig, grid.land, grid.curve, grid.cells
     net = trainees[0].net
     bounds = _xy_bounds(net)
+    grid = _training_grid(trainees, landscape, words, narrow, bool(legend_band), bounds)
+    fig, land, curve, cells = grid.fig, grid.land, grid.curve, grid.cells
     # Each trainee's x (its steps, or the examples it has seen) and the record each frame shows
     # of it: runs of different lengths share the frame axis and each ends at its own last record.
     xs = [t.run.step * (examples[j] if examples else 1) for j, t in enumerate(trainees)]
@@ -261,14 +261,13 @@ class TrainingGrid(NamedTuple):
 
 
 def _training_grid(
-    trainees: Sequence[Trainee], landscape, words: Mapping[str, str], narrow: bool, present: bool = False
+    trainees: Sequence[Trainee], landscape, words: Mapping[str, str], narrow: bool, present: bool, bounds
 ) -> TrainingGrid:
-    """The figure's subplots (``_layout_grid``) with their titles, the curves' panel with a
-    second y axis on the right (test accuracy, linear from 0 to 1); and each panel's, the
-    landscape's and the curves' (row, col)."""
-    (x0, x1), (y0, y1) = _xy_bounds(trainees[0].net)
-    aspect = (y1 - y0) / (x1 - x0) if x1 > x0 and y1 > y0 else None  # the data's shape, if it has one
-    grid = _layout_grid(len(trainees), landscape is not None, narrow, present, aspect)
+    """The figure's subplots (``_layout_grid``, the panels of the data's ``bounds``) with their
+    titles, the curves' panel with a second y axis on the right (test accuracy, linear from 0 to
+    1); and each panel's, the landscape's and the curves' (row, col)."""
+    (x0, x1), (y0, y1) = bounds  # each side at least viz.neurons.MIN_SPAN
+    grid = _layout_grid(len(trainees), landscape is not None, narrow, present, (y1 - y0) / (x1 - x0))
     cols, specs, land, curve, heights = grid.cols, grid.specs, grid.land, grid.curve, grid.heights
     titles = [t.label for t in trainees]
     if landscape is not None:

@@ -92,6 +92,14 @@ def packed(values: np.ndarray) -> dict:
     return {"dtype": "f4", "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
 
 
+def unpacked(values) -> np.ndarray:
+    """A trace's numbers as the chart receives them, as floats: a typed-array spec (``packed``,
+    or Plotly's own for a NumPy array) decoded, a list or an array as it is (None: NaN)."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).astype(float)
+    return np.asarray(values, dtype=float)
+
+
 def _lines(path: np.ndarray, axis: int) -> np.ndarray:
     """Coordinates of every trajectory of ``path (R, N, 2)`` joined with NaN gaps."""
     R, N, _ = path.shape

@@ -4,13 +4,13 @@ from the decades the axis shows (``viz.template.log_y_ticks``)."""
 
 from __future__ import annotations
 
-import base64
 import re
 
 import numpy as np
 import plotly.graph_objects as go
 
 from viz.plain import PlainFigure
+from viz.race import unpacked
 from viz.template import log_y_ticks
 
 
@@ -66,12 +66,10 @@ def _decades(spec: dict, key: str) -> float:
 
 
 def _numbers(y) -> np.ndarray:
-    """A trace's y values as floats: a list, an array or a packed array ({"dtype", "bdata"})."""
+    """A trace's y values as floats (none for no values, or words)."""
     if y is None:
         return np.empty(0)
-    if isinstance(y, dict) and "bdata" in y:
-        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])).astype(float)
     try:
-        return np.asarray(y, dtype=float).ravel()  # a None among them: NaN
+        return unpacked(y).ravel()
     except (TypeError, ValueError):  # words
         return np.empty(0)
